@@ -1,0 +1,194 @@
+// run_bench<L>(): the bench loop on real hardware threads.
+//
+// Each worker is a thread pinned to CPU (i mod #cpus) that enters the lock's
+// session (worker i runs in context i), waits at a start line, then loops:
+// decide read or write, acquire, check the exclusion invariant, hold for
+// cs_ns, release, think for think_ns. Acquire latency is timed for every
+// write and for one read in cfg.read_sample_every, so that two clock reads do
+// not dominate a nanosecond read path; the sampled reads are spread evenly
+// over the run. The run ends after duration_ms (checked every
+// kStopCheckEvery iterations) or after `ops` acquisitions in all.
+//
+// uncontended_read_ns<L>() is the read path alone: one thread, no other
+// worker, rdlock+rdunlock in a tight loop, the best of several rounds.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <thread>
+#include <vector>
+
+#include "engine/bench/bench_config.hpp"
+#include "engine/bench/bench_result.hpp"
+#include "engine/bench/cpu_affinity.hpp"
+#include "engine/bench/exclusion_checker.hpp"
+#include "engine/bench/fast_rng.hpp"
+#include "engine/bench/locks/bench_lock.hpp"
+#include "engine/bench/spin_delay.hpp"
+#include "engine/stats/latency_histogram.hpp"
+
+namespace lockscope::engine::bench {
+
+inline constexpr std::uint64_t kStopCheckEvery = 64;
+
+namespace detail {
+
+using stats::LatencyHistogram;
+using Clock = std::chrono::steady_clock;
+
+struct alignas(64) WorkerTally {
+  std::uint64_t reads = 0;
+  std::uint64_t writes = 0;
+  std::uint64_t violations = 0;
+  Clock::time_point finished;
+  LatencyHistogram read_latency;
+  LatencyHistogram write_latency;
+};
+
+inline std::uint64_t elapsed_ns(Clock::time_point from, Clock::time_point to) {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(to - from).count());
+}
+
+// One worker's loop. `quota` is this worker's share of cfg.ops (0: until stop).
+template <BenchLock L>
+void worker_loop(L& lock, typename L::Session& session, const BenchConfig& cfg,
+                 const SpinDelay& delay, ExclusionChecker& checker,
+                 const std::atomic<bool>& stop, std::uint64_t quota, std::uint64_t seed,
+                 WorkerTally& tally) {
+  FastRng rng(seed);
+  for (std::uint64_t n = 0;; ++n) {
+    if (quota != 0 ? n == quota
+                   // relaxed: a stop flag; being a few iterations late is fine.
+                   : (n % kStopCheckEvery == 0 && stop.load(std::memory_order_relaxed))) {
+      break;
+    }
+    const bool write = cfg.write_permille != 0 && rng.below(1000) < cfg.write_permille;
+    if (write) {
+      const auto t0 = Clock::now();
+      lock.lock(session);
+      tally.write_latency.record(elapsed_ns(t0, Clock::now()));
+      if (!checker.write([&] { delay.spin(cfg.cs_ns); })) ++tally.violations;
+      lock.unlock(session);
+      ++tally.writes;
+    } else {
+      if (cfg.read_sample_every != 0 && n % cfg.read_sample_every == 0) {
+        const auto t0 = Clock::now();
+        lock.lock_shared(session);
+        tally.read_latency.record(elapsed_ns(t0, Clock::now()));
+      } else {
+        lock.lock_shared(session);
+      }
+      if (L::kReadersExcluded && !checker.check_read()) ++tally.violations;
+      delay.spin(cfg.cs_ns);
+      lock.unlock_shared(session);
+      ++tally.reads;
+    }
+    delay.spin(cfg.think_ns);
+  }
+  tally.finished = Clock::now();
+}
+
+}  // namespace detail
+
+template <BenchLock L>
+BenchResult run_bench(const BenchConfig& cfg, const SpinDelay& delay) {
+  using detail::Clock;
+  L lock(cfg.threads);
+  ExclusionChecker checker;
+  const std::vector<int> cpus = allowed_cpus();
+  std::vector<detail::WorkerTally> tallies(cfg.threads);
+  std::atomic<unsigned> ready{0};
+  std::atomic<bool> go{false};
+  std::atomic<bool> stop{false};
+
+  std::vector<std::thread> workers;
+  workers.reserve(cfg.threads);
+  for (unsigned i = 0; i < cfg.threads; ++i) {
+    const std::uint64_t quota =
+        cfg.ops == 0 ? 0 : cfg.ops / cfg.threads + (i < cfg.ops % cfg.threads ? 1 : 0);
+    workers.emplace_back([&, i, quota] {
+      if (cfg.pin) pin_current_thread(cpus[i % cpus.size()]);
+      typename L::Session session;
+      lock.enter(session, i);
+      ready.fetch_add(1, std::memory_order_release);  // pairs with the acquire spin below
+      while (!go.load(std::memory_order_acquire)) std::this_thread::yield();  // pairs with the release below
+      if (quota != 0 || cfg.ops == 0) {
+        detail::worker_loop(lock, session, cfg, delay, checker, stop, quota,
+                            cfg.seed * 1'000'003 + i, tallies[i]);
+      } else {
+        tallies[i].finished = Clock::now();
+      }
+      lock.leave(session);
+    });
+  }
+  while (ready.load(std::memory_order_acquire) != cfg.threads) std::this_thread::yield();
+  const auto start = Clock::now();
+  go.store(true, std::memory_order_release);
+  if (cfg.ops == 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(cfg.duration_ms));
+    stop.store(true, std::memory_order_relaxed);  // relaxed: see the stop check
+  }
+  for (auto& t : workers) t.join();
+
+  BenchResult result;
+  result.config = cfg;
+  using stats::LatencyHistogram;
+  result.readers_checked = L::kReadersExcluded;
+  LatencyHistogram reads;
+  LatencyHistogram writes;
+  Clock::time_point last = start;
+  for (const auto& t : tallies) {
+    result.read_ops += t.reads;
+    result.write_ops += t.writes;
+    result.violations += t.violations;
+    reads.merge(t.read_latency);
+    writes.merge(t.write_latency);
+    last = std::max(last, t.finished);
+  }
+  result.elapsed_sec = std::chrono::duration<double>(last - start).count();
+  const auto total = static_cast<double>(result.read_ops + result.write_ops);
+  result.ops_per_sec = result.elapsed_sec > 0 ? total / result.elapsed_sec : 0;
+  result.read_latency_ns = reads.summary();
+  result.write_latency_ns = writes.summary();
+  return result;
+}
+
+namespace detail {
+
+// The timed loop, with its bounds in locals: a lock's compiler barrier
+// (asymmetric fences) clobbers memory, and bounds read through a lambda's
+// captured references would be reloaded on every iteration, timing the
+// harness instead of the lock.
+template <BenchLock L>
+[[gnu::noinline]] double time_read_path(L& lock, typename L::Session& session, std::uint64_t iterations) {
+  const auto t0 = Clock::now();
+  for (std::uint64_t i = 0; i < iterations; ++i) {
+    lock.lock_shared(session);
+    lock.unlock_shared(session);
+  }
+  return static_cast<double>(elapsed_ns(t0, Clock::now())) / static_cast<double>(iterations);
+}
+
+}  // namespace detail
+
+template <BenchLock L>
+double uncontended_read_ns(std::uint64_t iterations, int rounds) {
+  L lock(1);
+  typename L::Session session;
+  double best = 0;
+  std::thread runner([&] {
+    lock.enter(session, 0);
+    for (int round = 0; round < rounds; ++round) {
+      const double ns = detail::time_read_path(lock, session, iterations);
+      best = round == 0 ? ns : std::min(best, ns);
+    }
+    lock.leave(session);
+  });
+  runner.join();
+  return best;
+}
+
+}  // namespace lockscope::engine::bench

@@ -1,0 +1,83 @@
+#include "engine/bench/lock_registry.hpp"
+
+#include <cstdio>
+
+#include "engine/bench/bench_runner.hpp"
+#include "engine/bench/locks/ck_brlock_lock.hpp"
+#include "engine/bench/locks/ck_rwlock_lock.hpp"
+#include "engine/bench/locks/lockimpl_lock.hpp"
+#include "engine/bench/locks/pthread_rwlock_lock.hpp"
+#include "engine/bench/locks/std_shared_mutex_lock.hpp"
+#include "engine/bench/locks/tbb_spin_rw_lock.hpp"
+#include "engine/bench/locks/urcu_lock.hpp"
+#include "engine/platform/real_platform.hpp"
+#include "lockimpl/central_lock.hpp"
+#include "lockimpl/graph_lock.hpp"
+
+namespace lockscope::engine::bench {
+namespace {
+
+using platform::RealPlatform;
+using GraphSeed = LockimplLock<lockimpl::GraphLock<RealPlatform, lockimpl::SeedPolicy>>;
+using GraphAsym = LockimplLock<lockimpl::GraphLock<RealPlatform, lockimpl::AsymmetricPolicy>>;
+using Central = LockimplLock<lockimpl::CentralLock<RealPlatform>>;
+
+template <BenchLock L>
+BenchResult run(const BenchConfig& cfg, const SpinDelay& delay) {
+  return run_bench<L>(cfg, delay);
+}
+
+// graph-asym needs membarrier(2). Where it is missing, run the seed's full
+// fences instead and say so, rather than run an incorrect lock.
+bool warn_if_no_membarrier() {
+  if (RealPlatform::heavy_barrier_available()) return false;
+  std::fprintf(stderr, "lockscope: graph-asym: %s; running graph (full fences) instead\n",
+               RealPlatform::heavy_barrier_unavailable_reason());
+  return true;
+}
+
+BenchResult run_graph_asym(const BenchConfig& cfg, const SpinDelay& delay) {
+  if (!warn_if_no_membarrier()) return run_bench<GraphAsym>(cfg, delay);
+  BenchResult r = run_bench<GraphSeed>(cfg, delay);
+  r.note = "membarrier(2) unavailable: ran with full fences (graph)";
+  return r;
+}
+
+double uncontended_graph_asym(std::uint64_t iterations, int rounds) {
+  if (!warn_if_no_membarrier()) return uncontended_read_ns<GraphAsym>(iterations, rounds);
+  return uncontended_read_ns<GraphSeed>(iterations, rounds);
+}
+
+constexpr LockEntry kLocks[] = {
+    {"graph", "QEMU's graph lock as the seed RFC has it: per-context counters, full fences",
+     true, run<GraphSeed>, uncontended_read_ns<GraphSeed>},
+    {"graph-asym", "graph lock, reader fence moved to the writer (membarrier(2))", true,
+     run_graph_asym, uncontended_graph_asym},
+    {"central", "the foil: the same blocking protocol, one shared reader counter", true,
+     run<Central>, uncontended_read_ns<Central>},
+    {"std-shared-mutex", "libstdc++ std::shared_mutex", false, run<StdSharedMutexLock>,
+     uncontended_read_ns<StdSharedMutexLock>},
+    {"pthread-rwlock", "glibc pthread_rwlock_t, default (reader-preferring) attributes", false,
+     run<PthreadRwlockLock>, uncontended_read_ns<PthreadRwlockLock>},
+    {"tbb-spin-rw", "oneTBB spin_rw_mutex", false, run<TbbSpinRwLock>,
+     uncontended_read_ns<TbbSpinRwLock>},
+    {"ck-rwlock", "Concurrency Kit ck_rwlock (spinning, shared reader count)", false,
+     run<CkRwlockLock>, uncontended_read_ns<CkRwlockLock>},
+    {"ck-brlock", "Concurrency Kit ck_brlock (per-reader records, spinning writer)", false,
+     run<CkBrlockLock>, uncontended_read_ns<CkBrlockLock>},
+    {"urcu", "liburcu urcu-memb read side; write = mutex + synchronize_rcu (not an rwlock)",
+     false, run<UrcuLock>, uncontended_read_ns<UrcuLock>},
+};
+
+}  // namespace
+
+std::span<const LockEntry> bench_locks() { return kLocks; }
+
+const LockEntry* find_bench_lock(std::string_view name) {
+  for (const LockEntry& e : kLocks) {
+    if (e.name == name) return &e;
+  }
+  return nullptr;
+}
+
+}  // namespace lockscope::engine::bench

@@ -1,0 +1,159 @@
+#include "engine/coherence/directory.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cstdio>
+#include <cstdlib>
+
+namespace lockscope::engine::coherence {
+
+const char* to_string(TransferKind kind) {
+  switch (kind) {
+    case TransferKind::read_share: return "read_share";
+    case TransferKind::ownership: return "ownership";
+    case TransferKind::invalidation: return "invalidation";
+    case TransferKind::fill: return "fill";
+  }
+  return "?";
+}
+
+Directory::Directory(CostModel costs) : costs_(std::move(costs)) {
+  if (costs_.cores == 0 || costs_.transfer.size() != std::size_t{costs_.cores} * costs_.cores) {
+    std::fprintf(stderr, "lockscope: coherence cost model is not cores x cores\n");
+    std::abort();
+  }
+}
+
+LineId Directory::line_at(std::uintptr_t address, std::string_view name) {
+  const std::uintptr_t key = address / 64;
+  auto [it, inserted] = by_address_.try_emplace(key, static_cast<LineId>(lines_.size()));
+  if (inserted) {
+    Line line;
+    line.sharers.assign((costs_.cores + 63) / 64, 0);
+    line.stats.name = std::string(name);
+    line.stats.touched_by.assign(costs_.cores, false);
+    lines_.push_back(std::move(line));
+  } else {
+    std::string& existing = lines_[it->second].stats.name;
+    // A second variable in the same line: false sharing, made visible.
+    const bool known = existing == name || existing.find(std::string(" + ") + std::string(name)) !=
+                                               std::string::npos ||
+                       existing.starts_with(std::string(name) + " + ");
+    if (!known && !name.empty()) existing += " + " + std::string(name);
+  }
+  return it->second;
+}
+
+bool Directory::hits(unsigned core, LineId id, Access access) const {
+  const Line& l = lines_[id];
+  if (l.owner == static_cast<std::int32_t>(core)) return true;
+  return access == Access::load && is_sharer(l, core);
+}
+
+void Directory::add_sharer(Line& l, unsigned core) {
+  std::uint64_t& word = l.sharers[core / 64];
+  const std::uint64_t bit = std::uint64_t{1} << (core % 64);
+  if ((word & bit) == 0) {
+    word |= bit;
+    ++l.sharer_count;
+  }
+}
+
+void Directory::clear_sharers(Line& l) {
+  std::fill(l.sharers.begin(), l.sharers.end(), 0);
+  l.sharer_count = 0;
+}
+
+int Directory::nearest_sharer(const Line& l, unsigned core) const {
+  int best = kMemory;
+  Picos best_cost = 0;
+  for (std::size_t w = 0; w < l.sharers.size(); ++w) {
+    for (std::uint64_t bits = l.sharers[w]; bits != 0; bits &= bits - 1) {
+      const auto c = static_cast<unsigned>(w * 64 + static_cast<unsigned>(std::countr_zero(bits)));
+      const Picos cost = costs_.between(c, core);
+      if (best == kMemory || cost < best_cost) {
+        best = static_cast<int>(c);
+        best_cost = cost;
+      }
+    }
+  }
+  return best;
+}
+
+void Directory::log(Line& l, LineId id, Picos start, Picos end, int from, unsigned to,
+                    TransferKind kind) {
+  if (kind == TransferKind::invalidation) {
+    ++l.stats.invalidations;
+  } else {
+    ++l.stats.transfers;
+    ++total_transfers_;
+  }
+  if (log_ != nullptr) log_->push_back(Transfer{start, end, id, from, to, kind});
+}
+
+// Invalidates every sharer but `core`, in parallel; returns when the last
+// acknowledgement is back.
+Picos Directory::invalidate_others(Line& l, LineId id, unsigned core, Picos start) {
+  Picos done = start;
+  for (std::size_t w = 0; w < l.sharers.size(); ++w) {
+    for (std::uint64_t bits = l.sharers[w]; bits != 0; bits &= bits - 1) {
+      const auto c = static_cast<unsigned>(w * 64 + static_cast<unsigned>(std::countr_zero(bits)));
+      if (c == core) continue;
+      const Picos end = start + costs_.between(core, c);
+      log(l, id, start, end, static_cast<int>(core), c, TransferKind::invalidation);
+      done = std::max(done, end);
+    }
+  }
+  clear_sharers(l);
+  return done;
+}
+
+Picos Directory::access(unsigned core, LineId id, Access access, Picos now) {
+  Line& l = lines_[id];
+  if (hits(core, id, access)) return now + costs_.l1_hit;
+  l.stats.touched_by[core] = true;
+  // One transfer of a line at a time: wait for the previous one to land.
+  const Picos start = std::max(now, l.busy_until);
+  Picos end = start;
+  if (access == Access::load) {
+    if (l.owner != kMemory) {
+      const auto owner = static_cast<unsigned>(l.owner);
+      end = start + costs_.between(owner, core);
+      log(l, id, start, end, l.owner, core, TransferKind::read_share);
+      add_sharer(l, owner);
+      add_sharer(l, core);
+      l.owner = kMemory;
+    } else if (l.sharer_count != 0) {
+      const int from = nearest_sharer(l, core);
+      end = start + costs_.between(static_cast<unsigned>(from), core);
+      log(l, id, start, end, from, core, TransferKind::read_share);
+      add_sharer(l, core);
+    } else {
+      end = start + costs_.memory;
+      log(l, id, start, end, kMemory, core, TransferKind::fill);
+      l.owner = static_cast<std::int32_t>(core);
+    }
+  } else {
+    if (l.owner != kMemory) {
+      end = start + costs_.between(static_cast<unsigned>(l.owner), core);
+      log(l, id, start, end, l.owner, core, TransferKind::ownership);
+    } else if (l.sharer_count != 0) {
+      if (!is_sharer(l, core)) {
+        // The data comes from the nearest sharer (a forwarding state, as
+        // MESIF's F or MOESI's O), while the others are invalidated.
+        const int from = nearest_sharer(l, core);
+        end = start + costs_.between(static_cast<unsigned>(from), core);
+        log(l, id, start, end, from, core, TransferKind::ownership);
+      }
+      end = std::max(end, invalidate_others(l, id, core, start));
+    } else {
+      end = start + costs_.memory;
+      log(l, id, start, end, kMemory, core, TransferKind::fill);
+    }
+    l.owner = static_cast<std::int32_t>(core);
+  }
+  l.busy_until = end;
+  return end;
+}
+
+}  // namespace lockscope::engine::coherence

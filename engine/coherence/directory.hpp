@@ -1,0 +1,92 @@
+// Directory: the coherence model of the simulated machine. MESI per 64-byte
+// line, tracked as an owner (a core in M or E) plus a set of sharers (S).
+//
+//   load,  owner or sharer is us      hit: l1_hit
+//   load,  another core owns it       read_share from the owner; both become S
+//   load,  only sharers               read_share from the nearest sharer
+//   load,  nobody has it              fill from memory; we own it clean (E)
+//   store/RMW, we own it              hit (E -> M silently)
+//   store/RMW, another core owns it   ownership from the owner
+//   store/RMW, others share it        ownership from the nearest sharer, the rest invalidated
+//   store/RMW, we share it too        upgrade: invalidate the other sharers
+//   store/RMW, nobody has it          fill from memory; we own it (M)
+//
+// A line is in one place at a time: its misses are served one after another
+// (each waits until the line's previous transfer has arrived). That is what
+// makes a central counter collapse: with k cores hammering one line the
+// aggregate rate tends to one transfer per transfer latency, whatever k is.
+// Invalidations of several sharers proceed in parallel; the writer waits for
+// the slowest acknowledgement.
+//
+// The directory is a pure model: it advances no clock. The caller passes the
+// time an access starts and gets the time it completes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/coherence/cost_model.hpp"
+#include "engine/coherence/transfer.hpp"
+
+namespace lockscope::engine::coherence {
+
+enum class Access : std::uint8_t { load, store, rmw };
+
+struct LineStats {
+  std::string name;  // "graph.has_writer"; several names joined by " + " when they share a line
+  std::uint64_t transfers = 0;      // read_share + ownership + fill
+  std::uint64_t invalidations = 0;
+  std::vector<bool> touched_by;     // per core: did it ever miss on this line
+};
+
+class Directory {
+ public:
+  explicit Directory(CostModel costs);
+
+  // The line holding the byte at `address`, created on first use. `name`
+  // names the variable; a second, different name in the same line is
+  // appended, so false sharing shows in the line's name.
+  LineId line_at(std::uintptr_t address, std::string_view name);
+
+  // True if `core` can perform `access` on `line` without a miss.
+  [[nodiscard]] bool hits(unsigned core, LineId line, Access access) const;
+
+  // Performs the access starting at `now`; returns when it completes. Every
+  // miss appends to the transfer log (if one is set) and to the line's stats.
+  Picos access(unsigned core, LineId line, Access access, Picos now);
+
+  void set_transfer_log(std::vector<Transfer>* log) { log_ = log; }
+  [[nodiscard]] const CostModel& costs() const { return costs_; }
+  [[nodiscard]] std::size_t line_count() const { return lines_.size(); }
+  [[nodiscard]] const LineStats& stats(LineId line) const { return lines_[line].stats; }
+  [[nodiscard]] std::uint64_t total_transfers() const { return total_transfers_; }
+
+ private:
+  struct Line {
+    std::int32_t owner = kMemory;  // core in M or E, or none
+    std::vector<std::uint64_t> sharers;  // bitset over cores
+    std::uint32_t sharer_count = 0;
+    Picos busy_until = 0;
+    LineStats stats;
+  };
+
+  [[nodiscard]] bool is_sharer(const Line& l, unsigned core) const {
+    return ((l.sharers[core / 64] >> (core % 64)) & 1U) != 0;
+  }
+  void add_sharer(Line& l, unsigned core);
+  void clear_sharers(Line& l);
+  int nearest_sharer(const Line& l, unsigned core) const;
+  void log(Line& l, LineId id, Picos start, Picos end, int from, unsigned to, TransferKind kind);
+  Picos invalidate_others(Line& l, LineId id, unsigned core, Picos start);
+
+  CostModel costs_;
+  std::vector<Line> lines_;
+  std::unordered_map<std::uintptr_t, LineId> by_address_;
+  std::vector<Transfer>* log_ = nullptr;
+  std::uint64_t total_transfers_ = 0;
+};
+
+}  // namespace lockscope::engine::coherence

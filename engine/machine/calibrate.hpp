@@ -1,0 +1,55 @@
+// Calibration: measuring this machine as a Machine, for `lockscope calibrate`.
+//
+// Core-to-core latency is measured the way nviennot's core-to-core-latency
+// measures it by default, so a calibrated matrix and an imported CSV mean the
+// same thing: two threads pinned to CPUs i and j bounce one cache-line-aligned
+// flag with compare-exchange (each CAS takes the line exclusive); one way is
+// a round trip / 2. Each pair runs `samples` timed runs of `round_trips`
+// round trips after one untimed warm-up run, and keeps the median run. Pairs
+// are measured once (i < j) and used both ways.
+//
+// The single costs:
+//   clock_ghz         a chain of dependent integer adds (one cycle each);
+//   l1_hit_ns         a chain of dependent loads from one local line;
+//   fence_ns          a relaxed store plus std::atomic_thread_fence(seq_cst),
+//                     minus the store alone (RealPlatform::fence());
+//   memory_ns         a dependent-load chase through a random cycle over
+//                     memory_bytes (TLB misses included);
+//   heavy_barrier_ns  RealPlatform::heavy_barrier() (membarrier(2) private
+//                     expedited) while a thread spins on every other CPU, so
+//                     that each one takes the IPI.
+// Each is the fastest of a few runs (preemption and clock ramps only ever
+// slow a run down, and this may be a shared machine). Where membarrier is
+// unavailable or memory_bytes is 0, the MachineParameters default is kept and
+// a progress line says so.
+//
+// Not for the simulated world: it reads clocks and spins real threads.
+#pragma once
+
+#include <cstddef>
+#include <expected>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/machine/machine.hpp"
+
+namespace lockscope::engine::machine {
+
+struct CalibrationOptions {
+  std::vector<int> cpus;                     // empty: every CPU this process may use
+  unsigned samples = 7;                      // timed runs per pair (>= 1); the median is kept
+  unsigned round_trips = 1000;               // round trips per run (>= 1)
+  std::size_t memory_bytes = std::size_t{64} << 20;  // 0: keep the default memory_ns
+  unsigned single_cost_runs = 7;             // runs per single cost; the fastest is kept
+};
+
+// Called with one line at a time, e.g. "CPU 3 <-> CPU 5 (12/28)".
+using CalibrationProgress = std::function<void(const std::string&)>;
+
+// The machine is named "this-machine". Fails (one line) with fewer than two
+// CPUs, an unknown CPU, or a thread that cannot be pinned.
+std::expected<Machine, std::string> calibrate(const CalibrationOptions& options,
+                                              const CalibrationProgress& progress = {});
+
+}  // namespace lockscope::engine::machine

@@ -1,0 +1,166 @@
+#include "engine/machine/machine.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <set>
+#include <tuple>
+
+namespace lockscope::engine::machine {
+
+namespace {
+
+std::expected<void, std::string> check_cost(const char* what, double v, bool may_be_zero) {
+  if (!std::isfinite(v)) return std::unexpected(fmt::format("{} is not a finite number", what));
+  if (may_be_zero ? v < 0 : v <= 0) {
+    return std::unexpected(
+        fmt::format("{} must be {} (it is {})", what, may_be_zero ? "0 or more" : "positive", v));
+  }
+  return {};
+}
+
+void widen(LatencyRange& r, double v) {
+  if (r.count == 0) {
+    r.min = r.max = v;
+  } else {
+    r.min = std::min(r.min, v);
+    r.max = std::max(r.max, v);
+  }
+  ++r.count;
+}
+
+}  // namespace
+
+std::expected<void, std::string> validate(const Machine& m) {
+  const std::size_t n = m.core_group.size();
+  if (n == 0) return std::unexpected("a machine needs at least one core");
+  if (n > kMaxCores) {
+    return std::unexpected(fmt::format("{} cores is more than the {} supported", n, kMaxCores));
+  }
+  if (m.latency_ns.size() != n * n) {
+    return std::unexpected(fmt::format("{} cores need {} latencies (N x N), not {}", n, n * n,
+                                       m.latency_ns.size()));
+  }
+  for (auto [what, v, zero_ok] : {std::tuple{"clock_ghz", m.clock_ghz, false},
+                                  std::tuple{"l1_hit_ns", m.l1_hit_ns, false},
+                                  std::tuple{"memory_ns", m.memory_ns, false},
+                                  std::tuple{"fence_ns", m.fence_ns, true},
+                                  std::tuple{"heavy_barrier_ns", m.heavy_barrier_ns, true}}) {
+    if (auto ok = check_cost(what, v, zero_ok); !ok) return ok;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j) {
+      const double v = m.latency_ns[i * n + j];
+      if (i == j) {
+        if (v != m.l1_hit_ns) {
+          return std::unexpected(fmt::format("latency[{}][{}] is {} but the diagonal must be "
+                                             "l1_hit_ns ({})",
+                                             i, j, v, m.l1_hit_ns));
+        }
+      } else if (!std::isfinite(v) || v <= 0) {
+        return std::unexpected(
+            fmt::format("latency[{}][{}] is {}; it must be a positive number", i, j, v));
+      }
+    }
+  }
+  return {};
+}
+
+Machine make_machine(const MachineParameters& p, std::vector<std::string> groups,
+                     std::vector<double> latency_ns) {
+  Machine m;
+  m.name = p.name;
+  m.description = p.description;
+  m.clock_ghz = p.clock_ghz;
+  m.l1_hit_ns = p.l1_hit_ns;
+  m.memory_ns = p.memory_ns;
+  m.fence_ns = p.fence_ns;
+  m.heavy_barrier_ns = p.heavy_barrier_ns;
+  const auto n = static_cast<std::size_t>(std::lround(std::sqrt(static_cast<double>(latency_ns.size()))));
+  if (n * n == latency_ns.size()) {  // otherwise validate() says what is wrong
+    for (std::size_t i = 0; i < n; ++i) latency_ns[i * n + i] = p.l1_hit_ns;
+  }
+  m.core_group = groups.empty() ? infer_core_groups(static_cast<unsigned>(n), latency_ns)
+                                : std::move(groups);
+  m.latency_ns = std::move(latency_ns);
+  return m;
+}
+
+std::vector<std::string> infer_core_groups(unsigned cores, const std::vector<double>& latency_ns) {
+  const std::size_t n = cores;
+  std::vector<std::string> names(n, "group0");
+  if (n < 2 || latency_ns.size() != n * n) return names;
+  double lo = std::numeric_limits<double>::infinity();
+  double hi = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j) {
+      if (i == j) continue;
+      lo = std::min(lo, latency_ns[i * n + j]);
+      hi = std::max(hi, latency_ns[i * n + j]);
+    }
+  }
+  if (!(hi >= 2 * lo)) return names;
+  const double threshold = std::sqrt(lo * hi);
+
+  // Union-find over "faster than the threshold in either direction".
+  std::vector<std::size_t> parent(n);
+  std::iota(parent.begin(), parent.end(), std::size_t{0});
+  auto find = [&](std::size_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = i + 1; j < n; ++j) {
+      if (std::min(latency_ns[i * n + j], latency_ns[j * n + i]) < threshold) {
+        const std::size_t a = find(i);
+        const std::size_t b = find(j);
+        parent[std::max(a, b)] = std::min(a, b);  // the root is the group's first core
+      }
+    }
+  }
+  std::vector<std::size_t> number(n, n);
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t root = find(i);
+    if (number[root] == n) number[root] = next++;
+    names[i] = fmt::format("group{}", number[root]);
+  }
+  return names;
+}
+
+std::expected<Machine, std::string> first_cores(const Machine& m, unsigned n) {
+  if (n == 0) return std::unexpected("--cores must be at least 1");
+  if (n > m.cores()) {
+    return std::unexpected(
+        fmt::format("--cores {}: machine '{}' has only {} cores", n, m.name, m.cores()));
+  }
+  Machine out = m;
+  if (n == m.cores()) return out;
+  out.description = fmt::format("{} (first {} of {} cores)", m.description, n, m.cores());
+  out.core_group.resize(n);
+  out.latency_ns.clear();
+  out.latency_ns.reserve(static_cast<std::size_t>(n) * n);
+  for (unsigned i = 0; i < n; ++i) {
+    for (unsigned j = 0; j < n; ++j) out.latency_ns.push_back(m.latency(i, j));
+  }
+  return out;
+}
+
+LatencySummary summarize(const Machine& m) {
+  LatencySummary s;
+  s.groups = static_cast<unsigned>(std::set<std::string>(m.core_group.begin(), m.core_group.end()).size());
+  const unsigned n = m.cores();
+  for (unsigned i = 0; i < n; ++i) {
+    for (unsigned j = 0; j < n; ++j) {
+      if (i == j) continue;
+      widen(m.core_group[i] == m.core_group[j] ? s.near : s.far, m.latency(i, j));
+      if (m.latency(i, j) != m.latency(j, i)) s.symmetric = false;
+    }
+  }
+  return s;
+}
+
+}  // namespace lockscope::engine::machine

@@ -1,0 +1,51 @@
+// RealPlatform: the platform policy on this machine's hardware threads.
+// Fences are the compiler's (GCC emits `lock or $0,(%rsp)` on x86-64, the
+// cheapest full barrier); the heavy barrier is membarrier(2)'s private
+// expedited command; the current context is set by whoever runs a worker.
+#pragma once
+
+#include <atomic>
+
+#include "engine/platform/real_atomic.hpp"
+#include "engine/platform/real_wait_queue.hpp"
+#include "engine/platform/real_waiter.hpp"
+#include "lockimpl/platform.hpp"
+
+namespace lockscope::engine::platform {
+
+struct RealPlatform {
+  template <class T>
+  using Atomic = RealAtomic<T>;
+  using Mutex = RealMutex;
+  using WaitQueue = RealWaitQueue;
+  using Waiter = RealWaiter;
+
+  static void fence() { std::atomic_thread_fence(std::memory_order_seq_cst); }
+  static void light_barrier() { std::atomic_signal_fence(std::memory_order_seq_cst); }
+  // membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED). Aborts if unavailable:
+  // callers check heavy_barrier_available() first.
+  static void heavy_barrier();
+  // Registers this process for private expedited membarrier on first call;
+  // false where the kernel (or a sandbox) does not offer it.
+  static bool heavy_barrier_available();
+  // Why heavy_barrier_available() is false, for the message the user sees.
+  static const char* heavy_barrier_unavailable_reason();
+
+  static lockimpl::ContextId current_context() { return current_context_; }
+  static void set_current_context(lockimpl::ContextId ctx) { current_context_ = ctx; }
+
+  static void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield" ::: "memory");
+#endif
+  }
+
+ private:
+  static constinit inline thread_local lockimpl::ContextId current_context_ = 0;
+};
+
+static_assert(lockimpl::Platform<RealPlatform>);
+
+}  // namespace lockscope::engine::platform

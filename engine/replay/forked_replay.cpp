@@ -1,0 +1,139 @@
+#include "engine/replay/forked_replay.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <sstream>
+
+#include "engine/replay/replay.hpp"
+#include "traces/timeline_file.hpp"
+
+namespace lockscope::engine::replay {
+namespace {
+
+void put(std::ostringstream& out, const char* key, const stats::LatencySummary& s) {
+  out << key << '\t' << s.samples << '\t' << s.p50 << '\t' << s.p99 << '\t' << s.max << '\n';
+}
+
+void get(std::istringstream& in, stats::LatencySummary& s) { in >> s.samples >> s.p50 >> s.p99 >> s.max; }
+
+}  // namespace
+
+std::string encode_summary(const ReplayResult& r) {
+  std::ostringstream out;
+  out.precision(17);
+  out << "lock\t" << r.lock << "\nmachine\t" << r.machine << "\ncores\t" << r.cores << "\nseed\t" << r.seed
+      << "\nsim_time_ps\t" << r.sim_time_ps << "\nread_ops\t" << r.read_ops << "\nwrite_ops\t" << r.write_ops
+      << '\n';
+  put(out, "read_wait", r.read_wait_ns);
+  put(out, "write_wait", r.write_wait_ns);
+  out << "line_transfers\t" << r.line_transfers << "\nviolations\t" << r.violations << "\nresidual\t"
+      << r.residual_readers << "\ndeadlock\t" << r.deadlock << "\nmissed_wakeup\t" << r.missed_wakeup
+      << "\nwall_sec\t" << r.wall_sec << '\n';
+  for (const LineSummary& l : r.lines) {
+    out << "line\t" << l.transfers << '\t' << l.invalidations << '\t' << l.cores_touching << '\t' << l.name << '\n';
+  }
+  for (const BlockedWorker& b : r.blocked) out << "blocked\t" << b.worker << '\t' << b.waiting_in << '\n';
+  if (!r.error.empty()) out << "error\t" << r.error << '\n';
+  return out.str();
+}
+
+ReplayResult decode_summary(const std::string& text) {
+  ReplayResult r;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    const auto tab = line.find('\t');
+    if (tab == std::string::npos) continue;
+    const std::string key = line.substr(0, tab);
+    const std::string rest = line.substr(tab + 1);
+    std::istringstream in(rest);
+    if (key == "lock") r.lock = rest;
+    else if (key == "machine") r.machine = rest;
+    else if (key == "cores") in >> r.cores;
+    else if (key == "seed") in >> r.seed;
+    else if (key == "sim_time_ps") in >> r.sim_time_ps;
+    else if (key == "read_ops") in >> r.read_ops;
+    else if (key == "write_ops") in >> r.write_ops;
+    else if (key == "read_wait") get(in, r.read_wait_ns);
+    else if (key == "write_wait") get(in, r.write_wait_ns);
+    else if (key == "line_transfers") in >> r.line_transfers;
+    else if (key == "violations") in >> r.violations;
+    else if (key == "residual") in >> r.residual_readers;
+    else if (key == "deadlock") in >> r.deadlock;
+    else if (key == "missed_wakeup") in >> r.missed_wakeup;
+    else if (key == "wall_sec") in >> r.wall_sec;
+    else if (key == "error") r.error = rest;
+    else if (key == "line") {
+      LineSummary l;
+      in >> l.transfers >> l.invalidations >> l.cores_touching;
+      in.get();
+      std::getline(in, l.name);
+      r.lines.push_back(std::move(l));
+    } else if (key == "blocked") {
+      BlockedWorker b;
+      in >> b.worker;
+      in.get();
+      std::getline(in, b.waiting_in);
+      r.blocked.push_back(std::move(b));
+    }
+  }
+  return r;
+}
+
+ReplayResult replay_in_child(const traces::WorkloadTrace& trace, const ReplayOptions& options,
+                             const std::string& timeline_path) {
+  int fds[2];
+  ReplayResult failed;
+  failed.lock = options.lock;
+  failed.machine = options.machine;
+  failed.cores = options.costs.cores;
+  failed.seed = options.seed;
+  if (pipe(fds) != 0) {
+    failed.error = "cannot create a pipe for the replay";
+    return failed;
+  }
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) {
+    failed.error = "cannot fork a replay process";
+    return failed;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    ReplayOptions child_options = options;
+    child_options.record_timeline = !timeline_path.empty();
+    ReplayResult r = replay(trace, child_options);
+    if (!timeline_path.empty()) {
+      if (auto written = traces::write_timeline_file(timeline_path, r.timeline); !written && r.error.empty()) {
+        r.error = written.error();
+      }
+    }
+    const std::string text = encode_summary(r);
+    std::size_t done = 0;
+    while (done < text.size()) {
+      const ssize_t n = write(fds[1], text.data() + done, text.size() - done);
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+    close(fds[1]);
+    std::fflush(nullptr);
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string text;
+  char buf[8192];
+  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || text.empty()) {
+    failed.error = WIFSIGNALED(status)
+                       ? "the replay process died (signal " + std::to_string(WTERMSIG(status)) + ")"
+                       : "the replay process failed";
+    return failed;
+  }
+  return decode_summary(text);
+}
+
+}  // namespace lockscope::engine::replay

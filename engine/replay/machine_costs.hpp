@@ -1,0 +1,14 @@
+// From a machine description to what the simulator charges: the coherence
+// cost model (picoseconds, cores x cores) and the fence and barrier costs.
+#pragma once
+
+#include "engine/coherence/cost_model.hpp"
+#include "engine/machine/machine.hpp"
+#include "engine/sim/sim_world.hpp"
+
+namespace lockscope::engine::replay {
+
+coherence::CostModel cost_model(const machine::Machine& m);
+sim::SimCosts sim_costs(const machine::Machine& m);
+
+}  // namespace lockscope::engine::replay

@@ -1,0 +1,28 @@
+// What one replay runs: a lock, a machine's costs, a seed, and what to keep.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "engine/coherence/cost_model.hpp"
+#include "engine/sim/sim_world.hpp"
+
+namespace lockscope::engine::replay {
+
+struct ReplayOptions {
+  std::string lock = "graph";
+  std::string machine = "custom";       // the machine's name, for outputs
+  coherence::CostModel costs;           // cores and latencies
+  sim::SimCosts sim_costs;
+  std::uint64_t seed = 1;
+  // Each hold and think duration is scaled by a factor drawn uniformly from
+  // [1 - jitter, 1 + jitter] (seeded). 0 replays durations exactly; the
+  // explorer uses jitter to shake out interleavings.
+  double jitter = 0;
+  bool record_timeline = true;
+  // Called now and then with the fraction of trace operations done (0..1).
+  std::function<void(double)> progress;
+};
+
+}  // namespace lockscope::engine::replay

@@ -1,0 +1,62 @@
+// What one replay measured. The JSON summary (docs/replay.md) prints these
+// fields under the same names.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/stats/latency_histogram.hpp"
+#include "traces/timeline.hpp"
+
+namespace lockscope::engine::replay {
+
+struct LineSummary {
+  std::string name;
+  std::uint64_t transfers = 0;
+  std::uint64_t invalidations = 0;
+  std::uint32_t cores_touching = 0;
+};
+
+struct BlockedWorker {
+  unsigned worker = 0;
+  std::string waiting_in;  // "the reader queue", "the writer wait (readers to drain)", "a mutex"
+};
+
+struct ReplayResult {
+  std::string lock;
+  std::string machine;
+  std::uint32_t cores = 0;
+  std::uint64_t seed = 0;
+  std::uint64_t sim_time_ps = 0;  // from the workers' start (after setup) to the last event
+  std::uint64_t read_ops = 0;   // completed read acquisitions
+  std::uint64_t write_ops = 0;  // completed write acquisitions
+  stats::LatencySummary read_wait_ns;
+  stats::LatencySummary write_wait_ns;
+  std::uint64_t line_transfers = 0;
+  std::vector<LineSummary> lines;  // most transfers first
+  std::uint64_t violations = 0;    // mutual exclusion broken (reader with writer, two writers)
+  std::int64_t residual_readers = 0;  // the lock's reader count after the run: 0 unless it drifted
+  bool deadlock = false;
+  bool missed_wakeup = false;  // a writer asleep waiting for readers while none is inside
+  std::vector<BlockedWorker> blocked;
+  std::string error;           // a trace that cannot run (e.g. destroys a context in use)
+  double wall_sec = 0;
+  traces::Timeline timeline;   // empty unless recorded
+
+  [[nodiscard]] std::uint64_t lock_ops() const { return read_ops + write_ops; }
+  [[nodiscard]] double throughput_ops_per_sim_sec() const {
+    return sim_time_ps == 0 ? 0 : static_cast<double>(lock_ops()) / (static_cast<double>(sim_time_ps) * 1e-12);
+  }
+  [[nodiscard]] double transfers_per_op() const {
+    return lock_ops() == 0 ? 0 : static_cast<double>(line_transfers) / static_cast<double>(lock_ops());
+  }
+  [[nodiscard]] double sim_ops_per_wall_sec() const {
+    return wall_sec <= 0 ? 0 : static_cast<double>(lock_ops()) / wall_sec;
+  }
+  [[nodiscard]] bool healthy() const {
+    return error.empty() && !deadlock && violations == 0 && residual_readers == 0;
+  }
+};
+
+}  // namespace lockscope::engine::replay

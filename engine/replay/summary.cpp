@@ -1,0 +1,95 @@
+#include "engine/replay/summary.hpp"
+
+#include <fmt/format.h>
+
+#include "traces/json_writer.hpp"
+
+namespace lockscope::engine::replay {
+namespace {
+
+void wait_json(traces::JsonWriter& w, std::string_view key, const stats::LatencySummary& s) {
+  w.key(key).begin_object().field("p50", s.p50).field("p99", s.p99).field("max", s.max).end_object();
+}
+
+std::string rate(double v) {
+  if (v >= 1e9) return fmt::format("{:.2f} G", v / 1e9);
+  if (v >= 1e6) return fmt::format("{:.2f} M", v / 1e6);
+  if (v >= 1e3) return fmt::format("{:.2f} k", v / 1e3);
+  return fmt::format("{:.0f}", v);
+}
+
+}  // namespace
+
+std::string summary_json(const ReplayResult& r) {
+  traces::JsonWriter w;
+  w.begin_object();
+  w.field("lock", r.lock).field("machine", r.machine).field("cores", r.cores).field("seed", r.seed);
+  w.field("sim_time_ns", static_cast<double>(r.sim_time_ps) / 1000.0);
+  w.field("lock_ops", r.lock_ops()).field("read_ops", r.read_ops).field("write_ops", r.write_ops);
+  w.field("throughput_ops_per_sim_sec", r.throughput_ops_per_sim_sec());
+  wait_json(w, "read_wait_ns", r.read_wait_ns);
+  wait_json(w, "write_wait_ns", r.write_wait_ns);
+  w.field("line_transfers", r.line_transfers).field("transfers_per_op", r.transfers_per_op());
+  w.key("lines").begin_array();
+  for (const LineSummary& l : r.lines) {
+    w.begin_object().field("name", l.name).field("transfers", l.transfers);
+    w.field("invalidations", l.invalidations).field("cores", l.cores_touching).end_object();
+  }
+  w.end_array();
+  w.field("violations", r.violations);
+  w.field("residual_readers", r.residual_readers);
+  w.field("deadlock", r.deadlock);
+  w.field("missed_wakeup", r.missed_wakeup);
+  w.key("blocked").begin_array();
+  for (const BlockedWorker& b : r.blocked) {
+    w.begin_object().field("worker", b.worker).field("waiting_in", b.waiting_in).end_object();
+  }
+  w.end_array();
+  if (!r.error.empty()) w.field("error", r.error);
+  w.field("wall_sec", r.wall_sec);
+  w.field("sim_ops_per_wall_sec", r.sim_ops_per_wall_sec());
+  w.end_object();
+  return w.str() + "\n";
+}
+
+void print_summary(std::FILE* out, const ReplayResult& r, std::size_t max_lines) {
+  fmt::print(out, "{} on {} ({} cores), seed {}\n", r.lock, r.machine, r.cores, r.seed);
+  fmt::print(out, "  simulated time      {:.3f} us\n", static_cast<double>(r.sim_time_ps) / 1e6);
+  fmt::print(out, "  lock operations     {} ({} reads, {} writes)\n", r.lock_ops(), r.read_ops, r.write_ops);
+  fmt::print(out, "  throughput          {}ops per simulated second\n", rate(r.throughput_ops_per_sim_sec()));
+  fmt::print(out, "  read wait  ns       p50 {}  p99 {}  max {}\n", r.read_wait_ns.p50, r.read_wait_ns.p99,
+             r.read_wait_ns.max);
+  fmt::print(out, "  write wait ns       p50 {}  p99 {}  max {}\n", r.write_wait_ns.p50, r.write_wait_ns.p99,
+             r.write_wait_ns.max);
+  fmt::print(out, "  line transfers      {} ({:.3f} per operation)\n", r.line_transfers, r.transfers_per_op());
+  fmt::print(out, "  simulator speed     {}lock ops per wall second ({:.2f} s)\n", rate(r.sim_ops_per_wall_sec()),
+             r.wall_sec);
+  if (!r.lines.empty()) {
+    fmt::print(out, "\n  {:<36} {:>12} {:>14} {:>6}\n", "shared line", "transfers", "invalidations", "cores");
+    for (std::size_t i = 0; i < r.lines.size() && i < max_lines; ++i) {
+      const LineSummary& l = r.lines[i];
+      fmt::print(out, "  {:<36} {:>12} {:>14} {:>6}\n", l.name, l.transfers, l.invalidations, l.cores_touching);
+    }
+    if (r.lines.size() > max_lines) fmt::print(out, "  ... {} more lines\n", r.lines.size() - max_lines);
+  }
+  if (r.violations != 0) fmt::print(out, "\n  MUTUAL EXCLUSION VIOLATED {} times\n", r.violations);
+  if (r.residual_readers != 0) fmt::print(out, "\n  READER COUNT DRIFTED: {} left\n", r.residual_readers);
+  if (r.deadlock) {
+    fmt::print(out, "\n  DEADLOCK{}: ", r.missed_wakeup ? " (missed wakeup)" : "");
+    for (const BlockedWorker& b : r.blocked) fmt::print(out, "worker {} in {}; ", b.worker, b.waiting_in);
+    fmt::print(out, "\n");
+  }
+  if (!r.error.empty()) fmt::print(out, "\n  TRACE ERROR: {}\n", r.error);
+}
+
+void print_comparison(std::FILE* out, std::span<const ReplayResult> runs) {
+  fmt::print(out, "{:<14} {:>6} {:>16} {:>12} {:>14} {:>14} {:>10}\n", "lock", "cores", "ops/sim-sec",
+             "xfers/op", "read p99 ns", "write p99 ns", "healthy");
+  for (const ReplayResult& r : runs) {
+    fmt::print(out, "{:<14} {:>6} {:>16} {:>12.3f} {:>14} {:>14} {:>10}\n", r.lock, r.cores,
+               rate(r.throughput_ops_per_sim_sec()), r.transfers_per_op(), r.read_wait_ns.p99, r.write_wait_ns.p99,
+               r.healthy() ? "yes" : "NO");
+  }
+}
+
+}  // namespace lockscope::engine::replay

@@ -1,0 +1,92 @@
+#include "engine/sim/sim_sync.hpp"
+
+#include <mutex>
+
+namespace lockscope::engine::sim {
+namespace {
+
+using coherence::Access;
+using lockimpl::MemoryOrder;
+
+void blocked(BlockKind kind) {
+  SimWorld& world = SimWorld::current();
+  if (world.observer() != nullptr) world.observer()->blocked(world.self().id, kind, world.now());
+}
+
+void unblocked() {
+  SimWorld& world = SimWorld::current();
+  if (world.observer() != nullptr) world.observer()->unblocked(world.self().id, world.now());
+}
+
+}  // namespace
+
+SimMutex::SimMutex()
+    : mutex_(simgrid::s4u::Mutex::create()), line_(SimWorld::current().line_for(this, "mutex")) {}
+
+void SimMutex::lock() {
+  SimWorld& world = SimWorld::current();
+  world.access(line_, Access::rmw, MemoryOrder::acquire);
+  world.sync();
+  if (mutex_->try_lock()) return;
+  blocked(BlockKind::mutex);
+  mutex_->lock();
+  unblocked();
+}
+
+bool SimMutex::try_lock() {
+  SimWorld& world = SimWorld::current();
+  world.access(line_, Access::rmw, MemoryOrder::acquire);
+  world.sync();
+  return mutex_->try_lock();
+}
+
+void SimMutex::unlock() {
+  SimWorld& world = SimWorld::current();
+  world.access(line_, Access::rmw, MemoryOrder::release);
+  world.sync();
+  mutex_->unlock();
+}
+
+SimWaitQueue::SimWaitQueue() : cv_(simgrid::s4u::ConditionVariable::create()) {}
+
+void SimWaitQueue::wait(SimMutex& m) {
+  SimWorld::current().sync();
+  blocked(BlockKind::wait_queue);
+  std::unique_lock<simgrid::s4u::Mutex> held(m.native(), std::adopt_lock);
+  cv_->wait(held);
+  held.release();  // the caller still holds m, as it did on entry
+  unblocked();
+}
+
+void SimWaitQueue::notify_all() {
+  SimWorld::current().sync();
+  cv_->notify_all();
+}
+
+SimWaiter::SimWaiter()
+    : mutex_(simgrid::s4u::Mutex::create()),
+      cv_(simgrid::s4u::ConditionVariable::create()),
+      line_(SimWorld::current().line_for(this, "waiter")) {}
+
+bool SimWaiter::sleep_unless_kicked_since(std::uint64_t seen) {
+  SimWorld::current().sync();
+  std::unique_lock<simgrid::s4u::Mutex> held(*mutex_);
+  if (epoch_ != seen) return false;
+  blocked(BlockKind::waiter);
+  cv_->wait(held);
+  unblocked();
+  return true;
+}
+
+void SimWaiter::kick() {
+  SimWorld& world = SimWorld::current();
+  world.charge(world.costs().fence);  // QEMU's smp_mb() in aio_wait_kick
+  world.access(line_, Access::load, MemoryOrder::relaxed);
+  if (waiters_ == 0) return;
+  world.sync();
+  std::unique_lock<simgrid::s4u::Mutex> held(*mutex_);
+  ++epoch_;
+  cv_->notify_all();
+}
+
+}  // namespace lockscope::engine::sim

@@ -1,0 +1,72 @@
+// The blocking half of the simulated platform, on SimGrid's s4u primitives.
+// Each operation also touches the object's line (a mutex is a word that
+// cores fight over), so contention costs coherence traffic as on hardware.
+//
+// Between two simcalls an actor runs alone; *during* a simcall any other
+// actor may run. So every check-then-sleep below holds an s4u mutex across
+// the check and the sleep, as a futex would hold the kernel's bucket lock.
+#pragma once
+
+#include <simgrid/s4u/ConditionVariable.hpp>
+#include <simgrid/s4u/Mutex.hpp>
+
+#include <cstdint>
+
+#include "engine/sim/sim_world.hpp"
+
+namespace lockscope::engine::sim {
+
+class SimMutex {
+ public:
+  SimMutex();
+  void lock();
+  void unlock();
+  [[nodiscard]] bool try_lock();
+  simgrid::s4u::Mutex& native() { return *mutex_; }
+
+ private:
+  simgrid::s4u::MutexPtr mutex_;
+  coherence::LineId line_;
+};
+
+// QEMU's CoQueue.
+class SimWaitQueue {
+ public:
+  SimWaitQueue();
+  void wait(SimMutex& m);
+  void notify_all();
+
+ private:
+  simgrid::s4u::ConditionVariablePtr cv_;
+};
+
+// QEMU's AioWait: wait_while re-evaluates only when kicked.
+class SimWaiter {
+ public:
+  SimWaiter();
+
+  template <class Pred>
+  void wait_while(Pred pred) {
+    ++waiters_;  // before the first evaluation: a kicker after it sees us
+    for (;;) {
+      const std::uint64_t seen = epoch_;
+      if (!pred()) break;
+      if (!sleep_unless_kicked_since(seen)) continue;
+    }
+    --waiters_;
+  }
+  void kick();
+
+ private:
+  // Sleeps until the next kick, unless one came after `seen`; returns
+  // whether it slept.
+  bool sleep_unless_kicked_since(std::uint64_t seen);
+
+  simgrid::s4u::MutexPtr mutex_;
+  simgrid::s4u::ConditionVariablePtr cv_;
+  std::uint64_t epoch_ = 0;
+  std::uint32_t waiters_ = 0;
+  coherence::LineId line_;  // QEMU's num_waiters: read by every kick
+};
+
+}  // namespace lockscope::engine::sim

@@ -1,0 +1,109 @@
+#include "engine/sim/sim_world.hpp"
+
+#include <simgrid/s4u/Engine.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "fmt/format.h"
+
+namespace lockscope::engine::sim {
+namespace {
+
+SimWorld* g_world = nullptr;
+
+[[noreturn]] void fail(const char* what) {
+  std::fprintf(stderr, "lockscope: simulator: %s\n", what);
+  std::abort();
+}
+
+std::string full_name(const lockimpl::LineName& name) {
+  std::string out = name.base;
+  if (name.index >= 0) out += fmt::format("[{}]", name.index);
+  return out + name.field;
+}
+
+}  // namespace
+
+SimWorld::SimWorld(coherence::CostModel costs, SimCosts sim_costs)
+    : directory_(std::move(costs)), sim_costs_(sim_costs) {
+  if (g_world != nullptr) fail("a second SimWorld in one process");
+  g_world = this;
+}
+
+SimWorld::~SimWorld() { g_world = nullptr; }
+
+SimWorld& SimWorld::current() {
+  if (g_world == nullptr) fail("no SimWorld: create one before simulated locks");
+  return *g_world;
+}
+
+void SimWorld::attach(SimWorker& worker) {
+  const auto pid = static_cast<std::size_t>(simgrid::s4u::this_actor::get_pid());
+  if (by_pid_.size() <= pid) by_pid_.resize(pid + 1, nullptr);
+  by_pid_[pid] = &worker;
+}
+
+SimWorker& SimWorld::self() {
+  const auto pid = static_cast<std::size_t>(simgrid::s4u::this_actor::get_pid());
+  if (pid >= by_pid_.size() || by_pid_[pid] == nullptr) fail("an actor that is not a worker used a lock");
+  return *by_pid_[pid];
+}
+
+coherence::LineId SimWorld::line_for(const void* address, const lockimpl::LineName& name) {
+  return directory_.line_at(reinterpret_cast<std::uintptr_t>(address), full_name(name));
+}
+
+coherence::LineId SimWorld::line_for(const void* address, const char* what) {
+  return directory_.line_at(reinterpret_cast<std::uintptr_t>(address),
+                            fmt::format("{}#{}", what, anonymous_lines_++));
+}
+
+Picos SimWorld::clock() {
+  return static_cast<Picos>(std::llround(simgrid::s4u::Engine::get_clock() * 1e12));
+}
+
+Picos SimWorld::now() { return clock() + self().ahead; }
+
+void SimWorld::charge(Picos cost) {
+  if (!running_) return;
+  SimWorker& w = self();
+  w.ahead += cost;
+  if (w.ahead > sim_costs_.quantum) sync();
+}
+
+void SimWorld::sync() {
+  if (!running_) return;
+  SimWorker& w = self();
+  if (w.ahead == 0) return;
+  const Picos target = clock() + w.ahead;
+  w.ahead = 0;
+  simgrid::s4u::this_actor::sleep_until(static_cast<double>(target) * 1e-12);
+}
+
+void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl::MemoryOrder order) {
+  if (!running_) return;
+  SimWorker& w = self();
+  // A seq_cst store and every RMW drain the store buffer (x86 semantics:
+  // xchg and lock-prefixed instructions are full barriers).
+  const bool fences = access == coherence::Access::rmw ||
+                      (access == coherence::Access::store && order == lockimpl::MemoryOrder::seq_cst);
+  if (fences) w.ahead += sim_costs_.fence;
+  if (directory_.hits(w.core, line, access)) {
+    charge(directory_.costs().l1_hit);
+    return;
+  }
+  // A miss can interact with other cores, so it is ordered in simulated
+  // time. Catching up first costs a second simcall; within the lookahead the
+  // miss is issued at the worker's own time directly (one simcall), which
+  // may let it reach the line up to `lookahead` before a worker that is
+  // behind in time but runs later: the error stays under that bound.
+  if (w.ahead > sim_costs_.lookahead) sync();
+  const Picos start = clock() + w.ahead;
+  w.ahead = 0;
+  const Picos done = directory_.access(w.core, line, access, start);
+  simgrid::s4u::this_actor::sleep_until(static_cast<double>(done) * 1e-12);
+}
+
+}  // namespace lockscope::engine::sim

@@ -1,0 +1,356 @@
+// GraphLock: QEMU's block-graph reader-writer lock, over a platform policy.
+//
+// ## Where it comes from
+// Emanuele Giuseppe Esposito's RFC "block: introduce a lock to protect graph
+// operations" (April 2022), merged as block/graph-lock.c in QEMU 7.2. The
+// block graph is read by I/O coroutines in many event loops (AioContexts,
+// iothreads) and changed rarely, by the main loop. Readers must be almost
+// free; a writer may be slow.
+//
+// ## The idea
+// Each context counts its own readers in its own counter, so a reader writes
+// only a line that its own event loop owns: readers never bounce a shared
+// cacheline. The writer pays instead: it raises a global flag, then waits
+// until the sum of every context's counter (plus the orphaned counter) is
+// zero. Readers that see the flag step back: they undo their increment, kick
+// the writer, and sleep in a global reader queue until wrunlock wakes them.
+//
+// ## Fields and the invariant each keeps
+//   slots_[c].readers  readers that entered in context c minus readers that
+//                      left in c. May go negative: a coroutine can take the
+//                      lock in one context and release it in another. Written
+//                      only by code running in c (owner_add: a plain load and
+//                      store, as QEMU's qatomic_set(read + 1)). One line per
+//                      context; QEMU's counters sit unpadded inside
+//                      BdrvGraphRWlock, allocated per AioContext, so there
+//                      neighbours on the heap can share their line: we pad.
+//   registered_        the contexts to sum (QEMU's aio_context_list).
+//   orphaned_          the counts of unregistered contexts, moved here under
+//                      list_mutex_, so that
+//                        orphaned_ + sum(slots_[c] for registered c)
+//                      equals the number of readers inside, exactly.
+//   has_writer_        1 while a writer holds the lock or (flag_held) waits.
+//   list_mutex_        QEMU's aio_context_list_lock: guards registered_,
+//                      orphaned_, the slow path re-check and the reader queue.
+//   reader_queue_      QEMU's reader_queue CoQueue: readers that met a writer.
+//   writer_waiter_     QEMU's global AioWait: the writer sleeps here, readers
+//                      kick it.
+//   writer_mutex_      stands in for the BQL, which in QEMU already makes the
+//                      main loop the only writer; here any worker may write.
+//
+// ## Lines each operation touches (the simulator checks these claims)
+//   rdlock, rdunlock (fast): the caller's slots_[c] line (owned: a hit) and
+//                      has_writer_ (read-shared: a hit while no writer comes).
+//   wrlock:            has_writer_ (one ownership transfer), every registered
+//                      slot line (a read miss each), list_mutex_, orphaned_.
+//   wrunlock:          has_writer_, list_mutex_, reader_queue_.
+//
+// ## Ordering legend
+//   [A] reader: counter++ ; fence ; load has_writer.
+//   [B] writer: has_writer = 1 ; fence ; load every counter.
+//       [A] pairs with [B]: the store-buffering pattern. Either the writer's
+//       sum sees the reader's increment, or the reader sees has_writer == 1
+//       and backs off; never both miss. (asymmetric: [A] is a compiler
+//       barrier and [B] is membarrier(2), which imposes a full fence on the
+//       reader's CPU at some point of its program order.)
+//   [C] rdunlock: counter-- with release. Pairs with [W], the writer's
+//       acquire loads of the counters: a writer that sees the decrement sees
+//       the reader's critical section as finished.
+//   [D] rdunlock: counter-- ; fence ; load has_writer. Pairs with [B]: if the
+//       writer's sum missed our decrement, we see has_writer == 1 and kick.
+//   [E] wrunlock (and the polling loop): has_writer = 0 with release. Pairs
+//       with [F], the reader's acquire load of has_writer: a reader that sees
+//       the flag down sees the writer's critical section.
+//
+// ## State table (R = readers inside, w = has_writer, W = writer inside)
+//   operation    | w=0, W no            | writer waiting (flag_held)   | W yes
+//   rdlock       | enters, R+1          | slow path: sleeps in queue   | sleeps in queue
+//   rdunlock     | R-1 (kicks if always)| R-1, kicks the writer        | invalid (no reader)
+//   wrlock       | waits for R = 0      | waits for the writer mutex   | waits for the writer mutex
+//   wrunlock     | invalid              | invalid                      | w=0, wakes every queued reader
+//   try_lock_shared | true              | false (kicks the writer)     | false
+//   try_lock     | true iff R = 0       | false                        | false
+// With flag_cleared_while_polling the writer polls with w = 0: new readers
+// enter freely until the writer's re-check, so a writer can starve under a
+// stream of readers. QEMU relies on drain to stop new requests first.
+//
+// ## Fairness and progress
+// Writers are served in the writer mutex's order and always win against new
+// readers once has_writer is up; readers wait at most one writer's critical
+// section plus its wait (flag_held). No reader ever waits for another reader.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "lockimpl/contract.hpp"
+#include "lockimpl/graph_lock_policy.hpp"
+#include "lockimpl/padded_array.hpp"
+#include "lockimpl/platform.hpp"
+
+namespace lockscope::lockimpl {
+
+template <Platform P, class Policy = SeedPolicy>
+class GraphLock {
+  template <class T>
+  using Atomic = typename P::template Atomic<T>;
+
+ public:
+  static constexpr std::uint32_t kDefaultMaxContexts = 1024;
+
+  // Contexts are numbered 0 .. max_contexts - 1. Blocks: no.
+  // With Fence::asymmetric the platform must offer the heavy barrier.
+  explicit GraphLock(std::uint32_t max_contexts = kDefaultMaxContexts) : slots_(max_contexts) {
+    if constexpr (Policy::kFence == Fence::asymmetric) {
+      LOCKSCOPE_CONTRACT(P::heavy_barrier_available(),
+                         "Fence::asymmetric needs the platform's heavy barrier (membarrier)");
+    }
+    registered_.reserve(max_contexts);
+  }
+  // Precondition: no reader or writer is inside.
+  ~GraphLock() {
+    for (std::size_t ctx = 0; ctx < slots_.size(); ++ctx) {
+      // relaxed: no other thread may use a lock that is being destroyed.
+      LOCKSCOPE_CONTRACT(slots_[ctx].registered ||
+                             slots_[ctx].readers.load(memory_order_relaxed) == kUnregistered,
+                         "the read lock was used in an unregistered context");
+    }
+  }
+  GraphLock(const GraphLock&) = delete;
+  GraphLock& operator=(const GraphLock&) = delete;
+
+  // Adds context `ctx` to the set the writer sums. Blocks: on the list mutex.
+  // Precondition: ctx < max_contexts and ctx is not registered.
+  void register_context(ContextId ctx) {
+    ScopedLock guard(list_mutex_);
+    LOCKSCOPE_CONTRACT(ctx < slots_.size(), "context id out of range");
+    Slot& slot = slots_[ctx];
+    LOCKSCOPE_CONTRACT(!slot.registered, "context registered twice");
+    // relaxed: nobody runs in ctx before it is registered, and the writer
+    // reads this counter only under list_mutex_, which we hold.
+    LOCKSCOPE_CONTRACT(slot.readers.load(memory_order_relaxed) == kUnregistered,
+                       "the read lock was used in this context while it was unregistered");
+    slot.readers.store(0, memory_order_relaxed);
+    slot.registered = true;
+    registered_.push_back(ctx);
+  }
+
+  // Removes `ctx`; readers still counted there move to the orphaned counter,
+  // so a writer keeps waiting for exactly them. Blocks: on the list mutex.
+  // Precondition: ctx is registered and no worker runs in it any more.
+  void unregister_context(ContextId ctx) {
+    ScopedLock guard(list_mutex_);
+    LOCKSCOPE_CONTRACT(ctx < slots_.size() && slots_[ctx].registered,
+                       "unregistering a context that is not registered");
+    Slot& slot = slots_[ctx];
+    // relaxed: both counters are read by the writer only under list_mutex_.
+    const std::int64_t moved = slot.readers.load(memory_order_relaxed);
+    orphaned_.store(orphaned_.load(memory_order_relaxed) + moved, memory_order_relaxed);
+    slot.readers.store(kUnregistered, memory_order_relaxed);
+    slot.registered = false;
+    std::erase(registered_, ctx);
+  }
+
+  // rdlock. Blocks: while a writer holds the lock or (flag_held) waits for it.
+  // Precondition: the current context is registered.
+  // Memory ordering: everything the last writer did before wrunlock is
+  // visible after lock_shared returns.
+  void lock_shared() {
+    for (;;) {
+      Slot& slot = current_slot();
+      // relaxed: ordered against the has_writer load by [A] just below.
+      slot.readers.owner_add(1, memory_order_relaxed);
+      reader_barrier();  // [A] pairs with [B] in lock(): the writer sees our increment or we see its flag
+      // [F] pairs with [E] in unlock(): a 0 from a writer's unlock shows us its critical section
+      if (has_writer_.load(memory_order_acquire) == 0) [[likely]] {  // [F] pairs with [E]
+        return;
+      }
+      if (!back_off_and_sleep(slot)) return;
+    }
+  }
+
+  // Like lock_shared, but returns false instead of sleeping. Blocks: no.
+  [[nodiscard]] bool try_lock_shared() {
+    Slot& slot = current_slot();
+    // relaxed: ordered against the has_writer load by [A] just below.
+    slot.readers.owner_add(1, memory_order_relaxed);
+    reader_barrier();  // [A] pairs with [B] in lock()
+    if (has_writer_.load(memory_order_acquire) == 0) {  // [F] pairs with [E]
+      return true;
+    }
+    // relaxed: we never entered, so there is no critical section to publish;
+    // the kick (which fences) makes the writer re-read the counter.
+    slot.readers.owner_add(-1, memory_order_relaxed);
+    writer_waiter_.kick();
+    return false;
+  }
+
+  // rdunlock. Blocks: no. Precondition: the caller holds the read lock (taken
+  // in any context). Memory ordering: a writer that enters after this sees
+  // everything the reader did inside.
+  void unlock_shared() {
+    Slot& slot = current_slot();
+    // [C] pairs with [W] in reader_sum(): the writer that sees our decrement sees our critical section
+    slot.readers.owner_add(-1, memory_order_release);  // [C] pairs with [W]
+    reader_barrier();  // [D] pairs with [B] in lock(): the writer saw our decrement, or we see its flag
+    // relaxed: ordered after our decrement by [D]; only decides whether to kick.
+    if (Policy::kUnlockKick == UnlockKick::always ||
+        has_writer_.load(memory_order_relaxed) != 0) {
+      writer_waiter_.kick();
+    }
+  }
+
+  // wrlock. Blocks: until no reader is inside, and behind earlier writers.
+  // Memory ordering: everything every reader did before unlock_shared, and
+  // the previous writer did before unlock, is visible after lock returns.
+  void lock() {
+    writer_mutex_.lock();
+    if constexpr (Policy::kWriterWait == WriterWait::flag_held) {
+      // relaxed: published by [B] just below.
+      has_writer_.store(1, memory_order_relaxed);
+      writer_barrier();  // [B] pairs with [A] in lock_shared() and [D] in unlock_shared()
+      writer_waiter_.wait_while([this] { return exact_reader_sum() > 0; });
+    } else {
+      for (;;) {
+        // [E] pairs with [F]: readers that enter while we poll see earlier writers' work
+        has_writer_.store(0, memory_order_release);  // [E] pairs with [F]
+        // While polling the sum can be transiently negative (a reader that
+        // locked in an already-summed context and unlocked in a later one):
+        // QEMU asserts it is not, we just stop polling and re-check.
+        writer_waiter_.wait_while([this] { return reader_sum() > 0; });
+        // relaxed: published by [B] just below.
+        has_writer_.store(1, memory_order_relaxed);
+        writer_barrier();  // [B] pairs with [A] in lock_shared() and [D] in unlock_shared()
+        if (exact_reader_sum() == 0) break;
+      }
+    }
+  }
+
+  // Like lock, but returns false instead of waiting for readers or for
+  // another writer. Blocks: only on the list mutex.
+  [[nodiscard]] bool try_lock() {
+    if (!writer_mutex_.try_lock()) return false;
+    // relaxed: published by [B] just below.
+    has_writer_.store(1, memory_order_relaxed);
+    writer_barrier();  // [B] pairs with [A] in lock_shared() and [D] in unlock_shared()
+    if (exact_reader_sum() == 0) return true;
+    release_flag_and_wake_readers();
+    writer_mutex_.unlock();
+    return false;
+  }
+
+  // wrunlock. Blocks: on the list mutex. Precondition: the caller holds the
+  // write lock. Wakes every reader that slept in the queue.
+  void unlock() {
+    // relaxed: a racy read only for the contract check; we own the flag.
+    LOCKSCOPE_CONTRACT(has_writer_.load(memory_order_relaxed) == 1, "unlock without the write lock");
+    release_flag_and_wake_readers();
+    writer_mutex_.unlock();
+  }
+
+  // Introspection for tests and statistics: racy snapshots, no ordering.
+  // 0 for a context that is not registered.
+  [[nodiscard]] std::int64_t context_readers(ContextId ctx) const {
+    const std::int64_t n = slots_[ctx].readers.load(memory_order_relaxed);  // relaxed: a snapshot
+    return n == kUnregistered ? 0 : n;
+  }
+  [[nodiscard]] std::int64_t orphaned_readers() const {
+    return orphaned_.load(memory_order_relaxed);  // relaxed: a snapshot
+  }
+  [[nodiscard]] bool writer_flag() const {
+    return has_writer_.load(memory_order_relaxed) != 0;  // relaxed: a snapshot
+  }
+
+ private:
+  // An unregistered context's counter holds this value, so that a reader
+  // that (against the contract) counts in it is caught when the context is
+  // registered again or the lock is destroyed, at no cost on the fast path.
+  static constexpr std::int64_t kUnregistered = std::int64_t{1} << 48;
+
+  struct alignas(kCachelineBytes) Slot {
+    explicit Slot(std::int32_t index)
+        : readers(kUnregistered, LineName{"graph.ctx", index, ".readers"}) {}
+    Atomic<std::int64_t> readers;
+    bool registered = false;  // guarded by list_mutex_; read unlocked only by ctx's owner
+  };
+
+  // Unchecked builds catch an unregistered context later, through
+  // kUnregistered; checked builds catch it here.
+  Slot& current_slot() {
+    const ContextId ctx = P::current_context();
+    LOCKSCOPE_FAST_PATH_CONTRACT(ctx < slots_.size() && slots_[ctx].registered,
+                                 "read lock used in an unregistered context");
+    return slots_[ctx];
+  }
+
+  static void reader_barrier() {
+    if constexpr (Policy::kFence == Fence::full) {
+      P::fence();  // [A]/[D]: smp_mb() in QEMU's rdlock and rdunlock
+    } else {
+      P::light_barrier();  // [A]/[D]: the writer's heavy_barrier() stands in for our fence
+    }
+  }
+
+  static void writer_barrier() {
+    if constexpr (Policy::kFence == Fence::full) {
+      P::fence();  // [B]: smp_mb() in QEMU's wrlock
+    } else {
+      P::heavy_barrier();  // [B]: a fence on every CPU that runs one of our readers
+    }
+  }
+
+  // The slow path of rdlock, entered with our increment made and has_writer
+  // seen as 1. Under the list mutex, re-check: the writer may be gone already
+  // (or polling with the flag down), and then our increment stands and we are
+  // in: returns false. Otherwise undo it, kick the writer, sleep until a
+  // wrunlock, and return true so the caller retries from the top.
+  bool back_off_and_sleep(Slot& slot) {
+    ScopedLock guard(list_mutex_);
+    // [F] pairs with [E]: the flag is lowered under this mutex by unlock(), or by a polling writer
+    if (has_writer_.load(memory_order_acquire) == 0) return false;  // [F] pairs with [E]
+    // relaxed: the kick that follows fences before it wakes the writer.
+    slot.readers.owner_add(-1, memory_order_relaxed);
+    writer_waiter_.kick();
+    reader_queue_.wait(list_mutex_);
+    return true;
+  }
+
+  void release_flag_and_wake_readers() {
+    ScopedLock guard(list_mutex_);
+    // [E] pairs with [F] in lock_shared(): readers that see 0 see our critical section
+    has_writer_.store(0, memory_order_release);  // [E] pairs with [F]
+    reader_queue_.notify_all();
+  }
+
+  // QEMU's reader_count(): the orphaned count plus every registered context's.
+  std::int64_t reader_sum() {
+    ScopedLock guard(list_mutex_);
+    // relaxed: orphaned_ is only written under list_mutex_, which we hold.
+    std::int64_t sum = orphaned_.load(memory_order_relaxed);
+    for (const ContextId ctx : registered_) {
+      // [W] pairs with [C] in unlock_shared(): a decrement we see brings its critical section
+      sum += slots_[ctx].readers.load(memory_order_acquire);  // [W] pairs with [C]
+    }
+    return sum;
+  }
+
+  // The sum after has_writer = 1 and [B]: no reader can slip past the flag,
+  // so a negative sum here means the bookkeeping itself is broken.
+  std::int64_t exact_reader_sum() {
+    const std::int64_t sum = reader_sum();
+    LOCKSCOPE_CONTRACT(sum >= 0, "reader count drifted below zero");
+    return sum;
+  }
+
+  PaddedArray<Slot> slots_;
+  alignas(kCachelineBytes) Atomic<std::uint32_t> has_writer_{0, LineName{"graph.has_writer"}};
+  alignas(kCachelineBytes) typename P::Mutex list_mutex_;
+  Atomic<std::int64_t> orphaned_{0, LineName{"graph.orphaned"}};
+  std::vector<ContextId> registered_;
+  typename P::WaitQueue reader_queue_;
+  alignas(kCachelineBytes) typename P::Waiter writer_waiter_;
+  alignas(kCachelineBytes) typename P::Mutex writer_mutex_;
+};
+
+}  // namespace lockscope::lockimpl

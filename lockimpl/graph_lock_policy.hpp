@@ -1,0 +1,65 @@
+// The knobs of the graph lock, each a point in the lock's history.
+//
+// Fence
+//   full        The seed (QEMU RFC, April 2022; block/graph-lock.c since
+//               QEMU 7.2): rdlock and rdunlock each issue smp_mb() between
+//               their counter update and their read of has_writer. Readers
+//               pay a full fence on every acquire and release.
+//   asymmetric  The reader issues only a compiler barrier; the writer pays
+//               with membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) after
+//               setting has_writer, which runs a full fence on every CPU
+//               that currently runs one of our threads. This is liburcu's
+//               urcu-memb trick (and Linux's sys_membarrier rationale),
+//               applied to the graph lock. Needs the platform's heavy
+//               barrier; where membarrier(2) is missing the bench falls back
+//               to `full` and says so.
+//
+// UnlockKick
+//   if_writer   The seed text: rdunlock kicks the writer only when it reads
+//               has_writer == 1.
+//   always      QEMU's 2026 missed-wakeup fix: rdunlock kicks every time,
+//               because a writer that clears has_writer while it polls
+//               (WriterWait::flag_cleared_while_polling) can be asleep with
+//               has_writer == 0, and an if_writer reader would then never
+//               wake it.
+//
+// WriterWait
+//   flag_held   The seed: wrlock sets has_writer = 1, fences, and waits until
+//               the reader sum is zero, with the flag up the whole time.
+//   flag_cleared_while_polling
+//               QEMU's merged loop: has_writer = 0 while polling (so that
+//               callbacks run by the polling loop can take the read lock
+//               without deadlocking), then has_writer = 1, fence, and
+//               re-check; loop until the re-check reads zero.
+//
+// Known wrong: UnlockKick::if_writer with WriterWait::flag_cleared_while_polling
+// (the missed wakeup QEMU fixed). It compiles, so the simulator's explorer can
+// demonstrate the hang; `kKnownCorrect` says which combinations the contract
+// tests must pass.
+#pragma once
+
+namespace lockscope::lockimpl {
+
+enum class Fence { full, asymmetric };
+enum class UnlockKick { if_writer, always };
+enum class WriterWait { flag_held, flag_cleared_while_polling };
+
+template <Fence F, UnlockKick K, WriterWait W>
+struct GraphPolicy {
+  static constexpr Fence kFence = F;
+  static constexpr UnlockKick kUnlockKick = K;
+  static constexpr WriterWait kWriterWait = W;
+  static constexpr bool kKnownCorrect =
+      !(K == UnlockKick::if_writer && W == WriterWait::flag_cleared_while_polling);
+};
+
+// `graph`: the seed, as the RFC describes it.
+using SeedPolicy = GraphPolicy<Fence::full, UnlockKick::if_writer, WriterWait::flag_held>;
+// `graph-asym`: the seed with the reader's fence moved to the writer.
+using AsymmetricPolicy =
+    GraphPolicy<Fence::asymmetric, UnlockKick::if_writer, WriterWait::flag_held>;
+// What QEMU runs today: polling with the flag down, kicking always.
+using QemuMergedPolicy =
+    GraphPolicy<Fence::full, UnlockKick::always, WriterWait::flag_cleared_while_polling>;
+
+}  // namespace lockscope::lockimpl

@@ -1,0 +1,115 @@
+#include "engine/bench/bench_runner.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "engine/bench/exclusion_checker.hpp"
+#include "engine/bench/lock_registry.hpp"
+
+namespace lockscope::engine::bench {
+namespace {
+
+class EveryBenchLock : public ::testing::TestWithParam<LockEntry> {};
+
+TEST_P(EveryBenchLock, MixedRunCountsEveryOperationAndSeesNoViolation) {
+  const LockEntry& lock = GetParam();
+  BenchConfig cfg;
+  cfg.lock = std::string(lock.name);
+  cfg.threads = 2;
+  cfg.write_permille = 100;
+  cfg.cs_ns = 50;
+  cfg.ops = 20'000;
+  const BenchResult r = lock.run(cfg, SpinDelay(1.0));
+  EXPECT_EQ(r.read_ops + r.write_ops, cfg.ops);
+  EXPECT_GT(r.read_ops, 0U);
+  EXPECT_GT(r.write_ops, 0U);
+  EXPECT_EQ(r.violations, 0U);
+  EXPECT_EQ(r.write_latency_ns.samples, r.write_ops) << "every write is timed";
+  EXPECT_GT(r.read_latency_ns.samples, 0U);
+  EXPECT_LE(r.read_latency_ns.p50, r.read_latency_ns.p99);
+  EXPECT_LE(r.read_latency_ns.p99, r.read_latency_ns.max);
+  EXPECT_GT(r.ops_per_sec, 0);
+  EXPECT_EQ(r.readers_checked, lock.name != "urcu");
+}
+
+TEST_P(EveryBenchLock, UncontendedReadPathIsMeasured) {
+  const double ns = GetParam().uncontended_read_ns(10'000, 2);
+  EXPECT_GT(ns, 0);
+}
+
+std::string test_name(const ::testing::TestParamInfo<LockEntry>& lock) {
+  std::string name(lock.param.name);
+  for (char& c : name) {
+    if (c == '-') c = '_';
+  }
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Registry, EveryBenchLock,
+                         ::testing::ValuesIn(bench_locks().begin(), bench_locks().end()), test_name);
+
+TEST(BenchRunner, OpsAreSplitOverWorkersExactly) {
+  BenchConfig cfg;
+  cfg.lock = "graph";
+  cfg.threads = 3;
+  cfg.ops = 1001;
+  const BenchResult r = find_bench_lock("graph")->run(cfg, SpinDelay(1.0));
+  EXPECT_EQ(r.read_ops, 1001U);
+  EXPECT_EQ(r.write_ops, 0U);
+}
+
+TEST(BenchRunner, ZeroWritePermilleNeverWrites) {
+  BenchConfig cfg;
+  cfg.lock = "central";
+  cfg.threads = 2;
+  cfg.ops = 5000;
+  const BenchResult r = find_bench_lock("central")->run(cfg, SpinDelay(1.0));
+  EXPECT_EQ(r.write_ops, 0U);
+  EXPECT_EQ(r.write_latency_ns.samples, 0U);
+}
+
+TEST(BenchRunner, AllWritesWhenPermilleIsAThousand) {
+  BenchConfig cfg;
+  cfg.lock = "graph";
+  cfg.threads = 2;
+  cfg.write_permille = 1000;
+  cfg.ops = 2000;
+  const BenchResult r = find_bench_lock("graph")->run(cfg, SpinDelay(1.0));
+  EXPECT_EQ(r.write_ops, 2000U);
+  EXPECT_EQ(r.violations, 0U);
+}
+
+TEST(BenchRunner, DurationModeRunsAtLeastTheDuration) {
+  BenchConfig cfg;
+  cfg.lock = "graph";
+  cfg.threads = 1;
+  cfg.duration_ms = 30;
+  const BenchResult r = find_bench_lock("graph")->run(cfg, SpinDelay(1.0));
+  EXPECT_GE(r.elapsed_sec, 0.030);
+  EXPECT_GT(r.read_ops, 0U);
+}
+
+TEST(ExclusionChecker, ReaderInsideAWriteSectionIsAViolation) {
+  ExclusionChecker checker;
+  EXPECT_TRUE(checker.check_read());
+  bool read_ok = true;
+  EXPECT_TRUE(checker.write([&] { read_ok = checker.check_read(); }));
+  EXPECT_FALSE(read_ok);
+  EXPECT_TRUE(checker.check_read()) << "restored after the write";
+}
+
+TEST(ExclusionChecker, NestedWriterIsAViolation) {
+  ExclusionChecker checker;
+  bool inner_ok = true;
+  const bool outer_ok = checker.write([&] { inner_ok = checker.write([] {}); });
+  EXPECT_FALSE(inner_ok);
+  EXPECT_FALSE(outer_ok);
+}
+
+TEST(SpinDelay, CalibrationIsPositive) {
+  EXPECT_GT(SpinDelay::calibrate().iterations_per_ns(), 0);
+}
+
+}  // namespace
+}  // namespace lockscope::engine::bench

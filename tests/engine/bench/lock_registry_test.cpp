@@ -1,0 +1,40 @@
+#include "engine/bench/lock_registry.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+namespace lockscope::engine::bench {
+namespace {
+
+TEST(LockRegistry, NamesEveryLockTheDocsPromise) {
+  std::set<std::string> names;
+  for (const LockEntry& e : bench_locks()) names.emplace(e.name);
+  for (const char* expected : {"graph", "graph-asym", "central", "std-shared-mutex", "pthread-rwlock",
+                               "tbb-spin-rw", "ck-rwlock", "ck-brlock", "urcu"}) {
+    EXPECT_TRUE(names.contains(expected)) << expected;
+  }
+  EXPECT_EQ(names.size(), bench_locks().size()) << "duplicate names";
+}
+
+TEST(LockRegistry, GraphComesFirstBecauseRatiosUseIt) {
+  EXPECT_EQ(bench_locks().front().name, "graph");
+}
+
+TEST(LockRegistry, OnlyLockimplLocksClaimToRunInTheSimulator) {
+  for (const LockEntry& e : bench_locks()) {
+    const bool ours = e.name == "graph" || e.name == "graph-asym" || e.name == "central";
+    EXPECT_EQ(e.simulated, ours) << e.name;
+  }
+}
+
+TEST(LockRegistry, FindsByExactNameOnly) {
+  ASSERT_NE(find_bench_lock("central"), nullptr);
+  EXPECT_EQ(find_bench_lock("central")->name, "central");
+  EXPECT_EQ(find_bench_lock("Central"), nullptr);
+  EXPECT_EQ(find_bench_lock(""), nullptr);
+}
+
+}  // namespace
+}  // namespace lockscope::engine::bench

@@ -1,0 +1,90 @@
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+
+#include "tests/engine/cli/run_cli.hpp"
+
+namespace lockscope::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+int line_count(const std::string& s) {
+  return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
+}
+
+TEST(BenchCommand, ListNamesEveryLock) {
+  const CliRun r = run_cli("bench --list");
+  EXPECT_EQ(r.status, 0) << r.err;
+  for (const char* name : {"graph ", "graph-asym", "central", "std-shared-mutex", "pthread-rwlock",
+                           "tbb-spin-rw", "ck-rwlock", "ck-brlock", "urcu"}) {
+    EXPECT_NE(r.out.find(name), std::string::npos) << name;
+  }
+}
+
+TEST(BenchCommand, UnknownLockIsAOneLineErrorAndNonZeroExit) {
+  const CliRun r = run_cli("bench --lock nosuch --ops 10");
+  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(line_count(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("nosuch"), std::string::npos);
+  EXPECT_TRUE(r.out.empty());
+}
+
+TEST(BenchCommand, OutOfRangeFlagsAreRejected) {
+  EXPECT_NE(run_cli("bench --threads 0").status, 0);
+  EXPECT_NE(run_cli("bench --write-permille 1001").status, 0);
+  EXPECT_NE(run_cli("bench --duration-ms 0").status, 0);
+  EXPECT_NE(run_cli("bench --threads two").status, 0);
+  EXPECT_NE(run_cli("bench --suite nosuch").status, 0);
+  EXPECT_NE(run_cli("bench --no-such-flag").status, 0);
+}
+
+TEST(BenchCommand, NoSubcommandIsAnError) {
+  const CliRun r = run_cli("");
+  EXPECT_NE(r.status, 0);
+}
+
+TEST(BenchCommand, HelpDescribesTheFlags) {
+  const CliRun r = run_cli("bench --help");
+  EXPECT_EQ(r.status, 0);
+  for (const char* flag : {"--lock", "--threads", "--write-permille", "--cs-ns", "--think-ns",
+                           "--duration-ms", "--json", "--list", "--suite"}) {
+    EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
+  }
+}
+
+TEST(BenchCommand, JsonCarriesEveryDocumentedKey) {
+  const fs::path json = fs::temp_directory_path() / ("bench_" + std::to_string(::getpid()) + ".json");
+  const CliRun r =
+      run_cli("bench --lock graph --threads 2 --ops 20000 --write-permille 50 --json " + json.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string text = slurp(json);
+  fs::remove(json);
+  for (const char* key : {"\"lock\": \"graph\"", "\"threads\": 2", "\"ops_per_sec\"", "\"read_ops\"",
+                          "\"write_ops\"", "\"read_latency_ns\"", "\"write_latency_ns\"", "\"p50\"",
+                          "\"p99\"", "\"max\"", "\"violations\": 0"}) {
+    EXPECT_NE(text.find(key), std::string::npos) << key << " in " << text;
+  }
+  EXPECT_NE(r.out.find("graph"), std::string::npos) << "the table names the lock";
+}
+
+TEST(BenchCommand, SeveralLocksGiveAJsonArray) {
+  const CliRun r = run_cli("bench --lock graph,central --threads 1 --ops 1000 --json -");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto start = r.out.find('[');
+  ASSERT_NE(start, std::string::npos);
+  EXPECT_NE(r.out.find("\"lock\": \"central\"", start), std::string::npos);
+}
+
+TEST(BenchCommand, UnwritableJsonPathFailsAndNamesTheFile) {
+  const CliRun r = run_cli("bench --lock graph --ops 100 --json /nonexistent-dir/out.json");
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.err.find("/nonexistent-dir/out.json"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists("/nonexistent-dir/out.json"));
+}
+
+}  // namespace
+}  // namespace lockscope::testing

@@ -1,0 +1,307 @@
+#include "engine/machine/machine_file.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "engine/machine/presets.hpp"
+#include "temp_dir.hpp"
+
+namespace lockscope::engine::machine {
+namespace {
+
+using lockscope::testing::TempDir;
+
+// Six valid lines; the line under test is line 7.
+constexpr std::string_view kHead =
+    "name = \"t\"\n"
+    "clock_ghz = 3\n"
+    "l1_hit_ns = 1.5\n"
+    "memory_ns = 90\n"
+    "fence_ns = 8\n"
+    "heavy_barrier_ns = 2000\n";
+
+std::expected<Machine, traces::ParseError> parse(std::string_view tail) {
+  return parse_machine_toml(std::string(kHead) + std::string(tail), "m.toml");
+}
+
+// Asserts that `tail` (after kHead) fails at line:column with a message
+// containing `words`.
+void expect_error(std::string_view tail, std::size_t line, std::size_t column,
+                  std::string_view words) {
+  auto m = parse(tail);
+  ASSERT_FALSE(m.has_value()) << "accepted:\n" << tail;
+  EXPECT_EQ(m.error().file, "m.toml");
+  EXPECT_EQ(m.error().line, line) << m.error().to_string();
+  EXPECT_EQ(m.error().column, column) << m.error().to_string();
+  EXPECT_NE(m.error().message.find(words), std::string::npos) << m.error().to_string();
+}
+
+TEST(MachineFile, RoundTripGivesTheSameMachine) {
+  for (std::string_view name : preset_names()) {
+    if (name == "mesh-1024") continue;  // below, cut to size
+    SCOPED_TRACE(name);
+    const Machine m = *preset(name);
+    auto back = parse_machine_toml(write_machine_toml(m), "x.toml");
+    ASSERT_TRUE(back.has_value()) << back.error().to_string();
+    EXPECT_EQ(*back, m);
+  }
+  const Machine mesh = *first_cores(*preset("mesh-1024"), 130);
+  auto back = parse_machine_toml(write_machine_toml(mesh), "x.toml");
+  ASSERT_TRUE(back.has_value()) << back.error().to_string();
+  EXPECT_EQ(*back, mesh);
+}
+
+TEST(MachineFile, RoundTripKeepsAwkwardStringsAndNumbers) {
+  MachineParameters p;
+  p.name = "odd \"name\" \\ with\ttab";
+  p.description = "line one\nline two, caf\u00e9, bell \x07";
+  p.clock_ghz = 1.0 / 3.0;
+  p.l1_hit_ns = 1e-3;
+  p.memory_ns = 123456789.125;
+  p.fence_ns = 0;
+  p.heavy_barrier_ns = 1e20;
+  const Machine m = make_machine(p, {"g\"0", "g1", "g1"},
+                                 {0, 0.1 + 0.2, 77, 5e-7, 0, 99.5, 12, 13, 0});
+  auto back = parse_machine_toml(write_machine_toml(m), "x.toml");
+  ASSERT_TRUE(back.has_value()) << back.error().to_string() << "\n" << write_machine_toml(m);
+  EXPECT_EQ(*back, m);
+}
+
+TEST(MachineFile, ReadsATopology) {
+  auto m = parse(
+      "topology = { groups = 4, cores_per_group = 2, near_ns = 22, far_ns = 95.5, "
+      "group_prefix = \"ccx\" }\n");
+  ASSERT_TRUE(m.has_value()) << m.error().to_string();
+  EXPECT_EQ(m->cores(), 8U);
+  EXPECT_EQ(m->core_group[7], "ccx3");
+  EXPECT_EQ(m->latency(0, 1), 22);
+  EXPECT_EQ(m->latency(1, 2), 95.5);
+  EXPECT_EQ(m->latency(3, 3), 1.5);
+  EXPECT_EQ(m->clock_ghz, 3);
+}
+
+TEST(MachineFile, ReadsATopologyAsAStandardTable) {
+  auto m = parse("[topology]\ngroups = 2\ncores_per_group = 3\nnear_ns = 20\nfar_ns = 90\n");
+  ASSERT_TRUE(m.has_value()) << m.error().to_string();
+  EXPECT_EQ(m->cores(), 6U);
+  EXPECT_EQ(m->core_group[5], "group1");
+}
+
+TEST(MachineFile, ReadsAnAsymmetricMatrixAndIgnoresTheDiagonal) {
+  auto m = parse(
+      "description = \"three cores\"\n"
+      "core_group = [\"a\", \"a\", \"b\"]\n"
+      "latency_ns = [\n"
+      "  [0, 20, 90],\n"
+      "  [21, 7, 91],\n"
+      "  [90, 92, 0],\n"
+      "]\n");
+  ASSERT_TRUE(m.has_value()) << m.error().to_string();
+  EXPECT_EQ(m->description, "three cores");
+  EXPECT_EQ(m->latency(0, 1), 20);
+  EXPECT_EQ(m->latency(1, 0), 21);
+  EXPECT_EQ(m->latency(1, 1), 1.5);
+  EXPECT_FALSE(summarize(*m).symmetric);
+  EXPECT_EQ(m->core_group, (std::vector<std::string>{"a", "a", "b"}));
+}
+
+TEST(MachineFile, InfersGroupsWithoutCoreGroup) {
+  auto m = parse("latency_ns = [[0, 20, 90], [20, 0, 90], [90, 90, 0]]\n");
+  ASSERT_TRUE(m.has_value()) << m.error().to_string();
+  EXPECT_EQ(m->core_group, (std::vector<std::string>{"group0", "group0", "group1"}));
+}
+
+TEST(MachineFile, ReadsALatencyCsvBesideIt) {
+  const TempDir dir;
+  dir.write("data/m.csv", ",,\n20,,\n90,91,\n");
+  const std::string path =
+      dir.write("box.toml", std::string(kHead) + "latency_csv = \"data/m.csv\"\n");
+  auto m = read_machine_file(path);
+  ASSERT_TRUE(m.has_value()) << m.error().to_string();
+  EXPECT_EQ(m->name, "t");
+  EXPECT_EQ(m->cores(), 3U);
+  EXPECT_EQ(m->latency(0, 2), 90);
+  EXPECT_EQ(m->latency(2, 1), 91);
+  EXPECT_EQ(m->latency(2, 2), 1.5);
+}
+
+TEST(MachineFile, CsvErrorsPointIntoTheCsv) {
+  const TempDir dir;
+  const std::string csv = dir.write("m.csv", ",,\n20,,\n90,oops,\n");
+  const std::string path = dir.write("box.toml", std::string(kHead) + "latency_csv = \"m.csv\"\n");
+  auto m = read_machine_file(path);
+  ASSERT_FALSE(m.has_value());
+  EXPECT_EQ(m.error().file, csv);
+  EXPECT_EQ(m.error().line, 3U);
+  EXPECT_EQ(m.error().column, 4U);
+}
+
+TEST(MachineFile, MissingCsvIsReportedAtTheValue) {
+  expect_error("latency_csv = \"nowhere.csv\"\n", 7, 15, "cannot read");
+}
+
+TEST(MachineFile, MissingFileIsAWholeFileError) {
+  auto m = read_machine_file("/nonexistent/lockscope/box.toml");
+  ASSERT_FALSE(m.has_value());
+  EXPECT_EQ(m.error().line, 0U);
+  EXPECT_NE(m.error().message.find("cannot read"), std::string::npos);
+}
+
+TEST(MachineFile, SyntaxErrorHasItsPosition) {
+  expect_error("latency_ns = [[0, 1], [1, 0]\nfoo = ", 8, 1, "");
+}
+
+TEST(MachineFile, MissingKeyIsAboutTheWholeFile) {
+  auto m = parse_machine_toml("name = \"t\"\nclock_ghz = 3\n", "m.toml");
+  ASSERT_FALSE(m.has_value());
+  EXPECT_EQ(m.error().line, 0U);
+  EXPECT_NE(m.error().message.find("l1_hit_ns"), std::string::npos) << m.error().to_string();
+}
+
+TEST(MachineFile, WrongTypeIsReportedAtTheValue) {
+  auto m = parse_machine_toml("name = \"t\"\nclock_ghz = \"fast\"\n", "m.toml");
+  ASSERT_FALSE(m.has_value());
+  EXPECT_EQ(m.error().line, 2U);
+  EXPECT_EQ(m.error().column, 13U);
+  EXPECT_NE(m.error().message.find("must be a number, not a string"), std::string::npos);
+}
+
+TEST(MachineFile, NegativeCostIsReportedAtTheValue) {
+  auto m = parse_machine_toml(
+      "name = \"t\"\nclock_ghz = 3\nl1_hit_ns = 1\nmemory_ns = 90\nfence_ns = -8\n", "m.toml");
+  ASSERT_FALSE(m.has_value());
+  EXPECT_EQ(m.error().line, 5U);
+  EXPECT_EQ(m.error().column, 12U);
+}
+
+TEST(MachineFile, UnknownKeyIsRejectedWithASuggestion) {
+  expect_error("fence_nss = 9\nlatency_ns = [[0]]\n", 7, 1, "did you mean 'fence_ns'");
+}
+
+TEST(MachineFile, UnknownKeyInATableIsRejected) {
+  expect_error("topology = { groups = 2, cores_per_group = 2, near_ns = 20, far = 90 }\n", 7, 61,
+               "unknown key 'far'");
+}
+
+TEST(MachineFile, NonSquareMatrixIsReportedAtTheRow) {
+  expect_error("latency_ns = [\n  [0, 20, 30],\n  [20, 0],\n  [30, 20, 0],\n]\n", 9, 3,
+               "row 1 has 2 entries");
+}
+
+TEST(MachineFile, NegativeLatencyIsReportedAtTheEntry) {
+  expect_error("latency_ns = [[0, 20], [-20, 0]]\n", 7, 25, "negative");
+}
+
+TEST(MachineFile, ZeroOffDiagonalLatencyIsRejected) {
+  expect_error("latency_ns = [[0, 0], [20, 0]]\n", 7, 19, "is 0");
+}
+
+TEST(MachineFile, NonNumberEntryIsRejected) {
+  expect_error("latency_ns = [[0, \"20\"], [20, 0]]\n", 7, 19, "must be a number");
+}
+
+TEST(MachineFile, NanIsRejected) {
+  expect_error("latency_ns = [[0, nan], [20, 0]]\n", 7, 19, "finite");
+}
+
+TEST(MachineFile, TwoLatencySourcesAreRejectedAtTheSecond) {
+  expect_error(
+      "latency_ns = [[0, 20], [20, 0]]\n"
+      "topology = { groups = 1, cores_per_group = 2, near_ns = 20, far_ns = 20 }\n",
+      8, 1, "keep one");
+}
+
+TEST(MachineFile, NoLatenciesIsAWholeFileError) { expect_error("", 0, 0, "no latencies"); }
+
+TEST(MachineFile, TopologyMissingKeyIsReportedAtTheTable) {
+  expect_error("topology = { groups = 2, cores_per_group = 2, near_ns = 20 }\n", 7, 12,
+               "missing key 'far_ns'");
+}
+
+TEST(MachineFile, TopologyTooLargeIsRejected) {
+  expect_error("topology = { groups = 4096, cores_per_group = 4096, near_ns = 20, far_ns = 90 }\n",
+               7, 12, "at most 4096");
+}
+
+TEST(MachineFile, TopologyZeroGroupsIsRejected) {
+  expect_error("topology = { groups = 0, cores_per_group = 2, near_ns = 20, far_ns = 90 }\n", 7,
+               23, "between 1 and");
+}
+
+TEST(MachineFile, CoreGroupOfTheWrongSizeIsRejected) {
+  expect_error("core_group = [\"a\"]\nlatency_ns = [[0, 20], [20, 0]]\n", 7, 14,
+               "names 1 cores but the latencies describe 2");
+}
+
+TEST(MachineFile, EmptyNameIsRejected) {
+  auto m = parse_machine_toml("name = \"\"\n", "m.toml");
+  ASSERT_FALSE(m.has_value());
+  EXPECT_EQ(m.error().line, 1U);
+  EXPECT_EQ(m.error().column, 8U);
+}
+
+TEST(MachineFile, GarbageNeverCrashes) {
+  const std::vector<std::string> garbage = {
+      "",
+      std::string("\x00\x01\x02", 3),
+      "[[[[[[[[",
+      "name = ",
+      "= = =",
+      "latency_ns = [[[[1]]]]",
+      "\xff\xfe\xfd",
+      "name = \"t\"\nclock_ghz = 1e400\n",
+      "name = 5\n",
+      std::string(kHead) + "latency_ns = 5\n",
+      std::string(kHead) + "latency_ns = []\n",
+      std::string(kHead) + "latency_ns = [[]]\n",
+      std::string(kHead) + "latency_ns = [5]\n",
+      std::string(kHead) + "topology = 5\n",
+      std::string(kHead) + "topology = { groups = -1, cores_per_group = 2, near_ns = 1, far_ns = 1 }\n",
+      std::string(kHead) + "topology = { groups = 1.5, cores_per_group = 2, near_ns = 1, far_ns = 1 }\n",
+      std::string(kHead) + "core_group = 5\nlatency_ns = [[0]]\n",
+      std::string(kHead) + "core_group = [1]\nlatency_ns = [[0]]\n",
+      std::string(kHead) + "latency_csv = 5\n",
+      std::string(kHead) + "latency_csv = \"/\"\n",
+      std::string(kHead) + "[latency_ns]\n",
+  };
+  for (const std::string& g : garbage) {
+    auto m = parse_machine_toml(g, "g.toml");
+    EXPECT_FALSE(m.has_value()) << "accepted: " << g;
+  }
+  std::mt19937 rng(7);
+  for (int round = 0; round < 200; ++round) {
+    std::string text(static_cast<std::size_t>(rng() % 200), '\0');
+    for (char& c : text) c = static_cast<char>(rng() % 256);
+    if (round % 2 == 0) text = std::string(kHead) + text;  // garbage after a valid start
+    auto m = parse_machine_toml(text, "g.toml");
+    EXPECT_FALSE(m.has_value());
+  }
+}
+
+TEST(MachineFile, MutatedFilesAreReadOrRejectedButNeverInvalid) {
+  const std::string good = write_machine_toml(*preset("laptop-8"));
+  const std::string bytes = "0123456789.-+e[]{},=\"#\n x\xff";
+  std::mt19937 rng(3);
+  for (int round = 0; round < 300; ++round) {
+    std::string text = good;
+    for (int k = 0; k < 3; ++k) text[rng() % text.size()] = bytes[rng() % bytes.size()];
+    auto m = parse_machine_toml(text, "mutant.toml");
+    if (m) {
+      EXPECT_TRUE(validate(*m).has_value()) << text;
+    } else {
+      EXPECT_FALSE(m.error().message.empty());
+    }
+  }
+}
+
+TEST(MachineFile, WrittenFileDescribesItsKeys) {
+  const std::string text = write_machine_toml(*preset("laptop-8"));
+  EXPECT_NE(text.find("name = \"laptop-8\""), std::string::npos);
+  EXPECT_NE(text.find("latency_ns = ["), std::string::npos);
+  EXPECT_NE(text.find("docs/machines.md"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lockscope::engine::machine

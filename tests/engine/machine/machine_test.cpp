@@ -1,0 +1,93 @@
+#include "engine/machine/machine.hpp"
+
+#include <gtest/gtest.h>
+
+#include "engine/machine/presets.hpp"
+
+namespace lockscope::engine::machine {
+namespace {
+
+Machine two_by_two() {
+  MachineParameters p;
+  p.name = "pair";
+  return make_machine(p, {"a", "b"}, {0, 30, 40, 0});
+}
+
+TEST(Machine, MakeMachineWritesL1OnTheDiagonal) {
+  const Machine m = two_by_two();
+  EXPECT_EQ(m.cores(), 2U);
+  EXPECT_EQ(m.latency(0, 0), m.l1_hit_ns);
+  EXPECT_EQ(m.latency(0, 1), 30);  // row = from, column = to
+  EXPECT_EQ(m.latency(1, 0), 40);
+  EXPECT_TRUE(validate(m).has_value());
+  EXPECT_FALSE(summarize(m).symmetric);
+}
+
+TEST(Machine, ValidateNamesTheFirstViolation) {
+  Machine m = two_by_two();
+  m.latency_ns[1] = 0;
+  ASSERT_FALSE(validate(m).has_value());
+  EXPECT_NE(validate(m).error().find("latency[0][1]"), std::string::npos);
+
+  m = two_by_two();
+  m.latency_ns[0] = 5;
+  EXPECT_FALSE(validate(m).has_value());
+
+  m = two_by_two();
+  m.fence_ns = -1;
+  EXPECT_NE(validate(m).error().find("fence_ns"), std::string::npos);
+
+  m = two_by_two();
+  m.latency_ns.pop_back();
+  EXPECT_FALSE(validate(m).has_value());
+
+  EXPECT_FALSE(validate(Machine{}).has_value());
+}
+
+TEST(Machine, FirstCoresKeepsTheTopLeftOfTheMatrix) {
+  const Machine epyc = *preset("epyc-64");
+  auto m = first_cores(epyc, 12);
+  ASSERT_TRUE(m.has_value()) << m.error();
+  EXPECT_EQ(m->cores(), 12U);
+  EXPECT_EQ(m->name, epyc.name);
+  EXPECT_TRUE(validate(*m).has_value());
+  for (unsigned i = 0; i < 12; ++i) {
+    EXPECT_EQ(m->core_group[i], epyc.core_group[i]);
+    for (unsigned j = 0; j < 12; ++j) EXPECT_EQ(m->latency(i, j), epyc.latency(i, j));
+  }
+  EXPECT_EQ(*first_cores(epyc, 64), epyc);
+}
+
+TEST(Machine, FirstCoresRejectsZeroAndTooMany) {
+  const Machine laptop = *preset("laptop-8");
+  EXPECT_FALSE(first_cores(laptop, 0).has_value());
+  auto too_many = first_cores(laptop, 9);
+  ASSERT_FALSE(too_many.has_value());
+  EXPECT_NE(too_many.error().find("8"), std::string::npos) << too_many.error();
+}
+
+TEST(Machine, InferCoreGroupsFindsClusters) {
+  // Cores 0, 2 close; 1, 3 close; far otherwise.
+  const std::vector<double> lat = {1,  100, 20, 100,  //
+                                   100, 1,  100, 22,  //
+                                   20, 100, 1,  100,  //
+                                   100, 22, 100, 1};
+  EXPECT_EQ(infer_core_groups(4, lat),
+            (std::vector<std::string>{"group0", "group1", "group0", "group1"}));
+}
+
+TEST(Machine, InferCoreGroupsKeepsAFlatMatrixInOneGroup) {
+  const std::vector<double> lat = {1, 20, 25, 20, 1, 30, 25, 30, 1};
+  EXPECT_EQ(infer_core_groups(3, lat), (std::vector<std::string>(3, "group0")));
+}
+
+TEST(Machine, SummarizeSplitsNearAndFar) {
+  const LatencySummary s = summarize(*preset("ryzen-16"));
+  EXPECT_EQ(s.groups, 2U);
+  EXPECT_EQ(s.near.count, 2U * 8 * 7);
+  EXPECT_EQ(s.far.count, 2U * 8 * 8);
+  EXPECT_LT(s.near.max, s.far.min);
+}
+
+}  // namespace
+}  // namespace lockscope::engine::machine

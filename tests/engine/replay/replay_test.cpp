@@ -1,0 +1,233 @@
+#include "engine/replay/replay.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <sstream>
+#include <string>
+
+#include "tests/engine/replay/in_child.hpp"
+
+namespace lockscope::engine::replay {
+namespace {
+
+using lockscope::testing::in_child;
+using traces::OpKind;
+
+// `groups` of 8 cores: 25 ns inside a group, 100 ns across; 1 ns L1.
+coherence::CostModel grouped(unsigned cores) {
+  coherence::CostModel c;
+  c.cores = cores;
+  c.l1_hit = 1'000;
+  c.memory = 90'000;
+  c.transfer.resize(std::size_t{cores} * cores);
+  for (unsigned a = 0; a < cores; ++a) {
+    for (unsigned b = 0; b < cores; ++b) {
+      c.transfer[a * cores + b] = a == b ? 1'000 : (a / 8 == b / 8 ? 25'000 : 100'000);
+    }
+  }
+  return c;
+}
+
+// Every worker in its own context reads `reads` times, thinking 5 ns between.
+traces::WorkloadTrace readers(unsigned workers, unsigned reads) {
+  traces::WorkloadTrace t;
+  t.initial_contexts = workers;
+  for (unsigned w = 0; w < workers; ++w) {
+    traces::WorkerPlan p;
+    p.initial_context = w;
+    for (unsigned i = 0; i < reads; ++i) {
+      p.ops.push_back({OpKind::read_acquire});
+      p.ops.push_back({OpKind::read_release});
+      p.ops.push_back({OpKind::think, 5});
+    }
+    t.workers.push_back(std::move(p));
+  }
+  return t;
+}
+
+void add_writes(traces::WorkloadTrace& t, unsigned worker, unsigned writes) {
+  for (unsigned i = 0; i < writes; ++i) {
+    auto& ops = t.workers[worker].ops;
+    ops.push_back({OpKind::think, 500});
+    ops.push_back({OpKind::write_acquire});
+    ops.push_back({OpKind::hold, 50});
+    ops.push_back({OpKind::write_release});
+  }
+}
+
+// The fields a test looks at, as text, from a replay in a child process.
+struct Summary {
+  double throughput = 0;
+  double transfers_per_op = 0;
+  std::uint64_t ops = 0, sim_ps = 0, violations = 0;
+  std::int64_t residual = 0;
+  int deadlock = 0;
+  std::uint64_t fingerprint = 0;
+  std::string error;
+};
+
+std::uint64_t fingerprint(const traces::Timeline& t) {
+  std::uint64_t h = 1469598103934665603ULL;
+  auto mix = [&](std::uint64_t v) { h = (h ^ v) * 1099511628211ULL; };
+  for (const auto& w : t.workers) {
+    for (const auto& s : w.spans) {
+      mix(s.start);
+      mix(s.end);
+      mix(static_cast<std::uint64_t>(s.state));
+    }
+  }
+  for (const auto& x : t.transfers) {
+    mix(x.start);
+    mix(x.end);
+    mix(x.line);
+    mix(static_cast<std::uint64_t>(x.from + 1));
+    mix(x.to);
+  }
+  return h;
+}
+
+Summary run(const traces::WorkloadTrace& trace, std::string lock, unsigned cores, double jitter = 0,
+            std::uint64_t seed = 1) {
+  const auto child = in_child([&] {
+    ReplayOptions o;
+    o.lock = lock;
+    o.costs = grouped(cores);
+    o.seed = seed;
+    o.jitter = jitter;
+    const ReplayResult r = replay(trace, o);
+    std::ostringstream out;
+    out << r.throughput_ops_per_sim_sec() << ' ' << r.transfers_per_op() << ' ' << r.lock_ops() << ' '
+        << r.sim_time_ps << ' ' << r.violations << ' ' << r.residual_readers << ' ' << r.deadlock << ' '
+        << fingerprint(r.timeline) << ' ' << (r.error.empty() ? "-" : r.error);
+    return out.str();
+  });
+  EXPECT_EQ(child.status, 0) << child.out;
+  Summary s;
+  std::istringstream in(child.out);
+  in >> s.throughput >> s.transfers_per_op >> s.ops >> s.sim_ps >> s.violations >> s.residual >> s.deadlock >>
+      s.fingerprint;
+  std::getline(in >> std::ws, s.error);
+  if (s.error == "-") s.error.clear();
+  return s;
+}
+
+TEST(Replay, CentralCounterCollapsesWhilePerContextCountersScale) {
+  const Summary graph8 = run(readers(8, 2000), "graph", 8);
+  const Summary graph32 = run(readers(32, 2000), "graph", 32);
+  const Summary central8 = run(readers(8, 2000), "central", 8);
+  const Summary central32 = run(readers(32, 2000), "central", 32);
+  // Graph readers touch only their own line: throughput grows with cores.
+  EXPECT_GT(graph32.throughput, 0.8 * 4 * graph8.throughput);
+  EXPECT_LT(graph32.transfers_per_op, 0.01);
+  // Central readers bounce one line: two transfers per operation, no gain.
+  EXPECT_NEAR(central32.transfers_per_op, 2.0, 0.05);
+  EXPECT_LE(central32.throughput, central8.throughput * 1.05);
+  EXPECT_GT(graph32.throughput, 20 * central32.throughput);
+}
+
+TEST(Replay, ReadersAndAWriterKeepMutualExclusionOnEveryLock) {
+  for (const char* lock : {"graph", "graph-asym", "graph-qemu", "central", "graph:full:always:held"}) {
+    traces::WorkloadTrace t = readers(6, 300);
+    add_writes(t, 0, 20);
+    add_writes(t, 3, 20);
+    const Summary s = run(t, lock, 8, 0.3, 7);
+    EXPECT_EQ(s.violations, 0U) << lock;
+    EXPECT_EQ(s.deadlock, 0) << lock;
+    EXPECT_EQ(s.residual, 0) << lock;
+    EXPECT_EQ(s.ops, 6U * 300 + 40) << lock;
+    EXPECT_TRUE(s.error.empty()) << lock << ": " << s.error;
+  }
+}
+
+TEST(Replay, SameInputsAndSeedGiveTheSameTimeline) {
+  traces::WorkloadTrace t = readers(8, 200);
+  add_writes(t, 2, 10);
+  const Summary a = run(t, "graph", 8, 0.2, 42);
+  const Summary b = run(t, "graph", 8, 0.2, 42);
+  const Summary c = run(t, "graph", 8, 0.2, 43);
+  EXPECT_EQ(a.fingerprint, b.fingerprint);
+  EXPECT_EQ(a.sim_ps, b.sim_ps);
+  EXPECT_NE(a.fingerprint, c.fingerprint) << "jitter follows the seed";
+}
+
+// With a zero quantum every charge is its own SimGrid sleep, so this checks
+// the engine's clock precision: the default (1e-9 s) would round these away.
+TEST(Replay, OneCycleAccessesAreNotRoundedAway) {
+  auto with_reads = [](unsigned reads) {
+    traces::WorkloadTrace t = readers(1, reads);
+    for (auto& op : t.workers[0].ops) {
+      if (op.kind == OpKind::think) op.value = 0;
+    }
+    return t;
+  };
+  auto sim_ps = [](const traces::WorkloadTrace& t) {
+    const auto child = in_child([&] {
+      ReplayOptions o;
+      o.lock = "graph-asym";  // no fences: a read is L1 hits only
+      o.costs = grouped(1);
+      o.costs.l1_hit = 250;  // one cycle at 4 GHz
+      o.sim_costs.quantum = 0;
+      return std::to_string(replay(t, o).sim_time_ps);
+    });
+    return std::stoull(child.out);
+  };
+  const std::uint64_t base = sim_ps(with_reads(10));
+  const std::uint64_t more = sim_ps(with_reads(1010));
+  // 1000 more reads, each four L1 hits (rdlock: counter, has_writer;
+  // rdunlock: counter, has_writer), as the lock's essay claims. With the
+  // default 1e-9 s precision each 250 ps sleep became a whole nanosecond.
+  EXPECT_EQ(more - base, 1000U * 4 * 250);
+}
+
+TEST(Replay, ReadLockTakenInOneContextAndReleasedInAnother) {
+  traces::WorkloadTrace t;
+  t.initial_contexts = 2;
+  t.workers.resize(2);
+  t.workers[1].initial_context = 1;
+  auto& a = t.workers[0].ops;
+  a = {{OpKind::read_acquire}, {OpKind::move, 1}, {OpKind::hold, 100}, {OpKind::read_release}};
+  add_writes(t, 1, 3);
+  const Summary s = run(t, "graph", 2);
+  EXPECT_EQ(s.residual, 0);
+  EXPECT_EQ(s.violations, 0U);
+  EXPECT_EQ(s.deadlock, 0);
+}
+
+TEST(Replay, DestroyingAContextWithAReaderOutstandingOrphansItsCount) {
+  traces::WorkloadTrace t;
+  t.initial_contexts = 1;
+  t.workers.resize(2);
+  auto& a = t.workers[0].ops;
+  a = {{OpKind::create_context, 5}, {OpKind::move, 5},  {OpKind::read_acquire}, {OpKind::move, 0},
+       {OpKind::destroy_context, 5}, {OpKind::hold, 200}, {OpKind::read_release}};
+  add_writes(t, 1, 5);
+  const Summary s = run(t, "graph", 2);
+  EXPECT_TRUE(s.error.empty()) << s.error;
+  EXPECT_EQ(s.residual, 0);
+  EXPECT_EQ(s.violations, 0U);
+  EXPECT_EQ(s.deadlock, 0);
+}
+
+TEST(Replay, DestroyingAContextInUseIsATraceErrorNotACrash) {
+  traces::WorkloadTrace t;
+  t.initial_contexts = 2;
+  t.workers.resize(2);
+  t.workers[1].initial_context = 1;
+  t.workers[0].ops = {{OpKind::think, 100}, {OpKind::destroy_context, 1}};
+  t.workers[1].ops = {{OpKind::think, 1000}};
+  const Summary s = run(t, "graph", 2);
+  EXPECT_NE(s.error.find("destroys context 1 while a worker runs in it"), std::string::npos) << s.error;
+}
+
+TEST(Replay, AReaderThatTakesTheWriteLockDeadlocksAndIsReported) {
+  traces::WorkloadTrace t;
+  t.initial_contexts = 1;
+  t.workers.resize(1);
+  t.workers[0].ops = {{OpKind::read_acquire}, {OpKind::write_acquire}};
+  const Summary s = run(t, "graph", 1);
+  EXPECT_EQ(s.deadlock, 1);
+}
+
+}  // namespace
+}  // namespace lockscope::engine::replay

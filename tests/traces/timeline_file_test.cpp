@@ -1,0 +1,521 @@
+#include "traces/timeline_file.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <random>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lockscope::traces {
+namespace {
+
+namespace fs = std::filesystem;
+
+// ------------------------------------------------------------- fixtures
+
+Timeline sample_timeline() {
+  Timeline t;
+  t.lock = "graph";
+  t.machine = "epyc-64";
+  t.cores = 4;
+  t.seed = 42;
+  t.origin = "scenarios/teaching/bouncing.toml, seed 42";
+  t.end_time = 5'000'000;
+  t.workers = {
+      {"worker 0 (ctx 0)",
+       0,
+       {{0, 1000, WorkerState::running},
+        {1000, 1500, WorkerState::waiting_read},
+        {1500, 4000, WorkerState::reading},
+        {4000, 5'000'000, WorkerState::running}}},
+      {"worker 1 (ctx 1)",
+       3,
+       {{0, 2000, WorkerState::running},
+        {2000, 2100, WorkerState::waiting_write},
+        {2100, 4100, WorkerState::draining},
+        {4100, 9000, WorkerState::writing},
+        {9000, 9000, WorkerState::queued_read},  // zero length
+        {12000, 13000, WorkerState::running}}},  // after a gap
+      {"idle", 2, {}},
+  };
+  t.lines = {{"graph.ctx[0].readers"}, {"graph.has_writer + graph.list_mutex"}};
+  t.transfers = {
+      {1000, 1100, 0, -1, 0, TransferKind::fill},
+      {2000, 2080, 1, 0, 3, TransferKind::ownership},
+      {2000, 2000, 1, 3, 3, TransferKind::invalidation},
+      {2150, 2230, 0, 0, 3, TransferKind::read_share},
+  };
+  t.counters = {
+      {"readers_inside", {{1500, 1}, {4000, 0}}},
+      {"writers_waiting", {{2000, 1}, {2000, 1}, {4100, 0}}},
+      {"empty", {}},
+  };
+  return t;
+}
+
+// A timeline of about `spans` spans, spread over 8 workers, plus a third as
+// many transfers and counter samples, with awkward values mixed in.
+Timeline random_timeline(std::uint64_t seed, std::size_t spans) {
+  std::mt19937_64 rng(seed);
+  const auto below = [&rng](std::uint64_t n) { return n == 0 ? 0 : rng() % n; };
+  Timeline t;
+  t.lock = "lock " + std::to_string(seed);
+  t.machine = "m\"\n\xc3\xa9";  // quote, newline, UTF-8
+  t.cores = 1 + static_cast<std::uint32_t>(below(64));
+  t.seed = rng();
+  t.origin = std::string(below(300), 'o');
+  const std::size_t workers = 8;
+  for (std::size_t w = 0; w < workers; ++w) {
+    TimelineWorker worker{"worker " + std::to_string(w), static_cast<std::uint32_t>(below(t.cores)), {}};
+    std::uint64_t time = below(3) == 0 ? below(1'000'000) : 0;
+    for (std::size_t i = 0; i < spans / workers; ++i) {
+      const std::uint64_t length = below(4) == 0 ? below(100) : below(2'000'000);
+      const auto state = static_cast<WorkerState>(below(kWorkerStateCount));
+      worker.spans.push_back({time, time + length, state});
+      time += length + (below(16) == 0 ? below(50'000) : 0);
+    }
+    t.end_time = std::max(t.end_time, time);
+    t.workers.push_back(std::move(worker));
+  }
+  const std::size_t lines = 1 + below(200);
+  for (std::size_t l = 0; l < lines; ++l) t.lines.push_back({"line " + std::to_string(l)});
+  std::uint64_t start = 0;
+  for (std::size_t i = 0; i < spans / 3; ++i) {
+    start += below(3) == 0 ? 0 : below(5000);
+    LineTransfer x;
+    x.start = start;
+    x.end = start + below(300'000);
+    x.line = static_cast<std::uint32_t>(below(lines));
+    x.from = static_cast<std::int32_t>(below(t.cores + 1)) - 1;
+    x.to = static_cast<std::uint32_t>(below(t.cores));
+    x.kind = static_cast<TransferKind>(below(kTransferKindCount));
+    t.transfers.push_back(x);
+  }
+  for (const char* name : {"readers_inside", "queued_readers", "writers_waiting"}) {
+    TimelineCounter c{name, {}};
+    std::uint64_t time = 0;
+    for (std::size_t i = 0; i < spans / 9; ++i) {
+      time += below(2) == 0 ? 0 : below(100'000);
+      std::int64_t value = static_cast<std::int64_t>(below(64)) - 8;
+      if (below(1000) == 0) value = std::numeric_limits<std::int64_t>::min();
+      if (below(1000) == 0) value = std::numeric_limits<std::int64_t>::max();
+      c.samples.push_back({time, value});
+    }
+    t.counters.push_back(std::move(c));
+  }
+  return t;
+}
+
+std::string encode(const Timeline& t) {
+  auto bytes = encode_timeline(t);
+  EXPECT_TRUE(bytes.has_value()) << bytes.error();
+  return bytes.value_or("");
+}
+
+// ------------------------------------------------ hand-made files (spec)
+
+// The format, independently of the writer: docs/timeline-format.md.
+std::uint64_t fnv1a64(std::string_view bytes) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (const char c : bytes) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+std::string varint(std::uint64_t v) {
+  std::string out;
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+  return out;
+}
+
+std::string str(std::string_view s) { return varint(s.size()) + std::string(s); }
+
+std::string section(unsigned id, const std::string& payload) {
+  return std::string(1, static_cast<char>(id)) + varint(payload.size()) + payload;
+}
+
+// Magic, version, the given sections, end marker and a correct checksum.
+std::string file_of(const std::vector<std::string>& sections, std::uint32_t version = 1) {
+  std::string out(kTimelineMagic);
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((version >> (8 * i)) & 0xff));
+  for (const std::string& s : sections) out += s;
+  out.push_back('\0');
+  const std::uint64_t sum = fnv1a64(out);
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((sum >> (8 * i)) & 0xff));
+  return out;
+}
+
+// A valid minimal file's sections, to be varied one at a time.
+struct Sections {
+  std::string header = section(1, str("g") + str("m") + varint(2) + varint(7) + str("") + varint(300));
+  std::string workers = section(2, varint(1) + str("w") + varint(1) + varint(2) +  //
+                                       varint(0) + varint(100 << 3 | 1) +          // [0, 100) reading
+                                       varint(0) + varint(200 << 3 | 0));          // [100, 300) running
+  std::string lines = section(3, varint(1) + str("x"));
+  std::string transfers = section(4, varint(1) + varint(10) + varint(20 << 2 | 1) + varint(0) + varint(0) + varint(1));
+  std::string counters = section(5, varint(1) + str("c") + varint(1) + varint(5) + varint(1));  // (5, -1)
+  [[nodiscard]] std::string file() const { return file_of({header, workers, lines, transfers, counters}); }
+};
+
+Timeline minimal_timeline() {
+  Timeline t;
+  t.lock = "g";
+  t.machine = "m";
+  t.cores = 2;
+  t.seed = 7;
+  t.end_time = 300;
+  t.workers = {{"w", 1, {{0, 100, WorkerState::reading}, {100, 300, WorkerState::running}}}};
+  t.lines = {{"x"}};
+  t.transfers = {{10, 30, 0, -1, 1, TransferKind::ownership}};
+  t.counters = {{"c", {{5, -1}}}};
+  return t;
+}
+
+std::string error_of(std::string_view bytes) {
+  auto t = decode_timeline(bytes, "t.lstl");
+  if (t) return "";
+  EXPECT_EQ(t.error().file, "t.lstl");
+  EXPECT_EQ(t.error().line, 0U);
+  EXPECT_EQ(t.error().message.rfind("offset ", 0), 0U) << t.error().message;
+  return t.error().message;
+}
+
+// --------------------------------------------------------------- tests
+
+TEST(TimelineFile, RoundTripIsExact) {
+  const Timeline t = sample_timeline();
+  const std::string bytes = encode(t);
+  auto back = decode_timeline(bytes, "sample.lstl");
+  ASSERT_TRUE(back.has_value()) << back.error().to_string();
+  EXPECT_EQ(*back, t);
+}
+
+TEST(TimelineFile, EmptyTimelineRoundTrips) {
+  const Timeline t;
+  auto back = decode_timeline(encode(t), "empty.lstl");
+  ASSERT_TRUE(back.has_value()) << back.error().to_string();
+  EXPECT_EQ(*back, t);
+}
+
+TEST(TimelineFile, RandomTimelinesRoundTrip) {
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    const Timeline t = random_timeline(seed, 3000);
+    auto back = decode_timeline(encode(t), "random.lstl");
+    ASSERT_TRUE(back.has_value()) << "seed " << seed << ": " << back.error().to_string();
+    EXPECT_EQ(*back, t) << "seed " << seed;
+  }
+}
+
+TEST(TimelineFile, ExtremeValuesRoundTrip) {
+  Timeline t;
+  t.cores = std::numeric_limits<std::uint32_t>::max();
+  t.seed = std::numeric_limits<std::uint64_t>::max();
+  t.end_time = std::numeric_limits<std::uint64_t>::max();
+  const std::uint64_t late = std::numeric_limits<std::uint64_t>::max() - 10;
+  t.workers = {
+      {"w", t.cores - 1, {{late, late + 5, WorkerState::writing}, {late + 5, late + 10, WorkerState::reading}}}};
+  t.lines = {{""}};
+  t.transfers = {{late, late + 10, 0, std::numeric_limits<std::int32_t>::max(), t.cores - 1, TransferKind::fill}};
+  t.counters = {
+      {"c",
+       {{0, std::numeric_limits<std::int64_t>::min()}, {1, std::numeric_limits<std::int64_t>::max()}, {late, -1}}}};
+  auto back = decode_timeline(encode(t), "extreme.lstl");
+  ASSERT_TRUE(back.has_value()) << back.error().to_string();
+  EXPECT_EQ(*back, t);
+}
+
+TEST(TimelineFile, WritesAreByteIdentical) {
+  const Timeline a = random_timeline(7, 5000);
+  const Timeline b = random_timeline(7, 5000);  // built separately, equal
+  ASSERT_EQ(a, b);
+  std::ostringstream out_a;
+  std::ostringstream out_b;
+  write_timeline(out_a, a);
+  write_timeline(out_b, b);
+  EXPECT_EQ(out_a.str(), out_b.str());
+  EXPECT_EQ(out_a.str(), encode(a));
+  EXPECT_NE(encode(random_timeline(8, 5000)), out_a.str());
+}
+
+TEST(TimelineFile, MatchesDocumentedLayout) {
+  // The example in docs/timeline-format.md, byte for byte.
+  const std::string expected = Sections{}.file();
+  EXPECT_EQ(encode(minimal_timeline()), expected);
+  EXPECT_EQ(expected.substr(0, 12), std::string("\x89LSTL\r\n\x1a\x01\x00\x00\x00", 12));
+  auto back = decode_timeline(expected, "doc.lstl");
+  ASSERT_TRUE(back.has_value()) << back.error().to_string();
+  EXPECT_EQ(*back, minimal_timeline());
+}
+
+TEST(TimelineFile, IsCompact) {
+  const Timeline t = random_timeline(3, 90'000);
+  const double per_event = static_cast<double>(encode(t).size()) / static_cast<double>(t.event_count());
+  EXPECT_LT(per_event, 8.0);
+}
+
+TEST(TimelineFile, StreamAndFileRoundTrip) {
+  const Timeline t = sample_timeline();
+  std::stringstream io;
+  write_timeline(io, t);
+  auto from_stream = read_timeline(io, "stream");
+  ASSERT_TRUE(from_stream.has_value()) << from_stream.error().to_string();
+  EXPECT_EQ(*from_stream, t);
+
+  const fs::path dir = fs::temp_directory_path() / ("lockscope-timeline-test-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const fs::path path = dir / "run.lstl";
+  ASSERT_TRUE(write_timeline_file(path, t).has_value());
+  ASSERT_TRUE(write_timeline_file(path, t).has_value());  // replaces
+  auto from_file = read_timeline_file(path);
+  ASSERT_TRUE(from_file.has_value()) << from_file.error().to_string();
+  EXPECT_EQ(*from_file, t);
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1) << "a temporary file was left";
+  fs::remove_all(dir);
+}
+
+TEST(TimelineFile, WriteFileLeavesNothingOnError) {
+  const fs::path dir = fs::temp_directory_path() / ("lockscope-timeline-err-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const fs::path path = dir / "run.lstl";
+
+  auto missing_dir = write_timeline_file(dir / "no-such-dir" / "run.lstl", sample_timeline());
+  ASSERT_FALSE(missing_dir.has_value());
+  EXPECT_NE(missing_dir.error().find("no-such-dir"), std::string::npos) << missing_dir.error();
+
+  ASSERT_TRUE(write_timeline_file(path, minimal_timeline()).has_value());
+  Timeline bad = sample_timeline();
+  bad.workers[0].core = 99;
+  auto refused = write_timeline_file(path, bad);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_NE(refused.error().find("core 99"), std::string::npos) << refused.error();
+  auto kept = read_timeline_file(path);
+  ASSERT_TRUE(kept.has_value());
+  EXPECT_EQ(*kept, minimal_timeline()) << "the old file must be untouched";
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);
+  fs::remove_all(dir);
+}
+
+TEST(TimelineFile, ReadFileNamesAMissingFile) {
+  auto t = read_timeline_file("/nonexistent/lockscope/run.lstl");
+  ASSERT_FALSE(t.has_value());
+  EXPECT_EQ(t.error().file, "/nonexistent/lockscope/run.lstl");
+  EXPECT_NE(t.error().message.find("cannot open"), std::string::npos);
+}
+
+TEST(TimelineFile, WriterRefusesBrokenInvariants) {
+  const auto problem = [](void (*breaker)(Timeline&)) {
+    Timeline t = sample_timeline();
+    breaker(t);
+    auto bytes = encode_timeline(t);
+    return bytes ? std::string() : bytes.error();
+  };
+  EXPECT_NE(problem([](Timeline& t) { t.workers[0].spans[1].start = 900; }).find("overlaps"), std::string::npos);
+  EXPECT_NE(problem([](Timeline& t) { t.workers[0].spans[1].end = 999; }).find("ends before"), std::string::npos);
+  EXPECT_NE(problem([](Timeline& t) { t.workers[0].spans[0].state = static_cast<WorkerState>(9); }).find("state"),
+            std::string::npos);
+  EXPECT_NE(problem([](Timeline& t) { t.transfers[1].start = 10; }).find("transfer 1 starts before"),
+            std::string::npos);
+  EXPECT_NE(problem([](Timeline& t) { t.transfers[0].line = 2; }).find("line 2"), std::string::npos);
+  EXPECT_NE(problem([](Timeline& t) { t.transfers[0].to = 4; }).find("core"), std::string::npos);
+  EXPECT_NE(problem([](Timeline& t) { t.transfers[0].from = -2; }).find("core"), std::string::npos);
+  EXPECT_NE(problem([](Timeline& t) { t.transfers[0].kind = static_cast<TransferKind>(4); }).find("kind"),
+            std::string::npos);
+  EXPECT_NE(problem([](Timeline& t) { t.counters[0].samples[1].time = 1; }).find("earlier"), std::string::npos);
+  EXPECT_EQ(problem([](Timeline&) {}), "");
+}
+
+TEST(TimelineFile, RejectsEveryTruncation) {
+  const std::string bytes = encode(sample_timeline());
+  for (std::size_t n = 0; n < bytes.size(); ++n) {
+    const std::string message = error_of(std::string_view(bytes).substr(0, n));
+    EXPECT_FALSE(message.empty()) << "a file cut to " << n << " of " << bytes.size() << " bytes was accepted";
+  }
+  EXPECT_NE(error_of(std::string_view(bytes).substr(0, 40)).find("truncated"), std::string::npos);
+}
+
+TEST(TimelineFile, RejectsEverySingleByteCorruption) {
+  // FNV-1a changes with any single changed byte, so each of these must fail.
+  const std::string bytes = encode(sample_timeline());
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    for (const unsigned mask : {0x01U, 0x10U, 0x80U, 0xffU}) {
+      std::string bad = bytes;
+      bad[i] = static_cast<char>(static_cast<unsigned char>(bad[i]) ^ mask);
+      EXPECT_FALSE(error_of(bad).empty()) << "byte " << i << " ^ " << mask << " was accepted";
+    }
+  }
+}
+
+TEST(TimelineFile, RejectsRandomCorruptionOfLargeFiles) {
+  const std::string bytes = encode(random_timeline(11, 20'000));
+  std::mt19937_64 rng(11);
+  for (int trial = 0; trial < 200; ++trial) {
+    std::string bad = bytes;
+    const int changes = 1 + static_cast<int>(rng() % 4);
+    for (int c = 0; c < changes; ++c) {
+      const std::size_t at = rng() % bad.size();
+      bad[at] = static_cast<char>(static_cast<unsigned char>(bad[at]) ^ (1 + rng() % 255));
+    }
+    EXPECT_FALSE(error_of(bad).empty()) << "trial " << trial;
+  }
+  const std::string garbage = [&rng] {
+    std::string g(kTimelineMagic);
+    g += std::string("\x01\0\0\0", 4);
+    for (int i = 0; i < 4096; ++i) g.push_back(static_cast<char>(rng()));
+    return g;
+  }();
+  EXPECT_FALSE(error_of(garbage).empty());
+}
+
+TEST(TimelineFile, HugeCountsAreRejectedWithoutAllocating) {
+  const std::uint64_t huge = std::uint64_t{1} << 62;
+  {
+    Sections s;
+    s.workers = section(2, varint(huge) + str("w") + varint(0) + varint(0));
+    const std::string message = error_of(s.file());
+    EXPECT_NE(message.find("worker count 4611686018427387904 exceeds"), std::string::npos) << message;
+  }
+  {
+    Sections s;
+    s.workers = section(2, varint(1) + str("w") + varint(1) + varint(huge) + varint(0) + varint(8));
+    EXPECT_NE(error_of(s.file()).find("span count"), std::string::npos);
+  }
+  {
+    Sections s;
+    s.header = section(1, varint(huge) + "g");
+    EXPECT_NE(error_of(s.file()).find("truncated header section"), std::string::npos);
+  }
+  {
+    Sections s;
+    s.counters = section(5, varint(1) + str("c") + varint(std::numeric_limits<std::uint64_t>::max()));
+    EXPECT_NE(error_of(s.file()).find("sample count"), std::string::npos);
+  }
+  {
+    Sections s;  // a section length larger than the file
+    s.transfers = std::string("\x04", 1) + varint(huge);
+    EXPECT_NE(error_of(s.file()).find("truncated transfers section"), std::string::npos);
+  }
+}
+
+TEST(TimelineFile, RejectsInvalidContentWithItsOffset) {
+  const auto with = [](auto change) {
+    Sections s;
+    change(s);
+    return error_of(s.file());
+  };
+  EXPECT_EQ(with([](Sections&) {}), "");
+  EXPECT_NE(with([](Sections& s) {
+              s.workers = section(2, varint(1) + str("w") + varint(1) + varint(1) + varint(0) + varint(100 << 3 | 7));
+            }).find("bad span state 7"),
+            std::string::npos);
+  EXPECT_NE(with([](Sections& s) {
+              s.workers = section(2, varint(1) + str("w") + varint(2) + varint(0));
+            }).find("worker 0 runs on core 2, but the machine has 2 cores"),
+            std::string::npos);
+  EXPECT_NE(with([](Sections& s) {
+              s.transfers = section(4, varint(1) + varint(10) + varint(81) + varint(1) + varint(0) + varint(1));
+            }).find("moves line 1, but there are 1 lines"),
+            std::string::npos);
+  EXPECT_NE(with([](Sections& s) {
+              s.transfers = section(4, varint(1) + varint(10) + varint(81) + varint(0) + varint(0) + varint(2));
+            }).find("to core 2"),
+            std::string::npos);
+  EXPECT_NE(with([](Sections& s) {
+              s.transfers = section(4, varint(1) + varint(10) + varint(81) + varint(0) + varint(3) + varint(0));
+            }).find("from core 2"),
+            std::string::npos);
+  EXPECT_NE(with([](Sections& s) {
+              const std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
+              s.workers = section(
+                  2, varint(1) + str("w") + varint(1) + varint(2) + varint(0) + varint(8) + varint(max) + varint(8));
+            }).find("overflows"),
+            std::string::npos);
+  EXPECT_NE(with([](Sections& s) {
+              s.header = section(1, str("g") + str("m") + varint(0xffffffff) + varint(7) + str("") + varint(300));
+              s.workers = section(2, varint(0));
+              s.transfers =
+                  section(4, varint(1) + varint(10) + varint(81) + varint(0) + varint(0x80000001) + varint(1));
+            }).find("does not fit in 31 bits"),
+            std::string::npos);
+  // The span's offset: magic 8 + version 4 + header 11 + section id and length 2 + count 1 + name 2 + core 1 + spans 1.
+  EXPECT_EQ(with([](Sections& s) {
+              s.workers = section(2, varint(1) + str("w") + varint(1) + varint(1) + varint(0) + varint(7));
+            }).rfind("offset 30: bad span state", 0),
+            0U);
+  EXPECT_NE(with([](Sections& s) { s.lines = section(3, varint(1) + std::string("\x81\x00", 2)); }).find("non-minimal"),
+            std::string::npos);
+  EXPECT_NE(with([](Sections& s) {
+              s.lines = section(3, varint(1) + str("x") + "zz");
+            }).find("2 unexpected bytes at the end of the lines section"),
+            std::string::npos);
+  EXPECT_NE(with([](Sections& s) { s.lines = section(6, varint(1) + str("x")); }).find("expected the lines section"),
+            std::string::npos);
+  EXPECT_NE(with([](Sections& s) {
+              s.header = section(1, str("g") + str("m") + varint(std::uint64_t{1} << 32));
+            }).find("does not fit in 32 bits"),
+            std::string::npos);
+}
+
+TEST(TimelineFile, RejectsBadMagicVersionAndTrailingBytes) {
+  const std::string good = Sections{}.file();
+  EXPECT_NE(error_of("PK\x03\x04 not a timeline").find("bad magic"), std::string::npos);
+  EXPECT_NE(error_of("").find("empty"), std::string::npos);
+  Sections s;
+  const std::string v2 = file_of({s.header, s.workers, s.lines, s.transfers, s.counters}, 2);
+  EXPECT_EQ(error_of(v2), "offset 8: unsupported timeline format version 2 (this build reads version 1)");
+  EXPECT_NE(error_of(good + "x").find("1 unexpected bytes after the checksum"), std::string::npos);
+  std::string bad_sum = good;
+  bad_sum.back() = static_cast<char>(bad_sum.back() ^ 1);
+  EXPECT_NE(error_of(bad_sum).find("checksum mismatch"), std::string::npos);
+}
+
+TEST(TimelineFile, SkipsOptionalSections) {
+  Sections s;
+  const std::string extra = section(0x80, "future data");
+  const std::string bytes = file_of({s.header, extra, s.workers, s.lines, s.transfers, s.counters, extra});
+  auto back = decode_timeline(bytes, "future.lstl");
+  ASSERT_TRUE(back.has_value()) << back.error().to_string();
+  EXPECT_EQ(*back, minimal_timeline());
+}
+
+TEST(TimelineFile, MillionEventsRoundTrip) {
+  const Timeline t = random_timeline(1, 750'000);
+  ASSERT_GE(t.event_count(), 1'000'000U);
+  const std::string bytes = encode(t);
+  auto back = decode_timeline(bytes, "big.lstl");
+  ASSERT_TRUE(back.has_value()) << back.error().to_string();
+  EXPECT_TRUE(*back == t);
+}
+
+TEST(Timeline, EventCountAddsSpansTransfersAndSamples) {
+  EXPECT_EQ(Timeline{}.event_count(), 0U);
+  EXPECT_EQ(sample_timeline().event_count(), 10U + 4U + 5U);
+}
+
+TEST(Timeline, NamesEveryStateAndKind) {
+  EXPECT_STREQ(to_string(WorkerState::running), "running");
+  EXPECT_STREQ(to_string(WorkerState::reading), "reading");
+  EXPECT_STREQ(to_string(WorkerState::waiting_read), "waiting_read");
+  EXPECT_STREQ(to_string(WorkerState::queued_read), "queued_read");
+  EXPECT_STREQ(to_string(WorkerState::waiting_write), "waiting_write");
+  EXPECT_STREQ(to_string(WorkerState::draining), "draining");
+  EXPECT_STREQ(to_string(WorkerState::writing), "writing");
+  EXPECT_STREQ(to_string(TransferKind::read_share), "read_share");
+  EXPECT_STREQ(to_string(TransferKind::ownership), "ownership");
+  EXPECT_STREQ(to_string(TransferKind::invalidation), "invalidation");
+  EXPECT_STREQ(to_string(TransferKind::fill), "fill");
+}
+
+}  // namespace
+}  // namespace lockscope::traces

@@ -1,0 +1,35 @@
+#include "traces/timeline.hpp"
+
+namespace lockscope::traces {
+
+const char* to_string(WorkerState s) {
+  switch (s) {
+    case WorkerState::running: return "running";
+    case WorkerState::reading: return "reading";
+    case WorkerState::waiting_read: return "waiting_read";
+    case WorkerState::queued_read: return "queued_read";
+    case WorkerState::waiting_write: return "waiting_write";
+    case WorkerState::draining: return "draining";
+    case WorkerState::writing: return "writing";
+  }
+  return "invalid";
+}
+
+const char* to_string(TransferKind k) {
+  switch (k) {
+    case TransferKind::read_share: return "read_share";
+    case TransferKind::ownership: return "ownership";
+    case TransferKind::invalidation: return "invalidation";
+    case TransferKind::fill: return "fill";
+  }
+  return "invalid";
+}
+
+std::uint64_t Timeline::event_count() const {
+  std::uint64_t n = transfers.size();
+  for (const TimelineWorker& w : workers) n += w.spans.size();
+  for (const TimelineCounter& c : counters) n += c.samples.size();
+  return n;
+}
+
+}  // namespace lockscope::traces

@@ -1,0 +1,93 @@
+// Timeline: what *happened* in one run — who read, who waited, who wrote,
+// and which cacheline moved from which core to which — in simulated (or,
+// for bench recordings, measured) time. Replay writes it; the GUI, the
+// statistics and the exporters (Perfetto JSON, Pajé, CSV) read it. The file
+// form is specified in docs/timeline-format.md.
+//
+// Times are integer picoseconds from the start of the run.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lockscope::traces {
+
+enum class WorkerState : std::uint8_t {
+  running,        // outside any lock (thinking, moving, managing contexts)
+  reading,        // holds the read lock
+  waiting_read,   // in rdlock, not yet asleep (spinning, fetching lines, on the list mutex)
+  queued_read,    // asleep in the reader queue (QEMU's CoQueue) until wrunlock
+  waiting_write,  // in wrlock, behind another writer
+  draining,       // in wrlock, flag up, waiting for readers to drain
+  writing,        // holds the write lock
+};
+inline constexpr int kWorkerStateCount = 7;
+const char* to_string(WorkerState s);
+
+enum class TransferKind : std::uint8_t { read_share, ownership, invalidation, fill };
+inline constexpr int kTransferKindCount = 4;
+const char* to_string(TransferKind k);
+
+struct Span {
+  std::uint64_t start = 0;
+  std::uint64_t end = 0;
+  WorkerState state = WorkerState::running;
+  friend bool operator==(const Span&, const Span&) = default;
+};
+
+struct LineTransfer {
+  std::uint64_t start = 0;  // the line starts moving
+  std::uint64_t end = 0;    // it arrives
+  std::uint32_t line = 0;   // index into Timeline::lines
+  std::int32_t from = -1;   // core, or -1 for memory
+  std::uint32_t to = 0;     // core
+  TransferKind kind = TransferKind::fill;
+  friend bool operator==(const LineTransfer&, const LineTransfer&) = default;
+};
+
+struct CounterSample {
+  std::uint64_t time = 0;
+  std::int64_t value = 0;
+  friend bool operator==(const CounterSample&, const CounterSample&) = default;
+};
+
+struct TimelineWorker {
+  std::string name;        // "worker 3 (ctx 1)"
+  std::uint32_t core = 0;
+  std::vector<Span> spans;  // sorted by start, non-overlapping, gap-free from first to last
+  friend bool operator==(const TimelineWorker&, const TimelineWorker&) = default;
+};
+
+struct TimelineLine {
+  std::string name;  // "graph.ctx[3].readers"; "a + b" when two variables share the line
+  friend bool operator==(const TimelineLine&, const TimelineLine&) = default;
+};
+
+struct TimelineCounter {
+  std::string name;  // "readers_inside", "queued_readers", "writers_waiting"
+  std::vector<CounterSample> samples;  // sorted by time; the value holds until the next sample
+  friend bool operator==(const TimelineCounter&, const TimelineCounter&) = default;
+};
+
+struct Timeline {
+  static constexpr std::uint32_t kFormatVersion = 1;
+
+  // What ran: free-form but stable strings, shown by tools.
+  std::string lock;     // "graph"
+  std::string machine;  // "epyc-64"
+  std::uint32_t cores = 0;
+  std::uint64_t seed = 0;
+  std::string origin;   // the trace or scenario
+  std::uint64_t end_time = 0;  // the run's simulated length
+
+  std::vector<TimelineWorker> workers;
+  std::vector<TimelineLine> lines;
+  std::vector<LineTransfer> transfers;  // sorted by start
+  std::vector<TimelineCounter> counters;
+
+  [[nodiscard]] std::uint64_t event_count() const;  // spans + transfers + samples
+  friend bool operator==(const Timeline&, const Timeline&) = default;
+};
+
+}  // namespace lockscope::traces

@@ -1,0 +1,39 @@
+#include "traces/timeline_csv.hpp"
+
+#include <fmt/format.h>
+
+#include <ostream>
+#include <string>
+#include <string_view>
+
+namespace lockscope::traces {
+namespace {
+
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+}  // namespace
+
+void write_transfers_csv(std::ostream& out, const Timeline& t) {
+  std::string buf = "start_ps,end_ps,line,line_name,from,to,kind\n";
+  for (const LineTransfer& x : t.transfers) {
+    const std::string_view name = x.line < t.lines.size() ? std::string_view(t.lines[x.line].name) : std::string_view();
+    fmt::format_to(std::back_inserter(buf), "{},{},{},{},{},{},{}\n", x.start, x.end, x.line, csv_field(name), x.from,
+                   x.to, to_string(x.kind));
+    if (buf.size() >= (1U << 20)) {
+      out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+      buf.clear();
+    }
+  }
+  out.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+}
+
+}  // namespace lockscope::traces
