@@ -21,6 +21,9 @@ struct BenchConfig {
   // cost ~40 ns here, ten times a read lock, so reads are sampled; writes
   // are always timed.
   std::uint64_t read_sample_every = 16;
+  // Keep what each worker did as a workload trace (BenchResult::workload),
+  // so the same workload can be replayed on a simulated machine.
+  bool record = false;
 };
 
 }  // namespace lockscope::engine::bench

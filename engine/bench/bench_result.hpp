@@ -6,6 +6,7 @@
 
 #include "engine/bench/bench_config.hpp"
 #include "engine/stats/latency_histogram.hpp"
+#include "traces/workload.hpp"
 
 namespace lockscope::engine::bench {
 
@@ -22,6 +23,7 @@ struct BenchResult {
   std::uint64_t violations = 0;
   bool readers_checked = true;     // false for urcu: readers overlap writers by design
   std::string note;                // e.g. why graph-asym ran as graph
+  traces::WorkloadTrace workload;  // what the workers did, when config.record
 };
 
 }  // namespace lockscope::engine::bench

@@ -28,6 +28,8 @@
 #include "engine/bench/locks/bench_lock.hpp"
 #include "engine/bench/spin_delay.hpp"
 #include "engine/stats/latency_histogram.hpp"
+#include "fmt/format.h"
+#include "traces/workload.hpp"
 
 namespace lockscope::engine::bench {
 
@@ -45,7 +47,17 @@ struct alignas(64) WorkerTally {
   Clock::time_point finished;
   LatencyHistogram read_latency;
   LatencyHistogram write_latency;
+  std::vector<traces::Op> recorded;  // only with BenchConfig::record
 };
+
+// Appends one acquisition, as the trace format spells it, to `ops`.
+inline void record_section(std::vector<traces::Op>& ops, bool write, const BenchConfig& cfg) {
+  using traces::OpKind;
+  ops.push_back({write ? OpKind::write_acquire : OpKind::read_acquire});
+  if (cfg.cs_ns != 0) ops.push_back({OpKind::hold, cfg.cs_ns});
+  ops.push_back({write ? OpKind::write_release : OpKind::read_release});
+  if (cfg.think_ns != 0) ops.push_back({OpKind::think, cfg.think_ns});
+}
 
 inline std::uint64_t elapsed_ns(Clock::time_point from, Clock::time_point to) {
   return static_cast<std::uint64_t>(
@@ -87,6 +99,7 @@ void worker_loop(L& lock, typename L::Session& session, const BenchConfig& cfg,
       ++tally.reads;
     }
     delay.spin(cfg.think_ns);
+    if (cfg.record) record_section(tally.recorded, write, cfg);
   }
   tally.finished = Clock::now();
 }
@@ -100,6 +113,9 @@ BenchResult run_bench(const BenchConfig& cfg, const SpinDelay& delay) {
   ExclusionChecker checker;
   const std::vector<int> cpus = allowed_cpus();
   std::vector<detail::WorkerTally> tallies(cfg.threads);
+  if (cfg.record) {
+    for (unsigned i = 0; i < cfg.threads; ++i) tallies[i].recorded.reserve(4 * (cfg.ops / cfg.threads + 1));
+  }
   std::atomic<unsigned> ready{0};
   std::atomic<bool> go{false};
   std::atomic<bool> stop{false};
@@ -153,6 +169,15 @@ BenchResult run_bench(const BenchConfig& cfg, const SpinDelay& delay) {
   result.ops_per_sec = result.elapsed_sec > 0 ? total / result.elapsed_sec : 0;
   result.read_latency_ns = reads.summary();
   result.write_latency_ns = writes.summary();
+  if (cfg.record) {
+    result.workload.initial_contexts = cfg.threads;
+    result.workload.origin = fmt::format(
+        "lockscope bench --lock {} --threads {} --write-permille {} --cs-ns {} --think-ns {} --ops {} --seed {}",
+        cfg.lock, cfg.threads, cfg.write_permille, cfg.cs_ns, cfg.think_ns, cfg.ops, cfg.seed);
+    for (unsigned i = 0; i < cfg.threads; ++i) {
+      result.workload.workers.push_back({i, std::move(tallies[i].recorded)});
+    }
+  }
   return result;
 }
 

@@ -12,6 +12,7 @@
 #include "engine/bench/report.hpp"
 #include "engine/cli/output_file.hpp"
 #include "engine/cli/progress.hpp"
+#include "traces/workload_writer.hpp"
 
 namespace lockscope::engine::cli {
 
@@ -25,9 +26,12 @@ struct BenchCommand {
   bool list = false;
   std::string suite;
   std::string json;
+  std::string record;
 };
 
 namespace {
+
+constexpr std::uint64_t kMaxRecordedOps = 10'000'000;
 
 std::vector<std::string> split_commas(const std::string& s) {
   std::vector<std::string> out;
@@ -104,6 +108,8 @@ BenchCommand& add_bench_command(CLI::App& app) {
       ->capture_default_str();
   sub->add_flag("--no-pin", cmd.no_pin, "Do not pin workers to CPUs");
   sub->add_option("--json", cmd.json, "Write results as JSON to FILE ('-' for stdout)");
+  sub->add_option("--record", cmd.record,
+                  "Write the workload the workers ran as a trace to FILE (needs --ops, one lock)");
   sub->add_flag("--list", cmd.list, "List the lock names and exit");
   sub->add_option("--suite", cmd.suite,
                   "Run a predefined suite instead: 'readpath' (uncontended read cost and "
@@ -136,6 +142,11 @@ int run_bench_command(const BenchCommand& cmd) {
     return run_readpath(cmd, options);
   }
 
+  if (!cmd.record.empty() && (cmd.config.ops == 0 || cmd.config.ops > kMaxRecordedOps || names.size() != 1)) {
+    fmt::print(stderr, "lockscope: --record: needs one --lock and --ops N (at most {}), so the trace is the "
+                       "whole run and fits in memory\n", kMaxRecordedOps);
+    return 2;
+  }
   const bench::SpinDelay delay = bench::SpinDelay::calibrate();
   std::vector<bench::BenchResult> results;
   Progress progress;
@@ -143,6 +154,7 @@ int run_bench_command(const BenchCommand& cmd) {
     bench::BenchConfig cfg = cmd.config;
     cfg.lock = name;
     cfg.pin = !cmd.no_pin;
+    cfg.record = !cmd.record.empty();
     progress.update(fmt::format("{}: {} thread{}", name, cfg.threads, cfg.threads == 1 ? "" : "s"));
     results.push_back(bench::find_bench_lock(name)->run(cfg, delay));
   }
@@ -161,6 +173,14 @@ int run_bench_command(const BenchCommand& cmd) {
     json += "]\n";
   }
   int status = emit_json(cmd.json, json);
+  if (!cmd.record.empty() && status == 0) {
+    std::ostringstream trace;
+    traces::write_workload(trace, results.front().workload);
+    if (auto written = write_output(cmd.record, trace.str()); !written) {
+      fmt::print(stderr, "lockscope: {}\n", written.error());
+      return 1;
+    }
+  }
   for (const bench::BenchResult& r : results) {
     if (r.violations != 0) {
       fmt::print(stderr, "lockscope: {}: {} mutual-exclusion violations\n", r.config.lock,

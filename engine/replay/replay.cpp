@@ -1,10 +1,5 @@
 #include "engine/replay/replay.hpp"
 
-#include <simgrid/s4u/Actor.hpp>
-#include <simgrid/s4u/Engine.hpp>
-#include <simgrid/s4u/Host.hpp>
-#include <simgrid/s4u/NetZone.hpp>
-
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -14,6 +9,7 @@
 #include "engine/replay/recorder.hpp"
 #include "engine/replay/worker_actor.hpp"
 #include "engine/sim/sim_platform.hpp"
+#include "engine/sim/sim_session.hpp"
 #include "lockimpl/central_lock.hpp"
 #include "lockimpl/graph_lock.hpp"
 
@@ -67,28 +63,6 @@ std::string describe(sim::BlockKind kind) {
   return "?";
 }
 
-// SimGrid's engine takes argv-style options: picosecond precision (the
-// default 1e-9 s would round a 1-cycle access away) and no log chatter.
-simgrid::s4u::Engine& make_engine() {
-  static int argc = 4;
-  static char arg0[] = "lockscope";
-  static char arg1[] = "--cfg=surf/precision:1e-13";
-  static char arg2[] = "--log=root.thres:critical";
-  static char arg3[] = "--cfg=contexts/factory:raw";
-  static char* argv[] = {arg0, arg1, arg2, arg3, nullptr};
-  static simgrid::s4u::Engine engine(&argc, argv);
-  return engine;
-}
-
-std::vector<simgrid::s4u::Host*> make_cores(unsigned cores) {
-  auto* zone = simgrid::s4u::create_full_zone("machine");
-  std::vector<simgrid::s4u::Host*> hosts;
-  hosts.reserve(cores);
-  for (unsigned c = 0; c < cores; ++c) hosts.push_back(zone->create_host("core" + std::to_string(c), 1e9));
-  zone->seal();
-  return hosts;
-}
-
 traces::TransferKind convert(coherence::TransferKind k) {
   switch (k) {
     case coherence::TransferKind::read_share: return traces::TransferKind::read_share;
@@ -99,24 +73,40 @@ traces::TransferKind convert(coherence::TransferKind k) {
   return traces::TransferKind::fill;
 }
 
+// The summary and the timeline, from the world as the engine left it.
+void collect(const coherence::Directory& dir, const std::vector<coherence::Transfer>& transfers, ReplayResult& r,
+             traces::Timeline* timeline) {
+  r.line_transfers = dir.total_transfers();
+  for (coherence::LineId id = 0; id < dir.line_count(); ++id) {
+    const coherence::LineStats& s = dir.stats(id);
+    if (timeline != nullptr) timeline->lines.push_back({s.name});
+    if (s.transfers == 0 && s.invalidations == 0) continue;
+    const auto touching = static_cast<std::uint32_t>(std::count(s.touched_by.begin(), s.touched_by.end(), true));
+    r.lines.push_back({s.name, s.transfers, s.invalidations, touching});
+  }
+  std::stable_sort(r.lines.begin(), r.lines.end(), [](const LineSummary& a, const LineSummary& b) {
+    return a.transfers + a.invalidations > b.transfers + b.invalidations;
+  });
+  if (timeline == nullptr) return;
+  timeline->transfers.reserve(transfers.size());
+  for (const coherence::Transfer& x : transfers) {
+    timeline->transfers.push_back({x.start, x.end, x.line, x.from, x.to, convert(x.kind)});
+  }
+  std::stable_sort(timeline->transfers.begin(), timeline->transfers.end(),
+                   [](const auto& a, const auto& b) { return a.start < b.start; });
+}
+
 template <class Lock>
 ReplayResult run_with(const traces::WorkloadTrace& trace, const ReplayOptions& options) {
   const auto wall_start = std::chrono::steady_clock::now();
-  simgrid::s4u::Engine& engine = make_engine();
   const unsigned cores = options.costs.cores;
-  const std::vector<simgrid::s4u::Host*> hosts = make_cores(cores);
-
-  sim::SimWorld world(options.costs, options.sim_costs);
-  std::vector<coherence::Transfer> transfers;
-  if (options.record_timeline) world.directory().set_transfer_log(&transfers);
   const auto workers = static_cast<unsigned>(trace.workers.size());
-  Recorder recorder(workers, options.record_timeline);
-  world.set_observer(&recorder);
-
   const std::uint32_t capacity = std::max<std::uint32_t>(trace.context_capacity(), 1);
+  Recorder recorder(workers, options.record_timeline);
+  std::vector<coherence::Transfer> transfers;
   // Leaked on purpose when the run ends abnormally: a lock whose workers
   // were killed mid-operation cannot pass its destructor's checks.
-  auto lock = std::make_unique<Lock>(capacity);
+  std::unique_ptr<Lock> lock;
   ReplayShared shared;
   shared.context_exists.assign(capacity, false);
   shared.workers_in.assign(capacity, 0);
@@ -125,13 +115,16 @@ ReplayResult run_with(const traces::WorkloadTrace& trace, const ReplayOptions& o
   std::vector<sim::SimWorker> states(workers);
   std::vector<bool> finished(workers, false);
   coherence::Picos workers_start = 0;  // registering the initial contexts is not the workload
+  ReplayResult r;
+  traces::Timeline* timeline = options.record_timeline ? &r.timeline : nullptr;
 
-  // The setup actor registers the initial contexts (registration takes the
-  // lock's mutex, which only an actor may do), then starts the workers.
-  simgrid::s4u::Actor::create("setup", hosts[0], [&] {
-    sim::SimWorker setup_worker;
-    setup_worker.id = workers;  // past the recorded workers: the recorder ignores it
-    world.attach(setup_worker);
+  // The main actor (an id past the recorded workers: the recorder ignores
+  // it) builds the lock, registers the initial contexts (registration takes
+  // the lock's mutex, which only an actor may do), then starts the workers.
+  auto setup = [&](sim::SimWorld& world, const sim::SimHosts& hosts) {
+    if (options.record_timeline) world.directory().set_transfer_log(&transfers);
+    world.set_observer(&recorder);
+    lock = std::make_unique<Lock>(capacity);
     for (std::uint32_t ctx = 0; ctx < trace.initial_contexts; ++ctx) {
       lock->register_context(ctx);
       shared.context_exists[ctx] = true;
@@ -141,32 +134,38 @@ ReplayResult run_with(const traces::WorkloadTrace& trace, const ReplayOptions& o
     // Every worker is in its context before any starts: creating an actor is
     // a simcall, during which the new actor may already run.
     for (unsigned w = 0; w < workers; ++w) {
-      sim::SimWorker& s = states[w];
-      s.id = w;
-      s.core = w % cores;
-      s.context = trace.workers[w].initial_context;
-      ++shared.workers_in[s.context];
+      states[w].id = w;
+      states[w].core = w % cores;
+      states[w].context = trace.workers[w].initial_context;
+      ++shared.workers_in[states[w].context];
     }
     for (unsigned w = 0; w < workers; ++w) {
-      simgrid::s4u::Actor::create("worker" + std::to_string(w), hosts[states[w].core], [&, w] {
-        run_worker(*lock, world, states[w], trace.workers[w], recorder, shared,
+      sim::spawn_worker(hosts, states[w], [&, w] {
+        run_worker(*lock, sim::SimWorld::current(), states[w], trace.workers[w], recorder, shared,
                    Jitter(options.seed * 1'000'003 + w, options.jitter));
         finished[w] = true;
       });
     }
-  });
+  };
+  const sim::SimulationEnd end = sim::run_simulation(
+      options.costs, options.sim_costs, setup, workers,
+      [&](sim::SimWorld& world) {
+        collect(world.directory(), transfers, r, timeline);
+        // The lock's atomics belong to this world: inspect and destroy it now.
+        const bool clean = shared.error.empty() && std::all_of(finished.begin(), finished.end(), [](bool f) { return f; });
+        if (clean && lock) {
+          r.residual_readers = residual_readers(*lock, capacity);
+          lock.reset();
+        } else {
+          (void)lock.release();  // see above: its workers may have died mid-operation
+        }
+      });
 
-  world.set_running(true);
-  engine.run();
-  world.set_running(false);
-
-  ReplayResult r;
   r.lock = options.lock;
   r.machine = options.machine;
   r.cores = cores;
   r.seed = options.seed;
-  const coherence::Picos end = sim::SimWorld::clock();
-  r.sim_time_ps = end - std::min(workers_start, end);
+  r.sim_time_ps = end.end_time - std::min(workers_start, end.end_time);
   r.read_ops = recorder.reads();
   r.write_ops = recorder.writes();
   r.read_wait_ns = recorder.read_wait().summary();
@@ -184,45 +183,19 @@ ReplayResult run_with(const traces::WorkloadTrace& trace, const ReplayOptions& o
       r.missed_wakeup = true;
     }
   }
-  const coherence::Directory& dir = world.directory();
-  r.line_transfers = dir.total_transfers();
-  for (coherence::LineId id = 0; id < dir.line_count(); ++id) {
-    const coherence::LineStats& s = dir.stats(id);
-    if (s.transfers == 0 && s.invalidations == 0) continue;
-    const auto touching = static_cast<std::uint32_t>(std::count(s.touched_by.begin(), s.touched_by.end(), true));
-    r.lines.push_back({s.name, s.transfers, s.invalidations, touching});
-  }
-  std::stable_sort(r.lines.begin(), r.lines.end(), [](const LineSummary& a, const LineSummary& b) {
-    return a.transfers + a.invalidations > b.transfers + b.invalidations;
-  });
-
-  if (options.record_timeline) {
-    traces::Timeline& t = r.timeline;
-    t.lock = options.lock;
-    t.machine = options.machine;
-    t.cores = cores;
-    t.seed = options.seed;
-    t.origin = trace.origin;
-    t.end_time = end;
-    t.workers.resize(workers);
+  if (timeline != nullptr) {
+    timeline->lock = options.lock;
+    timeline->machine = options.machine;
+    timeline->cores = cores;
+    timeline->seed = options.seed;
+    timeline->origin = trace.origin;
+    timeline->end_time = end.end_time;
+    timeline->workers.resize(workers);
     for (unsigned w = 0; w < workers; ++w) {
-      t.workers[w].name = "worker " + std::to_string(w);
-      t.workers[w].core = states[w].core;
+      timeline->workers[w].name = "worker " + std::to_string(w);
+      timeline->workers[w].core = states[w].core;
     }
-    for (coherence::LineId id = 0; id < dir.line_count(); ++id) t.lines.push_back({dir.stats(id).name});
-    t.transfers.reserve(transfers.size());
-    for (const coherence::Transfer& x : transfers) {
-      t.transfers.push_back({x.start, x.end, x.line, x.from, x.to, convert(x.kind)});
-    }
-    std::stable_sort(t.transfers.begin(), t.transfers.end(),
-                     [](const auto& a, const auto& b) { return a.start < b.start; });
-    recorder.export_to(t);
-  }
-
-  if (r.deadlock || !r.error.empty()) {
-    (void)lock.release();  // see above: its workers may have died mid-operation
-  } else {
-    r.residual_readers = residual_readers(*lock, capacity);
+    recorder.export_to(*timeline);
   }
   r.wall_sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return r;

@@ -37,13 +37,15 @@ SimHosts make_cores(unsigned cores) {
 
 }  // namespace
 
-SimulationEnd run_simulation(const coherence::CostModel& costs, const SimCosts& sim_costs, const SimMain& main) {
+SimulationEnd run_simulation(const coherence::CostModel& costs, const SimCosts& sim_costs, const SimMain& main,
+                             unsigned main_id, const SimAfter& after) {
   simgrid::s4u::Engine& engine = make_engine();
   const SimHosts hosts = make_cores(costs.cores);
   SimWorld world(costs, sim_costs);
   SimulationEnd end;
   simgrid::s4u::Actor::create("main", hosts[0], [&] {
-    SimWorker self;  // id 0, core 0, context 0
+    SimWorker self;  // core 0, context 0
+    self.id = main_id;
     world.attach(self);
     main(world, hosts);
     world.sync();
@@ -53,6 +55,7 @@ SimulationEnd run_simulation(const coherence::CostModel& costs, const SimCosts& 
   engine.run();
   world.set_running(false);
   end.end_time = SimWorld::clock();
+  if (after) after(world);
   return end;
 }
 

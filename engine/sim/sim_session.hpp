@@ -21,6 +21,7 @@ namespace lockscope::engine::sim {
 
 using SimHosts = std::vector<simgrid::s4u::Host*>;
 using SimMain = std::function<void(SimWorld&, const SimHosts&)>;
+using SimAfter = std::function<void(SimWorld&)>;
 
 struct SimulationEnd {
   bool main_finished = false;  // false: the engine ran out of runnable actors first (a deadlock)
@@ -29,9 +30,12 @@ struct SimulationEnd {
 
 // Runs `main` in a simulation of `costs.cores` cores and returns once no
 // actor can run any more. The main actor is attached to the world as worker
-// 0 (core 0, context 0); the world is running (accesses cost time) from its
-// first instruction until the engine stops.
-SimulationEnd run_simulation(const coherence::CostModel& costs, const SimCosts& sim_costs, const SimMain& main);
+// `main_id` (core 0, context 0); the world is running (accesses cost time)
+// from its first instruction until the engine stops. `after`, if given, sees
+// the world (its directory, its statistics) once the engine has stopped and
+// before the world is gone.
+SimulationEnd run_simulation(const coherence::CostModel& costs, const SimCosts& sim_costs, const SimMain& main,
+                             unsigned main_id = 0, const SimAfter& after = {});
 
 // From an actor of the running simulation: starts an actor on
 // `hosts[worker.core]` that attaches itself to `worker` (which must outlive

@@ -90,6 +90,41 @@ TEST(BenchRunner, DurationModeRunsAtLeastTheDuration) {
   EXPECT_GT(r.read_ops, 0U);
 }
 
+TEST(BenchRunner, RecordsTheWorkloadItRanAsATrace) {
+  BenchConfig cfg;
+  cfg.lock = "graph";
+  cfg.threads = 2;
+  cfg.write_permille = 200;
+  cfg.cs_ns = 40;
+  cfg.ops = 1000;
+  cfg.record = true;
+  const BenchResult r = find_bench_lock("graph")->run(cfg, SpinDelay(1.0));
+  const traces::WorkloadTrace& t = r.workload;
+  ASSERT_EQ(t.workers.size(), 2U);
+  EXPECT_EQ(t.initial_contexts, 2U);
+  EXPECT_EQ(t.workers[1].initial_context, 1U);
+  EXPECT_EQ(t.lock_op_count(), 1000U);
+  std::uint64_t writes = 0;
+  for (const auto& w : t.workers) {
+    for (const auto& op : w.ops) {
+      if (op.kind == traces::OpKind::write_acquire) ++writes;
+      if (op.kind == traces::OpKind::hold) {
+        EXPECT_EQ(op.value, 40U);
+      }
+    }
+  }
+  EXPECT_EQ(writes, r.write_ops) << "the trace says what the run did";
+  EXPECT_NE(t.origin.find("--lock graph"), std::string::npos);
+}
+
+TEST(BenchRunner, RecordsNothingUnlessAsked) {
+  BenchConfig cfg;
+  cfg.lock = "graph";
+  cfg.threads = 1;
+  cfg.ops = 100;
+  EXPECT_TRUE(find_bench_lock("graph")->run(cfg, SpinDelay(1.0)).workload.workers.empty());
+}
+
 TEST(ExclusionChecker, ReaderInsideAWriteSectionIsAViolation) {
   ExclusionChecker checker;
   EXPECT_TRUE(checker.check_read());

@@ -79,6 +79,23 @@ TEST(BenchCommand, SeveralLocksGiveAJsonArray) {
   EXPECT_NE(r.out.find("\"lock\": \"central\"", start), std::string::npos);
 }
 
+TEST(BenchCommand, RecordWritesATraceThatReplays) {
+  const fs::path trace = fs::temp_directory_path() / ("rec_" + std::to_string(::getpid()) + ".workload");
+  const CliRun bench = run_cli("bench --lock graph --threads 2 --ops 500 --write-permille 100 --record " + trace.string());
+  ASSERT_EQ(bench.status, 0) << bench.err;
+  const CliRun replay = run_cli("replay " + trace.string() + " --lock graph --machine laptop-8 --quiet --json -");
+  EXPECT_EQ(replay.status, 0) << replay.err;
+  EXPECT_NE(replay.out.find("\"lock_ops\": 500"), std::string::npos) << replay.out;
+  fs::remove(trace);
+}
+
+TEST(BenchCommand, RecordWithoutOpsIsRefused) {
+  const CliRun r = run_cli("bench --lock graph --record /tmp/never-written.workload");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--record"), std::string::npos);
+  EXPECT_FALSE(fs::exists("/tmp/never-written.workload"));
+}
+
 TEST(BenchCommand, UnwritableJsonPathFailsAndNamesTheFile) {
   const CliRun r = run_cli("bench --lock graph --ops 100 --json /nonexistent-dir/out.json");
   EXPECT_NE(r.status, 0);

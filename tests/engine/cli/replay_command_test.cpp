@@ -98,6 +98,32 @@ TEST(ReplayCommand, BadInputsAreOneLineErrorsWithNonZeroExit) {
   }
 }
 
+TEST(ReplayCommand, BadScenarioIsAOneLineErrorWithItsPosition) {
+  const fs::path scenario = temp("bad.toml");
+  std::ofstream(scenario) << "[scenario]\nname = \"x\"\nduraton_us = 5\n";
+  const CliRun r = run_cli("replay --scenario " + scenario.string() + " --quiet");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find(scenario.string() + ":3:1:"), std::string::npos) << r.err;
+  const CliRun set = run_cli("replay --scenario " + scenario.string() + " --set nosuch.key=1 --quiet");
+  EXPECT_EQ(set.status, 2);
+  fs::remove(scenario);
+}
+
+TEST(GenerateCommand, WritesATraceThatReadsBackAndIsDeterministic) {
+  const std::string scenario = std::string(LOCKSCOPE_SOURCE_DIR) + "/scenarios/qemu/iothreads.toml";
+  const fs::path a = temp("a.workload");
+  const fs::path b = temp("b.workload");
+  ASSERT_EQ(run_cli("generate " + scenario + " --set contexts.count=4 -o " + a.string()).status, 0);
+  ASSERT_EQ(run_cli("generate " + scenario + " --set contexts.count=4 -o " + b.string()).status, 0);
+  EXPECT_EQ(slurp(a), slurp(b));
+  EXPECT_EQ(slurp(a).rfind("lockscope-workload 1\n", 0), 0U);
+  const CliRun replay = run_cli("replay " + a.string() + " --lock graph --machine laptop-8 --quiet");
+  EXPECT_EQ(replay.status, 0) << replay.err;
+  fs::remove(a);
+  fs::remove(b);
+}
+
 TEST(ReplayCommand, PerfettoAndPajeExportsAreWritten) {
   const fs::path perfetto = temp("run.json");
   const fs::path paje = temp("run.paje");
