@@ -23,7 +23,9 @@
 //                      store, as QEMU's qatomic_set(read + 1)). One line per
 //                      context; QEMU's counters sit unpadded inside
 //                      BdrvGraphRWlock, allocated per AioContext, so there
-//                      neighbours on the heap can share their line: we pad.
+//                      neighbours on the heap can share their line: we pad,
+//                      and Packed<Policy> (graph-packed) reproduces QEMU's
+//                      layout to show what the padding buys.
 //   registered_        the contexts to sum (QEMU's aio_context_list).
 //   orphaned_          the counts of unregistered contexts, moved here under
 //                      list_mutex_, so that
@@ -86,7 +88,7 @@
 
 #include "lockimpl/contract.hpp"
 #include "lockimpl/graph_lock_policy.hpp"
-#include "lockimpl/padded_array.hpp"
+#include "lockimpl/indexed_array.hpp"
 #include "lockimpl/platform.hpp"
 
 namespace lockscope::lockimpl {
@@ -268,7 +270,7 @@ class GraphLock {
   // registered again or the lock is destroyed, at no cost on the fast path.
   static constexpr std::int64_t kUnregistered = std::int64_t{1} << 48;
 
-  struct alignas(kCachelineBytes) Slot {
+  struct alignas(Policy::kPaddedCounters ? kCachelineBytes : alignof(std::int64_t)) Slot {
     explicit Slot(std::int32_t index)
         : readers(kUnregistered, LineName{"graph.ctx", index, ".readers"}) {}
     Atomic<std::int64_t> readers;
@@ -343,7 +345,7 @@ class GraphLock {
     return sum;
   }
 
-  PaddedArray<Slot> slots_;
+  IndexedArray<Slot> slots_;  // padded unless Policy says Packed
   alignas(kCachelineBytes) Atomic<std::uint32_t> has_writer_{0, LineName{"graph.has_writer"}};
   alignas(kCachelineBytes) typename P::Mutex list_mutex_;
   Atomic<std::int64_t> orphaned_{0, LineName{"graph.orphaned"}};

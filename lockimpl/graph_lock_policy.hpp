@@ -49,6 +49,7 @@ struct GraphPolicy {
   static constexpr Fence kFence = F;
   static constexpr UnlockKick kUnlockKick = K;
   static constexpr WriterWait kWriterWait = W;
+  static constexpr bool kPaddedCounters = true;
   static constexpr bool kKnownCorrect =
       !(K == UnlockKick::if_writer && W == WriterWait::flag_cleared_while_polling);
 };
@@ -58,7 +59,20 @@ using SeedPolicy = GraphPolicy<Fence::full, UnlockKick::if_writer, WriterWait::f
 // `graph-asym`: the seed with the reader's fence moved to the writer.
 using AsymmetricPolicy =
     GraphPolicy<Fence::asymmetric, UnlockKick::if_writer, WriterWait::flag_held>;
+// Layout. QEMU keeps each AioContext's reader count unpadded inside a small
+// heap-allocated BdrvGraphRWlock (a count and list links), so contexts
+// allocated together can share a line. Packed<P> reproduces that: the
+// per-context slots sit side by side, several to a line (four on real
+// hardware; three in the simulator, whose atomics also carry a line id),
+// and readers in neighbouring contexts bounce it: false sharing, in the
+// lock itself.
+template <class Base>
+struct Packed : Base {
+  static constexpr bool kPaddedCounters = false;
+};
+
 // What QEMU runs today: polling with the flag down, kicking always.
+using PackedSeedPolicy = Packed<SeedPolicy>;
 using QemuMergedPolicy =
     GraphPolicy<Fence::full, UnlockKick::always, WriterWait::flag_cleared_while_polling>;
 

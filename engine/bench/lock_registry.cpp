@@ -21,6 +21,7 @@ using platform::RealPlatform;
 using GraphSeed = LockimplLock<lockimpl::GraphLock<RealPlatform, lockimpl::SeedPolicy>>;
 using GraphAsym = LockimplLock<lockimpl::GraphLock<RealPlatform, lockimpl::AsymmetricPolicy>>;
 using Central = LockimplLock<lockimpl::CentralLock<RealPlatform>>;
+using GraphPacked = LockimplLock<lockimpl::GraphLock<RealPlatform, lockimpl::PackedSeedPolicy>>;
 
 template <BenchLock L>
 BenchResult run(const BenchConfig& cfg, const SpinDelay& delay) {
@@ -53,6 +54,8 @@ constexpr LockEntry kLocks[] = {
      true, run<GraphSeed>, uncontended_read_ns<GraphSeed>},
     {"graph-asym", "graph lock, reader fence moved to the writer (membarrier(2))", true,
      run_graph_asym, uncontended_graph_asym},
+    {"graph-packed", "graph with QEMU's unpadded layout: neighbouring contexts share a line", true,
+     run<GraphPacked>, uncontended_read_ns<GraphPacked>},
     {"central", "the foil: the same blocking protocol, one shared reader counter", true,
      run<Central>, uncontended_read_ns<Central>},
     {"std-shared-mutex", "libstdc++ std::shared_mutex", false, run<StdSharedMutexLock>,

@@ -54,6 +54,9 @@ class Directory {
   // True if `core` can perform `access` on `line` without a miss.
   [[nodiscard]] bool hits(unsigned core, LineId line, Access access) const;
 
+  // When the line last finished moving between caches (0: never moved).
+  [[nodiscard]] Picos last_moved(LineId line) const { return lines_[line].busy_until; }
+
   // Performs the access starting at `now`; returns when it completes. Every
   // miss appends to the transfer log (if one is set) and to the line's stats.
   Picos access(unsigned core, LineId line, Access access, Picos now);

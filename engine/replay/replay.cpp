@@ -27,10 +27,11 @@ using sim::SimPlatform;
 template <Fence F, UnlockKick K, WriterWait W>
 using Graph = GraphLock<SimPlatform, GraphPolicy<F, K, W>>;
 
-constexpr std::array<std::string_view, 12> kNames = {
+constexpr std::array<std::string_view, 13> kNames = {
     "graph",
     "graph-asym",
     "graph-qemu",
+    "graph-packed",
     "central",
     "graph:full:if_writer:held",
     "graph:full:if_writer:polling",
@@ -212,6 +213,7 @@ Runner find_runner(std::string_view name) {
   if (name == "graph-asym" || name == "graph:asym:if_writer:held") return run_with<Graph<asymmetric, if_writer, held>>;
   if (name == "graph-qemu" || name == "graph:full:always:polling") return run_with<Graph<full, always, polling>>;
   if (name == "central") return run_with<CentralLock<SimPlatform>>;
+  if (name == "graph-packed") return run_with<GraphLock<SimPlatform, lockimpl::PackedSeedPolicy>>;
   if (name == "graph:full:if_writer:polling") return run_with<Graph<full, if_writer, polling>>;
   if (name == "graph:full:always:held") return run_with<Graph<full, always, held>>;
   if (name == "graph:asym:if_writer:polling") return run_with<Graph<asymmetric, if_writer, polling>>;

@@ -91,8 +91,15 @@ void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl
                       (access == coherence::Access::store && order == lockimpl::MemoryOrder::seq_cst);
   if (fences) w.ahead += sim_costs_.fence;
   if (directory_.hits(w.core, line, access)) {
-    charge(directory_.costs().l1_hit);
-    return;
+    // A hit on a line that moved within the last quantum may not be a hit
+    // at this worker's time: another core, behind in simulated time, may
+    // want it first. Catch up, then look again. Lines that stay put (a
+    // context's own counter, a flag nobody writes) keep the lazy fast path.
+    if (directory_.last_moved(line) + sim_costs_.quantum < clock() + w.ahead ||
+        (sync(), directory_.hits(w.core, line, access))) {
+      charge(directory_.costs().l1_hit);
+      return;
+    }
   }
   // A miss can interact with other cores, so it is ordered in simulated
   // time. Catching up first costs a second simcall; within the lookahead the

@@ -7,7 +7,7 @@
 #include <cstdint>
 
 #include "engine/platform/real_atomic.hpp"
-#include "lockimpl/padded_array.hpp"
+#include "lockimpl/indexed_array.hpp"
 #include "tests/lockimpl/thread_harness.hpp"
 
 namespace lockscope::tests {
@@ -211,7 +211,7 @@ TEST(GraphLockLayout, EachContextCounterHasItsOwnCacheline) {
   static_assert(sizeof(SlotShape) == lockimpl::kCachelineBytes);
 
   constexpr std::size_t kSlots = 17;
-  lockimpl::PaddedArray<SlotShape> slots(kSlots);
+  lockimpl::IndexedArray<SlotShape> slots(kSlots);
   ASSERT_EQ(slots.size(), kSlots);
   for (std::size_t i = 0; i < kSlots; ++i) {
     const auto at = reinterpret_cast<std::uintptr_t>(&slots[i].readers);

@@ -126,8 +126,19 @@ TEST(Replay, CentralCounterCollapsesWhilePerContextCountersScale) {
   EXPECT_GT(graph32.throughput, 20 * central32.throughput);
 }
 
+// QEMU's unpadded counters: four contexts to a line. The same readers that
+// never bounce a line under `graph` now move one on most operations, and the
+// line's name says whose counters share it.
+TEST(Replay, PackedCountersShowFalseSharing) {
+  const Summary padded = run(readers(8, 1000), "graph", 8);
+  const Summary packed = run(readers(8, 1000), "graph-packed", 8);
+  EXPECT_LT(padded.transfers_per_op, 0.01);
+  EXPECT_GT(packed.transfers_per_op, 0.5);
+  EXPECT_GT(padded.throughput, 3 * packed.throughput);
+}
+
 TEST(Replay, ReadersAndAWriterKeepMutualExclusionOnEveryLock) {
-  for (const char* lock : {"graph", "graph-asym", "graph-qemu", "central", "graph:full:always:held"}) {
+  for (const char* lock : {"graph", "graph-asym", "graph-qemu", "graph-packed", "central", "graph:full:always:held"}) {
     traces::WorkloadTrace t = readers(6, 300);
     add_writes(t, 0, 20);
     add_writes(t, 3, 20);

@@ -1,0 +1,299 @@
+#include "gui/model/timeline_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <utility>
+
+namespace lockscope::gui {
+namespace {
+
+std::uint64_t clamp_time(double t, std::uint64_t end) {
+  if (!(t > 0)) return 0;
+  if (t >= static_cast<double>(end)) return end;
+  return static_cast<std::uint64_t>(t);
+}
+
+int dominant(const std::array<float, kStateCount>& time) {
+  return static_cast<int>(std::max_element(time.begin(), time.end()) - time.begin());
+}
+
+int dominant(const std::array<double, kStateCount>& time) {
+  return static_cast<int>(std::max_element(time.begin(), time.end()) - time.begin());
+}
+
+// First span whose end is after t (spans are sorted and disjoint, so their
+// ends are sorted too).
+std::size_t first_span_ending_after(const std::vector<traces::Span>& spans, std::uint64_t t) {
+  return static_cast<std::size_t>(
+      std::partition_point(spans.begin(), spans.end(), [t](const traces::Span& s) { return s.end <= t; }) -
+      spans.begin());
+}
+
+}  // namespace
+
+TimelineModel::TimelineModel(traces::Timeline timeline) : timeline_(std::move(timeline)) {
+  end_ = std::max<std::uint64_t>(timeline_.end_time, 1);
+  for (const auto& w : timeline_.workers) {
+    if (!w.spans.empty()) end_ = std::max(end_, w.spans.back().end);
+  }
+  for (const auto& t : timeline_.transfers) end_ = std::max(end_, t.end);
+  bucket_width_ = std::max<std::uint64_t>(1, (end_ + kBaseBuckets - 1) / kBaseBuckets);
+
+  std::vector<std::uint32_t> order(timeline_.workers.size());
+  std::iota(order.begin(), order.end(), 0U);
+  std::stable_sort(order.begin(), order.end(), [this](std::uint32_t a, std::uint32_t b) {
+    return timeline_.workers[a].core < timeline_.workers[b].core;
+  });
+  for (const std::uint32_t w : order) {
+    lanes_.push_back({LaneKind::worker, w, timeline_.workers[w].core, timeline_.workers[w].name});
+  }
+  line_transfers_.resize(timeline_.lines.size());
+  for (std::size_t i = 0; i < timeline_.transfers.size(); ++i) {
+    const auto line = timeline_.transfers[i].line;
+    if (line < line_transfers_.size()) line_transfers_[line].push_back(i);
+  }
+  for (std::uint32_t l = 0; l < timeline_.lines.size(); ++l) {
+    lanes_.push_back({LaneKind::line, l, 0, timeline_.lines[l].name});
+  }
+
+  pyramids_.resize(lanes_.size());
+  for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {
+    if (lanes_[lane].kind == LaneKind::worker) {
+      build_worker_pyramid(lane, timeline_.workers[lanes_[lane].index]);
+    } else {
+      build_line_pyramid(lane, line_transfers_[lanes_[lane].index]);
+    }
+  }
+}
+
+std::size_t TimelineModel::event_count(std::size_t lane) const {
+  const Lane& l = lanes_[lane];
+  return l.kind == LaneKind::worker ? timeline_.workers[l.index].spans.size() : line_transfers_[l.index].size();
+}
+
+namespace {
+
+template <class Bucket>
+void merge_levels(std::vector<std::vector<Bucket>>& levels) {
+  while (levels.back().size() > 1) {
+    const auto& below = levels.back();
+    std::vector<Bucket> up((below.size() + 1) / 2);
+    for (std::size_t i = 0; i < below.size(); ++i) {
+      auto& b = up[i / 2];
+      b.count += below[i].count;
+      for (int s = 0; s < kStateCount; ++s) b.time[static_cast<std::size_t>(s)] += below[i].time[static_cast<std::size_t>(s)];
+    }
+    levels.push_back(std::move(up));
+  }
+}
+
+}  // namespace
+
+void TimelineModel::build_worker_pyramid(std::size_t lane, const traces::TimelineWorker& worker) {
+  const std::size_t n = static_cast<std::size_t>((end_ + bucket_width_ - 1) / bucket_width_);
+  std::vector<Bucket> base(std::max<std::size_t>(n, 1));
+  for (const auto& s : worker.spans) {
+    const std::size_t first = std::min<std::size_t>(s.start / bucket_width_, base.size() - 1);
+    base[first].count += 1;
+    const auto state = static_cast<std::size_t>(s.state);
+    for (std::size_t b = first; b < base.size(); ++b) {
+      const std::uint64_t b0 = b * bucket_width_;
+      const std::uint64_t b1 = b0 + bucket_width_;
+      if (b0 >= s.end) break;
+      const std::uint64_t overlap = std::min(b1, s.end) - std::max(b0, s.start);
+      base[b].time[state] += static_cast<float>(overlap);
+    }
+  }
+  pyramids_[lane].levels.push_back(std::move(base));
+  merge_levels(pyramids_[lane].levels);
+}
+
+void TimelineModel::build_line_pyramid(std::size_t lane, const std::vector<std::size_t>& transfers) {
+  const std::size_t n = static_cast<std::size_t>((end_ + bucket_width_ - 1) / bucket_width_);
+  std::vector<Bucket> base(std::max<std::size_t>(n, 1));
+  for (const std::size_t i : transfers) {
+    const std::size_t b = std::min<std::size_t>(timeline_.transfers[i].start / bucket_width_, base.size() - 1);
+    base[b].count += 1;
+  }
+  pyramids_[lane].levels.push_back(std::move(base));
+  merge_levels(pyramids_[lane].levels);
+}
+
+std::vector<Mark> TimelineModel::visible(std::size_t lane, double t0, double t1, double pixels) const {
+  if (lane >= lanes_.size() || !(t1 > t0) || !(pixels > 0)) return {};
+  const double ps_per_px = (t1 - t0) / pixels;
+  const std::uint64_t a = clamp_time(t0, end_);
+  const std::uint64_t b = clamp_time(std::ceil(t1), end_);
+  std::size_t in_range = 0;
+  const Lane& l = lanes_[lane];
+  if (l.kind == LaneKind::worker) {
+    const auto& spans = timeline_.workers[l.index].spans;
+    const std::size_t i0 = first_span_ending_after(spans, a);
+    const std::size_t i1 = static_cast<std::size_t>(
+        std::partition_point(spans.begin(), spans.end(), [b](const traces::Span& s) { return s.start < b; }) -
+        spans.begin());
+    in_range = i1 > i0 ? i1 - i0 : 0;
+  } else {
+    const auto& idx = line_transfers_[l.index];
+    const auto lo = std::partition_point(idx.begin(), idx.end(), [&](std::size_t i) { return timeline_.transfers[i].start < a; });
+    const auto hi = std::partition_point(lo, idx.end(), [&](std::size_t i) { return timeline_.transfers[i].start <= b; });
+    in_range = static_cast<std::size_t>(hi - lo);
+  }
+  if (static_cast<double>(in_range) <= 2 * pixels + 2 || static_cast<double>(bucket_width_) > ps_per_px) {
+    return exact(lane, t0, t1, ps_per_px);
+  }
+  return folded(lane, t0, t1, ps_per_px);
+}
+
+std::vector<Mark> TimelineModel::exact(std::size_t lane, double t0, double t1, double ps_per_px) const {
+  std::vector<Mark> out;
+  const std::uint64_t a = clamp_time(t0, end_);
+  const std::uint64_t b = clamp_time(std::ceil(t1), end_);
+  const Lane& l = lanes_[lane];
+  if (l.kind == LaneKind::worker) {
+    const auto& spans = timeline_.workers[l.index].spans;
+    std::optional<Mark> pending;
+    std::array<double, kStateCount> pending_time{};
+    const auto flush = [&] {
+      if (pending) {
+        pending->state = static_cast<WorkerState>(dominant(pending_time));
+        out.push_back(*pending);
+        pending.reset();
+      }
+    };
+    for (std::size_t i = first_span_ending_after(spans, a); i < spans.size() && spans[i].start < b; ++i) {
+      const auto& s = spans[i];
+      const double len = static_cast<double>(s.end - s.start);
+      if (len >= ps_per_px) {
+        flush();
+        out.push_back({s.start, s.end, 1, s.state, 0});
+        continue;
+      }
+      if (pending && static_cast<double>(s.start - pending->start) < ps_per_px) {
+        pending->end = s.end;
+        pending->count += 1;
+      } else {
+        flush();
+        pending = Mark{s.start, s.end, 1, s.state, 0};
+        pending_time = {};
+      }
+      pending_time[static_cast<std::size_t>(s.state)] += len;
+    }
+    flush();
+  } else {
+    const auto& idx = line_transfers_[l.index];
+    auto it = std::partition_point(idx.begin(), idx.end(), [&](std::size_t i) { return timeline_.transfers[i].start < a; });
+    for (; it != idx.end() && timeline_.transfers[*it].start <= b; ++it) {
+      const auto& t = timeline_.transfers[*it];
+      if (!out.empty() && static_cast<double>(t.start - out.back().start) < ps_per_px) {
+        out.back().count += 1;
+        out.back().end = std::max(out.back().end, t.end);
+      } else {
+        out.push_back({t.start, t.end, 1, WorkerState::running, *it});
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<Mark> TimelineModel::folded(std::size_t lane, double t0, double t1, double ps_per_px) const {
+  const auto& levels = pyramids_[lane].levels;
+  std::size_t k = 0;
+  while (k + 1 < levels.size() && static_cast<double>(bucket_width_ << (k + 1)) <= ps_per_px) ++k;
+  const std::uint64_t width = bucket_width_ << k;
+  const auto& buckets = levels[k];
+  const bool worker = lanes_[lane].kind == LaneKind::worker;
+  const std::uint64_t a = clamp_time(t0, end_);
+  const std::uint64_t b = clamp_time(std::ceil(t1), end_);
+  std::vector<Mark> out;
+  std::array<float, kStateCount> time{};
+  std::uint32_t count = 0;
+  std::int64_t column = -1;
+  const auto flush = [&] {
+    if (column < 0) return;
+    const bool has_time = std::any_of(time.begin(), time.end(), [](float v) { return v > 0; });
+    if (count > 0 || (worker && has_time)) {
+      const auto start = clamp_time(t0 + static_cast<double>(column) * ps_per_px, end_);
+      const auto stop = clamp_time(t0 + static_cast<double>(column + 1) * ps_per_px, end_);
+      const auto state = static_cast<WorkerState>(dominant(time));
+      if (worker && !out.empty() && out.back().state == state && out.back().end == start) {
+        out.back().end = stop;
+        out.back().count += count;
+      } else {
+        out.push_back({start, stop, count, state, 0});
+      }
+    }
+    time = {};
+    count = 0;
+  };
+  for (std::size_t i = a / width; i < buckets.size() && i * width <= b; ++i) {
+    const double mid = static_cast<double>(i * width) + static_cast<double>(width) / 2;
+    const auto col = static_cast<std::int64_t>(std::floor((mid - t0) / ps_per_px));
+    if (col != column) {
+      flush();
+      column = col;
+    }
+    count += buckets[i].count;
+    for (std::size_t s = 0; s < time.size(); ++s) time[s] += buckets[i].time[s];
+  }
+  flush();
+  return out;
+}
+
+const traces::Span* TimelineModel::span_at(std::size_t lane, std::uint64_t t) const {
+  if (lane >= lanes_.size() || lanes_[lane].kind != LaneKind::worker) return nullptr;
+  const auto& spans = timeline_.workers[lanes_[lane].index].spans;
+  const auto it = std::partition_point(spans.begin(), spans.end(), [t](const traces::Span& s) { return s.start <= t; });
+  if (it == spans.begin()) return nullptr;
+  const auto& s = *(it - 1);
+  return (t < s.end || t == s.start) ? &s : nullptr;
+}
+
+std::optional<std::size_t> TimelineModel::transfer_near(std::uint64_t t, std::size_t lane,
+                                                        std::uint64_t tolerance) const {
+  if (lane >= lanes_.size() || lanes_[lane].kind != LaneKind::line) return std::nullopt;
+  const auto& idx = line_transfers_[lanes_[lane].index];
+  const auto it = std::partition_point(idx.begin(), idx.end(), [&](std::size_t i) { return timeline_.transfers[i].start < t; });
+  std::optional<std::size_t> best;
+  std::uint64_t best_d = 0;
+  const auto consider = [&](std::size_t i) {
+    const auto s = timeline_.transfers[i].start;
+    const auto d = s > t ? s - t : t - s;
+    if (d <= tolerance && (!best || d < best_d)) {
+      best = i;
+      best_d = d;
+    }
+  };
+  if (it != idx.end()) consider(*it);
+  if (it != idx.begin()) consider(*(it - 1));
+  return best;
+}
+
+RangeStats TimelineModel::range_stats(std::uint64_t t0, std::uint64_t t1) const {
+  RangeStats r;
+  if (t1 < t0) std::swap(t0, t1);
+  r.t0 = t0;
+  r.t1 = t1;
+  r.time_per_state.resize(timeline_.workers.size());
+  for (std::size_t w = 0; w < timeline_.workers.size(); ++w) {
+    const auto& spans = timeline_.workers[w].spans;
+    for (std::size_t i = first_span_ending_after(spans, t0); i < spans.size() && spans[i].start < t1; ++i) {
+      const auto& s = spans[i];
+      r.time_per_state[w][static_cast<std::size_t>(s.state)] += std::min(s.end, t1) - std::max(s.start, t0);
+      if (s.end <= t1) {
+        if (s.state == WorkerState::reading) ++r.reads_completed;
+        if (s.state == WorkerState::writing) ++r.writes_completed;
+      }
+    }
+  }
+  r.transfers_per_line.assign(timeline_.lines.size(), 0);
+  const auto& tr = timeline_.transfers;
+  auto it = std::partition_point(tr.begin(), tr.end(), [t0](const traces::LineTransfer& x) { return x.start < t0; });
+  for (; it != tr.end() && it->start <= t1; ++it) {
+    if (it->line < r.transfers_per_line.size()) ++r.transfers_per_line[it->line];
+  }
+  return r;
+}
+
+}  // namespace lockscope::gui

@@ -1,0 +1,112 @@
+// TimelineModel: a loaded traces::Timeline indexed for drawing at any zoom.
+// Plain C++ (no Qt): the widget, the headless renderer and the tests share it.
+//
+// Lanes: one per worker, ordered by core (so a core's workers are adjacent),
+// then one per cacheline. Each lane keeps its events time-sorted and a
+// level-of-detail pyramid: level 0 has up to kBaseBuckets buckets of equal
+// width over [0, end_time); level k+1 merges pairs of level k. A worker
+// bucket holds the time spent in each state and the number of spans that
+// start in it; a line bucket the number of transfers that start in it.
+// visible() answers with marks for one frame: spans wider than a pixel are
+// returned as they are, and runs of narrower events are folded into one mark
+// per pixel column carrying their count and dominant state.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "traces/timeline.hpp"
+
+namespace lockscope::gui {
+
+using traces::WorkerState;
+inline constexpr int kStateCount = traces::kWorkerStateCount;
+
+enum class LaneKind : std::uint8_t { worker, line };
+
+struct Lane {
+  LaneKind kind = LaneKind::worker;
+  std::uint32_t index = 0;  // into Timeline::workers or Timeline::lines
+  std::uint32_t core = 0;   // worker lanes only
+  std::string label;
+};
+
+// One thing to draw in a lane. For worker lanes `state` is the span's state
+// (or the dominant one of a folded run); for line lanes `transfer` is the
+// index into Timeline::transfers of the first transfer in the mark.
+struct Mark {
+  std::uint64_t start = 0;
+  std::uint64_t end = 0;
+  std::uint32_t count = 1;  // events folded into this mark
+  WorkerState state = WorkerState::running;
+  std::size_t transfer = 0;
+  [[nodiscard]] bool folded() const { return count > 1; }
+};
+
+struct RangeStats {
+  std::uint64_t t0 = 0;
+  std::uint64_t t1 = 0;
+  // [worker][state]: picoseconds in [t0, t1].
+  std::vector<std::array<std::uint64_t, kStateCount>> time_per_state;
+  std::uint64_t reads_completed = 0;   // reading spans ending in [t0, t1]
+  std::uint64_t writes_completed = 0;  // writing spans ending in [t0, t1]
+  std::vector<std::uint64_t> transfers_per_line;  // starting in [t0, t1]
+};
+
+class TimelineModel {
+ public:
+  static constexpr std::size_t kBaseBuckets = 1U << 14;
+
+  explicit TimelineModel(traces::Timeline timeline);
+
+  [[nodiscard]] const traces::Timeline& timeline() const { return timeline_; }
+  [[nodiscard]] const std::vector<Lane>& lanes() const { return lanes_; }
+  [[nodiscard]] std::uint64_t end_time() const { return end_; }
+  [[nodiscard]] std::uint64_t bucket_width() const { return bucket_width_; }
+  [[nodiscard]] std::size_t level_count(std::size_t lane) const { return pyramids_[lane].levels.size(); }
+  // Events (spans or transfers) in a lane.
+  [[nodiscard]] std::size_t event_count(std::size_t lane) const;
+  // Transfers of one line, as indices into Timeline::transfers, by start.
+  [[nodiscard]] const std::vector<std::size_t>& line_transfers(std::uint32_t line) const {
+    return line_transfers_[line];
+  }
+
+  // What to draw of `lane` between t0 and t1 across `pixels` columns.
+  [[nodiscard]] std::vector<Mark> visible(std::size_t lane, double t0, double t1, double pixels) const;
+
+  // The span of a worker lane covering t, if any.
+  [[nodiscard]] const traces::Span* span_at(std::size_t lane, std::uint64_t t) const;
+  // The transfer of a line lane whose start is nearest to t, within
+  // `tolerance` ps; an index into Timeline::transfers.
+  [[nodiscard]] std::optional<std::size_t> transfer_near(std::uint64_t t, std::size_t lane,
+                                                         std::uint64_t tolerance) const;
+
+  [[nodiscard]] RangeStats range_stats(std::uint64_t t0, std::uint64_t t1) const;
+
+ private:
+  struct Bucket {
+    std::array<float, kStateCount> time{};  // ps per state (float: memory; only for dominance)
+    std::uint32_t count = 0;                // events starting in the bucket
+  };
+  struct Pyramid {
+    std::vector<std::vector<Bucket>> levels;
+  };
+
+  void build_worker_pyramid(std::size_t lane, const traces::TimelineWorker& worker);
+  void build_line_pyramid(std::size_t lane, const std::vector<std::size_t>& transfers);
+  [[nodiscard]] std::vector<Mark> exact(std::size_t lane, double t0, double t1, double ps_per_px) const;
+  [[nodiscard]] std::vector<Mark> folded(std::size_t lane, double t0, double t1, double ps_per_px) const;
+
+  traces::Timeline timeline_;
+  std::uint64_t end_ = 1;
+  std::uint64_t bucket_width_ = 1;
+  std::vector<Lane> lanes_;
+  std::vector<std::vector<std::size_t>> line_transfers_;
+  std::vector<Pyramid> pyramids_;
+};
+
+}  // namespace lockscope::gui

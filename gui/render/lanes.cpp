@@ -1,0 +1,133 @@
+#include "gui/render/lanes.hpp"
+
+#include <QPainter>
+#include <QPainterPath>
+#include <algorithm>
+#include <cmath>
+
+#include "gui/render/colors.hpp"
+
+namespace lockscope::gui {
+namespace {
+
+struct PixelRange {
+  int x0;
+  int x1;  // exclusive, > x0
+};
+
+PixelRange to_pixels(const Mark& m, const ViewTransform& view, const QRect& data) {
+  const double a = std::clamp(view.to_px(static_cast<double>(m.start)), -1.0, view.width() + 1);
+  const double b = std::clamp(view.to_px(static_cast<double>(m.end)), -1.0, view.width() + 1);
+  const int x0 = data.left() + static_cast<int>(std::floor(a));
+  const int x1 = std::max(x0 + 1, data.left() + static_cast<int>(std::floor(b)));
+  return {x0, x1};
+}
+
+void paint_worker_lane(QPainter& p, const std::vector<Mark>& marks, const ViewTransform& view,
+                       const QRect& data, const LaneGeometry& g) {
+  for (const Mark& m : marks) {
+    const auto [x0, x1] = to_pixels(m, view, data);
+    p.fillRect(x0, g.top, x1 - x0, g.height - (g.height > 4 ? 1 : 0), state_color(m.state));
+  }
+}
+
+void paint_arrow(QPainter& p, QPointF from, QPointF to, const QColor& color) {
+  p.setPen(QPen(color, 1.2));
+  p.drawLine(from, to);
+  const double dx = to.x() - from.x();
+  const double dy = to.y() - from.y();
+  const double len = std::hypot(dx, dy);
+  if (len < 4) return;
+  const double ux = dx / len;
+  const double uy = dy / len;
+  QPainterPath head;
+  head.moveTo(to);
+  head.lineTo(to.x() - 6 * ux + 3 * uy, to.y() - 6 * uy - 3 * ux);
+  head.lineTo(to.x() - 6 * ux - 3 * uy, to.y() - 6 * uy + 3 * ux);
+  head.closeSubpath();
+  p.fillPath(head, color);
+}
+
+}  // namespace
+
+void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& view, const Layout& layout) {
+  const QRect& data = layout.data;
+  const auto& lanes = model.lanes();
+  const double t0 = view.t0();
+  const double t1 = view.t1();
+  std::vector<std::pair<std::size_t, std::vector<Mark>>> line_marks;
+  bool arrows = true;
+  std::size_t arrow_count = 0;
+  for (std::size_t i = 0; i < lanes.size() && i < layout.lanes.size(); ++i) {
+    auto marks = model.visible(i, t0, t1, view.width());
+    if (lanes[i].kind == LaneKind::worker) {
+      paint_worker_lane(p, marks, view, data, layout.lanes[i]);
+      continue;
+    }
+    const auto& g = layout.lanes[i];
+    const QColor color = line_color(lanes[i].index);
+    QColor wash = color;
+    wash.setAlpha(22);
+    p.fillRect(QRect(data.left(), g.top, data.width(), g.height - 1), wash);
+    std::uint32_t max_count = 1;
+    for (const Mark& m : marks) max_count = std::max(max_count, m.count);
+    const double log_max = std::log2(1.0 + max_count);
+    for (const Mark& m : marks) {
+      if (m.folded()) arrows = false;
+      const auto [x0, x1] = to_pixels(m, view, data);
+      // Taller ticks where more transfers fold into one pixel.
+      const double f = max_count > 1 ? 0.35 + 0.65 * std::log2(1.0 + m.count) / log_max : 1.0;
+      const int h = std::max(2, static_cast<int>(std::lround((g.height - 1) * f)));
+      p.fillRect(x0, g.top + g.height - 1 - h, std::max(1, std::min(x1 - x0, 3)), h, color);
+    }
+    arrow_count += marks.size();
+    line_marks.emplace_back(i, std::move(marks));
+  }
+  if (!arrows || arrow_count > kMaxArrows) return;
+  p.save();
+  p.setRenderHint(QPainter::Antialiasing, true);
+  p.setClipRect(data);
+  const auto& transfers = model.timeline().transfers;
+  for (const auto& [lane, marks] : line_marks) {
+    QColor color = line_color(lanes[lane].index);
+    color.setAlpha(200);
+    const int lane_y = layout.lanes[lane].center();
+    for (const Mark& m : marks) {
+      const auto& t = transfers[m.transfer];
+      const int y0 = t.from >= 0 ? layout.core_y(static_cast<std::uint32_t>(t.from)).value_or(lane_y) : lane_y;
+      const int y1 = layout.core_y(t.to).value_or(lane_y);
+      const double x0 = data.left() + view.to_px(static_cast<double>(t.start));
+      const double x1 = data.left() + view.to_px(static_cast<double>(t.end));
+      paint_arrow(p, QPointF(x0, y0), QPointF(std::max(x1, x0 + 2), y1), color);
+    }
+  }
+  p.restore();
+}
+
+void paint_labels(QPainter& p, const TimelineModel& model, const Layout& layout) {
+  p.fillRect(QRect(0, layout.data.top(), Layout::kLabelWidth, layout.data.height()), QColor(0xfa, 0xfa, 0xfb));
+  const auto& lanes = model.lanes();
+  int font_px = 9;
+  if (!layout.lanes.empty()) font_px = std::clamp(layout.lanes.front().height - 2, 6, 10);
+  QFont font = p.font();
+  font.setPixelSize(font_px);
+  p.setFont(font);
+  const QFontMetrics fm(font);
+  for (std::size_t i = 0; i < lanes.size() && i < layout.lanes.size(); ++i) {
+    const auto& g = layout.lanes[i];
+    if (lanes[i].kind == LaneKind::worker && g.height < 6) continue;
+    QString text = lanes[i].kind == LaneKind::worker
+                       ? QStringLiteral("c%1 ").arg(lanes[i].core) + QString::fromStdString(lanes[i].label)
+                       : QString::fromStdString(lanes[i].label);
+    int x = 4;
+    if (lanes[i].kind == LaneKind::line) {
+      p.fillRect(QRect(x, g.center() - 4, 8, 8), line_color(lanes[i].index));
+      x += 12;
+    }
+    text = fm.elidedText(text, Qt::ElideMiddle, Layout::kLabelWidth - x - 4);
+    p.setPen(QColor(0x20, 0x20, 0x20));
+    p.drawText(QRect(x, g.top, Layout::kLabelWidth - x - 4, g.height), Qt::AlignVCenter | Qt::AlignLeft, text);
+  }
+}
+
+}  // namespace lockscope::gui

@@ -1,0 +1,66 @@
+#include "gui/render/layout.hpp"
+
+#include <algorithm>
+
+namespace lockscope::gui {
+
+Layout::Layout(const TimelineModel& model, QSize size) {
+  const int w = std::max(size.width(), kLabelWidth + 10);
+  const int h = std::max(size.height(), kRulerHeight + kLegendHeight + 10);
+  ruler = QRect(kLabelWidth, 0, w - kLabelWidth, kRulerHeight);
+  legend = QRect(0, h - kLegendHeight, w, kLegendHeight);
+  data = QRect(kLabelWidth, kRulerHeight, w - kLabelWidth, h - kRulerHeight - kLegendHeight);
+
+  const auto& all = model.lanes();
+  int workers = 0;
+  int lines = 0;
+  int core_gaps = 0;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (all[i].kind == LaneKind::worker) {
+      ++workers;
+      if (i > 0 && all[i - 1].core != all[i].core) ++core_gaps;
+    } else {
+      ++lines;
+    }
+  }
+  constexpr int kCoreGap = 2;
+  constexpr int kSectionGap = 10;
+  // A line lane is twice a worker lane's height: its ticks carry the story.
+  const int units = workers + 2 * lines;
+  const int avail = data.height() - 4 - core_gaps * kCoreGap - (lines > 0 ? kSectionGap : 0);
+  const int unit = units > 0 ? std::clamp(avail / units, 2, 16) : 16;
+  int y = data.top() + 2;
+  core_span_.assign(model.timeline().cores + 1, {1, 0});
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (all[i].kind == LaneKind::worker) {
+      if (i > 0 && all[i - 1].core != all[i].core) y += kCoreGap;
+      lanes.push_back({y, unit});
+      if (all[i].core < core_span_.size()) {
+        auto& cs = core_span_[all[i].core];
+        if (cs.first > cs.second) cs.first = y;
+        cs.second = y + unit;
+      }
+      y += unit;
+    } else {
+      if (i > 0 && all[i - 1].kind == LaneKind::worker) y += kSectionGap;
+      lanes.push_back({y, 2 * unit});
+      y += 2 * unit;
+    }
+  }
+}
+
+std::optional<std::size_t> Layout::lane_at(int y) const {
+  for (std::size_t i = 0; i < lanes.size(); ++i) {
+    if (y >= lanes[i].top && y < lanes[i].top + lanes[i].height) return i;
+  }
+  return std::nullopt;
+}
+
+std::optional<int> Layout::core_y(std::uint32_t core) const {
+  if (core >= core_span_.size()) return std::nullopt;
+  const auto& cs = core_span_[core];
+  if (cs.first > cs.second) return std::nullopt;
+  return (cs.first + cs.second) / 2;
+}
+
+}  // namespace lockscope::gui

@@ -1,0 +1,28 @@
+#include "gui/render/legend.hpp"
+
+#include <QPainter>
+
+#include "gui/render/colors.hpp"
+
+namespace lockscope::gui {
+
+void paint_legend(QPainter& p, const QRect& legend) {
+  p.fillRect(legend, QColor(0xf4, 0xf5, 0xf7));
+  p.setFont(QFont(p.font().family(), 8));
+  const QFontMetrics fm(p.font());
+  int x = legend.left() + 8;
+  const int y = legend.top() + (legend.height() - 10) / 2;
+  for (int s = 0; s < traces::kWorkerStateCount; ++s) {
+    const auto state = static_cast<traces::WorkerState>(s);
+    p.fillRect(QRect(x, y, 14, 10), state_color(state));
+    const QString text = QString::fromUtf8(state_label(state));
+    p.setPen(QColor(0x30, 0x30, 0x30));
+    p.drawText(x + 18, y + 9, text);
+    x += 18 + fm.horizontalAdvance(text) + 14;
+  }
+  p.setPen(QColor(0x30, 0x30, 0x30));
+  p.drawText(x, y + 9, QStringLiteral("| cacheline lanes: one tick per transfer, colored by line; "
+                                      "arrows go from the source core to the destination"));
+}
+
+}  // namespace lockscope::gui

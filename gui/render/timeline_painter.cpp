@@ -1,0 +1,56 @@
+#include "gui/render/timeline_painter.hpp"
+
+#include <QImage>
+#include <QPainter>
+
+#include "gui/render/lanes.hpp"
+#include "gui/render/layout.hpp"
+#include "gui/render/legend.hpp"
+#include "gui/render/ruler.hpp"
+
+namespace lockscope::gui {
+
+void paint_timeline(QPainter& p, const TimelineModel& model, const ViewTransform& view, QSize size) {
+  const Layout layout(model, size);
+  p.fillRect(QRect(QPoint(0, 0), size), Qt::white);
+  p.save();
+  p.setClipRect(layout.data);
+  paint_lanes(p, model, view, layout);
+  p.restore();
+  paint_ruler(p, layout.ruler, layout.data, view);
+  paint_labels(p, model, layout);
+  const auto& tl = model.timeline();
+  p.fillRect(QRect(0, 0, Layout::kLabelWidth, Layout::kRulerHeight), QColor(0xe8, 0xea, 0xee));
+  QFont font = p.font();
+  font.setPixelSize(11);
+  font.setBold(true);
+  p.setFont(font);
+  p.setPen(QColor(0x10, 0x10, 0x10));
+  p.drawText(QRect(6, 0, Layout::kLabelWidth - 8, Layout::kRulerHeight), Qt::AlignVCenter | Qt::AlignLeft,
+             QStringLiteral("%1 · %2 · %3 workers")
+                 .arg(QString::fromStdString(tl.lock), QString::fromStdString(tl.machine))
+                 .arg(tl.workers.size()));
+  p.setFont(QFont());
+  paint_legend(p, layout.legend);
+}
+
+void paint_message(QPainter& p, QSize size, const QString& message) {
+  p.fillRect(QRect(QPoint(0, 0), size), Qt::white);
+  p.setPen(QColor(0x40, 0x40, 0x40));
+  p.drawText(QRect(QPoint(0, 0), size), Qt::AlignCenter | Qt::TextWordWrap, message);
+}
+
+ViewTransform fit_view(const TimelineModel& model, QSize size) {
+  const Layout layout(model, size);
+  return ViewTransform::fit(0, model.end_time(), layout.data.width());
+}
+
+QImage render_timeline(const TimelineModel& model, const ViewTransform& view, QSize size) {
+  QImage image(size, QImage::Format_ARGB32_Premultiplied);
+  QPainter p(&image);
+  paint_timeline(p, model, view, size);
+  p.end();
+  return image;
+}
+
+}  // namespace lockscope::gui

@@ -1,0 +1,25 @@
+// paint_timeline: one whole frame (labels, ruler, lanes, legend) into any
+// QPainter device, so that the widget, --screenshot, --benchmark and the
+// rendered tests draw exactly the same picture.
+#pragma once
+
+#include <QSize>
+#include <QString>
+
+#include "gui/model/timeline_model.hpp"
+#include "gui/model/view_transform.hpp"
+
+class QPainter;
+class QImage;
+
+namespace lockscope::gui {
+
+void paint_timeline(QPainter& p, const TimelineModel& model, const ViewTransform& view, QSize size);
+// A centered one-line message on an empty canvas (no timeline, bad file).
+void paint_message(QPainter& p, QSize size, const QString& message);
+// The data-area transform that fits the whole run into an image of `size`.
+[[nodiscard]] ViewTransform fit_view(const TimelineModel& model, QSize size);
+// Renders a frame into a new ARGB32 image.
+[[nodiscard]] QImage render_timeline(const TimelineModel& model, const ViewTransform& view, QSize size);
+
+}  // namespace lockscope::gui
