@@ -159,6 +159,16 @@ TEST(ExploreCommand, TheFixedKnobsSurviveTheSameSeeds) {
   EXPECT_EQ(r.status, 0) << r.out << r.err;
 }
 
+TEST(ReplayCommand, AThousandCoreMachineRunsAShortReplay) {
+  const std::string scenario = std::string(LOCKSCOPE_SOURCE_DIR) + "/scenarios/teaching/bouncing.toml";
+  const CliRun r = run_cli("replay --scenario " + scenario +
+                           " --set contexts.count=1024 --set scenario.duration_us=2 --lock graph"
+                           " --machine mesh-1024 --quiet --json -");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("\"cores\": 1024"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"deadlock\": false"), std::string::npos) << r.out;
+}
+
 TEST(MachinesCommand, ListsThePresets) {
   const CliRun r = run_cli("machines");
   EXPECT_EQ(r.status, 0) << r.err;
