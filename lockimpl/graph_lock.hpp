@@ -181,9 +181,9 @@ class GraphLock {
     if (has_writer_.load(memory_order_acquire) == 0) {  // [F] pairs with [E]
       return true;
     }
-    // relaxed: we never entered, so there is no critical section to publish;
-    // the kick (which fences) makes the writer re-read the counter.
-    slot.readers.owner_add(-1, memory_order_relaxed);
+    // [C] pairs with [W]: nothing of ours to publish, but a relaxed store would
+    // cut the release sequence of an earlier reader's [C] in this context.
+    slot.readers.owner_add(-1, memory_order_release);  // [C] pairs with [W]
     writer_waiter_.kick();
     return false;
   }

@@ -95,6 +95,8 @@ void worker_loop(L& lock, typename L::Session& session, const BenchConfig& cfg,
       }
       if (L::kReadersExcluded && !checker.check_read()) ++tally.violations;
       delay.spin(cfg.cs_ns);
+      // Again after the hold: a writer that came in meanwhile is caught too.
+      if (L::kReadersExcluded && cfg.cs_ns != 0 && !checker.check_read()) ++tally.violations;
       lock.unlock_shared(session);
       ++tally.reads;
     }

@@ -105,6 +105,7 @@ int run_explore_command(const ExploreCommand& cmd) {
   options.costs = replay::cost_model(*machine);
   options.sim_costs = replay::sim_costs(*machine);
   options.jitter = cmd.jitter;
+  options.strict = true;  // exact timing: every overlap of critical sections is seen
 
   struct Finding {
     std::uint64_t seed;

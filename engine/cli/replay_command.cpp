@@ -35,6 +35,7 @@ struct ReplayCommand {
   std::string perfetto;
   std::string paje;
   bool quiet = false;
+  bool strict = false;
 };
 
 namespace {
@@ -117,6 +118,8 @@ ReplayCommand& add_replay_command(CLI::App& app) {
   sub->add_option("--perfetto", cmd.perfetto, "Write Chrome trace-event JSON for ui.perfetto.dev to FILE");
   sub->add_option("--paje", cmd.paje, "Write a Pajé trace (ViTE, pj_dump) to FILE");
   sub->add_flag("--quiet", cmd.quiet, "Print no summary (only errors)");
+  sub->add_flag("--strict", cmd.strict,
+                "Exact timing (no lazy clocks): slower, and every overlap of critical sections is checked");
   sub->add_flag_callback("--list-locks", [] {
     for (const std::string_view name : replay::sim_lock_names()) fmt::print("{}\n", name);
     std::exit(0);
@@ -167,6 +170,7 @@ int run_replay_command(const ReplayCommand& cmd) {
     options.sim_costs = replay::sim_costs(*machine);
     options.seed = cmd.seed;
     options.jitter = cmd.jitter;
+    options.strict = cmd.strict;
     std::string timeline = per_lock(cmd.timeline, lock, several);
     const bool exports = !cmd.perfetto.empty() || !cmd.paje.empty();
     std::string scratch;

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <sstream>
 
@@ -17,6 +18,33 @@ void put(std::ostringstream& out, const char* key, const stats::LatencySummary& 
 }
 
 void get(std::istringstream& in, stats::LatencySummary& s) { in >> s.samples >> s.p50 >> s.p99 >> s.max; }
+
+// The summary's last line: a summary without it was cut off, and a cut-off
+// summary must not pass for a clean run (missing lines would read as zero).
+constexpr const char* kEnd = "end\tsummary";
+
+bool write_all(int fd, const std::string& text) {
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+std::string read_all(int fd) {
+  std::string text;
+  char buf[8192];
+  for (;;) {
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  return text;
+}
 
 }  // namespace
 
@@ -36,11 +64,16 @@ std::string encode_summary(const ReplayResult& r) {
   }
   for (const BlockedWorker& b : r.blocked) out << "blocked\t" << b.worker << '\t' << b.waiting_in << '\n';
   if (!r.error.empty()) out << "error\t" << r.error << '\n';
+  out << kEnd << '\n';
   return out.str();
 }
 
 ReplayResult decode_summary(const std::string& text) {
   ReplayResult r;
+  if (text.find(std::string(kEnd) + "\n") == std::string::npos) {
+    r.error = "the replay's summary was cut off";
+    return r;
+  }
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {
     const auto tab = line.find('\t');
@@ -96,6 +129,8 @@ ReplayResult replay_in_child(const traces::WorkloadTrace& trace, const ReplayOpt
   std::fflush(nullptr);
   const pid_t pid = fork();
   if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
     failed.error = "cannot fork a replay process";
     return failed;
   }
@@ -109,25 +144,20 @@ ReplayResult replay_in_child(const traces::WorkloadTrace& trace, const ReplayOpt
         r.error = written.error();
       }
     }
-    const std::string text = encode_summary(r);
-    std::size_t done = 0;
-    while (done < text.size()) {
-      const ssize_t n = write(fds[1], text.data() + done, text.size() - done);
-      if (n <= 0) break;
-      done += static_cast<std::size_t>(n);
-    }
+    const bool sent = write_all(fds[1], encode_summary(r));
     close(fds[1]);
     std::fflush(nullptr);
-    _exit(0);
+    _exit(sent ? 0 : 1);
   }
   close(fds[1]);
-  std::string text;
-  char buf[8192];
-  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
+  const std::string text = read_all(fds[0]);
   close(fds[0]);
   int status = 0;
-  waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || text.empty()) {
+  pid_t waited = 0;
+  do {
+    waited = waitpid(pid, &status, 0);
+  } while (waited < 0 && errno == EINTR);
+  if (waited != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || text.empty()) {
     failed.error = WIFSIGNALED(status)
                        ? "the replay process died (signal " + std::to_string(WTERMSIG(status)) + ")"
                        : "the replay process failed";

@@ -136,20 +136,25 @@ ReplayResult run_with(const traces::WorkloadTrace& trace, const ReplayOptions& o
     // a simcall, during which the new actor may already run.
     for (unsigned w = 0; w < workers; ++w) {
       states[w].id = w;
-      states[w].core = w % cores;
       states[w].context = trace.workers[w].initial_context;
+      states[w].core = home_core(states[w].context, cores);
       ++shared.workers_in[states[w].context];
     }
     for (unsigned w = 0; w < workers; ++w) {
       sim::spawn_worker(hosts, states[w], [&, w] {
-        run_worker(*lock, sim::SimWorld::current(), states[w], trace.workers[w], recorder, shared,
+        run_worker(*lock, sim::SimWorld::current(), states[w], trace.workers[w], recorder, shared, cores,
                    Jitter(options.seed * 1'000'003 + w, options.jitter));
         finished[w] = true;
       });
     }
   };
+  sim::SimCosts sim_costs = options.sim_costs;
+  if (options.strict) {
+    sim_costs.quantum = 0;
+    sim_costs.lookahead = 0;
+  }
   const sim::SimulationEnd end = sim::run_simulation(
-      options.costs, options.sim_costs, setup, workers,
+      options.costs, sim_costs, setup, workers,
       [&](sim::SimWorld& world) {
         collect(world.directory(), transfers, r, timeline);
         // The lock's atomics belong to this world: inspect and destroy it now.
@@ -194,7 +199,7 @@ ReplayResult run_with(const traces::WorkloadTrace& trace, const ReplayOptions& o
     timeline->workers.resize(workers);
     for (unsigned w = 0; w < workers; ++w) {
       timeline->workers[w].name = "worker " + std::to_string(w);
-      timeline->workers[w].core = states[w].core;
+      timeline->workers[w].core = home_core(trace.workers[w].initial_context, cores);
     }
     recorder.export_to(*timeline);
   }

@@ -21,6 +21,10 @@ struct ReplayOptions {
   // explorer uses jitter to shake out interleavings.
   double jitter = 0;
   bool record_timeline = true;
+  // Exact timing: no lazy clocks (quantum and lookahead 0), so execution
+  // order is simulated-time order and the exclusion check sees every
+  // overlap. Slower; `explore` uses it.
+  bool strict = false;
   // Called now and then with the fraction of trace operations done (0..1).
   std::function<void(double)> progress;
 };

@@ -23,6 +23,12 @@ struct ReplayShared {
   std::function<void(double)> progress;
 };
 
+// A context is an event loop, and an event loop runs on one core: its
+// workers (coroutines) run there, and a worker that moves to another context
+// moves to that context's core. So two workers of one context never bounce
+// its reader counter between cores, as in QEMU.
+inline unsigned home_core(std::uint32_t ctx, unsigned cores) { return ctx % cores; }
+
 // Scales durations by a per-worker seeded jitter factor in [1-j, 1+j].
 class Jitter {
  public:
@@ -44,7 +50,7 @@ class Jitter {
 
 template <class Lock>
 void run_worker(Lock& lock, sim::SimWorld& world, sim::SimWorker& self, const traces::WorkerPlan& plan,
-                Recorder& recorder, ReplayShared& shared, Jitter jitter) {
+                Recorder& recorder, ReplayShared& shared, unsigned cores, Jitter jitter) {
   using traces::OpKind;
   using traces::WorkerState;
   world.attach(self);
@@ -92,6 +98,7 @@ void run_worker(Lock& lock, sim::SimWorld& world, sim::SimWorker& self, const tr
         --shared.workers_in[self.context];
         ++shared.workers_in[to];
         self.context = to;
+        self.core = home_core(to, cores);
         break;
       }
       case OpKind::create_context: {

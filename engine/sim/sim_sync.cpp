@@ -78,6 +78,16 @@ bool SimWaiter::sleep_unless_kicked_since(std::uint64_t seen) {
   return true;
 }
 
+void SimWaiter::arrive() {
+  SimWorld::current().access(line_, Access::rmw, MemoryOrder::seq_cst);
+  ++waiters_;
+}
+
+void SimWaiter::leave() {
+  SimWorld::current().access(line_, Access::rmw, MemoryOrder::relaxed);
+  --waiters_;
+}
+
 void SimWaiter::kick() {
   SimWorld& world = SimWorld::current();
   world.charge(world.costs().fence);  // QEMU's smp_mb() in aio_wait_kick

@@ -47,13 +47,13 @@ class SimWaiter {
 
   template <class Pred>
   void wait_while(Pred pred) {
-    ++waiters_;  // before the first evaluation: a kicker after it sees us
+    arrive();  // before the first evaluation: a kicker after it sees us
     for (;;) {
       const std::uint64_t seen = epoch_;
       if (!pred()) break;
       if (!sleep_unless_kicked_since(seen)) continue;
     }
-    --waiters_;
+    leave();
   }
   void kick();
 
@@ -61,6 +61,10 @@ class SimWaiter {
   // Sleeps until the next kick, unless one came after `seen`; returns
   // whether it slept.
   bool sleep_unless_kicked_since(std::uint64_t seen);
+  // waiters_ is QEMU's num_waiters: changing it is a store to its line,
+  // which every later kick then has to fetch.
+  void arrive();
+  void leave();
 
   simgrid::s4u::MutexPtr mutex_;
   simgrid::s4u::ConditionVariablePtr cv_;

@@ -19,7 +19,7 @@ QColor state_color(traces::WorkerState state) {
 QColor line_color(std::uint32_t line) {
   // Golden-angle hues keep neighbouring lines apart.
   const int hue = static_cast<int>((static_cast<std::uint64_t>(line) * 137U + 200U) % 360U);
-  return QColor::fromHsv(hue, 210, 190);
+  return QColor::fromHsv(hue, 210, 190).toRgb();
 }
 
 const char* state_label(traces::WorkerState state) {

@@ -25,8 +25,10 @@ Layout::Layout(const TimelineModel& model, QSize size) {
   }
   constexpr int kCoreGap = 2;
   constexpr int kSectionGap = 10;
-  // A line lane is twice a worker lane's height: its ticks carry the story.
-  const int units = workers + 2 * lines;
+  // A line lane is twice a worker lane's height (its ticks carry the story),
+  // unless there are so many lines that the workers would be squeezed.
+  const int line_units = 2 * lines <= workers ? 2 : 1;
+  const int units = workers + line_units * lines;
   const int avail = data.height() - 4 - core_gaps * kCoreGap - (lines > 0 ? kSectionGap : 0);
   const int unit = units > 0 ? std::clamp(avail / units, 2, 16) : 16;
   int y = data.top() + 2;
@@ -43,8 +45,8 @@ Layout::Layout(const TimelineModel& model, QSize size) {
       y += unit;
     } else {
       if (i > 0 && all[i - 1].kind == LaneKind::worker) y += kSectionGap;
-      lanes.push_back({y, 2 * unit});
-      y += 2 * unit;
+      lanes.push_back({y, line_units * unit});
+      y += line_units * unit;
     }
   }
 }

@@ -21,8 +21,7 @@ void paint_legend(QPainter& p, const QRect& legend) {
     x += 18 + fm.horizontalAdvance(text) + 14;
   }
   p.setPen(QColor(0x30, 0x30, 0x30));
-  p.drawText(x, y + 9, QStringLiteral("| cacheline lanes: one tick per transfer, colored by line; "
-                                      "arrows go from the source core to the destination"));
+  p.drawText(x, y + 9, QStringLiteral("| ticks, arrows: cacheline transfers (source core → destination)"));
 }
 
 }  // namespace lockscope::gui

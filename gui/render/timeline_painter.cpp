@@ -27,9 +27,7 @@ void paint_timeline(QPainter& p, const TimelineModel& model, const ViewTransform
   p.setFont(font);
   p.setPen(QColor(0x10, 0x10, 0x10));
   p.drawText(QRect(6, 0, Layout::kLabelWidth - 8, Layout::kRulerHeight), Qt::AlignVCenter | Qt::AlignLeft,
-             QStringLiteral("%1 · %2 · %3 workers")
-                 .arg(QString::fromStdString(tl.lock), QString::fromStdString(tl.machine))
-                 .arg(tl.workers.size()));
+             QStringLiteral("%1 · %2").arg(QString::fromStdString(tl.lock), QString::fromStdString(tl.machine)));
   p.setFont(QFont());
   paint_legend(p, layout.legend);
 }

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 
+#include "engine/replay/forked_replay.hpp"
 #include "tests/engine/replay/in_child.hpp"
 
 namespace lockscope::engine::replay {
@@ -229,6 +230,38 @@ TEST(Replay, DestroyingAContextInUseIsATraceErrorNotACrash) {
   t.workers[1].ops = {{OpKind::think, 1000}};
   const Summary s = run(t, "graph", 2);
   EXPECT_NE(s.error.find("destroys context 1 while a worker runs in it"), std::string::npos) << s.error;
+}
+
+TEST(ForkedReplay, SummaryRoundTripsThroughItsTextForm) {
+  ReplayResult r;
+  r.lock = "graph:full:if_writer:polling";
+  r.machine = "epyc-64";
+  r.cores = 64;
+  r.read_ops = 10;
+  r.read_wait_ns = {5, 1, 2, 3};
+  r.violations = 2;
+  r.deadlock = true;
+  r.lines.push_back({"a + b", 7, 1, 2});
+  r.blocked.push_back({3, "the reader queue"});
+  const ReplayResult back = decode_summary(encode_summary(r));
+  EXPECT_EQ(back.lock, r.lock);
+  EXPECT_EQ(back.cores, 64U);
+  EXPECT_EQ(back.read_wait_ns.p99, 2U);
+  EXPECT_EQ(back.violations, 2U);
+  EXPECT_TRUE(back.deadlock);
+  ASSERT_EQ(back.lines.size(), 1U);
+  EXPECT_EQ(back.lines[0].name, "a + b");
+  ASSERT_EQ(back.blocked.size(), 1U);
+  EXPECT_EQ(back.blocked[0].waiting_in, "the reader queue");
+  EXPECT_TRUE(back.error.empty());
+}
+
+TEST(ForkedReplay, ACutOffSummaryIsAnErrorNotACleanRun) {
+  ReplayResult r;
+  r.violations = 3;
+  std::string text = encode_summary(r);
+  text.resize(text.find("violations"));
+  EXPECT_FALSE(decode_summary(text).error.empty());
 }
 
 TEST(Replay, AReaderThatTakesTheWriteLockDeadlocksAndIsReported) {

@@ -1,0 +1,114 @@
+#include "gui/app/headless.hpp"
+
+#include <QImage>
+#include <QPainter>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <vector>
+
+#include "gui/model/timeline_model.hpp"
+#include "gui/render/layout.hpp"
+#include "gui/render/timeline_painter.hpp"
+#include "traces/timeline_file.hpp"
+
+namespace lockscope::gui {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+struct FrameStats {
+  double p50;
+  double max;
+};
+
+FrameStats time_frames(const TimelineModel& model, const ViewTransform& view, QSize size, int frames) {
+  QImage image(size, QImage::Format_ARGB32_Premultiplied);
+  std::vector<double> ms;
+  for (int i = 0; i < frames; ++i) {
+    const auto start = Clock::now();
+    QPainter p(&image);
+    paint_timeline(p, model, view, size);
+    p.end();
+    ms.push_back(ms_since(start));
+  }
+  std::sort(ms.begin(), ms.end());
+  return {ms[ms.size() / 2], ms.back()};
+}
+
+}  // namespace
+
+std::optional<double> parse_time(const QString& text) {
+  struct Suffix {
+    const char* name;
+    double ps;
+  };
+  static constexpr Suffix kSuffixes[] = {{"ps", 1}, {"ns", 1e3}, {"us", 1e6}, {"µs", 1e6}, {"ms", 1e9}, {"s", 1e12}};
+  const QString t = text.trimmed();
+  for (const auto& s : kSuffixes) {
+    const QString suffix = QString::fromUtf8(s.name);
+    if (t.endsWith(suffix)) {
+      bool ok = false;
+      const double v = t.left(t.size() - suffix.size()).toDouble(&ok);
+      if (ok && v >= 0) return v * s.ps;
+      if (s.ps == 1e12) break;  // "ms" ends with "s" too: already tried
+    }
+  }
+  bool ok = false;
+  const double v = t.toDouble(&ok);
+  if (ok && v >= 0) return v;
+  return std::nullopt;
+}
+
+int run_screenshot(const ScreenshotOptions& options) {
+  auto timeline = traces::read_timeline_file(options.timeline.toStdString());
+  if (!timeline) {
+    std::fprintf(stderr, "lockscope-gui: %s\n", timeline.error().to_string().c_str());
+    return 1;
+  }
+  const TimelineModel model(std::move(*timeline));
+  ViewTransform view = fit_view(model, options.size);
+  if (options.range) {
+    const Layout layout(model, options.size);
+    const auto [a, b] = *options.range;
+    view = ViewTransform(a, (b - a) / layout.data.width(), layout.data.width());
+  }
+  const QImage image = render_timeline(model, view, options.size);
+  if (!image.save(options.out, "PNG")) {
+    std::fprintf(stderr, "lockscope-gui: could not write %s\n", options.out.toLocal8Bit().constData());
+    return 1;
+  }
+  return 0;
+}
+
+int run_benchmark(const QString& path) {
+  const auto start = Clock::now();
+  auto timeline = traces::read_timeline_file(path.toStdString());
+  if (!timeline) {
+    std::fprintf(stderr, "lockscope-gui: %s\n", timeline.error().to_string().c_str());
+    return 1;
+  }
+  const TimelineModel model(std::move(*timeline));
+  const double load_ms = ms_since(start);
+  const QSize size(1600, 900);
+  const ViewTransform fit = fit_view(model, size);
+  const double mid_x = fit.width() / 2;
+  const ViewTransform mid = fit.zoomed(mid_x, 64);
+  const ViewTransform deepest(fit.to_time(mid_x), 1.0, fit.width());  // 1 ps per pixel
+  constexpr int kFrames = 15;
+  const auto f = time_frames(model, fit, size, kFrames);
+  const auto m = time_frames(model, mid, size, kFrames);
+  const auto d = time_frames(model, deepest, size, kFrames);
+  std::printf(
+      "{\"events\": %llu, \"load_ms\": %.2f, \"frame_ms\": {\"fit_all\": {\"p50\": %.2f, \"max\": %.2f}, "
+      "\"mid\": {\"p50\": %.2f, \"max\": %.2f}, \"deepest\": {\"p50\": %.2f, \"max\": %.2f}}}\n",
+      static_cast<unsigned long long>(model.timeline().event_count()), load_ms, f.p50, f.max, m.p50, m.max, d.p50,
+      d.max);
+  return 0;
+}
+
+}  // namespace lockscope::gui

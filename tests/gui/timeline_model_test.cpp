@@ -1,0 +1,167 @@
+#include "gui/model/timeline_model.hpp"
+
+#include <gtest/gtest.h>
+
+#include <numeric>
+#include <random>
+
+#include "small_timeline.hpp"
+#include "traces/timeline_file.hpp"
+
+namespace lockscope::gui {
+namespace {
+
+using S = traces::WorkerState;
+
+std::uint64_t total_count(const std::vector<Mark>& marks) {
+  return std::accumulate(marks.begin(), marks.end(), std::uint64_t{0},
+                         [](std::uint64_t n, const Mark& m) { return n + m.count; });
+}
+
+TEST(TimelineModel, LanesAreGroupedByCoreThenLines) {
+  const TimelineModel m(testing::small_timeline());
+  ASSERT_EQ(m.lanes().size(), 4U);
+  EXPECT_EQ(m.lanes()[0].label, "a");
+  EXPECT_EQ(m.lanes()[0].core, 0U);
+  EXPECT_EQ(m.lanes()[1].label, "b");
+  EXPECT_EQ(m.lanes()[2].kind, LaneKind::line);
+  EXPECT_EQ(m.lanes()[2].label, "counter");
+  EXPECT_EQ(m.event_count(0), 4U);
+  EXPECT_EQ(m.event_count(2), 2U);
+  EXPECT_EQ(m.event_count(3), 1U);
+  EXPECT_EQ(m.end_time(), 10000U);
+}
+
+TEST(TimelineModel, LoadsAFileAndRejectsATruncatedOne) {
+  const auto path = std::filesystem::temp_directory_path() / "lockscope_gui_model_test.lstl";
+  ASSERT_TRUE(traces::write_timeline_file(path, testing::small_timeline()));
+  auto loaded = traces::read_timeline_file(path);
+  ASSERT_TRUE(loaded);
+  const TimelineModel m(std::move(*loaded));
+  EXPECT_EQ(m.timeline(), testing::small_timeline());
+  const auto bytes = *traces::encode_timeline(testing::small_timeline());
+  const auto truncated = traces::decode_timeline(std::string_view(bytes).substr(0, bytes.size() - 5), "t.lstl");
+  EXPECT_FALSE(truncated);
+  std::filesystem::remove(path);
+}
+
+TEST(TimelineModel, VisibleAtFullResolutionReturnsTheSpans) {
+  const TimelineModel m(testing::small_timeline());
+  const auto marks = m.visible(0, 0, 10000, 1000);
+  ASSERT_EQ(marks.size(), 4U);
+  EXPECT_EQ(marks[1].start, 1000U);
+  EXPECT_EQ(marks[1].end, 5000U);
+  EXPECT_EQ(marks[1].state, S::reading);
+  EXPECT_FALSE(marks[1].folded());
+  // A window inside one span gives that span.
+  const auto inner = m.visible(1, 3000, 4000, 100);
+  ASSERT_EQ(inner.size(), 1U);
+  EXPECT_EQ(inner[0].state, S::draining);
+  const auto ticks = m.visible(2, 0, 10000, 1000);
+  ASSERT_EQ(ticks.size(), 2U);
+  EXPECT_EQ(ticks[0].transfer, 1U);
+}
+
+TEST(TimelineModel, SubPixelSpansFoldIntoOneMarkWithTheirCount) {
+  const TimelineModel m(testing::small_timeline());
+  // 10 ns across 2 pixels: the 1 ns span cannot be drawn alone.
+  const auto marks = m.visible(0, 0, 10000, 2);
+  EXPECT_EQ(total_count(marks), 4U);
+  const auto ticks = m.visible(2, 0, 10000, 1);
+  ASSERT_EQ(ticks.size(), 1U);
+  EXPECT_EQ(ticks[0].count, 2U);
+}
+
+traces::Timeline dense_timeline(std::size_t spans, std::size_t transfers) {
+  traces::Timeline t;
+  t.cores = 1;
+  std::mt19937 rng(7);
+  traces::TimelineWorker w{"w", 0, {}};
+  std::uint64_t now = 0;
+  for (std::size_t i = 0; i < spans; ++i) {
+    const std::uint64_t len = 1 + rng() % 20;
+    w.spans.push_back({now, now + len, static_cast<S>(rng() % traces::kWorkerStateCount)});
+    now += len;
+  }
+  t.workers.push_back(std::move(w));
+  t.end_time = now;
+  t.lines = {{"l"}};
+  for (std::size_t i = 0; i < transfers; ++i) {
+    const std::uint64_t s = i * (now / transfers);
+    t.transfers.push_back({s, s + 3, 0, -1, 0, traces::TransferKind::fill});
+  }
+  return t;
+}
+
+TEST(TimelineModel, LevelOfDetailConservesCounts) {
+  const TimelineModel m(dense_timeline(200000, 50000));
+  EXPECT_GT(m.level_count(0), 5U);
+  for (const double pixels : {1.0, 37.0, 1000.0, 1920.0, 50000.0}) {
+    const auto marks = m.visible(0, 0, static_cast<double>(m.end_time()), pixels);
+    EXPECT_EQ(total_count(marks), 200000U) << pixels;
+    EXPECT_LE(static_cast<double>(marks.size()), 2 * pixels + 2) << pixels;
+    const auto ticks = m.visible(1, 0, static_cast<double>(m.end_time()), pixels);
+    EXPECT_EQ(total_count(ticks), 50000U) << pixels;
+    EXPECT_LE(static_cast<double>(ticks.size()), pixels + 2) << pixels;
+  }
+}
+
+TEST(TimelineModel, FoldedMarksTakeTheDominantState) {
+  traces::Timeline t;
+  t.cores = 1;
+  traces::TimelineWorker w{"w", 0, {}};
+  // 90% reading, 10% writing, in 1000 alternating spans.
+  std::uint64_t now = 0;
+  for (int i = 0; i < 1000; ++i) {
+    w.spans.push_back({now, now + 9, S::reading});
+    w.spans.push_back({now + 9, now + 10, S::writing});
+    now += 10;
+  }
+  t.workers.push_back(std::move(w));
+  t.end_time = now;
+  const TimelineModel m(std::move(t));
+  const auto marks = m.visible(0, 0, 10000, 4);
+  ASSERT_FALSE(marks.empty());
+  for (const auto& mark : marks) EXPECT_EQ(mark.state, S::reading);
+}
+
+TEST(TimelineModel, HitTesting) {
+  const TimelineModel m(testing::small_timeline());
+  ASSERT_NE(m.span_at(0, 1000), nullptr);
+  EXPECT_EQ(m.span_at(0, 1000)->state, S::reading);
+  EXPECT_EQ(m.span_at(0, 999)->state, S::running);
+  EXPECT_EQ(m.span_at(0, 4999)->state, S::reading);
+  EXPECT_EQ(m.span_at(1, 2500)->state, S::draining);
+  EXPECT_EQ(m.span_at(0, 10000), nullptr);
+  EXPECT_EQ(m.span_at(2, 100), nullptr);  // a line lane has no spans
+  EXPECT_EQ(m.transfer_near(1550, 2, 100), std::optional<std::size_t>{1});
+  EXPECT_EQ(m.transfer_near(5450, 2, 100), std::optional<std::size_t>{2});
+  EXPECT_EQ(m.transfer_near(1550, 2, 10), std::nullopt);
+  EXPECT_EQ(m.transfer_near(150, 3, 100), std::optional<std::size_t>{0});
+  EXPECT_EQ(m.transfer_near(150, 0, 100), std::nullopt);  // a worker lane has no transfers
+}
+
+TEST(TimelineModel, RangeStatistics) {
+  const TimelineModel m(testing::small_timeline());
+  const auto r = m.range_stats(500, 5400);
+  // Worker indices are the timeline's: b is 0, a is 1.
+  const auto& a = r.time_per_state[1];
+  const auto& b = r.time_per_state[0];
+  EXPECT_EQ(a[static_cast<std::size_t>(S::running)], 900U);
+  EXPECT_EQ(a[static_cast<std::size_t>(S::reading)], 4000U);
+  EXPECT_EQ(a[static_cast<std::size_t>(S::writing)], 0U);
+  EXPECT_EQ(b[static_cast<std::size_t>(S::running)], 1500U);
+  EXPECT_EQ(b[static_cast<std::size_t>(S::draining)], 3400U);
+  EXPECT_EQ(r.reads_completed, 1U);
+  EXPECT_EQ(r.writes_completed, 0U);
+  ASSERT_EQ(r.transfers_per_line.size(), 2U);
+  EXPECT_EQ(r.transfers_per_line[0], 1U);
+  EXPECT_EQ(r.transfers_per_line[1], 0U);
+  const auto all = m.range_stats(0, 10000);
+  EXPECT_EQ(all.writes_completed, 1U);
+  EXPECT_EQ(all.transfers_per_line[0], 2U);
+  EXPECT_EQ(all.transfers_per_line[1], 1U);
+}
+
+}  // namespace
+}  // namespace lockscope::gui
