@@ -10,6 +10,7 @@
 #include "engine/bench/lock_registry.hpp"
 #include "engine/bench/readpath_suite.hpp"
 #include "engine/bench/report.hpp"
+#include "engine/cli/lists.hpp"
 #include "engine/cli/output_file.hpp"
 #include "engine/cli/progress.hpp"
 #include "traces/workload_writer.hpp"
@@ -32,15 +33,6 @@ struct BenchCommand {
 namespace {
 
 constexpr std::uint64_t kMaxRecordedOps = 10'000'000;
-
-std::vector<std::string> split_commas(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  for (std::string item; std::getline(in, item, ',');) {
-    if (!item.empty()) out.push_back(item);
-  }
-  return out;
-}
 
 int print_lock_list() {
   for (const bench::LockEntry& e : bench::bench_locks()) {
@@ -161,18 +153,9 @@ int run_bench_command(const BenchCommand& cmd) {
   progress.update("done");
   bench::print_bench_table(stdout, results);
 
-  std::string json;
-  if (results.size() == 1) {
-    json = bench::bench_json(results.front());
-  } else {
-    json = "[\n";
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      json += bench::bench_json(results[i]);
-      if (i + 1 != results.size()) json.insert(json.size() - 1, ",");
-    }
-    json += "]\n";
-  }
-  int status = emit_json(cmd.json, json);
+  std::vector<std::string> objects;
+  for (const bench::BenchResult& r : results) objects.push_back(bench::bench_json(r));
+  int status = emit_json(cmd.json, json_one_or_array(objects));
   if (!cmd.record.empty() && status == 0) {
     std::ostringstream trace;
     traces::write_workload(trace, results.front().workload);

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <vector>
 
+#include "engine/cli/lists.hpp"
 #include "engine/cli/output_file.hpp"
 #include "engine/cli/progress.hpp"
 #include "engine/cli/workload_input.hpp"
@@ -39,15 +40,6 @@ struct ReplayCommand {
 };
 
 namespace {
-
-std::vector<std::string> split_commas(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  for (std::string item; std::getline(in, item, ',');) {
-    if (!item.empty()) out.push_back(item);
-  }
-  return out;
-}
 
 // out.lstl + central -> out.central.lstl, when several locks share a flag.
 std::string per_lock(const std::string& path, const std::string& lock, bool several) {
@@ -205,18 +197,9 @@ int run_replay_command(const ReplayCommand& cmd) {
     if (several) replay::print_comparison(stdout, results);
   }
   if (!cmd.json.empty()) {
-    std::string json;
-    if (!several) {
-      json = replay::summary_json(results.front());
-    } else {
-      json = "[\n";
-      for (std::size_t i = 0; i < results.size(); ++i) {
-        json += replay::summary_json(results[i]);
-        if (i + 1 != results.size()) json.insert(json.size() - 1, ",");
-      }
-      json += "]\n";
-    }
-    if (auto w = write_output(cmd.json, json); !w) {
+    std::vector<std::string> objects;
+    for (const replay::ReplayResult& r : results) objects.push_back(replay::summary_json(r));
+    if (auto w = write_output(cmd.json, json_one_or_array(objects)); !w) {
       fmt::print(stderr, "lockscope: {}\n", w.error());
       return 1;
     }
