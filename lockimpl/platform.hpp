@@ -2,7 +2,7 @@
 // ordering, time or blocking.
 //
 // A lock in lockimpl/ is `template <Platform P> class X`. It is compiled twice:
-// against RealPlatform (engine/platform/, real threads, std::atomic, futexes,
+// against RealPlatform (engine/platform/, real threads, standard atomics, futexes,
 // membarrier) and against the simulated platform (a SimGrid-timed multicore
 // where every atomic access is a coherence-model access that costs simulated
 // time). Whatever a lock does outside P escapes the simulator, so this file is
