@@ -11,6 +11,7 @@
 #include "engine/bench/locks/tbb_spin_rw_lock.hpp"
 #include "engine/bench/locks/urcu_lock.hpp"
 #include "engine/platform/real_platform.hpp"
+#include "lockimpl/brlock.hpp"
 #include "lockimpl/central_lock.hpp"
 #include "lockimpl/graph_lock.hpp"
 
@@ -21,6 +22,7 @@ using platform::RealPlatform;
 using GraphSeed = LockimplLock<lockimpl::GraphLock<RealPlatform, lockimpl::SeedPolicy>>;
 using GraphAsym = LockimplLock<lockimpl::GraphLock<RealPlatform, lockimpl::AsymmetricPolicy>>;
 using Central = LockimplLock<lockimpl::CentralLock<RealPlatform>>;
+using Br = LockimplLock<lockimpl::BrLock<RealPlatform>>;
 using GraphPacked = LockimplLock<lockimpl::GraphLock<RealPlatform, lockimpl::PackedSeedPolicy>>;
 
 template <BenchLock L>
@@ -58,6 +60,8 @@ constexpr LockEntry kLocks[] = {
      run<GraphPacked>, uncontended_read_ns<GraphPacked>},
     {"central", "the foil: the same blocking protocol, one shared reader counter", true,
      run<Central>, uncontended_read_ns<Central>},
+    {"brlock", "per-context reader slots marked with an RMW, spinning writer (ck_brlock)", true,
+     run<Br>, uncontended_read_ns<Br>},
     {"std-shared-mutex", "libstdc++ std::shared_mutex", false, run<StdSharedMutexLock>,
      uncontended_read_ns<StdSharedMutexLock>},
     {"pthread-rwlock", "glibc pthread_rwlock_t, default (reader-preferring) attributes", false,

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "engine/platform/real_platform.hpp"
+#include "lockimpl/brlock.hpp"
 #include "lockimpl/central_lock.hpp"
 #include "lockimpl/graph_lock.hpp"
 #include "lockimpl/graph_lock_policy.hpp"
@@ -83,7 +84,8 @@ struct PolicyList {
   using Graph = ::testing::Types<lockimpl::GraphLock<P, Policies>...>;
   template <class P>
   using GraphAndCentral =
-      ::testing::Types<lockimpl::GraphLock<P, Policies>..., lockimpl::CentralLock<P>>;
+      ::testing::Types<lockimpl::GraphLock<P, Policies>..., lockimpl::CentralLock<P>,
+                       lockimpl::BrLock<P>>;
   // The GraphLocks whose type satisfies Keep (a trait over the lock type).
   template <class P, template <class> class Keep>
   using GraphWhere = typename detail::Filter<
@@ -133,6 +135,7 @@ template <class P, class Policy>
 struct LockTraits<lockimpl::GraphLock<P, Policy>> {
   using Platform = P;
   static constexpr bool kNeedsHeavyBarrier = Policy::kFence == Fence::asymmetric;
+  static constexpr bool kSpins = false;
   static constexpr bool kFlagHeldWhileWaiting = Policy::kWriterWait == WriterWait::flag_held;
   // graph_full_ifwriter_held, graph_asym_always_polling, ...
   static std::string name() {
@@ -148,7 +151,17 @@ template <class P>
 struct LockTraits<lockimpl::CentralLock<P>> {
   using Platform = P;
   static constexpr bool kNeedsHeavyBarrier = false;
+  static constexpr bool kSpins = false;
   static std::string name() { return "central"; }
+};
+
+template <class P>
+struct LockTraits<lockimpl::BrLock<P>> {
+  using Platform = P;
+  static constexpr bool kNeedsHeavyBarrier = false;
+  // Waiters spin: on threads, fewer lockstep rounds (preempted holders on two cores).
+  static constexpr bool kSpins = true;
+  static std::string name() { return "brlock"; }
 };
 
 // The GraphLocks whose writer waits with the flag up, and those that poll

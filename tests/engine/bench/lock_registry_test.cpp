@@ -24,7 +24,8 @@ TEST(LockRegistry, GraphComesFirstBecauseRatiosUseIt) {
 
 TEST(LockRegistry, OnlyLockimplLocksClaimToRunInTheSimulator) {
   for (const LockEntry& e : bench_locks()) {
-    const bool ours = e.name == "graph" || e.name == "graph-asym" || e.name == "graph-packed" || e.name == "central";
+    const bool ours = e.name == "graph" || e.name == "graph-asym" || e.name == "graph-packed" || e.name == "central" ||
+                      e.name == "brlock";
     EXPECT_EQ(e.simulated, ours) << e.name;
   }
 }
