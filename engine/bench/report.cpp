@@ -20,13 +20,6 @@ std::string latency_cell(const LatencySummary& s) {
 
 }  // namespace
 
-std::string human_count(double v) {
-  if (v >= 1e9) return fmt::format("{:.2f} G", v / 1e9);
-  if (v >= 1e6) return fmt::format("{:.2f} M", v / 1e6);
-  if (v >= 1e3) return fmt::format("{:.2f} k", v / 1e3);
-  return fmt::format("{:.0f}", v);
-}
-
 std::string bench_json(const BenchResult& r) {
   traces::JsonWriter w;
   w.begin_object();

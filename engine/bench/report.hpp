@@ -7,13 +7,13 @@
 #include <string>
 
 #include "engine/bench/bench_result.hpp"
+#include "engine/stats/human_count.hpp"
 
 namespace lockscope::engine::bench {
 
 std::string bench_json(const BenchResult& r);
 void print_bench_table(std::FILE* out, std::span<const BenchResult> results);
 
-// 12345678.9 -> "12.35 M"; for rates and counts in tables.
-std::string human_count(double v);
+using stats::human_count;
 
 }  // namespace lockscope::engine::bench

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/stats/human_count.hpp"
 #include "traces/json_writer.hpp"
 
 namespace lockscope::engine::replay {
@@ -9,13 +10,6 @@ namespace {
 
 void wait_json(traces::JsonWriter& w, std::string_view key, const stats::LatencySummary& s) {
   w.key(key).begin_object().field("p50", s.p50).field("p99", s.p99).field("max", s.max).end_object();
-}
-
-std::string rate(double v) {
-  if (v >= 1e9) return fmt::format("{:.2f} G", v / 1e9);
-  if (v >= 1e6) return fmt::format("{:.2f} M", v / 1e6);
-  if (v >= 1e3) return fmt::format("{:.2f} k", v / 1e3);
-  return fmt::format("{:.0f}", v);
 }
 
 }  // namespace
@@ -56,13 +50,13 @@ void print_summary(std::FILE* out, const ReplayResult& r, std::size_t max_lines)
   fmt::print(out, "{} on {} ({} cores), seed {}\n", r.lock, r.machine, r.cores, r.seed);
   fmt::print(out, "  simulated time      {:.3f} us\n", static_cast<double>(r.sim_time_ps) / 1e6);
   fmt::print(out, "  lock operations     {} ({} reads, {} writes)\n", r.lock_ops(), r.read_ops, r.write_ops);
-  fmt::print(out, "  throughput          {}ops per simulated second\n", rate(r.throughput_ops_per_sim_sec()));
+  fmt::print(out, "  throughput          {}ops per simulated second\n", stats::human_count(r.throughput_ops_per_sim_sec()));
   fmt::print(out, "  read wait  ns       p50 {}  p99 {}  max {}\n", r.read_wait_ns.p50, r.read_wait_ns.p99,
              r.read_wait_ns.max);
   fmt::print(out, "  write wait ns       p50 {}  p99 {}  max {}\n", r.write_wait_ns.p50, r.write_wait_ns.p99,
              r.write_wait_ns.max);
   fmt::print(out, "  line transfers      {} ({:.3f} per operation)\n", r.line_transfers, r.transfers_per_op());
-  fmt::print(out, "  simulator speed     {}lock ops per wall second ({:.2f} s)\n", rate(r.sim_ops_per_wall_sec()),
+  fmt::print(out, "  simulator speed     {}lock ops per wall second ({:.2f} s)\n", stats::human_count(r.sim_ops_per_wall_sec()),
              r.wall_sec);
   if (!r.lines.empty()) {
     fmt::print(out, "\n  {:<36} {:>12} {:>14} {:>6}\n", "shared line", "transfers", "invalidations", "cores");
@@ -87,7 +81,7 @@ void print_comparison(std::FILE* out, std::span<const ReplayResult> runs) {
              "xfers/op", "read p99 ns", "write p99 ns", "healthy");
   for (const ReplayResult& r : runs) {
     fmt::print(out, "{:<14} {:>6} {:>16} {:>12.3f} {:>14} {:>14} {:>10}\n", r.lock, r.cores,
-               rate(r.throughput_ops_per_sim_sec()), r.transfers_per_op(), r.read_wait_ns.p99, r.write_wait_ns.p99,
+               stats::human_count(r.throughput_ops_per_sim_sec()), r.transfers_per_op(), r.read_wait_ns.p99, r.write_wait_ns.p99,
                r.healthy() ? "yes" : "NO");
   }
 }

@@ -67,15 +67,19 @@ Picos SimWorld::clock() {
 Picos SimWorld::now() { return clock() + self().ahead; }
 
 void SimWorld::charge(Picos cost) {
-  if (!running_) return;
-  SimWorker& w = self();
-  w.ahead += cost;
-  if (w.ahead > sim_costs_.quantum) sync();
+  if (running_) charge(self(), cost);
 }
 
 void SimWorld::sync() {
-  if (!running_) return;
-  SimWorker& w = self();
+  if (running_) sync(self());
+}
+
+void SimWorld::charge(SimWorker& w, Picos cost) {
+  w.ahead += cost;
+  if (w.ahead > sim_costs_.quantum) sync(w);
+}
+
+void SimWorld::sync(SimWorker& w) {
   if (w.ahead == 0) return;
   const Picos target = clock() + w.ahead;
   w.ahead = 0;
@@ -96,8 +100,8 @@ void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl
     // want it first. Catch up, then look again. Lines that stay put (a
     // context's own counter, a flag nobody writes) keep the lazy fast path.
     if (directory_.last_moved(line) + sim_costs_.quantum < clock() + w.ahead ||
-        (sync(), directory_.hits(w.core, line, access))) {
-      charge(directory_.costs().l1_hit);
+        (sync(w), directory_.hits(w.core, line, access))) {
+      charge(w, directory_.costs().l1_hit);
       return;
     }
   }
@@ -106,7 +110,7 @@ void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl
   // miss is issued at the worker's own time directly (one simcall), which
   // may let it reach the line up to `lookahead` before a worker that is
   // behind in time but runs later: the error stays under that bound.
-  if (w.ahead > sim_costs_.lookahead) sync();
+  if (w.ahead > sim_costs_.lookahead) sync(w);
   const Picos start = clock() + w.ahead;
   w.ahead = 0;
   const Picos done = directory_.access(w.core, line, access, start);

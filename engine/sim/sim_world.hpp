@@ -97,6 +97,10 @@ class SimWorld {
   [[nodiscard]] bool running() const { return running_; }
 
  private:
+  // The same, for a worker already looked up (the per-access path).
+  void charge(SimWorker& w, Picos cost);
+  void sync(SimWorker& w);
+
   coherence::Directory directory_;
   SimCosts sim_costs_;
   std::vector<SimWorker*> by_pid_;
