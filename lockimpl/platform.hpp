@@ -30,6 +30,15 @@
 //                      called (a missed kick is a hang, as in QEMU).
 //   P::current_context()  the ContextId (event loop) the calling worker runs
 //                      in right now.
+//   P::node_count(level)  how many nodes the machine has at `level` (a
+//                      NodeLevel: sockets, or last-level-cache domains such as
+//                      Zen's CCX); at least 1, fixed for the process (the sim:
+//                      for the simulation).
+//   P::current_node(level)  the node, in [0, node_count(level)), of the CPU
+//                      the calling worker runs on right now. Only a hint: the
+//                      worker may move before it uses the answer, so a lock
+//                      must stay correct whatever node it is told (NumaLock
+//                      sums its per-node counts, which may go negative).
 //   P::cpu_relax()     a spin-wait hint.
 #pragma once
 
@@ -53,6 +62,12 @@ inline constexpr MemoryOrder memory_order_seq_cst = MemoryOrder::seq_cst;
 // An event loop (QEMU's AioContext). Dense small integers, so a lock can keep
 // its per-context state in an array indexed by id.
 using ContextId = std::uint32_t;
+
+// The levels of a machine's topology by which a lock can group the CPUs
+// (NumaLock's per-node reader counters). `socket`: a package, the NUMA node
+// of Calciu et al. (PPoPP 2013). `cache`: the CPUs that share a last-level
+// cache: a CCX on AMD Zen, the whole package on a mesh Xeon.
+enum class NodeLevel : std::uint8_t { socket, cache };
 
 // The size of the unit of coherence on every machine lockscope models.
 inline constexpr std::size_t kCachelineBytes = 64;
@@ -101,6 +116,8 @@ concept Platform =
       { P::heavy_barrier() } -> std::same_as<void>;
       { P::heavy_barrier_available() } -> std::same_as<bool>;
       { P::current_context() } -> std::same_as<ContextId>;
+      { P::node_count(NodeLevel::socket) } -> std::same_as<std::uint32_t>;
+      { P::current_node(NodeLevel::socket) } -> std::same_as<std::uint32_t>;
       { P::cpu_relax() } -> std::same_as<void>;
       { m.lock() } -> std::same_as<void>;
       { m.unlock() } -> std::same_as<void>;

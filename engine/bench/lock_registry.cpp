@@ -14,6 +14,7 @@
 #include "lockimpl/brlock.hpp"
 #include "lockimpl/central_lock.hpp"
 #include "lockimpl/graph_lock.hpp"
+#include "lockimpl/numa_lock.hpp"
 
 namespace lockscope::engine::bench {
 namespace {
@@ -23,6 +24,8 @@ using GraphSeed = LockimplLock<lockimpl::GraphLock<RealPlatform, lockimpl::SeedP
 using GraphAsym = LockimplLock<lockimpl::GraphLock<RealPlatform, lockimpl::AsymmetricPolicy>>;
 using Central = LockimplLock<lockimpl::CentralLock<RealPlatform>>;
 using Br = LockimplLock<lockimpl::BrLock<RealPlatform>>;
+using Numa = LockimplLock<lockimpl::NumaLock<RealPlatform, lockimpl::NodeLevel::socket>>;
+using NumaCcx = LockimplLock<lockimpl::NumaLock<RealPlatform, lockimpl::NodeLevel::cache>>;
 using GraphPacked = LockimplLock<lockimpl::GraphLock<RealPlatform, lockimpl::PackedSeedPolicy>>;
 
 template <BenchLock L>
@@ -62,6 +65,10 @@ constexpr LockEntry kLocks[] = {
      run<Central>, uncontended_read_ns<Central>},
     {"brlock", "per-context reader slots marked with an RMW, spinning writer (ck_brlock)", true,
      run<Br>, uncontended_read_ns<Br>},
+    {"numa", "one reader counter per socket, writer-preferring flag (Calciu et al., C-RW-WP)", true,
+     run<Numa>, uncontended_read_ns<Numa>},
+    {"numa-ccx", "numa with one reader counter per last-level cache (CCX) instead of per socket", true,
+     run<NumaCcx>, uncontended_read_ns<NumaCcx>},
     {"std-shared-mutex", "libstdc++ std::shared_mutex", false, run<StdSharedMutexLock>,
      uncontended_read_ns<StdSharedMutexLock>},
     {"pthread-rwlock", "glibc pthread_rwlock_t, default (reader-preferring) attributes", false,

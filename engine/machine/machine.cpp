@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <set>
 #include <tuple>
@@ -129,6 +130,47 @@ std::vector<std::string> infer_core_groups(unsigned cores, const std::vector<dou
     names[i] = fmt::format("group{}", number[root]);
   }
   return names;
+}
+
+namespace {
+
+// Dense indices 0, 1, ... for keys, in order of first appearance.
+std::vector<std::uint32_t> dense(const std::vector<std::string>& keys) {
+  std::map<std::string, std::uint32_t> index;
+  std::vector<std::uint32_t> out;
+  out.reserve(keys.size());
+  for (const std::string& k : keys) {
+    out.push_back(index.try_emplace(k, static_cast<std::uint32_t>(index.size())).first->second);
+  }
+  return out;
+}
+
+// `socket12` from `socket12.ccx3`, or "" when the name has no socket.
+std::string socket_token(const std::string& group) {
+  const std::size_t at = group.find("socket");
+  if (at == std::string::npos) return "";
+  std::size_t end = at + 6;
+  while (end < group.size() && group[end] >= '0' && group[end] <= '9') ++end;
+  return end == at + 6 ? "" : group.substr(at, end - at);
+}
+
+bool part_of_a_package(const std::string& group) {
+  return group.starts_with("ccx") || group.starts_with("ccd") || group.starts_with("die");
+}
+
+}  // namespace
+
+std::vector<std::uint32_t> cache_of_cores(const Machine& m) { return dense(m.core_group); }
+
+std::vector<std::uint32_t> socket_of_cores(const Machine& m) {
+  std::vector<std::string> keys;
+  keys.reserve(m.core_group.size());
+  for (const std::string& g : m.core_group) {
+    std::string token = socket_token(g);
+    if (token.empty()) token = part_of_a_package(g) ? std::string("package") : g;
+    keys.push_back(std::move(token));
+  }
+  return dense(keys);
 }
 
 std::expected<Machine, std::string> first_cores(const Machine& m, unsigned n) {

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <expected>
 #include <string>
 #include <vector>
@@ -77,6 +78,21 @@ std::vector<std::string> infer_core_groups(unsigned cores, const std::vector<dou
 // `--cores N`: the first N cores, with their latencies and groups. The name
 // stays; the description says what was kept.
 std::expected<Machine, std::string> first_cores(const Machine& m, unsigned n);
+
+// The topology a NUMA-aware lock groups its readers by (NumaLock), per core
+// as a dense index 0, 1, ... in order of first appearance. A machine names
+// one level of groups, so the other is read from the names:
+//   cache_of_cores:  the core groups themselves: the cores that share a
+//                    last-level cache (a CCX on epyc-64, a socket on
+//                    xeon-2s-56, whose L3 spans the mesh).
+//   socket_of_cores: the `socketN` in a group's name (`socket1`,
+//                    `socket1.ccx3`); groups named ccx*, ccd* or die* without
+//                    one are parts of a single package (ryzen-16, epyc-64,
+//                    laptop-8); any other group (inferred `groupN`, a name a
+//                    machine file chose) is taken as a socket of its own,
+//                    since it is a domain of cheap transfers.
+std::vector<std::uint32_t> cache_of_cores(const Machine& m);
+std::vector<std::uint32_t> socket_of_cores(const Machine& m);
 
 // For tables: how many groups, and the range of off-diagonal latencies inside
 // a group (near) and across groups (far). A range with no pair has count 0.

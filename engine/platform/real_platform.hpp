@@ -4,8 +4,12 @@
 // expedited command; the current context is set by whoever runs a worker.
 #pragma once
 
-#include <atomic>
+#include <sched.h>
 
+#include <atomic>
+#include <cstdint>
+
+#include "engine/platform/cpu_topology.hpp"
 #include "engine/platform/real_atomic.hpp"
 #include "engine/platform/real_wait_queue.hpp"
 #include "engine/platform/real_waiter.hpp"
@@ -33,6 +37,11 @@ struct RealPlatform {
 
   static lockimpl::ContextId current_context() { return current_context_; }
   static void set_current_context(lockimpl::ContextId ctx) { current_context_ = ctx; }
+
+  static std::uint32_t node_count(lockimpl::NodeLevel level) { return cpu_topology().node_count(level); }
+  static std::uint32_t current_node(lockimpl::NodeLevel level) {
+    return cpu_topology().node_of(sched_getcpu(), level);
+  }
 
   static void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)

@@ -16,6 +16,8 @@ coherence::CostModel cost_model(const machine::Machine& m) {
   c.memory = ps(m.memory_ns);
   c.transfer.reserve(m.latency_ns.size());
   for (const double ns : m.latency_ns) c.transfer.push_back(ps(ns));
+  c.socket_of = machine::socket_of_cores(m);
+  c.cache_of = machine::cache_of_cores(m);
   return c;
 }
 

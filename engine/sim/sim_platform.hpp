@@ -1,8 +1,13 @@
 // SimPlatform: the platform policy on the simulated machine. The same lock
 // templates that bench runs on RealPlatform run here; every atomic access is
 // a coherence-model access, blocking is SimGrid's, and the current context
-// is the calling worker's.
+// is the calling worker's, and so is the current node: its core's socket or
+// last-level-cache domain, from the machine's topology in the cost model.
 #pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
 
 #include "engine/sim/sim_atomic.hpp"
 #include "engine/sim/sim_sync.hpp"
@@ -30,11 +35,30 @@ struct SimPlatform {
   static bool heavy_barrier_available() { return true; }
   static const char* heavy_barrier_unavailable_reason() { return ""; }
   static lockimpl::ContextId current_context() { return SimWorld::current().self().context; }
+  static std::uint32_t node_count(lockimpl::NodeLevel level) {
+    const std::vector<std::uint32_t>& nodes = node_table(SimWorld::current(), level);
+    return nodes.empty() ? 1 : *std::max_element(nodes.begin(), nodes.end()) + 1;
+  }
+  // The worker's core, looked up in the topology: one L1 hit's worth of time
+  // (a real reader pays a vDSO getcpu and a table load).
+  static std::uint32_t current_node(lockimpl::NodeLevel level) {
+    SimWorld& world = SimWorld::current();
+    const std::vector<std::uint32_t>& nodes = node_table(world, level);
+    const unsigned core = world.self().core;
+    world.charge(world.directory().costs().l1_hit);
+    return core < nodes.size() ? nodes[core] : 0;
+  }
   // A spin iteration: charge a pause and let other workers run.
   static void cpu_relax() {
     SimWorld& world = SimWorld::current();
     world.charge(world.costs().pause);
     world.sync();
+  }
+
+ private:
+  static const std::vector<std::uint32_t>& node_table(SimWorld& world, lockimpl::NodeLevel level) {
+    const coherence::CostModel& costs = world.directory().costs();
+    return level == lockimpl::NodeLevel::socket ? costs.socket_of : costs.cache_of;
   }
 };
 

@@ -1,7 +1,8 @@
 // The reader-writer lock contract, checked on every lock that claims it.
 //
 // One typed suite, LockContract, runs over ContractLocks<P> (thread_harness.hpp):
-// every GraphLock policy marked kKnownCorrect, and CentralLock. The bodies
+// every GraphLock policy marked kKnownCorrect, CentralLock, BrLock and NumaLock
+// at both node levels. The bodies
 // only use the lock's interface and Harness<P>, so the same suite runs on two
 // platforms: this file is compiled twice, into lockscope_lockimpl_tests
 // (RealPlatform, threads) and, with LOCKSCOPE_LOCKIMPL_SIM defined, into

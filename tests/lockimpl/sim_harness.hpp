@@ -51,13 +51,16 @@ using engine::coherence::Picos;
 using engine::sim::SimWorld;
 
 // The machine every simulated test runs on: 4 cores, a uniform 25 ns line
-// transfer, 1 ns L1 hits, 8 ns fences.
+// transfer, 1 ns L1 hits, 8 ns fences. Its topology, for NUMA-aware locks:
+// two sockets of two cores, each core its own last-level cache.
 inline engine::coherence::CostModel small_machine() {
   engine::coherence::CostModel m;
   m.cores = 4;
   m.l1_hit = 1'000;
   m.memory = 90'000;
   m.transfer.assign(static_cast<std::size_t>(m.cores) * m.cores, 25'000);
+  m.socket_of = {0, 0, 1, 1};
+  m.cache_of = {0, 1, 2, 3};
   return m;
 }
 

@@ -37,6 +37,7 @@
 #include "lockimpl/central_lock.hpp"
 #include "lockimpl/graph_lock.hpp"
 #include "lockimpl/graph_lock_policy.hpp"
+#include "lockimpl/numa_lock.hpp"
 
 namespace lockscope::tests {
 
@@ -85,7 +86,8 @@ struct PolicyList {
   template <class P>
   using GraphAndCentral =
       ::testing::Types<lockimpl::GraphLock<P, Policies>..., lockimpl::CentralLock<P>,
-                       lockimpl::BrLock<P>>;
+                       lockimpl::BrLock<P>, lockimpl::NumaLock<P, lockimpl::NodeLevel::socket>,
+                       lockimpl::NumaLock<P, lockimpl::NodeLevel::cache>>;
   // The GraphLocks whose type satisfies Keep (a trait over the lock type).
   template <class P, template <class> class Keep>
   using GraphWhere = typename detail::Filter<
@@ -162,6 +164,14 @@ struct LockTraits<lockimpl::BrLock<P>> {
   // Waiters spin: on threads, fewer lockstep rounds (preempted holders on two cores).
   static constexpr bool kSpins = true;
   static std::string name() { return "brlock"; }
+};
+
+template <class P, lockimpl::NodeLevel Level>
+struct LockTraits<lockimpl::NumaLock<P, Level>> {
+  using Platform = P;
+  static constexpr bool kNeedsHeavyBarrier = false;
+  static constexpr bool kSpins = false;
+  static std::string name() { return Level == lockimpl::NodeLevel::socket ? "numa" : "numa_ccx"; }
 };
 
 // The GraphLocks whose writer waits with the flag up, and those that poll
