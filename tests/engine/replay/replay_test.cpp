@@ -26,6 +26,8 @@ coherence::CostModel grouped(unsigned cores) {
     for (unsigned b = 0; b < cores; ++b) {
       c.transfer[a * cores + b] = a == b ? 1'000 : (a / 8 == b / 8 ? 25'000 : 100'000);
     }
+    c.socket_of.push_back(a / 8);  // for numa: sockets of eight cores,
+    c.cache_of.push_back(a / 4);   // and numa-ccx: caches of four
   }
   return c;
 }
@@ -139,7 +141,8 @@ TEST(Replay, PackedCountersShowFalseSharing) {
 }
 
 TEST(Replay, ReadersAndAWriterKeepMutualExclusionOnEveryLock) {
-  for (const char* lock : {"graph", "graph-asym", "graph-qemu", "graph-packed", "central", "graph:full:always:held"}) {
+  for (const char* lock : {"graph", "graph-asym", "graph-qemu", "graph-packed", "central", "graph:full:always:held",
+                           "numa", "numa-ccx"}) {
     traces::WorkloadTrace t = readers(6, 300);
     add_writes(t, 0, 20);
     add_writes(t, 3, 20);
