@@ -55,8 +55,9 @@
 // ## Lines each operation touches (numa_lock_test.cpp counts them)
 //   rdlock, rdunlock: the caller's node line (an RMW: a hit if this core
 //                      touched it last, else a transfer from a core of the
-//                      same node) and numa.writer (read-shared while no
-//                      writer comes). Never a line of another node.
+//                      same node, or from the writer's core after a scan)
+//                      and numa.writer (read-shared while no writer comes).
+//                      Never a line of another node.
 //   wrlock:            writer_mutex_, numa.writer (one ownership transfer),
 //                      one line per node per evaluation of the sum.
 //   wrunlock:          numa.writer, queue_mutex_, reader_queue_, writer_mutex_.
