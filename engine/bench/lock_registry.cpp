@@ -13,7 +13,9 @@
 #include "engine/platform/real_platform.hpp"
 #include "lockimpl/brlock.hpp"
 #include "lockimpl/central_lock.hpp"
+#include "lockimpl/graph_fair_lock.hpp"
 #include "lockimpl/graph_lock.hpp"
+#include "lockimpl/percpu_rwsem.hpp"
 
 namespace lockscope::engine::bench {
 namespace {
@@ -24,6 +26,8 @@ using GraphAsym = LockimplLock<lockimpl::GraphLock<RealPlatform, lockimpl::Asymm
 using Central = LockimplLock<lockimpl::CentralLock<RealPlatform>>;
 using Br = LockimplLock<lockimpl::BrLock<RealPlatform>>;
 using GraphPacked = LockimplLock<lockimpl::GraphLock<RealPlatform, lockimpl::PackedSeedPolicy>>;
+using Percpu = LockimplLock<lockimpl::PercpuRwsem<RealPlatform>>;
+using GraphFair = LockimplLock<lockimpl::GraphFairLock<RealPlatform>>;
 
 template <BenchLock L>
 BenchResult run(const BenchConfig& cfg, const SpinDelay& delay) {
@@ -32,9 +36,9 @@ BenchResult run(const BenchConfig& cfg, const SpinDelay& delay) {
 
 // graph-asym needs membarrier(2). Where it is missing, run the seed's full
 // fences instead and say so, rather than run an incorrect lock.
-bool warn_if_no_membarrier() {
+bool warn_if_no_membarrier(const char* lock = "graph-asym") {
   if (RealPlatform::heavy_barrier_available()) return false;
-  std::fprintf(stderr, "lockscope: graph-asym: %s; running graph (full fences) instead\n",
+  std::fprintf(stderr, "lockscope: %s: %s; running graph (full fences) instead\n", lock,
                RealPlatform::heavy_barrier_unavailable_reason());
   return true;
 }
@@ -51,6 +55,19 @@ double uncontended_graph_asym(std::uint64_t iterations, int rounds) {
   return uncontended_read_ns<GraphSeed>(iterations, rounds);
 }
 
+// percpu's grace period is membarrier(2): without it, the same fallback.
+BenchResult run_percpu(const BenchConfig& cfg, const SpinDelay& delay) {
+  if (!warn_if_no_membarrier("percpu")) return run_bench<Percpu>(cfg, delay);
+  BenchResult r = run_bench<GraphSeed>(cfg, delay);
+  r.note = "membarrier(2) unavailable: ran with full fences (graph)";
+  return r;
+}
+
+double uncontended_percpu(std::uint64_t iterations, int rounds) {
+  if (!warn_if_no_membarrier("percpu")) return uncontended_read_ns<Percpu>(iterations, rounds);
+  return uncontended_read_ns<GraphSeed>(iterations, rounds);
+}
+
 constexpr LockEntry kLocks[] = {
     {"graph", "QEMU's graph lock as the seed RFC has it: per-context counters, full fences",
      true, run<GraphSeed>, uncontended_read_ns<GraphSeed>},
@@ -62,6 +79,10 @@ constexpr LockEntry kLocks[] = {
      run<Central>, uncontended_read_ns<Central>},
     {"brlock", "per-context reader slots marked with an RMW, spinning writer (ck_brlock)", true,
      run<Br>, uncontended_read_ns<Br>},
+    {"percpu", "Linux percpu-rwsem: fence-free readers until a writer's grace period (membarrier(2))", true,
+     run_percpu, uncontended_percpu},
+    {"graph-fair", "graph lock, phase-fair: waiting writers stop new readers, queued readers go next", true,
+     run<GraphFair>, uncontended_read_ns<GraphFair>},
     {"std-shared-mutex", "libstdc++ std::shared_mutex", false, run<StdSharedMutexLock>,
      uncontended_read_ns<StdSharedMutexLock>},
     {"pthread-rwlock", "glibc pthread_rwlock_t, default (reader-preferring) attributes", false,

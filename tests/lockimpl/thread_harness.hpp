@@ -35,8 +35,10 @@
 #include "engine/platform/real_platform.hpp"
 #include "lockimpl/brlock.hpp"
 #include "lockimpl/central_lock.hpp"
+#include "lockimpl/graph_fair_lock.hpp"
 #include "lockimpl/graph_lock.hpp"
 #include "lockimpl/graph_lock_policy.hpp"
+#include "lockimpl/percpu_rwsem.hpp"
 
 namespace lockscope::tests {
 
@@ -85,7 +87,7 @@ struct PolicyList {
   template <class P>
   using GraphAndCentral =
       ::testing::Types<lockimpl::GraphLock<P, Policies>..., lockimpl::CentralLock<P>,
-                       lockimpl::BrLock<P>>;
+                       lockimpl::BrLock<P>, lockimpl::PercpuRwsem<P>, lockimpl::GraphFairLock<P>>;
   // The GraphLocks whose type satisfies Keep (a trait over the lock type).
   template <class P, template <class> class Keep>
   using GraphWhere = typename detail::Filter<
@@ -162,6 +164,22 @@ struct LockTraits<lockimpl::BrLock<P>> {
   // Waiters spin: on threads, fewer lockstep rounds (preempted holders on two cores).
   static constexpr bool kSpins = true;
   static std::string name() { return "brlock"; }
+};
+
+template <class P>
+struct LockTraits<lockimpl::PercpuRwsem<P>> {
+  using Platform = P;
+  static constexpr bool kNeedsHeavyBarrier = true;  // the grace period
+  static constexpr bool kSpins = false;
+  static std::string name() { return "percpu"; }
+};
+
+template <class P>
+struct LockTraits<lockimpl::GraphFairLock<P>> {
+  using Platform = P;
+  static constexpr bool kNeedsHeavyBarrier = false;
+  static constexpr bool kSpins = false;
+  static std::string name() { return "graph_fair"; }
 };
 
 // The GraphLocks whose writer waits with the flag up, and those that poll
