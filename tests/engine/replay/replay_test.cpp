@@ -215,6 +215,25 @@ TEST(Replay, PercpuFastReadIsFourL1Hits) {
   EXPECT_EQ(sim_ps(1010) - sim_ps(10), 1000U * 4 * 250);
 }
 
+// lockimpl/graph_fair_lock.hpp's claim: its read fast path is graph's, line
+// for line and fence for fence, so a lone reader costs exactly the same.
+TEST(Replay, GraphFairFastReadCostsWhatGraphsDoes) {
+  auto sim_ps = [](const char* lock) {
+    traces::WorkloadTrace t = readers(1, 1000);
+    const auto child = in_child([&] {
+      ReplayOptions o;
+      o.lock = lock;
+      o.costs = grouped(1);
+      o.sim_costs.quantum = 0;
+      return std::to_string(replay(t, o).sim_time_ps);
+    });
+    return std::stoull(child.out);
+  };
+  const std::uint64_t graph = sim_ps("graph");
+  EXPECT_EQ(sim_ps("graph-fair"), graph);
+  EXPECT_NE(sim_ps("percpu"), graph) << "the comparison must be able to fail";
+}
+
 // ... and with 32 readers on 32 cores no line moves between them.
 TEST(Replay, PercpuReadersNeverBounceALine) {
   const Summary s = run(readers(32, 1000), "percpu", 32);
