@@ -261,6 +261,8 @@ class PercpuRwsem {
 
   // Introspection for tests and statistics: racy snapshots, no ordering.
   [[nodiscard]] std::int64_t context_readers(ContextId ctx) const { return counters_.context_readers(ctx); }
+  // Readers counted outside any registered context: the orphaned count plus
+  // readers granted by a wrunlock that have not yet moved into their own.
   [[nodiscard]] std::int64_t orphaned_readers() const {
     // relaxed: a snapshot.
     return counters_.orphaned() + granted_.load(memory_order_relaxed);
