@@ -12,7 +12,7 @@
 // overtake a waiting writer, and QEMU stops new requests itself first
 // (bdrv_drain_all_begin around bdrv_graph_wrlock). This lock states both
 // rules in the lock: the phase alternation of phase-fair locks (Brandenburg
-// and Anderson, 2010) and the reader hand-off of Linux's percpu-rwsem (the
+// and Anderson, ECRTS 2009) and the reader hand-off of Linux's percpu-rwsem (the
 // unlocking writer grants the queued readers), on QEMU's per-context
 // counters and fences.
 //

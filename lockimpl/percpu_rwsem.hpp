@@ -2,8 +2,8 @@
 // counters and rcu_sync's fast/slow switch; its grace period is membarrier(2).
 //
 // ## Where it comes from
-// kernel/locking/percpu-rwsem.c (Oleg Nesterov, Peter Zijlstra; the version
-// since Linux 5.8 with one wait queue) and kernel/rcu/sync.c (rcu_sync). A
+// kernel/locking/percpu-rwsem.c (Oleg Nesterov, Peter Zijlstra; the 2020
+// rewrite with one wait queue) and kernel/rcu/sync.c (rcu_sync). A
 // reader takes no fence while no writer has come near the lock for a grace
 // period: rcu_sync says "idle", and the reader counts itself in its own CPU's
 // counter. A writer first switches readers to a slow path, which fences,
