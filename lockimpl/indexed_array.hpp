@@ -19,11 +19,13 @@ class IndexedArray {
   static constexpr std::size_t kAlignment = alignof(T) > kCachelineBytes ? alignof(T) : kCachelineBytes;
 
  public:
-  // T must be constructible from its index (an int32, the LineName index).
-  explicit IndexedArray(std::size_t size)
+  // T must be constructible from its index (an int32, the LineName index),
+  // followed by `args` (the same for every element: a line name, say).
+  template <class... Args>
+  explicit IndexedArray(std::size_t size, const Args&... args)
       : size_(size),
         data_(static_cast<T*>(::operator new(size * sizeof(T), std::align_val_t{kAlignment}))) {
-    for (std::size_t i = 0; i < size_; ++i) new (&data_[i]) T(static_cast<std::int32_t>(i));
+    for (std::size_t i = 0; i < size_; ++i) new (&data_[i]) T(static_cast<std::int32_t>(i), args...);
   }
   ~IndexedArray() {
     for (std::size_t i = size_; i-- > 0;) data_[i].~T();

@@ -13,8 +13,10 @@
 #include "engine/platform/real_platform.hpp"
 #include "lockimpl/brlock.hpp"
 #include "lockimpl/central_lock.hpp"
+#include "lockimpl/graph_fair_lock.hpp"
 #include "lockimpl/graph_lock.hpp"
 #include "lockimpl/numa_lock.hpp"
+#include "lockimpl/percpu_rwsem.hpp"
 
 namespace lockscope::engine::bench {
 namespace {
@@ -27,6 +29,8 @@ using Br = LockimplLock<lockimpl::BrLock<RealPlatform>>;
 using Numa = LockimplLock<lockimpl::NumaLock<RealPlatform, lockimpl::NodeLevel::socket>>;
 using NumaCcx = LockimplLock<lockimpl::NumaLock<RealPlatform, lockimpl::NodeLevel::cache>>;
 using GraphPacked = LockimplLock<lockimpl::GraphLock<RealPlatform, lockimpl::PackedSeedPolicy>>;
+using Percpu = LockimplLock<lockimpl::PercpuRwsem<RealPlatform>>;
+using GraphFair = LockimplLock<lockimpl::GraphFairLock<RealPlatform>>;
 
 template <BenchLock L>
 BenchResult run(const BenchConfig& cfg, const SpinDelay& delay) {
@@ -35,9 +39,9 @@ BenchResult run(const BenchConfig& cfg, const SpinDelay& delay) {
 
 // graph-asym needs membarrier(2). Where it is missing, run the seed's full
 // fences instead and say so, rather than run an incorrect lock.
-bool warn_if_no_membarrier() {
+bool warn_if_no_membarrier(const char* lock = "graph-asym") {
   if (RealPlatform::heavy_barrier_available()) return false;
-  std::fprintf(stderr, "lockscope: graph-asym: %s; running graph (full fences) instead\n",
+  std::fprintf(stderr, "lockscope: %s: %s; running graph (full fences) instead\n", lock,
                RealPlatform::heavy_barrier_unavailable_reason());
   return true;
 }
@@ -51,6 +55,19 @@ BenchResult run_graph_asym(const BenchConfig& cfg, const SpinDelay& delay) {
 
 double uncontended_graph_asym(std::uint64_t iterations, int rounds) {
   if (!warn_if_no_membarrier()) return uncontended_read_ns<GraphAsym>(iterations, rounds);
+  return uncontended_read_ns<GraphSeed>(iterations, rounds);
+}
+
+// percpu's grace period is membarrier(2): without it, the same fallback.
+BenchResult run_percpu(const BenchConfig& cfg, const SpinDelay& delay) {
+  if (!warn_if_no_membarrier("percpu")) return run_bench<Percpu>(cfg, delay);
+  BenchResult r = run_bench<GraphSeed>(cfg, delay);
+  r.note = "membarrier(2) unavailable: ran with full fences (graph)";
+  return r;
+}
+
+double uncontended_percpu(std::uint64_t iterations, int rounds) {
+  if (!warn_if_no_membarrier("percpu")) return uncontended_read_ns<Percpu>(iterations, rounds);
   return uncontended_read_ns<GraphSeed>(iterations, rounds);
 }
 
@@ -69,6 +86,10 @@ constexpr LockEntry kLocks[] = {
      run<Numa>, uncontended_read_ns<Numa>},
     {"numa-ccx", "numa with one reader counter per last-level cache (CCX) instead of per socket", true,
      run<NumaCcx>, uncontended_read_ns<NumaCcx>},
+    {"percpu", "Linux percpu-rwsem: fence-free readers until a writer's grace period (membarrier(2))", true,
+     run_percpu, uncontended_percpu},
+    {"graph-fair", "graph lock, phase-fair: waiting writers stop new readers, queued readers go next", true,
+     run<GraphFair>, uncontended_read_ns<GraphFair>},
     {"std-shared-mutex", "libstdc++ std::shared_mutex", false, run<StdSharedMutexLock>,
      uncontended_read_ns<StdSharedMutexLock>},
     {"pthread-rwlock", "glibc pthread_rwlock_t, default (reader-preferring) attributes", false,

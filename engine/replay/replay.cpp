@@ -12,8 +12,10 @@
 #include "engine/sim/sim_session.hpp"
 #include "lockimpl/brlock.hpp"
 #include "lockimpl/central_lock.hpp"
+#include "lockimpl/graph_fair_lock.hpp"
 #include "lockimpl/graph_lock.hpp"
 #include "lockimpl/numa_lock.hpp"
+#include "lockimpl/percpu_rwsem.hpp"
 
 namespace lockscope::engine::replay {
 namespace {
@@ -29,7 +31,7 @@ using sim::SimPlatform;
 template <Fence F, UnlockKick K, WriterWait W>
 using Graph = GraphLock<SimPlatform, GraphPolicy<F, K, W>>;
 
-constexpr std::array<std::string_view, 16> kNames = {
+constexpr std::array<std::string_view, 18> kNames = {
     "graph",
     "graph-asym",
     "graph-qemu",
@@ -38,6 +40,8 @@ constexpr std::array<std::string_view, 16> kNames = {
     "brlock",
     "numa",
     "numa-ccx",
+    "percpu",
+    "graph-fair",
     "graph:full:if_writer:held",
     "graph:full:if_writer:polling",
     "graph:full:always:held",
@@ -226,6 +230,8 @@ Runner find_runner(std::string_view name) {
   if (name == "brlock") return run_with<lockimpl::BrLock<SimPlatform>>;
   if (name == "numa") return run_with<lockimpl::NumaLock<SimPlatform, lockimpl::NodeLevel::socket>>;
   if (name == "numa-ccx") return run_with<lockimpl::NumaLock<SimPlatform, lockimpl::NodeLevel::cache>>;
+  if (name == "percpu") return run_with<lockimpl::PercpuRwsem<SimPlatform>>;
+  if (name == "graph-fair") return run_with<lockimpl::GraphFairLock<SimPlatform>>;
   if (name == "graph-packed") return run_with<GraphLock<SimPlatform, lockimpl::PackedSeedPolicy>>;
   if (name == "graph:full:if_writer:polling") return run_with<Graph<full, if_writer, polling>>;
   if (name == "graph:full:always:held") return run_with<Graph<full, always, held>>;

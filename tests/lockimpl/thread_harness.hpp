@@ -35,9 +35,11 @@
 #include "engine/platform/real_platform.hpp"
 #include "lockimpl/brlock.hpp"
 #include "lockimpl/central_lock.hpp"
+#include "lockimpl/graph_fair_lock.hpp"
 #include "lockimpl/graph_lock.hpp"
 #include "lockimpl/graph_lock_policy.hpp"
 #include "lockimpl/numa_lock.hpp"
+#include "lockimpl/percpu_rwsem.hpp"
 
 namespace lockscope::tests {
 
@@ -87,7 +89,8 @@ struct PolicyList {
   using GraphAndCentral =
       ::testing::Types<lockimpl::GraphLock<P, Policies>..., lockimpl::CentralLock<P>,
                        lockimpl::BrLock<P>, lockimpl::NumaLock<P, lockimpl::NodeLevel::socket>,
-                       lockimpl::NumaLock<P, lockimpl::NodeLevel::cache>>;
+                       lockimpl::NumaLock<P, lockimpl::NodeLevel::cache>, lockimpl::PercpuRwsem<P>,
+                       lockimpl::GraphFairLock<P>>;
   // The GraphLocks whose type satisfies Keep (a trait over the lock type).
   template <class P, template <class> class Keep>
   using GraphWhere = typename detail::Filter<
@@ -172,6 +175,22 @@ struct LockTraits<lockimpl::NumaLock<P, Level>> {
   static constexpr bool kNeedsHeavyBarrier = false;
   static constexpr bool kSpins = false;
   static std::string name() { return Level == lockimpl::NodeLevel::socket ? "numa" : "numa_ccx"; }
+};
+
+template <class P>
+struct LockTraits<lockimpl::PercpuRwsem<P>> {
+  using Platform = P;
+  static constexpr bool kNeedsHeavyBarrier = true;  // the grace period
+  static constexpr bool kSpins = false;
+  static std::string name() { return "percpu"; }
+};
+
+template <class P>
+struct LockTraits<lockimpl::GraphFairLock<P>> {
+  using Platform = P;
+  static constexpr bool kNeedsHeavyBarrier = false;
+  static constexpr bool kSpins = false;
+  static std::string name() { return "graph_fair"; }
 };
 
 // The GraphLocks whose writer waits with the flag up, and those that poll

@@ -25,7 +25,8 @@ TEST(LockRegistry, GraphComesFirstBecauseRatiosUseIt) {
 TEST(LockRegistry, OnlyLockimplLocksClaimToRunInTheSimulator) {
   for (const LockEntry& e : bench_locks()) {
     const bool ours = e.name == "graph" || e.name == "graph-asym" || e.name == "graph-packed" || e.name == "central" ||
-                      e.name == "brlock" || e.name == "numa" || e.name == "numa-ccx";
+                      e.name == "brlock" || e.name == "numa" || e.name == "numa-ccx" || e.name == "percpu" ||
+                      e.name == "graph-fair";
     EXPECT_EQ(e.simulated, ours) << e.name;
   }
 }

@@ -142,7 +142,7 @@ TEST(Replay, PackedCountersShowFalseSharing) {
 
 TEST(Replay, ReadersAndAWriterKeepMutualExclusionOnEveryLock) {
   for (const char* lock : {"graph", "graph-asym", "graph-qemu", "graph-packed", "central", "graph:full:always:held",
-                           "numa", "numa-ccx"}) {
+                           "numa", "numa-ccx", "percpu", "graph-fair"}) {
     traces::WorkloadTrace t = readers(6, 300);
     add_writes(t, 0, 20);
     add_writes(t, 3, 20);
@@ -193,6 +193,54 @@ TEST(Replay, OneCycleAccessesAreNotRoundedAway) {
   // rdunlock: counter, has_writer), as the lock's essay claims. With the
   // default 1e-9 s precision each 250 ps sleep became a whole nanosecond.
   EXPECT_EQ(more - base, 1000U * 4 * 250);
+}
+
+// lockimpl/percpu_rwsem.hpp's claim: while no writer comes, a read touches
+// only the reader's own counter line and the read-shared gp_state line, and
+// takes no fence: rdlock and rdunlock are two L1 hits each.
+TEST(Replay, PercpuFastReadIsFourL1Hits) {
+  auto sim_ps = [](unsigned reads) {
+    traces::WorkloadTrace t = readers(1, reads);
+    for (auto& op : t.workers[0].ops) {
+      if (op.kind == OpKind::think) op.value = 0;
+    }
+    const auto child = in_child([&] {
+      ReplayOptions o;
+      o.lock = "percpu";
+      o.costs = grouped(1);
+      o.costs.l1_hit = 250;
+      o.sim_costs.quantum = 0;
+      return std::to_string(replay(t, o).sim_time_ps);
+    });
+    return std::stoull(child.out);
+  };
+  EXPECT_EQ(sim_ps(1010) - sim_ps(10), 1000U * 4 * 250);
+}
+
+// lockimpl/graph_fair_lock.hpp's claim: its read fast path is graph's, line
+// for line and fence for fence, so a lone reader costs exactly the same.
+TEST(Replay, GraphFairFastReadCostsWhatGraphsDoes) {
+  auto sim_ps = [](const char* lock) {
+    traces::WorkloadTrace t = readers(1, 1000);
+    const auto child = in_child([&] {
+      ReplayOptions o;
+      o.lock = lock;
+      o.costs = grouped(1);
+      o.sim_costs.quantum = 0;
+      return std::to_string(replay(t, o).sim_time_ps);
+    });
+    return std::stoull(child.out);
+  };
+  const std::uint64_t graph = sim_ps("graph");
+  EXPECT_EQ(sim_ps("graph-fair"), graph);
+  EXPECT_NE(sim_ps("percpu"), graph) << "the comparison must be able to fail";
+}
+
+// ... and with 32 readers on 32 cores no line moves between them.
+TEST(Replay, PercpuReadersNeverBounceALine) {
+  const Summary s = run(readers(32, 1000), "percpu", 32);
+  EXPECT_LT(s.transfers_per_op, 0.01);
+  EXPECT_EQ(s.violations, 0U);
 }
 
 TEST(Replay, ReadLockTakenInOneContextAndReleasedInAnother) {
