@@ -31,6 +31,17 @@
 //   P::current_context()  the ContextId (event loop) the calling worker runs
 //                      in right now.
 //   P::cpu_relax()     a spin-wait hint.
+//   P::now_ns()        the calling worker's monotonic time in nanoseconds
+//                      (std::int64_t): a steady clock on real hardware; on
+//                      the simulator the worker's own simulated clock (its
+//                      lazy time included), read without a coherence access.
+//                      For locks that time their own phases (BRAVO's
+//                      inhibition window), never for sleeping.
+//   P::current_worker()  a small integer naming the calling worker (thread
+//                      or simulated actor), stable for its lifetime and
+//                      unlike the context unchanged when it moves between
+//                      contexts: for locks that must find at unlock what the
+//                      same worker published at lock (BRAVO's reader slot).
 #pragma once
 
 #include <concepts>
@@ -102,6 +113,8 @@ concept Platform =
       { P::heavy_barrier_available() } -> std::same_as<bool>;
       { P::current_context() } -> std::same_as<ContextId>;
       { P::cpu_relax() } -> std::same_as<void>;
+      { P::now_ns() } -> std::same_as<std::int64_t>;
+      { P::current_worker() } -> std::same_as<std::uint32_t>;
       { m.lock() } -> std::same_as<void>;
       { m.unlock() } -> std::same_as<void>;
       { m.try_lock() } -> std::same_as<bool>;

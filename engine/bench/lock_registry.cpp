@@ -11,9 +11,11 @@
 #include "engine/bench/locks/tbb_spin_rw_lock.hpp"
 #include "engine/bench/locks/urcu_lock.hpp"
 #include "engine/platform/real_platform.hpp"
+#include "lockimpl/bravo.hpp"
 #include "lockimpl/brlock.hpp"
 #include "lockimpl/central_lock.hpp"
 #include "lockimpl/graph_lock.hpp"
+#include "lockimpl/pflock.hpp"
 
 namespace lockscope::engine::bench {
 namespace {
@@ -23,6 +25,8 @@ using GraphSeed = LockimplLock<lockimpl::GraphLock<RealPlatform, lockimpl::SeedP
 using GraphAsym = LockimplLock<lockimpl::GraphLock<RealPlatform, lockimpl::AsymmetricPolicy>>;
 using Central = LockimplLock<lockimpl::CentralLock<RealPlatform>>;
 using Br = LockimplLock<lockimpl::BrLock<RealPlatform>>;
+using Pf = LockimplLock<lockimpl::PfLock<RealPlatform>>;
+using Bravo = LockimplLock<lockimpl::BravoLock<RealPlatform>>;
 using GraphPacked = LockimplLock<lockimpl::GraphLock<RealPlatform, lockimpl::PackedSeedPolicy>>;
 
 template <BenchLock L>
@@ -62,6 +66,10 @@ constexpr LockEntry kLocks[] = {
      run<Central>, uncontended_read_ns<Central>},
     {"brlock", "per-context reader slots marked with an RMW, spinning writer (ck_brlock)", true,
      run<Br>, uncontended_read_ns<Br>},
+    {"pflock", "phase-fair ticket lock (Brandenburg & Anderson, ck_pflock): readers bounce rin/rout", true,
+     run<Pf>, uncontended_read_ns<Pf>},
+    {"bravo", "BRAVO over central: readers publish in a hashed slot while the bias is on", true,
+     run<Bravo>, uncontended_read_ns<Bravo>},
     {"std-shared-mutex", "libstdc++ std::shared_mutex", false, run<StdSharedMutexLock>,
      uncontended_read_ns<StdSharedMutexLock>},
     {"pthread-rwlock", "glibc pthread_rwlock_t, default (reader-preferring) attributes", false,

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 
 #include "engine/platform/real_atomic.hpp"
 #include "engine/platform/real_wait_queue.hpp"
@@ -34,6 +36,22 @@ struct RealPlatform {
   static lockimpl::ContextId current_context() { return current_context_; }
   static void set_current_context(lockimpl::ContextId ctx) { current_context_ = ctx; }
 
+  // The steady clock (clock_gettime(CLOCK_MONOTONIC) through the vDSO).
+  static std::int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+
+  // Numbered on first use, 0, 1, 2, ... in the order threads ask.
+  static std::uint32_t current_worker() {
+    if (worker_ == kNoWorker) {
+      // relaxed: only uniqueness matters, which the RMW gives.
+      worker_ = next_worker_.fetch_add(1, std::memory_order_relaxed);
+    }
+    return worker_;
+  }
+
   static void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
@@ -43,7 +61,10 @@ struct RealPlatform {
   }
 
  private:
+  static constexpr std::uint32_t kNoWorker = ~std::uint32_t{0};
   static constinit inline thread_local lockimpl::ContextId current_context_ = 0;
+  static constinit inline thread_local std::uint32_t worker_ = kNoWorker;
+  static constinit inline std::atomic<std::uint32_t> next_worker_{0};
 };
 
 static_assert(lockimpl::Platform<RealPlatform>);

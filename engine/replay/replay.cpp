@@ -10,9 +10,11 @@
 #include "engine/replay/worker_actor.hpp"
 #include "engine/sim/sim_platform.hpp"
 #include "engine/sim/sim_session.hpp"
+#include "lockimpl/bravo.hpp"
 #include "lockimpl/brlock.hpp"
 #include "lockimpl/central_lock.hpp"
 #include "lockimpl/graph_lock.hpp"
+#include "lockimpl/pflock.hpp"
 
 namespace lockscope::engine::replay {
 namespace {
@@ -28,13 +30,15 @@ using sim::SimPlatform;
 template <Fence F, UnlockKick K, WriterWait W>
 using Graph = GraphLock<SimPlatform, GraphPolicy<F, K, W>>;
 
-constexpr std::array<std::string_view, 14> kNames = {
+constexpr std::array<std::string_view, 16> kNames = {
     "graph",
     "graph-asym",
     "graph-qemu",
     "graph-packed",
     "central",
     "brlock",
+    "pflock",
+    "bravo",
     "graph:full:if_writer:held",
     "graph:full:if_writer:polling",
     "graph:full:always:held",
@@ -221,6 +225,8 @@ Runner find_runner(std::string_view name) {
   if (name == "graph-qemu" || name == "graph:full:always:polling") return run_with<Graph<full, always, polling>>;
   if (name == "central") return run_with<CentralLock<SimPlatform>>;
   if (name == "brlock") return run_with<lockimpl::BrLock<SimPlatform>>;
+  if (name == "pflock") return run_with<lockimpl::PfLock<SimPlatform>>;
+  if (name == "bravo") return run_with<lockimpl::BravoLock<SimPlatform>>;
   if (name == "graph-packed") return run_with<GraphLock<SimPlatform, lockimpl::PackedSeedPolicy>>;
   if (name == "graph:full:if_writer:polling") return run_with<Graph<full, if_writer, polling>>;
   if (name == "graph:full:always:held") return run_with<Graph<full, always, held>>;

@@ -33,10 +33,12 @@
 #include <vector>
 
 #include "engine/platform/real_platform.hpp"
+#include "lockimpl/bravo.hpp"
 #include "lockimpl/brlock.hpp"
 #include "lockimpl/central_lock.hpp"
 #include "lockimpl/graph_lock.hpp"
 #include "lockimpl/graph_lock_policy.hpp"
+#include "lockimpl/pflock.hpp"
 
 namespace lockscope::tests {
 
@@ -85,7 +87,7 @@ struct PolicyList {
   template <class P>
   using GraphAndCentral =
       ::testing::Types<lockimpl::GraphLock<P, Policies>..., lockimpl::CentralLock<P>,
-                       lockimpl::BrLock<P>>;
+                       lockimpl::BrLock<P>, lockimpl::PfLock<P>, lockimpl::BravoLock<P>>;
   // The GraphLocks whose type satisfies Keep (a trait over the lock type).
   template <class P, template <class> class Keep>
   using GraphWhere = typename detail::Filter<
@@ -163,6 +165,39 @@ struct LockTraits<lockimpl::BrLock<P>> {
   static constexpr bool kSpins = true;
   static std::string name() { return "brlock"; }
 };
+
+template <class P>
+struct LockTraits<lockimpl::PfLock<P>> {
+  using Platform = P;
+  static constexpr bool kNeedsHeavyBarrier = false;
+  // Readers and writers spin, as brlock's.
+  static constexpr bool kSpins = true;
+  // And wait in ticket order: with more threads than cores, each hand-off to
+  // a preempted waiter costs a time slice (a convoy), so the mixed stress
+  // runs 1/200 of its operations on threads (the simulator runs them all).
+  static constexpr int kStressDivisor = 200;
+  static std::string name() { return "pflock"; }
+};
+
+template <class P>
+struct LockTraits<lockimpl::BravoLock<P>> {
+  using Platform = P;
+  static constexpr bool kNeedsHeavyBarrier = false;
+  // The revoking writer spins on the table (slow readers sleep in central).
+  static constexpr bool kSpins = true;
+  static std::string name() { return "bravo"; }
+};
+
+// What a lock's LockTraits::kStressDivisor says (1 if it says nothing): how
+// much the mixed stress loop shrinks on real threads for that lock.
+template <class L>
+constexpr int stress_divisor() {
+  if constexpr (requires { LockTraits<L>::kStressDivisor; }) {
+    return LockTraits<L>::kStressDivisor;
+  } else {
+    return 1;
+  }
+}
 
 // The GraphLocks whose writer waits with the flag up, and those that poll
 // with it down (the two columns of the state table that differ).

@@ -25,7 +25,7 @@ TEST(LockRegistry, GraphComesFirstBecauseRatiosUseIt) {
 TEST(LockRegistry, OnlyLockimplLocksClaimToRunInTheSimulator) {
   for (const LockEntry& e : bench_locks()) {
     const bool ours = e.name == "graph" || e.name == "graph-asym" || e.name == "graph-packed" || e.name == "central" ||
-                      e.name == "brlock";
+                      e.name == "brlock" || e.name == "pflock" || e.name == "bravo";
     EXPECT_EQ(e.simulated, ours) << e.name;
   }
 }

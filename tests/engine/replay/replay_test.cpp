@@ -139,7 +139,8 @@ TEST(Replay, PackedCountersShowFalseSharing) {
 }
 
 TEST(Replay, ReadersAndAWriterKeepMutualExclusionOnEveryLock) {
-  for (const char* lock : {"graph", "graph-asym", "graph-qemu", "graph-packed", "central", "graph:full:always:held"}) {
+  for (const char* lock : {"graph", "graph-asym", "graph-qemu", "graph-packed", "central", "graph:full:always:held",
+                           "pflock", "bravo"}) {
     traces::WorkloadTrace t = readers(6, 300);
     add_writes(t, 0, 20);
     add_writes(t, 3, 20);
