@@ -139,8 +139,8 @@ class BravoLock {
   // enters after this sees our work.
   void unlock_shared() {
     Slot& slot = my_slot();
-    // relaxed: only this worker stores its stamp, so reading it back needs
-    // no ordering; it means this worker holds a fast-path read lock.
+    // Only this worker stores its stamp: finding it means we hold a fast-path read lock.
+    // relaxed: reading back our own store needs no ordering.
     if (slot.owner.load(memory_order_relaxed) == my_stamp()) {
       slot.owner.store(0, memory_order_release);  // [C] pairs with [B]
       return;
@@ -228,8 +228,8 @@ class BravoLock {
   // A slow reader, holding the underlying read lock (no writer inside or
   // scanning), turns the bias back on once the inhibition is over.
   void maybe_restore_bias() {
-    // relaxed: rbias_ is cleared only under the underlying write lock, whose
-    // section we acquired; a stale 1 would only skip a redundant store.
+    // rbias_ is cleared only under the underlying write lock, whose section we acquired.
+    // relaxed: the underlying lock ordered the last clear before us.
     if (rbias_.load(memory_order_relaxed) != 0) return;
     // relaxed: written under the underlying write lock, whose section we acquired.
     if (P::now_ns() < inhibit_until_.load(memory_order_relaxed)) return;
@@ -239,8 +239,8 @@ class BravoLock {
   // The writer's view of the bias. It holds the underlying write lock, so
   // no reader is on the slow path to set it.
   bool bias_on_under_write_lock() const {
-    // relaxed: set only by readers holding the underlying read lock, which
-    // the underlying write lock ordered before us.
+    // Set only by readers holding the underlying read lock, ordered before us by it.
+    // relaxed: the underlying write lock's acquire already orders those stores.
     return rbias_.load(memory_order_relaxed) != 0;
   }
 
@@ -255,8 +255,8 @@ class BravoLock {
 
   void inhibit_after_scan(std::int64_t start) {
     const std::int64_t end = P::now_ns();
-    // relaxed: read by slow readers under the underlying read lock, which
-    // our unlock releases to them.
+    // Read by slow readers under the underlying read lock, which our unlock releases to them.
+    // relaxed: the underlying lock's release/acquire pair publishes it.
     inhibit_until_.store(end + (end - start) * kInhibitMultiplier, memory_order_relaxed);
   }
 

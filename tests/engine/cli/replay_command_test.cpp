@@ -27,7 +27,7 @@ TEST(ReplayCommand, ListLocksNamesTheSimulatedLocksAndEveryKnobCombination) {
   const CliRun r = run_cli("replay --list-locks");
   EXPECT_EQ(r.status, 0) << r.err;
   for (const char* name : {"graph\n", "graph-asym\n", "central\n", "graph-qemu\n", "graph:full:if_writer:polling\n",
-                           "graph:asym:always:held\n"}) {
+                           "graph:asym:always:held\n", "pflock\n", "bravo\n"}) {
     EXPECT_NE(r.out.find(name), std::string::npos) << name;
   }
 }
