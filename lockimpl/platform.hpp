@@ -40,6 +40,17 @@
 //                      must stay correct whatever node it is told (NumaLock
 //                      sums its per-node counts, which may go negative).
 //   P::cpu_relax()     a spin-wait hint.
+//   P::now_ns()        the calling worker's monotonic time in nanoseconds
+//                      (std::int64_t): a steady clock on real hardware; on
+//                      the simulator the worker's own simulated clock (its
+//                      lazy time included), read without a coherence access.
+//                      For locks that time their own phases (BRAVO's
+//                      inhibition window), never for sleeping.
+//   P::current_worker()  a small integer naming the calling worker (thread
+//                      or simulated actor), stable for its lifetime and
+//                      unlike the context unchanged when it moves between
+//                      contexts: for locks that must find at unlock what the
+//                      same worker published at lock (BRAVO's reader slot).
 #pragma once
 
 #include <concepts>
@@ -119,6 +130,8 @@ concept Platform =
       { P::node_count(NodeLevel::socket) } -> std::same_as<std::uint32_t>;
       { P::current_node(NodeLevel::socket) } -> std::same_as<std::uint32_t>;
       { P::cpu_relax() } -> std::same_as<void>;
+      { P::now_ns() } -> std::same_as<std::int64_t>;
+      { P::current_worker() } -> std::same_as<std::uint32_t>;
       { m.lock() } -> std::same_as<void>;
       { m.unlock() } -> std::same_as<void>;
       { m.try_lock() } -> std::same_as<bool>;

@@ -11,12 +11,14 @@
 #include "engine/bench/locks/tbb_spin_rw_lock.hpp"
 #include "engine/bench/locks/urcu_lock.hpp"
 #include "engine/platform/real_platform.hpp"
+#include "lockimpl/bravo.hpp"
 #include "lockimpl/brlock.hpp"
 #include "lockimpl/central_lock.hpp"
 #include "lockimpl/graph_fair_lock.hpp"
 #include "lockimpl/graph_lock.hpp"
 #include "lockimpl/numa_lock.hpp"
 #include "lockimpl/percpu_rwsem.hpp"
+#include "lockimpl/pflock.hpp"
 
 namespace lockscope::engine::bench {
 namespace {
@@ -28,6 +30,8 @@ using Central = LockimplLock<lockimpl::CentralLock<RealPlatform>>;
 using Br = LockimplLock<lockimpl::BrLock<RealPlatform>>;
 using Numa = LockimplLock<lockimpl::NumaLock<RealPlatform, lockimpl::NodeLevel::socket>>;
 using NumaCcx = LockimplLock<lockimpl::NumaLock<RealPlatform, lockimpl::NodeLevel::cache>>;
+using Pf = LockimplLock<lockimpl::PfLock<RealPlatform>>;
+using Bravo = LockimplLock<lockimpl::BravoLock<RealPlatform>>;
 using GraphPacked = LockimplLock<lockimpl::GraphLock<RealPlatform, lockimpl::PackedSeedPolicy>>;
 using Percpu = LockimplLock<lockimpl::PercpuRwsem<RealPlatform>>;
 using GraphFair = LockimplLock<lockimpl::GraphFairLock<RealPlatform>>;
@@ -90,6 +94,10 @@ constexpr LockEntry kLocks[] = {
      run_percpu, uncontended_percpu},
     {"graph-fair", "graph lock, phase-fair: waiting writers stop new readers, queued readers go next", true,
      run<GraphFair>, uncontended_read_ns<GraphFair>},
+    {"pflock", "phase-fair ticket lock (Brandenburg & Anderson, ck_pflock): readers bounce rin/rout", true,
+     run<Pf>, uncontended_read_ns<Pf>},
+    {"bravo", "BRAVO over central: readers publish in a hashed slot while the bias is on", true,
+     run<Bravo>, uncontended_read_ns<Bravo>},
     {"std-shared-mutex", "libstdc++ std::shared_mutex", false, run<StdSharedMutexLock>,
      uncontended_read_ns<StdSharedMutexLock>},
     {"pthread-rwlock", "glibc pthread_rwlock_t, default (reader-preferring) attributes", false,

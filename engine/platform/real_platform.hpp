@@ -7,6 +7,7 @@
 #include <sched.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 
 #include "engine/platform/cpu_topology.hpp"
@@ -43,6 +44,22 @@ struct RealPlatform {
     return cpu_topology().node_of(sched_getcpu(), level);
   }
 
+  // The steady clock (clock_gettime(CLOCK_MONOTONIC) through the vDSO).
+  static std::int64_t now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
+
+  // Numbered on first use, 0, 1, 2, ... in the order threads ask.
+  static std::uint32_t current_worker() {
+    if (worker_ == kNoWorker) {
+      // relaxed: only uniqueness matters, which the RMW gives.
+      worker_ = next_worker_.fetch_add(1, std::memory_order_relaxed);
+    }
+    return worker_;
+  }
+
   static void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
@@ -52,7 +69,10 @@ struct RealPlatform {
   }
 
  private:
+  static constexpr std::uint32_t kNoWorker = ~std::uint32_t{0};
   static constinit inline thread_local lockimpl::ContextId current_context_ = 0;
+  static constinit inline thread_local std::uint32_t worker_ = kNoWorker;
+  static constinit inline std::atomic<std::uint32_t> next_worker_{0};
 };
 
 static_assert(lockimpl::Platform<RealPlatform>);

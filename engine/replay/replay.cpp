@@ -10,12 +10,14 @@
 #include "engine/replay/worker_actor.hpp"
 #include "engine/sim/sim_platform.hpp"
 #include "engine/sim/sim_session.hpp"
+#include "lockimpl/bravo.hpp"
 #include "lockimpl/brlock.hpp"
 #include "lockimpl/central_lock.hpp"
 #include "lockimpl/graph_fair_lock.hpp"
 #include "lockimpl/graph_lock.hpp"
 #include "lockimpl/numa_lock.hpp"
 #include "lockimpl/percpu_rwsem.hpp"
+#include "lockimpl/pflock.hpp"
 
 namespace lockscope::engine::replay {
 namespace {
@@ -31,7 +33,7 @@ using sim::SimPlatform;
 template <Fence F, UnlockKick K, WriterWait W>
 using Graph = GraphLock<SimPlatform, GraphPolicy<F, K, W>>;
 
-constexpr std::array<std::string_view, 18> kNames = {
+constexpr std::array<std::string_view, 20> kNames = {
     "graph",
     "graph-asym",
     "graph-qemu",
@@ -42,6 +44,8 @@ constexpr std::array<std::string_view, 18> kNames = {
     "numa-ccx",
     "percpu",
     "graph-fair",
+    "pflock",
+    "bravo",
     "graph:full:if_writer:held",
     "graph:full:if_writer:polling",
     "graph:full:always:held",
@@ -232,6 +236,8 @@ Runner find_runner(std::string_view name) {
   if (name == "numa-ccx") return run_with<lockimpl::NumaLock<SimPlatform, lockimpl::NodeLevel::cache>>;
   if (name == "percpu") return run_with<lockimpl::PercpuRwsem<SimPlatform>>;
   if (name == "graph-fair") return run_with<lockimpl::GraphFairLock<SimPlatform>>;
+  if (name == "pflock") return run_with<lockimpl::PfLock<SimPlatform>>;
+  if (name == "bravo") return run_with<lockimpl::BravoLock<SimPlatform>>;
   if (name == "graph-packed") return run_with<GraphLock<SimPlatform, lockimpl::PackedSeedPolicy>>;
   if (name == "graph:full:if_writer:polling") return run_with<Graph<full, if_writer, polling>>;
   if (name == "graph:full:always:held") return run_with<Graph<full, always, held>>;

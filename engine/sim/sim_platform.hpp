@@ -48,6 +48,17 @@ struct SimPlatform {
     world.charge(world.directory().costs().l1_hit);
     return core < nodes.size() ? nodes[core] : 0;
   }
+
+  // The calling worker's own clock: SimGrid's plus the work it has been
+  // charged lazily and not yet synchronized (SimWorld::now()). No coherence
+  // access and no simcall. Outside a run (building a lock) SimGrid's clock.
+  static std::int64_t now_ns() {
+    SimWorld& world = SimWorld::current();
+    const Picos ps = world.running() ? world.now() : SimWorld::clock();
+    return static_cast<std::int64_t>(ps / 1000);
+  }
+  // The worker's id (the replay's worker index; the test harness's 0, 1, ...).
+  static std::uint32_t current_worker() { return SimWorld::current().self().id; }
   // A spin iteration: charge a pause and let other workers run.
   static void cpu_relax() {
     SimWorld& world = SimWorld::current();

@@ -1,8 +1,8 @@
 // The reader-writer lock contract, checked on every lock that claims it.
 //
 // One typed suite, LockContract, runs over ContractLocks<P> (thread_harness.hpp):
-// every GraphLock policy marked kKnownCorrect, CentralLock, BrLock and NumaLock
-// at both node levels. The bodies
+// every GraphLock policy marked kKnownCorrect, CentralLock, BrLock, NumaLock
+// at both node levels, PercpuRwsem, GraphFairLock, PfLock and BravoLock. The bodies
 // only use the lock's interface and Harness<P>, so the same suite runs on two
 // platforms: this file is compiled twice, into lockscope_lockimpl_tests
 // (RealPlatform, threads) and, with LOCKSCOPE_LOCKIMPL_SIM defined, into
@@ -130,7 +130,8 @@ LOCK_TEST(LockContract, MutualExclusionUnderMixedStress) {
   using H = HarnessFor<TypeParam>;
   auto& lock = this->lock();
   constexpr ContextId kThreads = 4;  // more than the two cores CI has: preemption inside sections
-  constexpr int kOpsPerThread = 100000 / H::kIterationDivisor;
+  // Fair spinning locks convoy behind preempted waiters on threads (stress_divisor).
+  constexpr int kOpsPerThread = 100000 / H::kIterationDivisor / (H::kSimulated ? 1 : stress_divisor<TypeParam>());
   this->register_contexts(1, kThreads);
 
   SectionProbe<H> probe;

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "engine/platform/real_platform.hpp"
+#include "lockimpl/bravo.hpp"
 #include "lockimpl/brlock.hpp"
 #include "lockimpl/central_lock.hpp"
 #include "lockimpl/graph_fair_lock.hpp"
@@ -40,6 +41,7 @@
 #include "lockimpl/graph_lock_policy.hpp"
 #include "lockimpl/numa_lock.hpp"
 #include "lockimpl/percpu_rwsem.hpp"
+#include "lockimpl/pflock.hpp"
 
 namespace lockscope::tests {
 
@@ -90,7 +92,7 @@ struct PolicyList {
       ::testing::Types<lockimpl::GraphLock<P, Policies>..., lockimpl::CentralLock<P>,
                        lockimpl::BrLock<P>, lockimpl::NumaLock<P, lockimpl::NodeLevel::socket>,
                        lockimpl::NumaLock<P, lockimpl::NodeLevel::cache>, lockimpl::PercpuRwsem<P>,
-                       lockimpl::GraphFairLock<P>>;
+                       lockimpl::GraphFairLock<P>, lockimpl::PfLock<P>, lockimpl::BravoLock<P>>;
   // The GraphLocks whose type satisfies Keep (a trait over the lock type).
   template <class P, template <class> class Keep>
   using GraphWhere = typename detail::Filter<
@@ -192,6 +194,40 @@ struct LockTraits<lockimpl::GraphFairLock<P>> {
   static constexpr bool kSpins = false;
   static std::string name() { return "graph_fair"; }
 };
+
+template <class P>
+struct LockTraits<lockimpl::PfLock<P>> {
+  using Platform = P;
+  static constexpr bool kNeedsHeavyBarrier = false;
+  // Readers and writers spin, as brlock's.
+  static constexpr bool kSpins = true;
+  // And wait in ticket order: with more threads than cores, each hand-off to
+  // a preempted waiter costs a time slice (a convoy), so the mixed stress
+  // runs 1/50 of its operations on threads (the simulator runs them all).
+  static constexpr int kStressDivisor = 50;
+  static std::string name() { return "pflock"; }
+};
+
+template <class P>
+struct LockTraits<lockimpl::BravoLock<P>> {
+  using Platform = P;
+  static constexpr bool kNeedsHeavyBarrier = false;
+  // Only a revoking writer spins (on published readers, who are running);
+  // everyone else waits in central, which sleeps: the full lockstep rounds.
+  static constexpr bool kSpins = false;
+  static std::string name() { return "bravo"; }
+};
+
+// What a lock's LockTraits::kStressDivisor says (1 if it says nothing): how
+// much the mixed stress loop shrinks on real threads for that lock.
+template <class L>
+constexpr int stress_divisor() {
+  if constexpr (requires { LockTraits<L>::kStressDivisor; }) {
+    return LockTraits<L>::kStressDivisor;
+  } else {
+    return 1;
+  }
+}
 
 // The GraphLocks whose writer waits with the flag up, and those that poll
 // with it down (the two columns of the state table that differ).

@@ -26,7 +26,7 @@ TEST(LockRegistry, OnlyLockimplLocksClaimToRunInTheSimulator) {
   for (const LockEntry& e : bench_locks()) {
     const bool ours = e.name == "graph" || e.name == "graph-asym" || e.name == "graph-packed" || e.name == "central" ||
                       e.name == "brlock" || e.name == "numa" || e.name == "numa-ccx" || e.name == "percpu" ||
-                      e.name == "graph-fair";
+                      e.name == "graph-fair" || e.name == "pflock" || e.name == "bravo";
     EXPECT_EQ(e.simulated, ours) << e.name;
   }
 }

@@ -142,7 +142,8 @@ TEST(Replay, PackedCountersShowFalseSharing) {
 
 TEST(Replay, ReadersAndAWriterKeepMutualExclusionOnEveryLock) {
   for (const char* lock : {"graph", "graph-asym", "graph-qemu", "graph-packed", "central", "graph:full:always:held",
-                           "numa", "numa-ccx", "percpu", "graph-fair"}) {
+                           "numa", "numa-ccx", "percpu", "graph-fair",
+                           "pflock", "bravo"}) {
     traces::WorkloadTrace t = readers(6, 300);
     add_writes(t, 0, 20);
     add_writes(t, 3, 20);
