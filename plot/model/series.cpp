@@ -33,13 +33,23 @@ std::vector<Series> build_series(const traces::SweepTable& table, Metric metric,
     });
     if (varies) varying.push_back(key);
   }
+  // Legends are narrow: name a key by its last part (write_permille) unless
+  // two varying keys share it (reads.cs_ns, writes.cs_ns).
+  auto last_part = [](const std::string& key) { return key.substr(key.rfind('.') + 1); };
+  std::vector<std::string> names;
+  for (const std::string& key : varying) {
+    const bool clash = std::ranges::count_if(varying, [&](const std::string& k) {
+      return last_part(k) == last_part(key);
+    }) > 1;
+    names.push_back(clash ? key : last_part(key));
+  }
   std::vector<std::string> variants;
   std::vector<Series> out;
   for (const traces::SweepRow& row : table.rows) {
     std::string variant;
-    for (const std::string& key : varying) {
+    for (std::size_t k = 0; k < varying.size(); ++k) {
       if (!variant.empty()) variant += ", ";
-      variant += key + "=" + row.param(key);
+      variant += names[k] + "=" + row.param(varying[k]);
     }
     auto v = std::ranges::find(variants, variant);
     if (v == variants.end()) {

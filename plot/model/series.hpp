@@ -20,7 +20,7 @@ struct Point {
 
 struct Series {
   std::string lock;
-  std::string variant;        // "writes.write_permille=0.1" (empty when nothing was swept)
+  std::string variant;        // "write_permille=0.1" (empty when nothing was swept)
   std::size_t variant_index = 0;  // which combination of swept values, in first-seen order
   std::vector<Point> points;
   [[nodiscard]] std::string label() const { return variant.empty() ? lock : lock + ", " + variant; }

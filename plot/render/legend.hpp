@@ -10,7 +10,7 @@
 
 namespace lockscope::plot {
 
-inline constexpr qreal kLegendWidth = 200;
+inline constexpr qreal kLegendWidth = 210;
 
 void draw_legend(QPainter& p, const QRectF& area, const std::vector<Series>& series);
 

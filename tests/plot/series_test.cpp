@@ -22,13 +22,24 @@ TEST(SweepSeries, OneSeriesPerLockAndVaryingValueSortedByCores) {
   t.rows = {row("graph", 8, "0", 3), row("graph", 1, "0", 1), row("graph", 1, "1", 2), row("central", 1, "0", 4)};
   const auto series = build_series(t, Metric::throughput);
   ASSERT_EQ(series.size(), 3u);
-  EXPECT_EQ(series[0].label(), "graph, writes.write_permille=0");  // reads.cs_ns never varies
+  EXPECT_EQ(series[0].label(), "graph, write_permille=0");  // reads.cs_ns never varies
   ASSERT_EQ(series[0].points.size(), 2u);
   EXPECT_DOUBLE_EQ(series[0].points[0].x, 1);
   EXPECT_DOUBLE_EQ(series[0].points[1].y, 3);
   EXPECT_EQ(series[1].variant_index, 1u);
   EXPECT_EQ(series[2].lock, "central");
   EXPECT_EQ(series[2].variant_index, 0u);
+}
+
+TEST(SweepSeries, VariantNamesKeysByTheirLastPartUnlessThatIsAmbiguous) {
+  traces::SweepTable t;
+  t.param_keys = {"reads.cs_ns", "writes.cs_ns"};
+  t.rows = {row("graph", 1, "0", 1), row("graph", 1, "0", 1)};
+  t.rows[0].params = {{"reads.cs_ns", "5"}, {"writes.cs_ns", "100"}};
+  t.rows[1].params = {{"reads.cs_ns", "50"}, {"writes.cs_ns", "200"}};
+  const auto series = build_series(t, Metric::throughput);
+  ASSERT_EQ(series.size(), 2u);
+  EXPECT_EQ(series[1].label(), "graph, reads.cs_ns=50, writes.cs_ns=200");
 }
 
 TEST(SweepSeries, FailedRunsAndMissingMeasurementsLeaveGaps) {
