@@ -1,6 +1,7 @@
 #include "engine/cli/sweep_command.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -161,11 +162,15 @@ int run_sweep_command(const SweepCommand& cmd) {
                    : std::string(), options.jobs);
   }
   Progress progress;
+  const bool tty = isatty(STDERR_FILENO) != 0;
   options.progress = [&](const sweep::SweepProgress& p) {
     if (p.finished != nullptr && p.result != nullptr && !p.result->error.empty()) {
-      fmt::print(stderr, "\r\033[Klockscope: run failed: {}: {}\n", describe(*p.finished), p.result->error);
+      fmt::print(stderr, "{}lockscope: run failed: {}: {}\n", tty ? "\r\033[K" : "", describe(*p.finished),
+                 p.result->error);
     }
-    if (cmd.quiet) return;
+    // The once-a-second ticks (elapsed time) only on a terminal; a log gets
+    // one line per finished run.
+    if (cmd.quiet || (p.finished == nullptr && !tty)) return;
     std::string line = fmt::format("{}/{} runs done, {} elapsed, ETA {}", p.done, p.total, duration(p.elapsed_sec),
                                    duration(p.eta_sec));
     if (p.finished != nullptr && p.result != nullptr) {
