@@ -26,6 +26,11 @@ PlotCommand& add_plot_command(CLI::App& app) {
 bool plot_selected(const PlotCommand& cmd) { return cmd.sub != nullptr && cmd.sub->parsed(); }
 
 int run_plot_command(const PlotCommand& cmd) {
+#ifndef LOCKSCOPE_HAVE_PLOT
+  fmt::print(stderr, "lockscope: plot: this lockscope was built without Qt 6 (Gui, Svg), so it cannot draw\n");
+  (void)cmd;
+  return 1;
+#else
   const std::string path = (std::filesystem::path(cmd.dir) / "results.csv").string();
   auto table = traces::read_sweep_csv_file(path);
   if (!table) {
@@ -33,6 +38,7 @@ int run_plot_command(const PlotCommand& cmd) {
     return 2;
   }
   return write_sweep_outputs(*table, cmd.dir, false, false);
+#endif
 }
 
 }  // namespace lockscope::engine::cli
