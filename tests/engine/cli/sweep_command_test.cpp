@@ -1,9 +1,15 @@
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
+#include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "tests/engine/cli/run_cli.hpp"
 
@@ -95,6 +101,68 @@ TEST(BenchSweep, ThreadListWithoutSweepIsAnError) {
   const CliRun r = run_cli("bench --lock graph --threads 1,2 --ops 100");
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("needs --sweep"), std::string::npos) << r.err;
+}
+
+// The pids of `pid`'s children, from /proc.
+std::vector<pid_t> children_of(pid_t pid) {
+  std::istringstream in(slurp("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children"));
+  std::vector<pid_t> out;
+  for (pid_t c = 0; in >> c;) out.push_back(c);
+  return out;
+}
+
+// Gone, or a zombie nobody has reaped yet (it runs no more).
+bool dead(pid_t pid) {
+  const std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
+  if (stat.empty()) return true;
+  const auto close = stat.rfind(')');
+  return close != std::string::npos && close + 2 < stat.size() && (stat[close + 2] == 'Z' || stat[close + 2] == 'X');
+}
+
+TEST(SweepCommand, InterruptKillsTheRunningReplays) {
+  const fs::path dir = temp_dir("interrupt");
+  // Two runs at once: a tiny one (1 core) finishes and reports progress
+  // while the other (central, 64 cores, 2 ms: seconds of work) still runs.
+  int err[2];
+  ASSERT_EQ(pipe(err), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    dup2(err[1], STDERR_FILENO);
+    close(err[0]);
+    close(err[1]);
+    const std::string d = dir.string();
+    execl(LOCKSCOPE_CLI, LOCKSCOPE_CLI, "sweep", "--scenario", kBouncing.c_str(), "--locks", "central", "--machine",
+          "epyc-64", "--cores", "1,64", "--set", "scenario.duration_us=2000", "--jobs", "2", "-o", d.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(err[1]);
+  FILE* in = fdopen(err[0], "r");
+  ASSERT_NE(in, nullptr);
+  std::string seen;
+  char line[4096];
+  while (std::fgets(line, sizeof line, in) != nullptr) {
+    seen += line;
+    if (seen.find("1/2 runs done") != std::string::npos) break;
+  }
+  ASSERT_NE(seen.find("1/2 runs done"), std::string::npos) << seen;
+  const std::vector<pid_t> replays = children_of(pid);
+  ASSERT_EQ(replays.size(), 1u) << "the 64-core replay is still running";
+  ASSERT_EQ(kill(pid, SIGINT), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  std::fclose(in);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << status;
+  // SIGKILL is delivered asynchronously: allow the kernel a moment.
+  bool gone = false;
+  for (int i = 0; i < 500 && !gone; ++i) {
+    gone = dead(replays.front());
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(gone) << "replay " << replays.front() << " outlived the interrupted sweep";
+  EXPECT_FALSE(fs::exists(dir / "results.csv")) << "an interrupted sweep writes no results";
+  fs::remove_all(dir);
 }
 
 }  // namespace
