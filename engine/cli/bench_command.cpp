@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <memory>
 #include <sstream>
 #include <vector>
@@ -13,6 +14,8 @@
 #include "engine/cli/lists.hpp"
 #include "engine/cli/output_file.hpp"
 #include "engine/cli/progress.hpp"
+#include "engine/cli/sweep_command.hpp"
+#include "engine/sweep/sweep_plan.hpp"
 #include "traces/workload_writer.hpp"
 
 namespace lockscope::engine::cli {
@@ -28,6 +31,8 @@ struct BenchCommand {
   std::string suite;
   std::string json;
   std::string record;
+  std::string threads;  // one count, or a list with --sweep
+  std::string sweep;    // --sweep DIR
 };
 
 namespace {
@@ -59,11 +64,83 @@ int run_readpath(const BenchCommand& cmd, bench::ReadpathOptions options) {
   return emit_json(cmd.json, bench::readpath_json(report));
 }
 
+std::string bench_workload_name(const bench::BenchConfig& c) {
+  return fmt::format("bench write_permille={} cs_ns={} think_ns={}", c.write_permille, c.cs_ns, c.think_ns);
+}
+
+traces::SweepRow bench_row(const bench::BenchResult& r) {
+  traces::SweepRow row;
+  row.world = "bench";
+  row.scenario = bench_workload_name(r.config);
+  row.machine = "this-machine";
+  row.lock = r.config.lock;
+  row.cores = r.config.threads;
+  row.seed = r.config.seed;
+  row.status = r.violations == 0 ? "ok" : "unhealthy";
+  if (r.violations != 0) row.error = "mutual exclusion violated";
+  row.sim_time_ns = r.elapsed_sec * 1e9;
+  row.read_ops = r.read_ops;
+  row.write_ops = r.write_ops;
+  row.lock_ops = r.read_ops + r.write_ops;
+  row.throughput_ops_per_sec = r.ops_per_sec;
+  row.read_wait_p50_ns = r.read_latency_ns.p50;
+  row.read_wait_p99_ns = r.read_latency_ns.p99;
+  row.read_wait_max_ns = r.read_latency_ns.max;
+  row.write_wait_p50_ns = r.write_latency_ns.p50;
+  row.write_wait_p99_ns = r.write_latency_ns.p99;
+  row.write_wait_max_ns = r.write_latency_ns.max;
+  row.violations = r.violations;
+  row.wall_sec = r.elapsed_sec;
+  return row;
+}
+
+// Every lock at every thread count, one after another (real threads: a run
+// must have the machine to itself), into DIR/results.csv and the plots.
+int run_bench_sweep(const BenchCommand& cmd, const std::vector<std::string>& names,
+                    const std::vector<std::uint32_t>& threads) {
+  if (!cmd.suite.empty() || !cmd.record.empty()) {
+    fmt::print(stderr, "lockscope: --sweep: not with --suite or --record\n");
+    return 2;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(cmd.sweep, ec);
+  if (ec || !std::filesystem::is_directory(cmd.sweep)) {
+    fmt::print(stderr, "lockscope: --sweep: cannot create the directory {}\n", cmd.sweep);
+    return 2;
+  }
+  const bench::SpinDelay delay = bench::SpinDelay::calibrate();
+  traces::SweepTable table;
+  Progress progress;
+  const std::size_t total = names.size() * threads.size();
+  for (const std::string& name : names) {
+    for (const std::uint32_t t : threads) {
+      bench::BenchConfig cfg = cmd.config;
+      cfg.lock = name;
+      cfg.threads = t;
+      cfg.pin = !cmd.no_pin;
+      progress.update(fmt::format("{}/{} runs: {} with {} thread{}", table.rows.size(), total, name, t,
+                                  t == 1 ? "" : "s"));
+      table.rows.push_back(bench_row(bench::find_bench_lock(name)->run(cfg, delay)));
+    }
+  }
+  progress.update(fmt::format("{}/{} runs done", total, total));
+  int status = write_sweep_outputs(table, cmd.sweep, true, false);
+  for (const traces::SweepRow& row : table.rows) {
+    if (row.violations != 0) {
+      fmt::print(stderr, "lockscope: {} with {} threads: {} mutual-exclusion violations\n", row.lock, row.cores,
+                 row.violations);
+      status = 3;
+    }
+  }
+  return status;
+}
+
 }  // namespace
 
 BenchCommand& add_bench_command(CLI::App& app) {
   static BenchCommand cmd;
   cmd.config.threads = static_cast<unsigned>(bench::allowed_cpus().size());
+  cmd.threads = std::to_string(cmd.config.threads);
   CLI::App* sub = app.add_subcommand(
       "bench", "Run locks on this machine's hardware threads and measure them");
   cmd.sub = sub;
@@ -74,12 +151,14 @@ BenchCommand& add_bench_command(CLI::App& app) {
       "Examples:\n"
       "  lockscope bench --list\n"
       "  lockscope bench --lock graph,central --threads 2 --write-permille 1 --duration-ms 500\n"
-      "  lockscope bench --suite readpath --json readpath.json");
+      "  lockscope bench --suite readpath --json readpath.json\n"
+      "  lockscope bench --sweep sweep-bench --lock graph,central --threads 1,2 --duration-ms 200");
   sub->add_option("--lock", cmd.locks, "Lock name, or several separated by commas (see --list)")
       ->capture_default_str();
-  sub->add_option("--threads", cmd.config.threads, "Worker threads")
-      ->check(CLI::Range(1U, 4096U))
+  sub->add_option("--threads", cmd.threads, "Worker threads (with --sweep: a list, e.g. 1,2,4)")
       ->capture_default_str();
+  sub->add_option("--sweep", cmd.sweep,
+                  "Run every lock at every --threads count; write DIR/results.csv and plots (docs/sweep.md)");
   sub->add_option("--write-permille", cmd.config.write_permille,
                   "Writes per thousand acquisitions (0..1000)")
       ->check(CLI::Range(0U, 1000U))
@@ -126,11 +205,29 @@ int run_bench_command(const BenchCommand& cmd) {
       return 2;
     }
   }
+  auto threads = sweep::parse_counts(cmd.threads, "--threads");
+  if (!threads) {
+    fmt::print(stderr, "lockscope: {}\n", threads.error());
+    return 2;
+  }
+  for (const std::uint32_t t : *threads) {
+    if (t > 4096) {
+      fmt::print(stderr, "lockscope: --threads: {} is more than 4096\n", t);
+      return 2;
+    }
+  }
+  if (threads->size() > 1 && cmd.sweep.empty()) {
+    fmt::print(stderr, "lockscope: --threads: a list of counts needs --sweep DIR\n");
+    return 2;
+  }
+  BenchCommand one = cmd;
+  one.config.threads = threads->front();
+  if (!cmd.sweep.empty()) return run_bench_sweep(one, names, *threads);
   if (cmd.suite == "readpath") {
     bench::ReadpathOptions options;
     if (cmd.sub->count("--lock") != 0) options.locks = names;
     if (cmd.sub->count("--duration-ms") != 0) options.duration_ms = cmd.config.duration_ms;
-    if (cmd.sub->count("--threads") != 0) options.max_threads = cmd.config.threads;
+    if (cmd.sub->count("--threads") != 0) options.max_threads = one.config.threads;
     return run_readpath(cmd, options);
   }
 
@@ -143,7 +240,7 @@ int run_bench_command(const BenchCommand& cmd) {
   std::vector<bench::BenchResult> results;
   Progress progress;
   for (const std::string& name : names) {
-    bench::BenchConfig cfg = cmd.config;
+    bench::BenchConfig cfg = one.config;
     cfg.lock = name;
     cfg.pin = !cmd.no_pin;
     cfg.record = !cmd.record.empty();

@@ -11,7 +11,9 @@
 #include "engine/cli/explore_command.hpp"
 #include "engine/cli/generate_command.hpp"
 #include "engine/cli/machines_command.hpp"
+#include "engine/cli/plot_command.hpp"
 #include "engine/cli/replay_command.hpp"
+#include "engine/cli/sweep_command.hpp"
 
 namespace cli = lockscope::engine::cli;
 
@@ -23,6 +25,8 @@ int main(int argc, char** argv) {
   cli::BenchCommand& bench = cli::add_bench_command(app);
   cli::GenerateCommand& generate = cli::add_generate_command(app);
   cli::ReplayCommand& replay = cli::add_replay_command(app);
+  cli::SweepCommand& sweep = cli::add_sweep_command(app);
+  cli::PlotCommand& plot = cli::add_plot_command(app);
   cli::ExploreCommand& explore = cli::add_explore_command(app);
   cli::MachinesCommand& machines = cli::add_machines_command(app);
   cli::CalibrateCommand& calibrate = cli::add_calibrate_command(app);
@@ -37,6 +41,8 @@ int main(int argc, char** argv) {
     if (cli::bench_selected(bench)) return cli::run_bench_command(bench);
     if (cli::generate_selected(generate)) return cli::run_generate_command(generate);
     if (cli::replay_selected(replay)) return cli::run_replay_command(replay);
+    if (cli::sweep_selected(sweep)) return cli::run_sweep_command(sweep);
+    if (cli::plot_selected(plot)) return cli::run_plot_command(plot);
     if (cli::explore_selected(explore)) return cli::run_explore_command(explore);
     if (cli::machines_selected(machines)) return cli::run_machines_command(machines);
     if (cli::calibrate_selected(calibrate)) return cli::run_calibrate_command(calibrate);

@@ -114,56 +114,79 @@ ReplayResult decode_summary(const std::string& text) {
   return r;
 }
 
-ReplayResult replay_in_child(const traces::WorkloadTrace& trace, const ReplayOptions& options,
-                             const std::string& timeline_path) {
+ReplayChild start_replay_child(const std::function<ReplayResult()>& run, const ReplayResult& identity) {
+  ReplayChild child;
+  child.failed = identity;
+  child.failed.error.clear();
   int fds[2];
-  ReplayResult failed;
-  failed.lock = options.lock;
-  failed.machine = options.machine;
-  failed.cores = options.costs.cores;
-  failed.seed = options.seed;
   if (pipe(fds) != 0) {
-    failed.error = "cannot create a pipe for the replay";
-    return failed;
+    child.failed.error = "cannot create a pipe for the replay";
+    return child;
   }
   std::fflush(nullptr);
   const pid_t pid = fork();
   if (pid < 0) {
     close(fds[0]);
     close(fds[1]);
-    failed.error = "cannot fork a replay process";
-    return failed;
+    child.failed.error = "cannot fork a replay process";
+    return child;
   }
   if (pid == 0) {
     close(fds[0]);
-    ReplayOptions child_options = options;
-    child_options.record_timeline = !timeline_path.empty();
-    ReplayResult r = replay(trace, child_options);
-    if (!timeline_path.empty()) {
-      if (auto written = traces::write_timeline_file(timeline_path, r.timeline); !written && r.error.empty()) {
-        r.error = written.error();
-      }
-    }
+    const ReplayResult r = run();
     const bool sent = write_all(fds[1], encode_summary(r));
     close(fds[1]);
     std::fflush(nullptr);
     _exit(sent ? 0 : 1);
   }
   close(fds[1]);
-  const std::string text = read_all(fds[0]);
-  close(fds[0]);
+  child.pid = pid;
+  child.fd = fds[0];
+  return child;
+}
+
+ReplayResult finish_replay_child(ReplayChild& child, const std::string& text) {
+  if (child.fd >= 0) close(child.fd);
+  child.fd = -1;
   int status = 0;
   pid_t waited = 0;
   do {
-    waited = waitpid(pid, &status, 0);
+    waited = waitpid(child.pid, &status, 0);
   } while (waited < 0 && errno == EINTR);
-  if (waited != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || text.empty()) {
+  child.pid = -1;
+  if (waited < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || text.empty()) {
+    ReplayResult failed = child.failed;
     failed.error = WIFSIGNALED(status)
                        ? "the replay process died (signal " + std::to_string(WTERMSIG(status)) + ")"
                        : "the replay process failed";
     return failed;
   }
   return decode_summary(text);
+}
+
+ReplayResult replay_in_child(const traces::WorkloadTrace& trace, const ReplayOptions& options,
+                             const std::string& timeline_path) {
+  ReplayResult identity;
+  identity.lock = options.lock;
+  identity.machine = options.machine;
+  identity.cores = options.costs.cores;
+  identity.seed = options.seed;
+  ReplayChild child = start_replay_child(
+      [&] {
+        ReplayOptions child_options = options;
+        child_options.record_timeline = !timeline_path.empty();
+        ReplayResult r = replay(trace, child_options);
+        if (!timeline_path.empty()) {
+          if (auto written = traces::write_timeline_file(timeline_path, r.timeline); !written && r.error.empty()) {
+            r.error = written.error();
+          }
+        }
+        return r;
+      },
+      identity);
+  if (child.pid < 0) return child.failed;
+  const std::string text = read_all(child.fd);
+  return finish_replay_child(child, text);
 }
 
 }  // namespace lockscope::engine::replay

@@ -84,7 +84,7 @@ void plan_ordinary(const Scenario& s, std::uint32_t w, traces::WorkerPlan& plan)
       next_churn += churn_stride;
       continue;
     }
-    if (s.write_permille > 0 && rng.chance_permille(s.write_permille)) {
+    if (s.write_permille > 0 && rng.chance_fractional_permille(s.write_permille)) {
       p.op(OpKind::write_acquire);
       p.busy(OpKind::hold, sample(s.write_cs_ns, rng));
       p.op(OpKind::write_release);

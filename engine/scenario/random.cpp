@@ -81,4 +81,10 @@ std::uint64_t sample(const Distribution& dist, Rng& rng) {
   return dist.mean;
 }
 
+bool Rng::chance_fractional_permille(double permille) {
+  const auto per_million = static_cast<std::uint64_t>(std::llround(permille * 1000.0));
+  if (per_million % 1000 == 0) return chance_permille(static_cast<std::uint32_t>(per_million / 1000));
+  return below(1'000'000) < per_million;
+}
+
 }  // namespace lockscope::engine::scenario

@@ -30,6 +30,10 @@ class Rng {
   [[nodiscard]] double unit();
   // True with probability permille / 1000.
   [[nodiscard]] bool chance_permille(std::uint32_t permille) { return below(1000) < permille; }
+  // True with probability permille / 1000 for a permille with up to three
+  // decimals (resolution one in a million). A whole permille draws exactly
+  // as chance_permille does, so traces of integer rates do not change.
+  [[nodiscard]] bool chance_fractional_permille(double permille);
 
  private:
   std::array<std::uint64_t, 4> s_{};

@@ -70,7 +70,9 @@ struct Scenario {
   Distribution read_cs_ns = Distribution::fixed(100);
 
   // [writes]
-  std::uint32_t write_permille = 0;  // writes per 1000 acquisitions of an ordinary worker
+  // Writes per 1000 acquisitions of an ordinary worker; fractional down to
+  // 0.001 (0.1: one write in 10,000 acquisitions, "read-mostly").
+  double write_permille = 0;
   Distribution write_cs_ns = Distribution::fixed(1000);
   std::uint64_t writer_period_us = 0;  // 0: no dedicated writer
   std::uint32_t writers = 1;           // dedicated writers when writer_period_us > 0

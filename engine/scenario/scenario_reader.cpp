@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -23,7 +24,7 @@ using traces::ParseError;
 
 // ---- schema -----------------------------------------------------------------
 
-enum class KeyType : std::uint8_t { string, integer, dist };
+enum class KeyType : std::uint8_t { string, integer, number, dist };
 
 struct KeySpec {
   std::string_view section;
@@ -45,7 +46,7 @@ constexpr std::array kKeys = {
     KeySpec{"contexts", "workers_per_context", KeyType::integer},
     KeySpec{"workers", "think_ns", KeyType::dist},
     KeySpec{"reads", "cs_ns", KeyType::dist},
-    KeySpec{"writes", "write_permille", KeyType::integer},
+    KeySpec{"writes", "write_permille", KeyType::number},
     KeySpec{"writes", "cs_ns", KeyType::dist},
     KeySpec{"writes", "writer_period_us", KeyType::integer},
     KeySpec{"writes", "writers", KeyType::integer},
@@ -95,6 +96,7 @@ std::string_view type_name(KeyType type) {
   switch (type) {
     case KeyType::string: return "a string";
     case KeyType::integer: return "an integer";
+    case KeyType::number: return "a number";
     case KeyType::dist: return "a distribution (an integer in ns, or a table with dist, mean, min, max)";
   }
   return "?";
@@ -104,6 +106,7 @@ bool has_type(const toml::node& node, KeyType type) {
   switch (type) {
     case KeyType::string: return node.is_string();
     case KeyType::integer: return node.is_integer();
+    case KeyType::number: return node.is_integer() || node.is_floating_point();
     case KeyType::dist: return node.is_integer() || node.is_table();
   }
   return false;
@@ -150,7 +153,7 @@ class Validator {
     }
     s.think_ns = dist_of("workers", "think_ns").value_or(s.think_ns);
     s.read_cs_ns = dist_of("reads", "cs_ns").value_or(s.read_cs_ns);
-    s.write_permille = narrow(integer_of("writes", "write_permille", 0, 1000).value_or(s.write_permille));
+    s.write_permille = permille_of("writes", "write_permille").value_or(s.write_permille);
     s.write_cs_ns = dist_of("writes", "cs_ns").value_or(s.write_cs_ns);
     s.writer_period_us = integer_of("writes", "writer_period_us", 0, kMaxUs).value_or(s.writer_period_us);
     s.writers = narrow(integer_of("writes", "writers", 1, 4096).value_or(s.writers));
@@ -254,6 +257,25 @@ class Validator {
     const toml::node* n = node(section, key);
     if (n == nullptr) return std::nullopt;
     return checked(*n, fmt::format("{}.{}", section, key), lo, hi);
+  }
+
+  // A rate per thousand that may be fractional down to 0.001 (one in a
+  // million): `write_permille = 0.1` is one write per 10,000 acquisitions.
+  std::optional<double> permille_of(std::string_view section, std::string_view key) const {
+    const toml::node* n = node(section, key);
+    if (n == nullptr) return std::nullopt;
+    const std::string path = fmt::format("{}.{}", section, key);
+    if (n->is_integer()) return static_cast<double>(checked(*n, path, 0, 1000));
+    const double v = n->as_floating_point()->get();
+    if (!(v >= 0.0 && v <= 1000.0)) {
+      fail_at(doc_.file, n->source(), fmt::format("{} is {}; it must be between 0 and 1000", path, v));
+    }
+    const double per_million = v * 1000.0;
+    if (std::fabs(per_million - std::round(per_million)) > 1e-6) {
+      fail_at(doc_.file, n->source(),
+              fmt::format("{} is {}; its resolution is 0.001 (one in a million)", path, v));
+    }
+    return std::round(per_million) / 1000.0;
   }
 
   std::optional<Distribution> dist_of(std::string_view section, std::string_view key) const {

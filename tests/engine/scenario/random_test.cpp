@@ -95,5 +95,19 @@ TEST(Random, ExponentialIsCappedAtMax) {
   EXPECT_LT(mean, 150.0);  // the cap removes the tail
 }
 
+TEST(Rng, FractionalPermilleHitsItsRateAndWholeValuesDrawLikeChancePermille) {
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    Rng a(seed, 0), b(seed, 0);
+    for (int i = 0; i < 1000; ++i) ASSERT_EQ(a.chance_fractional_permille(7.0), b.chance_permille(7));
+    Rng r(seed, 1);
+    int hits = 0;
+    constexpr int kDraws = 2'000'000;
+    for (int i = 0; i < kDraws; ++i) hits += r.chance_fractional_permille(0.1) ? 1 : 0;
+    // Expect 200 (one in 10,000); 5 sigma is about +-71.
+    EXPECT_GT(hits, 130) << "seed " << seed;
+    EXPECT_LT(hits, 270) << "seed " << seed;
+  }
+}
+
 }  // namespace
 }  // namespace lockscope::engine::scenario

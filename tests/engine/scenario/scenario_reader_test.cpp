@@ -239,7 +239,7 @@ TEST(Override, UnknownKeyIsAnErrorAtItsColumn) {
 }
 
 TEST(Override, BadTypeIsAnErrorAtTheValue) {
-  EXPECT_ERROR_AT(error_of("", {"writes.write_permille=lots"}), "--set", 1U, 23U, "expected an integer");
+  EXPECT_ERROR_AT(error_of("", {"writes.write_permille=lots"}), "--set", 1U, 23U, "expected a number");
   EXPECT_ERROR_AT(error_of("", {"scenario.duration_us=1.5"}), "--set", 1U, 22U, "expected an integer");
   EXPECT_ERROR_AT(error_of("", {"contexts.count="}), "--set", 1U, 16U, "needs a value");
 }
@@ -267,6 +267,24 @@ TEST(Narrative, IsTheLeadingCommentBlock) {
             "Title\n\n  indented\n\nmore\n");
   EXPECT_EQ(narrative_of_text("[scenario]\n# late\n"), "");
   EXPECT_EQ(narrative("/nonexistent/lockscope.toml"), "");
+}
+
+TEST(ScenarioReader, WritePermilleMayBeFractionalForReadMostlyWorkloads) {
+  auto s = read_scenario("[writes]\nwrite_permille = 0.1\n", "s.toml");
+  ASSERT_TRUE(s.has_value()) << s.error().to_string();
+  EXPECT_DOUBLE_EQ(s->write_permille, 0.1);
+  auto over = read_scenario("", "s.toml", std::vector<std::string>{"writes.write_permille=0.025"});
+  ASSERT_TRUE(over.has_value()) << over.error().to_string();
+  EXPECT_DOUBLE_EQ(over->write_permille, 0.025);
+  auto whole = read_scenario("[writes]\nwrite_permille = 5\n", "s.toml");
+  ASSERT_TRUE(whole.has_value());
+  EXPECT_DOUBLE_EQ(whole->write_permille, 5.0);
+}
+
+TEST(ScenarioReader, WritePermilleFinerThanOneInAMillionIsAnError) {
+  EXPECT_ERROR_AT(error_of("[writes]\nwrite_permille = 0.0001\n"), "s.toml", 2u, 18u, "resolution is 0.001");
+  EXPECT_ERROR_AT(error_of("[writes]\nwrite_permille = 1000.5\n"), "s.toml", 2u, 18u, "between 0 and 1000");
+  EXPECT_ERROR_AT(error_of("[writes]\nwrite_permille = \"x\"\n"), "s.toml", 2u, 18u, "must be a number");
 }
 
 }  // namespace
