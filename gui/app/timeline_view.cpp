@@ -87,7 +87,19 @@ int TimelineView::data_left() const { return Layout::kLabelWidth; }
 void TimelineView::paintEvent(QPaintEvent* /*event*/) {
   QPainter p(this);
   if (model_) {
-    paint_timeline(p, *model_, view_, size(), state_);
+    // Painted into an image first: RectFiller then writes the span pixels
+    // directly (see rect_filler.hpp), and the image is one blit.
+    const qreal dpr = devicePixelRatioF();
+    const QSize pixels = (QSizeF(size()) * dpr).toSize();
+    if (frame_.size() != pixels) {
+      frame_ = QImage(pixels, QImage::Format_ARGB32_Premultiplied);
+      frame_.setDevicePixelRatio(dpr);
+    }
+    {
+      QPainter ip(&frame_);
+      paint_timeline(ip, *model_, view_, size(), state_);
+    }
+    p.drawImage(0, 0, frame_);
   } else {
     paint_message(p, size(), message_);
   }

@@ -13,6 +13,7 @@
 // of the run.
 #pragma once
 
+#include <QImage>
 #include <QString>
 #include <QWidget>
 #include <cstdint>
@@ -78,6 +79,7 @@ class TimelineView : public QWidget {
   bool moved_ = false;
   bool fitted_ = true;  // refit on resize until the user zooms or pans
   DetailsPanel* details_;
+  QImage frame_;  // the last frame, reused while the size stays
 };
 
 }  // namespace lockscope::gui

@@ -196,6 +196,7 @@ void TimelineModel::build_line_segments(std::uint32_t line, const std::vector<st
     Op op;
     std::int8_t moving;  // transfers carrying the line: +1 at start, -1 at end
     std::uint32_t core;
+    std::uint32_t dest;  // the transfer's destination
   };
   std::vector<Event> ev;
   const auto& transfers = line_transfers_[line];
@@ -205,16 +206,18 @@ void TimelineModel::build_line_segments(std::uint32_t line, const std::vector<st
     const bool carries = x.kind != K::invalidation;
     const auto from = static_cast<std::uint32_t>(std::max(x.from, 0));
     if (x.from >= 0 && x.kind == K::ownership) {
-      ev.push_back({x.start, 1, kToI, 1, from});
+      ev.push_back({x.start, 1, kToI, 1, from, x.to});
     } else if (x.from >= 0 && x.kind == K::read_share) {
-      ev.push_back({x.start, 1, kDemote, 1, from});
+      ev.push_back({x.start, 1, kDemote, 1, from, x.to});
     } else if (carries) {
-      ev.push_back({x.start, 1, kNone, 1, 0});
+      ev.push_back({x.start, 1, kNone, 1, 0, x.to});
     }
     const Op dest = x.kind == K::fill ? kToE : x.kind == K::read_share ? kToS : x.kind == K::ownership ? kToM : kToI;
-    ev.push_back({x.end, 0, dest, static_cast<std::int8_t>(carries ? -1 : 0), x.to});
+    ev.push_back({x.end, 0, dest, static_cast<std::int8_t>(carries ? -1 : 0), x.to, x.to});
   }
-  for (const std::size_t i : upgrades) ev.push_back({timeline_.upgrades[i].time, 0, kToM, 0, timeline_.upgrades[i].core});
+  for (const std::size_t i : upgrades) {
+    ev.push_back({timeline_.upgrades[i].time, 0, kToM, 0, timeline_.upgrades[i].core, timeline_.upgrades[i].core});
+  }
   std::stable_sort(ev.begin(), ev.end(),
                    [](const Event& a, const Event& b) { return a.time != b.time ? a.time < b.time : a.phase < b.phase; });
 
@@ -223,6 +226,7 @@ void TimelineModel::build_line_segments(std::uint32_t line, const std::vector<st
   std::uint32_t owner = 0;
   std::uint32_t last_sharer = 0;
   std::int64_t moving = 0;
+  std::uint32_t heading_to = 0;  // the destination of the latest transfer to leave
   auto& out = line_segments_[line];
   out.push_back({0, 0, 0, LineState::invalid});
   const auto set = [&](std::uint32_t core, LineState to) {
@@ -239,6 +243,7 @@ void TimelineModel::build_line_segments(std::uint32_t line, const std::vector<st
     for (; i < ev.size() && ev[i].time == t; ++i) {
       const Event& e = ev[i];
       moving += e.moving;
+      if (e.moving > 0) heading_to = e.dest;
       switch (e.op) {
         case kNone: break;
         case kToI: set(e.core, LineState::invalid); break;
@@ -266,6 +271,7 @@ void TimelineModel::build_line_segments(std::uint32_t line, const std::vector<st
       seg.core = last_sharer;
     } else if (moving > 0) {
       seg.state = LineState::moving;
+      seg.core = heading_to;
     }
     const auto same = [](const LineSegment& a, const LineSegment& b) {
       return a.state == b.state && a.core == b.core && a.holders == b.holders;

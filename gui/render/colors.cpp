@@ -41,7 +41,7 @@ QColor line_state_color(LineState state) {
     case LineState::modified: return {0x7b, 0x3f, 0xa8};   // dark purple: one core, dirty
     case LineState::exclusive: return {0xb3, 0x9d, 0xdb};  // light purple: one core, clean
     case LineState::shared: return {0x5f, 0xb8, 0xb0};     // teal: read-only copies
-    case LineState::moving: return {0x9a, 0x9a, 0x9a};     // gray (hatched): in flight
+    case LineState::moving: return {0x60, 0x60, 0x60};     // dark gray hatch on light gray: in flight
     case LineState::invalid: return {0xff, 0xff, 0xff};
   }
   return Qt::white;

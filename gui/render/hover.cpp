@@ -105,6 +105,8 @@ std::optional<Details> details_at(const TimelineModel& model, const Layout& layo
     } else if (seg->state == LineState::shared) {
       d.fields.emplace_back(QStringLiteral("sharers"), QString::number(seg->holders));
       d.fields.emplace_back(QStringLiteral("last to join"), core_name(seg->core));
+    } else if (seg->state == LineState::moving) {
+      d.fields.emplace_back(QStringLiteral("destination"), core_name(seg->core));
     }
     d.fields.emplace_back(QStringLiteral("start"), time_of(seg->start, end - seg->start));
     d.fields.emplace_back(QStringLiteral("duration"),
@@ -156,6 +158,8 @@ QString hover_text(const TimelineModel& model, const Layout& layout, const ViewT
       what += QStringLiteral(" on core %1").arg(seg->core);
     } else if (seg->state == LineState::shared) {
       what += QStringLiteral(" by %1 cores").arg(seg->holders);
+    } else if (seg->state == LineState::moving) {
+      what += QStringLiteral(" to core %1").arg(seg->core);
     }
     const auto& segs = model.line_segments(l.index);
     const std::uint64_t end = model.segment_end(l.index, static_cast<std::size_t>(seg - segs.data()));

@@ -1,11 +1,12 @@
 #include "gui/render/lanes.hpp"
 
 #include <QPainter>
-#include <QPainterPath>
+#include <array>
 #include <algorithm>
 #include <cmath>
 
 #include "gui/render/colors.hpp"
+#include "gui/render/rect_filler.hpp"
 #include "gui/render/ruler.hpp"
 
 namespace lockscope::gui {
@@ -24,16 +25,17 @@ PixelRange to_pixels(const Mark& m, const ViewTransform& view, const QRect& data
   return {x0, x1};
 }
 
-void paint_worker_lane(QPainter& p, const std::vector<Mark>& marks, const ViewTransform& view,
+void paint_worker_lane(RectFiller& fill, const std::vector<Mark>& marks, const ViewTransform& view,
                        const QRect& data, const LaneGeometry& g) {
+  std::array<QColor, kStateCount> colors;
+  for (int s = 0; s < kStateCount; ++s) colors[static_cast<std::size_t>(s)] = state_color(static_cast<WorkerState>(s));
   for (const Mark& m : marks) {
     const auto [x0, x1] = to_pixels(m, view, data);
-    p.fillRect(x0, g.top, x1 - x0, g.height - (g.height > 4 ? 1 : 0), state_color(m.state));
+    fill.fill(x0, g.top, x1 - x0, g.height - (g.height > 4 ? 1 : 0), colors[static_cast<std::size_t>(m.state)]);
   }
 }
 
 void paint_arrow(QPainter& p, QPointF from, QPointF to, const QColor& color) {
-  p.setPen(QPen(color, 1.2));
   p.drawLine(from, to);
   const double dx = to.x() - from.x();
   const double dy = to.y() - from.y();
@@ -41,26 +43,28 @@ void paint_arrow(QPainter& p, QPointF from, QPointF to, const QColor& color) {
   if (len < 4) return;
   const double ux = dx / len;
   const double uy = dy / len;
-  QPainterPath head;
-  head.moveTo(to);
-  head.lineTo(to.x() - 6 * ux + 3 * uy, to.y() - 6 * uy - 3 * ux);
-  head.lineTo(to.x() - 6 * ux - 3 * uy, to.y() - 6 * uy + 3 * ux);
-  head.closeSubpath();
-  p.fillPath(head, color);
+  const QPointF head[3] = {to, QPointF(to.x() - 6 * ux + 3 * uy, to.y() - 6 * uy - 3 * ux),
+                           QPointF(to.x() - 6 * ux - 3 * uy, to.y() - 6 * uy + 3 * ux)};
+  p.save();
+  p.setPen(Qt::NoPen);
+  p.setBrush(color);
+  p.drawConvexPolygon(head, 3);
+  p.restore();
 }
 
-void paint_line_states(QPainter& p, const TimelineModel& model, std::size_t lane, const ViewTransform& view,
-                       const QRect& data, int top, int height, int& labels_left) {
+const QColor kMovingFill(0xe4, 0xe4, 0xe4);
+
+void paint_line_states(QPainter& p, RectFiller& fill, const TimelineModel& model, std::size_t lane,
+                       const ViewTransform& view, const QRect& data, int top, int height, int& labels_left) {
   const auto marks = model.line_states(lane, view.t0(), view.t1(), view.width());
   const QFontMetrics fm(p.font());
   for (const LineMark& m : marks) {
     if (m.state == LineState::invalid) continue;
     const auto [x0, x1] = to_pixels({m.start, m.end, m.count, WorkerState::running, 0}, view, data);
-    const QRect r(x0, top, x1 - x0, height);
     if (m.state == LineState::moving) {
-      p.fillRect(r, QBrush(line_state_color(m.state), Qt::Dense5Pattern));
+      fill.hatch(x0, top, x1 - x0, height, kMovingFill, line_state_color(m.state));
     } else {
-      p.fillRect(r, line_state_color(m.state));
+      fill.fill(x0, top, x1 - x0, height, line_state_color(m.state));
     }
     if (m.folded() || labels_left <= 0 || height < 8) continue;
     QString text;
@@ -68,6 +72,8 @@ void paint_line_states(QPainter& p, const TimelineModel& model, std::size_t lane
       text = QStringLiteral("%1 c%2").arg(QLatin1String(to_string(m.state))).arg(m.core);
     } else if (m.state == LineState::shared) {
       text = QStringLiteral("S ×%1").arg(m.holders);
+    } else if (m.state == LineState::moving) {
+      text = QStringLiteral("→ c%1").arg(m.core);
     } else {
       continue;
     }
@@ -91,12 +97,13 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
   bool arrows = true;
   std::size_t arrow_count = 0;
   int labels_left = kMaxStateLabels;
+  RectFiller fill(p, data);
   QFont small = p.font();
   small.setPixelSize(9);
   p.setFont(small);
   for (std::size_t i = 0; i < lanes.size() && i < layout.lanes.size(); ++i) {
     if (lanes[i].kind == LaneKind::worker) {
-      paint_worker_lane(p, model.visible(i, t0, t1, view.width()), view, data, layout.lanes[i]);
+      paint_worker_lane(fill, model.visible(i, t0, t1, view.width()), view, data, layout.lanes[i]);
       continue;
     }
     const auto& g = layout.lanes[i];
@@ -109,7 +116,7 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
     // The MESI band above, the transfer ticks in a strip below.
     const int strip = std::clamp((g.height - 1) / 3, 3, 8);
     const int band = g.height - 1 - strip;
-    paint_line_states(p, model, i, view, data, g.top, band, labels_left);
+    paint_line_states(p, fill, model, i, view, data, g.top, band, labels_left);
     if (!shown) continue;
     auto marks = model.visible(i, t0, t1, view.width());
     std::uint32_t max_count = 1;
@@ -121,19 +128,21 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
       // Taller ticks where more transfers fold into one pixel.
       const double f = max_count > 1 ? 0.35 + 0.65 * std::log2(1.0 + m.count) / log_max : 1.0;
       const int h = std::max(2, static_cast<int>(std::lround(strip * f)));
-      p.fillRect(x0, g.top + g.height - 1 - h, std::max(1, std::min(x1 - x0, 3)), h, color);
+      fill.fill(x0, g.top + g.height - 1 - h, std::max(1, std::min(x1 - x0, 3)), h, color);
     }
     arrow_count += marks.size();
     line_marks.emplace_back(i, std::move(marks));
   }
   if (!arrows || arrow_count > kMaxArrows) return;
   p.save();
-  p.setRenderHint(QPainter::Antialiasing, true);
+  // Antialiased lines cost ten times more: only for views with few arrows.
+  p.setRenderHint(QPainter::Antialiasing, arrow_count <= kMaxSmoothArrows);
   p.setClipRect(data);
   const auto& transfers = model.timeline().transfers;
   for (const auto& [lane, marks] : line_marks) {
     QColor color = line_color(lanes[lane].index);
     color.setAlpha(210);
+    p.setPen(QPen(color, 1.2));
     const int lane_y = layout.lanes[lane].center();
     for (const Mark& m : marks) {
       const auto& t = transfers[m.transfer];
@@ -162,7 +171,7 @@ void paint_selection(QPainter& p, const Layout& layout, const ViewTransform& vie
   p.drawLine(x0, layout.ruler.top(), x0, layout.data.bottom());
   p.drawLine(x1, layout.ruler.top(), x1, layout.data.bottom());
   const double len = static_cast<double>(r.duration());
-  const QString text = format_time(len, ruler_step(std::max(len, 1.0) / 1000, 1));
+  const QString text = format_time(len, ruler_step(std::max(len, 1.0) / 100, 1));
   QFont font = p.font();
   font.setPixelSize(11);
   font.setBold(true);

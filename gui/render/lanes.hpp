@@ -17,6 +17,8 @@ namespace lockscope::gui {
 // there are at most this many; denser views show ticks alone.
 // Lines hidden by the ViewState's filter count for neither.
 inline constexpr std::size_t kMaxArrows = 1500;
+// Arrows are antialiased when there are at most this many.
+inline constexpr std::size_t kMaxSmoothArrows = 300;
 // State labels drawn per frame at most (text is the costly part of a frame).
 inline constexpr int kMaxStateLabels = 600;
 
