@@ -66,7 +66,7 @@ void paint_line_states(QPainter& p, RectFiller& fill, const TimelineModel& model
     } else {
       fill.fill(x0, top, x1 - x0, height, line_state_color(m.state));
     }
-    if (m.folded() || labels_left <= 0 || height < 8) continue;
+    if (m.folded() || labels_left <= 0 || height < 7) continue;
     QString text;
     if (m.state == LineState::modified || m.state == LineState::exclusive) {
       text = QStringLiteral("%1 c%2").arg(QLatin1String(to_string(m.state))).arg(m.core);
@@ -98,9 +98,15 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
   std::size_t arrow_count = 0;
   int labels_left = kMaxStateLabels;
   RectFiller fill(p, data);
-  QFont small = p.font();
-  small.setPixelSize(9);
-  p.setFont(small);
+  // State labels fill their band's height, 7 to 10 px.
+  for (std::size_t i = 0; i < lanes.size() && i < layout.lanes.size(); ++i) {
+    if (lanes[i].kind != LaneKind::line) continue;
+    const int h = layout.lanes[i].height - 1;
+    QFont small = p.font();
+    small.setPixelSize(std::clamp(h - std::clamp(h / 3, 3, 8) - 1, 7, 10));
+    p.setFont(small);
+    break;
+  }
   for (std::size_t i = 0; i < lanes.size() && i < layout.lanes.size(); ++i) {
     if (lanes[i].kind == LaneKind::worker) {
       paint_worker_lane(fill, model.visible(i, t0, t1, view.width()), view, data, layout.lanes[i]);
@@ -171,7 +177,7 @@ void paint_selection(QPainter& p, const Layout& layout, const ViewTransform& vie
   p.drawLine(x0, layout.ruler.top(), x0, layout.data.bottom());
   p.drawLine(x1, layout.ruler.top(), x1, layout.data.bottom());
   const double len = static_cast<double>(r.duration());
-  const QString text = format_time(len, ruler_step(std::max(len, 1.0) / 100, 1));
+  const QString text = format_time(len, ruler_step(std::max(len, 1.0) / 5, 1));
   QFont font = p.font();
   font.setPixelSize(11);
   font.setBold(true);
