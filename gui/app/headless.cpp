@@ -111,8 +111,9 @@ int run_benchmark(const QString& path) {
     return 1;
   }
   const TimelineModel model(std::move(*timeline));
-  const double load_ms = ms_since(start);
   const QSize size(1600, 900);
+  prepare_frame_caches(model, size);  // as TimelineView::set_model does
+  const double load_ms = ms_since(start);
   const ViewTransform fit = fit_view(model, size);
   const double mid_x = fit.width() / 2;
   const ViewTransform mid = fit.zoomed(mid_x, 64);

@@ -28,6 +28,7 @@ void TimelineView::set_model(std::shared_ptr<const TimelineModel> model) {
   if (model_) state_.selected_lines.assign(model_->timeline().lines.size(), false);
   details_->hide();
   if (had_selection) emit rangeCleared();
+  if (model_) prepare_frame_caches(*model_, size());
   fit_all();
 }
 

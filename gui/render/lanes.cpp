@@ -27,8 +27,8 @@ PixelRange to_pixels(const Mark& m, const ViewTransform& view, const QRect& data
 
 void paint_worker_lane(RectFiller& fill, const std::vector<Mark>& marks, const ViewTransform& view,
                        const QRect& data, const LaneGeometry& g) {
-  std::array<QColor, kStateCount> colors;
-  for (int s = 0; s < kStateCount; ++s) colors[static_cast<std::size_t>(s)] = state_color(static_cast<WorkerState>(s));
+  std::array<QRgb, kStateCount> colors{};
+  for (int s = 0; s < kStateCount; ++s) colors[static_cast<std::size_t>(s)] = state_color(static_cast<WorkerState>(s)).rgb();
   for (const Mark& m : marks) {
     const auto [x0, x1] = to_pixels(m, view, data);
     fill.fill(x0, g.top, x1 - x0, g.height - (g.height > 4 ? 1 : 0), colors[static_cast<std::size_t>(m.state)]);
@@ -58,13 +58,15 @@ void paint_line_states(QPainter& p, RectFiller& fill, const TimelineModel& model
                        const ViewTransform& view, const QRect& data, int top, int height, int& labels_left) {
   const auto marks = model.line_states(lane, view.t0(), view.t1(), view.width());
   const QFontMetrics fm(p.font());
+  std::array<QRgb, kLineStateCount> colors{};
+  for (int s = 0; s < kLineStateCount; ++s) colors[static_cast<std::size_t>(s)] = line_state_color(static_cast<LineState>(s)).rgb();
   for (const LineMark& m : marks) {
     if (m.state == LineState::invalid) continue;
     const auto [x0, x1] = to_pixels({m.start, m.end, m.count, WorkerState::running, 0}, view, data);
     if (m.state == LineState::moving) {
       fill.hatch(x0, top, x1 - x0, height, kMovingFill, line_state_color(m.state));
     } else {
-      fill.fill(x0, top, x1 - x0, height, line_state_color(m.state));
+      fill.fill(x0, top, x1 - x0, height, colors[static_cast<std::size_t>(m.state)]);
     }
     if (m.folded() || labels_left <= 0 || height < 7) continue;
     QString text;
@@ -116,6 +118,7 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
     const std::uint32_t line = lanes[i].index;
     const bool shown = state.shows_transfers(line);
     const QColor color = line_color(line);
+    const QRgb color_rgb = color.rgb();
     QColor wash = color;
     wash.setAlpha(shown ? 22 : 8);
     p.fillRect(QRect(data.left(), g.top, data.width(), g.height - 1), wash);
@@ -134,7 +137,7 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
       // Taller ticks where more transfers fold into one pixel.
       const double f = max_count > 1 ? 0.35 + 0.65 * std::log2(1.0 + m.count) / log_max : 1.0;
       const int h = std::max(2, static_cast<int>(std::lround(strip * f)));
-      fill.fill(x0, g.top + g.height - 1 - h, std::max(1, std::min(x1 - x0, 3)), h, color);
+      fill.fill(x0, g.top + g.height - 1 - h, std::max(1, std::min(x1 - x0, 3)), h, color_rgb);
     }
     arrow_count += marks.size();
     line_marks.emplace_back(i, std::move(marks));

@@ -8,6 +8,10 @@ namespace lockscope::gui {
 
 RectFiller::RectFiller(QPainter& p, QRect clip) : p_(p), clip_(clip) {
   QPaintDevice* device = p.device();
+  clip_x0_ = clip_.left();
+  clip_y0_ = clip_.top();
+  clip_x1_ = clip_.left() + clip_.width();
+  clip_y1_ = clip_.top() + clip_.height();
   if (device == nullptr || device->devType() != QInternal::Image) return;
   auto* image = static_cast<QImage*>(device);
   const auto f = image->format();
@@ -17,6 +21,10 @@ RectFiller::RectFiller(QPainter& p, QRect clip) : p_(p), clip_(clip) {
   bits_ = image->bits();
   stride_ = image->bytesPerLine();
   clip_ = clip_.intersected(image->rect());
+  clip_x0_ = clip_.left();
+  clip_y0_ = clip_.top();
+  clip_x1_ = clip_.left() + clip_.width();
+  clip_y1_ = clip_.top() + clip_.height();
 }
 
 bool RectFiller::clipped(int& x, int& y, int& w, int& h) const {
@@ -29,22 +37,8 @@ bool RectFiller::clipped(int& x, int& y, int& w, int& h) const {
   return w > 0 && h > 0;
 }
 
-void RectFiller::fill(int x, int y, int w, int h, const QColor& color) {
-  if (image_ == nullptr) {
-    p_.fillRect(QRect(x, y, w, h).intersected(clip_), color);
-    return;
-  }
-  if (!clipped(x, y, w, h)) return;
-  const QRgb v = color.rgb();  // opaque: premultiplied and straight agree
-  unsigned char* row = bits_ + y * stride_;
-  if (w == 1) {  // most marks at fit-all are one pixel wide
-    for (int i = 0; i < h; ++i, row += stride_) reinterpret_cast<QRgb*>(row)[x] = v;
-    return;
-  }
-  for (int i = 0; i < h; ++i, row += stride_) {
-    QRgb* line = reinterpret_cast<QRgb*>(row) + x;
-    std::fill(line, line + w, v);
-  }
+void RectFiller::fill_with_painter(int x, int y, int w, int h, QRgb color) {
+  p_.fillRect(QRect(x, y, w, h).intersected(clip_), QColor::fromRgb(color));
 }
 
 void RectFiller::hatch(int x, int y, int w, int h, const QColor& light, const QColor& dark) {

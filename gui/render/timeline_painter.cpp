@@ -45,6 +45,12 @@ ViewTransform fit_view(const TimelineModel& model, QSize size) {
   return ViewTransform::fit(0, model.end_time(), layout.data.width());
 }
 
+void prepare_frame_caches(const TimelineModel& model, QSize size) {
+  ViewState state;
+  state.selection = TimeRange{0, model.end_time()};  // the selection label's font too
+  (void)render_timeline(model, fit_view(model, size), size, state);
+}
+
 QImage render_timeline(const TimelineModel& model, const ViewTransform& view, QSize size, const ViewState& state) {
   QImage image(size, QImage::Format_ARGB32_Premultiplied);
   QPainter p(&image);
