@@ -46,6 +46,18 @@ struct LineTransfer {
   friend bool operator==(const LineTransfer&, const LineTransfer&) = default;
 };
 
+// A core's copy of a line becoming Modified without a transfer that says
+// so: a store hitting its Exclusive copy, a store by the last sharer, or the
+// end of a store that filled the line from memory or invalidated the other
+// sharers. With the transfers, these make each core's MESI state of each
+// line exact at any time (docs/timeline-format.md, "Line states").
+struct LineUpgrade {
+  std::uint64_t time = 0;
+  std::uint32_t line = 0;  // index into Timeline::lines
+  std::uint32_t core = 0;
+  friend bool operator==(const LineUpgrade&, const LineUpgrade&) = default;
+};
+
 struct CounterSample {
   std::uint64_t time = 0;
   std::int64_t value = 0;
@@ -71,7 +83,8 @@ struct TimelineCounter {
 };
 
 struct Timeline {
-  static constexpr std::uint32_t kFormatVersion = 1;
+  static constexpr std::uint32_t kFormatVersion = 2;
+  static constexpr std::uint32_t kOldestFormatVersion = 1;  // read too (it has no upgrades)
 
   // What ran: free-form but stable strings, shown by tools.
   std::string lock;     // "graph"
@@ -85,6 +98,7 @@ struct Timeline {
   std::vector<TimelineLine> lines;
   std::vector<LineTransfer> transfers;  // sorted by start
   std::vector<TimelineCounter> counters;
+  std::vector<LineUpgrade> upgrades;  // sorted by time (version 2 on)
 
   [[nodiscard]] std::uint64_t event_count() const;  // spans + transfers + samples
   friend bool operator==(const Timeline&, const Timeline&) = default;

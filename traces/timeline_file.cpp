@@ -26,6 +26,7 @@ enum SectionId : unsigned char {
   kLines = 3,
   kTransfers = 4,
   kCounters = 5,
+  kUpgrades = 6,  // version 2 on
   kFirstOptional = 0x80,
 };
 
@@ -45,6 +46,7 @@ constexpr std::size_t kMinLineBytes = 1;
 constexpr std::size_t kMinTransferBytes = 5;
 constexpr std::size_t kMinCounterBytes = 2;
 constexpr std::size_t kMinSampleBytes = 2;
+constexpr std::size_t kMinUpgradeBytes = 3;
 constexpr std::size_t kChecksumBytes = 8;
 
 std::uint64_t fnv1a64(std::string_view bytes) {
@@ -176,6 +178,28 @@ std::expected<std::string, std::string> encode_counters(const Timeline& t) {
   return out;
 }
 
+std::expected<std::string, std::string> encode_upgrades(const Timeline& t) {
+  std::string out;
+  out.reserve(t.upgrades.size() * 5 + 10);
+  put_varint(out, t.upgrades.size());
+  std::uint64_t prev_time = 0;
+  for (std::size_t i = 0; i < t.upgrades.size(); ++i) {
+    const LineUpgrade& u = t.upgrades[i];
+    if (u.time < prev_time) return Problem(fmt::format("upgrade {} is earlier than the upgrade before it", i));
+    if (u.line >= t.lines.size()) {
+      return Problem(fmt::format("upgrade {} is of line {}, but there are {} lines", i, u.line, t.lines.size()));
+    }
+    if (u.core >= t.cores) {
+      return Problem(fmt::format("upgrade {} is on core {}, but the machine has {} cores", i, u.core, t.cores));
+    }
+    put_varint(out, u.time - prev_time);
+    put_varint(out, u.line);
+    put_varint(out, u.core);
+    prev_time = u.time;
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- reading
 
 // Decodes one file held in memory. Every read is bounded by the end of the
@@ -223,6 +247,7 @@ class Decoder {
   bool lines(Timeline& t);
   bool transfers(Timeline& t);
   bool counters(Timeline& t);
+  bool upgrades(Timeline& t);
 
   const unsigned char* base_;
   const unsigned char* p_;
@@ -391,6 +416,33 @@ bool Decoder::counters(Timeline& t) {
   return true;
 }
 
+bool Decoder::upgrades(Timeline& t) {
+  std::uint64_t n = 0;
+  if (!count(n, kMinUpgradeBytes, "upgrade")) return false;
+  t.upgrades.resize(static_cast<std::size_t>(n));
+  std::uint64_t time = 0;
+  for (std::size_t i = 0; i < t.upgrades.size(); ++i) {
+    LineUpgrade& u = t.upgrades[i];
+    const unsigned char* at = p_;
+    std::uint64_t dt = 0;
+    std::uint64_t line = 0;
+    std::uint64_t core = 0;
+    if (!varint(dt) || !varint(line) || !varint(core)) return false;
+    if (time + dt < time) return fail(at, fmt::format("upgrade {} time overflows 64 bits", i));
+    time += dt;
+    if (line >= t.lines.size()) {
+      return fail(at, fmt::format("upgrade {} is of line {}, but there are {} lines", i, line, t.lines.size()));
+    }
+    if (core >= t.cores) {
+      return fail(at, fmt::format("upgrade {} is on core {}, but the machine has {} cores", i, core, t.cores));
+    }
+    u.time = time;
+    u.line = static_cast<std::uint32_t>(line);
+    u.core = static_cast<std::uint32_t>(core);
+  }
+  return true;
+}
+
 bool Decoder::skip_optional_sections() {
   while (p_ != end_ && *p_ >= kFirstOptional) {
     ++p_;
@@ -434,14 +486,15 @@ bool Decoder::decode(Timeline& t) {
   p_ += kTimelineMagic.size();
   const std::uint32_t version =
       std::uint32_t{p_[0]} | std::uint32_t{p_[1]} << 8 | std::uint32_t{p_[2]} << 16 | std::uint32_t{p_[3]} << 24;
-  if (version != Timeline::kFormatVersion) {
-    return fail(p_, fmt::format("unsupported timeline format version {} (this build reads version {})", version,
-                                Timeline::kFormatVersion));
+  if (version < Timeline::kOldestFormatVersion || version > Timeline::kFormatVersion) {
+    return fail(p_, fmt::format("unsupported timeline format version {} (this build reads versions {} to {})", version,
+                                Timeline::kOldestFormatVersion, Timeline::kFormatVersion));
   }
   p_ += 4;
   if (!section(kHeader, "header", &Decoder::header, t) || !section(kWorkers, "workers", &Decoder::workers, t) ||
       !section(kLines, "lines", &Decoder::lines, t) || !section(kTransfers, "transfers", &Decoder::transfers, t) ||
-      !section(kCounters, "counters", &Decoder::counters, t)) {
+      !section(kCounters, "counters", &Decoder::counters, t) ||
+      (version >= 2 && !section(kUpgrades, "upgrades", &Decoder::upgrades, t))) {
     return false;
   }
   if (!skip_optional_sections()) return false;  // they may also follow the last required one
@@ -475,6 +528,8 @@ std::expected<std::string, std::string> encode_timeline(const Timeline& t) {
   if (!transfers) return Problem(transfers.error());
   auto counters = encode_counters(t);
   if (!counters) return Problem(counters.error());
+  auto upgrades = encode_upgrades(t);
+  if (!upgrades) return Problem(upgrades.error());
 
   std::string header;
   put_string(header, t.lock);
@@ -489,7 +544,8 @@ std::expected<std::string, std::string> encode_timeline(const Timeline& t) {
   for (const TimelineLine& line : t.lines) put_string(lines, line.name);
 
   std::string out;
-  out.reserve(64 + header.size() + workers->size() + lines.size() + transfers->size() + counters->size());
+  out.reserve(64 + header.size() + workers->size() + lines.size() + transfers->size() + counters->size() +
+              upgrades->size());
   out.append(kTimelineMagic);
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((Timeline::kFormatVersion >> (8 * i)) & 0xff));
   put_section(out, kHeader, header);
@@ -497,6 +553,7 @@ std::expected<std::string, std::string> encode_timeline(const Timeline& t) {
   put_section(out, kLines, lines);
   put_section(out, kTransfers, *transfers);
   put_section(out, kCounters, *counters);
+  put_section(out, kUpgrades, *upgrades);
   out.push_back(static_cast<char>(kEndMarker));
   const std::uint64_t sum = fnv1a64(out);
   for (std::size_t i = 0; i < kChecksumBytes; ++i) out.push_back(static_cast<char>((sum >> (8 * i)) & 0xff));

@@ -4,7 +4,8 @@
 //
 //   magic "\x89LSTL\r\n\x1a" | u32 version | sections | 0x00 | FNV-1a 64
 //
-// Sections (header, workers, lines, transfers, counters, in that order) are
+// Sections (header, workers, lines, transfers, counters, and from version 2
+// the line upgrades, in that order) are
 // an id byte, a LEB128 length and a payload. Integers are LEB128 varints;
 // times are delta-encoded within each lane (a worker's spans, the transfer
 // list, a counter's samples), and a span's state or a transfer's kind shares
@@ -17,8 +18,9 @@
 //     transfer's `from` is -1 (memory) or < cores; its line < lines.size();
 //   - a worker's spans are sorted and do not overlap (start <= end, and each
 //     starts at or after the previous one's end); gaps are allowed;
-//   - transfers are sorted by start, counter samples by time (ties allowed),
-//     and each transfer has start <= end;
+//   - transfers are sorted by start, counter samples and upgrades by time
+//     (ties allowed); an upgrade's line and core exist;
+//     each transfer has start <= end;
 //   - states and kinds are enumerators; no time overflows 64 bits, and a
 //     span lasts less than 2^61 ps (27 days), a transfer less than 2^62 ps.
 // The reader also rejects truncation, corruption (checksum), unknown

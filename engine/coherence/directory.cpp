@@ -110,7 +110,13 @@ Picos Directory::invalidate_others(Line& l, LineId id, unsigned core, Picos star
 
 Picos Directory::access(unsigned core, LineId id, Access access, Picos now) {
   Line& l = lines_[id];
-  if (hits(core, id, access)) return now + costs_.l1_hit;
+  if (hits(core, id, access)) {
+    if (access != Access::load && !l.dirty) {  // E -> M, silently
+      l.dirty = true;
+      upgrade(id, core, now);
+    }
+    return now + costs_.l1_hit;
+  }
   l.stats.touched_by[core] = true;
   // One transfer of a line at a time: wait for the previous one to land.
   const Picos start = std::max(now, l.busy_until);
@@ -123,6 +129,7 @@ Picos Directory::access(unsigned core, LineId id, Access access, Picos now) {
       add_sharer(l, owner);
       add_sharer(l, core);
       l.owner = kMemory;
+      l.dirty = false;
     } else if (l.sharer_count != 0) {
       const int from = nearest_sharer(l, core);
       end = start + costs_.between(static_cast<unsigned>(from), core);
@@ -132,13 +139,15 @@ Picos Directory::access(unsigned core, LineId id, Access access, Picos now) {
       end = start + costs_.memory;
       log(l, id, start, end, kMemory, core, TransferKind::fill);
       l.owner = static_cast<std::int32_t>(core);
+      l.dirty = false;  // E
     }
   } else {
     if (l.owner != kMemory) {
       end = start + costs_.between(static_cast<unsigned>(l.owner), core);
       log(l, id, start, end, l.owner, core, TransferKind::ownership);
     } else if (l.sharer_count != 0) {
-      if (!is_sharer(l, core)) {
+      const bool upgrading = is_sharer(l, core);
+      if (!upgrading) {
         // The data comes from the nearest sharer (a forwarding state, as
         // MESIF's F or MOESI's O), while the others are invalidated.
         const int from = nearest_sharer(l, core);
@@ -146,11 +155,14 @@ Picos Directory::access(unsigned core, LineId id, Access access, Picos now) {
         log(l, id, start, end, from, core, TransferKind::ownership);
       }
       end = std::max(end, invalidate_others(l, id, core, start));
+      if (upgrading) upgrade(id, core, end);  // S -> M once the last acknowledgement is back
     } else {
       end = start + costs_.memory;
       log(l, id, start, end, kMemory, core, TransferKind::fill);
+      upgrade(id, core, end);  // the fill says E; the store makes it M
     }
     l.owner = static_cast<std::int32_t>(core);
+    l.dirty = true;
   }
   l.busy_until = end;
   return end;

@@ -11,6 +11,10 @@
 //   store/RMW, we share it too        upgrade: invalidate the other sharers
 //   store/RMW, nobody has it          fill from memory; we own it (M)
 //
+// The owner's copy is M or E; the model keeps the difference (`dirty`) only
+// to log the silent changes to M (Upgrade) that the timeline needs to show
+// every core's MESI state exactly.
+//
 // A line is in one place at a time: its misses are served one after another
 // (each waits until the line's previous transfer has arrived). That is what
 // makes a central counter collapse: with k cores hammering one line the
@@ -62,6 +66,9 @@ class Directory {
   Picos access(unsigned core, LineId line, Access access, Picos now);
 
   void set_transfer_log(std::vector<Transfer>* log) { log_ = log; }
+  // Every silent change to Modified (see Upgrade) is appended here, in the
+  // order accesses are performed (not necessarily by time).
+  void set_upgrade_log(std::vector<Upgrade>* log) { upgrade_log_ = log; }
   [[nodiscard]] const CostModel& costs() const { return costs_; }
   [[nodiscard]] std::size_t line_count() const { return lines_.size(); }
   [[nodiscard]] const LineStats& stats(LineId line) const { return lines_[line].stats; }
@@ -72,6 +79,7 @@ class Directory {
     std::int32_t owner = kMemory;  // core in M or E, or none
     std::vector<std::uint64_t> sharers;  // bitset over cores
     std::uint32_t sharer_count = 0;
+    bool dirty = false;  // the owner's copy is M (else E); only for the upgrade log
     Picos busy_until = 0;
     LineStats stats;
   };
@@ -84,11 +92,15 @@ class Directory {
   int nearest_sharer(const Line& l, unsigned core) const;
   void log(Line& l, LineId id, Picos start, Picos end, int from, unsigned to, TransferKind kind);
   Picos invalidate_others(Line& l, LineId id, unsigned core, Picos start);
+  void upgrade(LineId id, unsigned core, Picos at) {
+    if (upgrade_log_ != nullptr) upgrade_log_->push_back(Upgrade{at, id, core});
+  }
 
   CostModel costs_;
   std::vector<Line> lines_;
   std::unordered_map<std::uintptr_t, LineId> by_address_;
   std::vector<Transfer>* log_ = nullptr;
+  std::vector<Upgrade>* upgrade_log_ = nullptr;
   std::uint64_t total_transfers_ = 0;
 };
 

@@ -28,6 +28,16 @@ struct Transfer {
   TransferKind kind = TransferKind::fill;
 };
 
+// A core's copy becoming Modified without a transfer saying so (a store on
+// an Exclusive copy, by the last sharer, or at the end of a store that
+// filled from memory or invalidated the other sharers): with the transfers,
+// what makes every core's MESI state of a line exact at any time.
+struct Upgrade {
+  Picos time = 0;
+  LineId line = 0;
+  std::uint32_t core = 0;
+};
+
 const char* to_string(TransferKind kind);
 
 }  // namespace lockscope::engine::coherence

@@ -88,8 +88,8 @@ traces::TransferKind convert(coherence::TransferKind k) {
 }
 
 // The summary and the timeline, from the world as the engine left it.
-void collect(const coherence::Directory& dir, const std::vector<coherence::Transfer>& transfers, ReplayResult& r,
-             traces::Timeline* timeline) {
+void collect(const coherence::Directory& dir, const std::vector<coherence::Transfer>& transfers,
+             const std::vector<coherence::Upgrade>& upgrades, ReplayResult& r, traces::Timeline* timeline) {
   r.line_transfers = dir.total_transfers();
   for (coherence::LineId id = 0; id < dir.line_count(); ++id) {
     const coherence::LineStats& s = dir.stats(id);
@@ -108,6 +108,10 @@ void collect(const coherence::Directory& dir, const std::vector<coherence::Trans
   }
   std::stable_sort(timeline->transfers.begin(), timeline->transfers.end(),
                    [](const auto& a, const auto& b) { return a.start < b.start; });
+  timeline->upgrades.reserve(upgrades.size());
+  for (const coherence::Upgrade& u : upgrades) timeline->upgrades.push_back({u.time, u.line, u.core});
+  std::stable_sort(timeline->upgrades.begin(), timeline->upgrades.end(),
+                   [](const auto& a, const auto& b) { return a.time < b.time; });
 }
 
 template <class Lock>
@@ -118,6 +122,7 @@ ReplayResult run_with(const traces::WorkloadTrace& trace, const ReplayOptions& o
   const std::uint32_t capacity = std::max<std::uint32_t>(trace.context_capacity(), 1);
   Recorder recorder(workers, options.record_timeline);
   std::vector<coherence::Transfer> transfers;
+  std::vector<coherence::Upgrade> upgrades;
   // Leaked on purpose when the run ends abnormally: a lock whose workers
   // were killed mid-operation cannot pass its destructor's checks.
   std::unique_ptr<Lock> lock;
@@ -136,7 +141,10 @@ ReplayResult run_with(const traces::WorkloadTrace& trace, const ReplayOptions& o
   // it) builds the lock, registers the initial contexts (registration takes
   // the lock's mutex, which only an actor may do), then starts the workers.
   auto setup = [&](sim::SimWorld& world, const sim::SimHosts& hosts) {
-    if (options.record_timeline) world.directory().set_transfer_log(&transfers);
+    if (options.record_timeline) {
+      world.directory().set_transfer_log(&transfers);
+      world.directory().set_upgrade_log(&upgrades);
+    }
     world.set_observer(&recorder);
     lock = std::make_unique<Lock>(capacity);
     for (std::uint32_t ctx = 0; ctx < trace.initial_contexts; ++ctx) {
@@ -169,7 +177,7 @@ ReplayResult run_with(const traces::WorkloadTrace& trace, const ReplayOptions& o
   const sim::SimulationEnd end = sim::run_simulation(
       options.costs, sim_costs, setup, workers,
       [&](sim::SimWorld& world) {
-        collect(world.directory(), transfers, r, timeline);
+        collect(world.directory(), transfers, upgrades, r, timeline);
         // The lock's atomics belong to this world: inspect and destroy it now.
         const bool clean = shared.error.empty() && std::all_of(finished.begin(), finished.end(), [](bool f) { return f; });
         if (clean && lock) {

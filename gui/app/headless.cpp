@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "gui/app/export_view.hpp"
 #include "gui/model/timeline_model.hpp"
 #include "gui/render/layout.hpp"
 #include "gui/render/timeline_painter.hpp"
@@ -77,9 +78,26 @@ int run_screenshot(const ScreenshotOptions& options) {
     const auto [a, b] = *options.range;
     view = ViewTransform(a, (b - a) / layout.data.width(), layout.data.width());
   }
-  const QImage image = render_timeline(model, view, options.size);
-  if (!image.save(options.out, "PNG")) {
-    std::fprintf(stderr, "lockscope-gui: could not write %s\n", options.out.toLocal8Bit().constData());
+  ViewState state;
+  state.selected_lines.assign(model.timeline().lines.size(), false);
+  if (options.select) {
+    const auto end = static_cast<double>(model.end_time());
+    const auto a = static_cast<std::uint64_t>(std::clamp(options.select->first, 0.0, end));
+    const auto b = static_cast<std::uint64_t>(std::clamp(options.select->second, 0.0, end));
+    if (b > a) state.selection = TimeRange{a, b};
+  }
+  if (!options.lines.isEmpty()) {
+    state.only_selected = true;
+    for (std::size_t i = 0; i < model.timeline().lines.size(); ++i) {
+      const QString name = QString::fromStdString(model.timeline().lines[i].name);
+      for (const QString& want : options.lines) {
+        if (name.contains(want)) state.selected_lines[i] = true;
+      }
+    }
+  }
+  const auto done = export_view(options.out, export_format_for(options.out), model, view, state, options.size);
+  if (!done) {
+    std::fprintf(stderr, "lockscope-gui: %s\n", done.error().toLocal8Bit().constData());
     return 1;
   }
   return 0;
@@ -93,8 +111,9 @@ int run_benchmark(const QString& path) {
     return 1;
   }
   const TimelineModel model(std::move(*timeline));
-  const double load_ms = ms_since(start);
   const QSize size(1600, 900);
+  prepare_frame_caches(model, size);  // as TimelineView::set_model does
+  const double load_ms = ms_since(start);
   const ViewTransform fit = fit_view(model, size);
   const double mid_x = fit.width() / 2;
   const ViewTransform mid = fit.zoomed(mid_x, 64);

@@ -1,5 +1,5 @@
 // lockscope-gui [TIMELINE]
-// lockscope-gui --screenshot OUT.png [--size WxH] [--range T0:T1] TIMELINE
+// lockscope-gui --screenshot OUT.{png,svg} [--size WxH] [--range T0:T1] [--select T0:T1] [--lines A,B] TIMELINE
 // lockscope-gui --benchmark TIMELINE
 #include <QApplication>
 #include <QGuiApplication>
@@ -17,9 +17,12 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: lockscope-gui [TIMELINE]\n"
-    "       lockscope-gui --screenshot OUT.png [--size WxH] [--range T0:T1] TIMELINE\n"
+    "       lockscope-gui --screenshot OUT.{png,svg} [--size WxH] [--range T0:T1] [--select T0:T1]\n"
+    "                     [--lines NAME,...] TIMELINE\n"
     "       lockscope-gui --benchmark TIMELINE\n"
-    "times in --range take a unit: ps, ns, us, ms, s (default ps)\n";
+    "times in --range and --select take a unit: ps, ns, us, ms, s (default ps)\n"
+    "--select draws the selected-range band; --lines shows only the transfers of the lines\n"
+    "whose names contain one of the comma-separated NAMEs\n";
 
 // The offscreen platform warns about XDG_RUNTIME_DIR on every run; headless
 // errors must stay one line, so that one warning is dropped.
@@ -73,13 +76,19 @@ int main(int argc, char** argv) {
           return usage_error("--size must be WxH, at least 200x100");
         }
         options.size = QSize(w, h);
-      } else if (a == QStringLiteral("--range")) {
-        if (!has_value) return usage_error("--range needs T0:T1");
+      } else if (a == QStringLiteral("--range") || a == QStringLiteral("--select")) {
+        const bool range = a == QStringLiteral("--range");
+        if (!has_value) return usage_error(range ? "--range needs T0:T1" : "--select needs T0:T1");
         const QStringList parts = args[++i].split(QLatin1Char(':'));
         const auto t0 = parts.size() == 2 ? lockscope::gui::parse_time(parts[0]) : std::nullopt;
         const auto t1 = parts.size() == 2 ? lockscope::gui::parse_time(parts[1]) : std::nullopt;
-        if (!t0 || !t1 || !(*t1 > *t0)) return usage_error("--range must be T0:T1 with T0 < T1");
-        options.range = std::pair{*t0, *t1};
+        if (!t0 || !t1 || !(*t1 > *t0)) {
+          return usage_error(range ? "--range must be T0:T1 with T0 < T1" : "--select must be T0:T1 with T0 < T1");
+        }
+        (range ? options.range : options.select) = std::pair{*t0, *t1};
+      } else if (a == QStringLiteral("--lines")) {
+        if (!has_value) return usage_error("--lines needs NAME,...");
+        options.lines = args[++i].split(QLatin1Char(','), Qt::SkipEmptyParts);
       } else if (a.startsWith(QStringLiteral("--"))) {
         return usage_error("unknown option");
       } else if (options.timeline.isEmpty()) {

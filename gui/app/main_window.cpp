@@ -5,6 +5,7 @@
 #include <QStatusBar>
 #include <memory>
 
+#include "gui/app/export_view.hpp"
 #include "gui/app/timeline_view.hpp"
 #include "traces/timeline_file.hpp"
 
@@ -25,6 +26,20 @@ MainWindow::MainWindow() : view_(new TimelineView(this)) {
   auto* fit = file->addAction(QStringLiteral("&Fit all"));
   fit->setShortcut(QKeySequence(Qt::Key_F));
   connect(fit, &QAction::triggered, view_, [this] { view_->fit_all(); });
+  // ---- File > Export PNG… / Export SVG… (gui/app/export_view.hpp) ----
+  for (const ExportFormat format : {ExportFormat::png, ExportFormat::svg}) {
+    const bool svg = format == ExportFormat::svg;
+    auto* action = file->addAction(svg ? QStringLiteral("Export &SVG…") : QStringLiteral("&Export PNG…"));
+    connect(action, &QAction::triggered, this, [this, format, svg] {
+      if (view_->model() == nullptr) return;
+      const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Export the view"), QString(),
+                                                        svg ? QStringLiteral("SVG (*.svg)") : QStringLiteral("PNG (*.png)"));
+      if (path.isEmpty()) return;
+      const auto done = export_view(path, format, *view_->model(), view_->transform(), view_->view_state(), view_->size());
+      statusBar()->showMessage(done ? QStringLiteral("exported %1").arg(path) : done.error());
+    });
+  }
+  // ---- end of the export block ----
   file->addSeparator();
   auto* quit = file->addAction(QStringLiteral("&Quit"));
   quit->setShortcut(QKeySequence::Quit);

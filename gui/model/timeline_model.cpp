@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <unordered_map>
 #include <utility>
 
 namespace lockscope::gui {
@@ -30,14 +31,59 @@ std::size_t first_span_ending_after(const std::vector<traces::Span>& spans, std:
       spans.begin());
 }
 
+// Each core's state of one line: a flat array for any realistic machine, a
+// map for a file that declares billions of cores.
+class CoreStates {
+ public:
+  explicit CoreStates(std::uint32_t cores) {
+    if (cores <= (1U << 20)) flat_.assign(cores, LineState::invalid);
+  }
+  [[nodiscard]] LineState get(std::uint32_t core) const {
+    if (!flat_.empty() || sparse_.empty()) return core < flat_.size() ? flat_[core] : find(core);
+    return find(core);
+  }
+  void set(std::uint32_t core, LineState s) {
+    if (core < flat_.size()) {
+      flat_[core] = s;
+    } else if (s == LineState::invalid) {
+      sparse_.erase(core);
+    } else {
+      sparse_[core] = s;
+    }
+  }
+
+ private:
+  [[nodiscard]] LineState find(std::uint32_t core) const {
+    const auto it = sparse_.find(core);
+    return it == sparse_.end() ? LineState::invalid : it->second;
+  }
+  std::vector<LineState> flat_;
+  std::unordered_map<std::uint32_t, LineState> sparse_;
+};
+
 }  // namespace
+
+const char* to_string(LineState s) {
+  switch (s) {
+    case LineState::invalid: return "I";
+    case LineState::shared: return "S";
+    case LineState::exclusive: return "E";
+    case LineState::modified: return "M";
+    case LineState::moving: return "moving";
+  }
+  return "?";
+}
 
 TimelineModel::TimelineModel(traces::Timeline timeline) : timeline_(std::move(timeline)) {
   end_ = std::max<std::uint64_t>(timeline_.end_time, 1);
   for (const auto& w : timeline_.workers) {
     if (!w.spans.empty()) end_ = std::max(end_, w.spans.back().end);
   }
-  for (const auto& t : timeline_.transfers) end_ = std::max(end_, t.end);
+  for (const auto& t : timeline_.transfers) {
+    end_ = std::max(end_, t.end);
+    longest_transfer_ = std::max(longest_transfer_, t.end - t.start);
+  }
+  for (const auto& u : timeline_.upgrades) end_ = std::max(end_, u.time);
   bucket_width_ = std::max<std::uint64_t>(1, (end_ + kBaseBuckets - 1) / kBaseBuckets);
 
   std::vector<std::uint32_t> order(timeline_.workers.size());
@@ -56,6 +102,13 @@ TimelineModel::TimelineModel(traces::Timeline timeline) : timeline_(std::move(ti
   for (std::uint32_t l = 0; l < timeline_.lines.size(); ++l) {
     lanes_.push_back({LaneKind::line, l, 0, timeline_.lines[l].name});
   }
+  std::vector<std::vector<std::size_t>> line_upgrades(timeline_.lines.size());
+  for (std::size_t i = 0; i < timeline_.upgrades.size(); ++i) {
+    const auto line = timeline_.upgrades[i].line;
+    if (line < line_upgrades.size()) line_upgrades[line].push_back(i);
+  }
+  line_segments_.resize(timeline_.lines.size());
+  for (std::uint32_t l = 0; l < timeline_.lines.size(); ++l) build_line_segments(l, line_upgrades[l]);
 
   pyramids_.resize(lanes_.size());
   for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {
@@ -116,8 +169,116 @@ void TimelineModel::build_line_pyramid(std::size_t lane, const std::vector<std::
     const std::size_t b = std::min<std::size_t>(timeline_.transfers[i].start / bucket_width_, base.size() - 1);
     base[b].count += 1;
   }
+  // Time per line state, for folding the state segments.
+  const std::uint32_t line = lanes_[lane].index;
+  const auto& segs = line_segments_[line];
+  for (std::size_t si = 0; si < segs.size(); ++si) {
+    const std::uint64_t s0 = segs[si].start;
+    const std::uint64_t s1 = segment_end(line, si);
+    const auto state = static_cast<std::size_t>(segs[si].state);
+    for (std::size_t b = std::min<std::size_t>(s0 / bucket_width_, base.size() - 1); b < base.size(); ++b) {
+      const std::uint64_t b0 = b * bucket_width_;
+      if (b0 >= s1) break;
+      const std::uint64_t overlap = std::min(b0 + bucket_width_, s1) - std::max(b0, s0);
+      base[b].time[state] += static_cast<float>(overlap);
+    }
+  }
   pyramids_[lane].levels.push_back(std::move(base));
   merge_levels(pyramids_[lane].levels);
+}
+
+void TimelineModel::build_line_segments(std::uint32_t line, const std::vector<std::size_t>& upgrades) {
+  using K = traces::TransferKind;
+  enum Op : std::uint8_t { kNone, kToI, kToS, kToE, kToM, kDemote };
+  struct Event {
+    std::uint64_t time;
+    std::uint8_t phase;  // 0: arrivals and upgrades, 1: departures (at equal times, arrivals first)
+    Op op;
+    std::int8_t moving;  // transfers carrying the line: +1 at start, -1 at end
+    std::uint32_t core;
+    std::uint32_t dest;  // the transfer's destination
+  };
+  std::vector<Event> ev;
+  const auto& transfers = line_transfers_[line];
+  ev.reserve(2 * transfers.size() + upgrades.size());
+  for (const std::size_t i : transfers) {
+    const auto& x = timeline_.transfers[i];
+    const bool carries = x.kind != K::invalidation;
+    const auto from = static_cast<std::uint32_t>(std::max(x.from, 0));
+    if (x.from >= 0 && x.kind == K::ownership) {
+      ev.push_back({x.start, 1, kToI, 1, from, x.to});
+    } else if (x.from >= 0 && x.kind == K::read_share) {
+      ev.push_back({x.start, 1, kDemote, 1, from, x.to});
+    } else if (carries) {
+      ev.push_back({x.start, 1, kNone, 1, 0, x.to});
+    }
+    const Op dest = x.kind == K::fill ? kToE : x.kind == K::read_share ? kToS : x.kind == K::ownership ? kToM : kToI;
+    ev.push_back({x.end, 0, dest, static_cast<std::int8_t>(carries ? -1 : 0), x.to, x.to});
+  }
+  for (const std::size_t i : upgrades) {
+    ev.push_back({timeline_.upgrades[i].time, 0, kToM, 0, timeline_.upgrades[i].core, timeline_.upgrades[i].core});
+  }
+  std::stable_sort(ev.begin(), ev.end(),
+                   [](const Event& a, const Event& b) { return a.time != b.time ? a.time < b.time : a.phase < b.phase; });
+
+  CoreStates states(timeline_.cores);
+  std::array<std::uint32_t, kLineStateCount> n{};  // cores per state (I is not counted)
+  std::uint32_t owner = 0;
+  std::uint32_t last_sharer = 0;
+  std::int64_t moving = 0;
+  std::uint32_t heading_to = 0;  // the destination of the latest transfer to leave
+  auto& out = line_segments_[line];
+  out.push_back({0, 0, 0, LineState::invalid});
+  const auto set = [&](std::uint32_t core, LineState to) {
+    const LineState from = states.get(core);
+    if (from == to) return;
+    if (from != LineState::invalid) --n[static_cast<std::size_t>(from)];
+    if (to != LineState::invalid) ++n[static_cast<std::size_t>(to)];
+    states.set(core, to);
+    if (to == LineState::modified || to == LineState::exclusive) owner = core;
+    if (to == LineState::shared) last_sharer = core;
+  };
+  for (std::size_t i = 0; i < ev.size();) {
+    const std::uint64_t t = ev[i].time;
+    for (; i < ev.size() && ev[i].time == t; ++i) {
+      const Event& e = ev[i];
+      moving += e.moving;
+      if (e.moving > 0) heading_to = e.dest;
+      switch (e.op) {
+        case kNone: break;
+        case kToI: set(e.core, LineState::invalid); break;
+        case kToS: set(e.core, LineState::shared); break;
+        case kToE: set(e.core, LineState::exclusive); break;
+        case kToM: set(e.core, LineState::modified); break;
+        case kDemote: {
+          const LineState cur = states.get(e.core);
+          if (cur == LineState::modified || cur == LineState::exclusive) set(e.core, LineState::shared);
+          break;
+        }
+      }
+    }
+    LineSegment seg{t, 0, 0, LineState::invalid};
+    const auto count = [&](LineState st) { return n[static_cast<std::size_t>(st)]; };
+    seg.holders = count(LineState::modified) + count(LineState::exclusive) + count(LineState::shared);
+    if (count(LineState::modified) > 0) {
+      seg.state = LineState::modified;
+      seg.core = owner;
+    } else if (count(LineState::exclusive) > 0) {
+      seg.state = LineState::exclusive;
+      seg.core = owner;
+    } else if (count(LineState::shared) > 0) {
+      seg.state = LineState::shared;
+      seg.core = last_sharer;
+    } else if (moving > 0) {
+      seg.state = LineState::moving;
+      seg.core = heading_to;
+    }
+    const auto same = [](const LineSegment& a, const LineSegment& b) {
+      return a.state == b.state && a.core == b.core && a.holders == b.holders;
+    };
+    if (out.back().start == t) out.pop_back();
+    if (out.empty() || !same(out.back(), seg)) out.push_back(seg);
+  }
 }
 
 std::vector<Mark> TimelineModel::visible(std::size_t lane, double t0, double t1, double pixels) const {
@@ -143,7 +304,77 @@ std::vector<Mark> TimelineModel::visible(std::size_t lane, double t0, double t1,
   if (static_cast<double>(in_range) <= 2 * pixels + 2 || static_cast<double>(bucket_width_) > ps_per_px) {
     return exact(lane, t0, t1, ps_per_px);
   }
-  return folded(lane, t0, t1, ps_per_px);
+  return folded(lane, t0, t1, ps_per_px, l.kind == LaneKind::worker);
+}
+
+std::optional<std::size_t> TimelineModel::line_lane(std::uint32_t line) const {
+  const std::size_t first = timeline_.workers.size();  // line lanes follow the worker lanes, in line order
+  if (line >= timeline_.lines.size() || first + line >= lanes_.size()) return std::nullopt;
+  return first + line;
+}
+
+std::vector<LineMark> TimelineModel::line_states(std::size_t lane, double t0, double t1, double pixels) const {
+  if (lane >= lanes_.size() || lanes_[lane].kind != LaneKind::line || !(t1 > t0) || !(pixels > 0)) return {};
+  const std::uint32_t line = lanes_[lane].index;
+  const auto& segs = line_segments_[line];
+  const double ps_per_px = (t1 - t0) / pixels;
+  const std::uint64_t a = clamp_time(t0, end_);
+  const std::uint64_t b = clamp_time(std::ceil(t1), end_);
+  const auto first_after = [&](std::uint64_t t) {
+    return static_cast<std::size_t>(
+        std::partition_point(segs.begin(), segs.end(), [t](const LineSegment& x) { return x.start <= t; }) -
+        segs.begin());
+  };
+  const std::size_t i0 = std::max<std::size_t>(first_after(a), 1) - 1;
+  const std::size_t i1 = static_cast<std::size_t>(
+      std::partition_point(segs.begin(), segs.end(), [b](const LineSegment& x) { return x.start < b; }) -
+      segs.begin());
+  std::vector<LineMark> out;
+  const std::size_t in_range = i1 > i0 ? i1 - i0 : 0;
+  if (static_cast<double>(in_range) > 2 * pixels + 2 && static_cast<double>(bucket_width_) <= ps_per_px) {
+    for (const Mark& m : folded(lane, t0, t1, ps_per_px, true)) {
+      out.push_back({m.start, m.end, std::max<std::uint32_t>(m.count, 2), static_cast<LineState>(m.state), 0, 0});
+    }
+    return out;
+  }
+  std::optional<LineMark> pending;
+  std::array<double, kStateCount> pending_time{};
+  const auto flush = [&] {
+    if (pending) {
+      pending->state = static_cast<LineState>(dominant(pending_time));
+      out.push_back(*pending);
+      pending.reset();
+    }
+  };
+  for (std::size_t i = i0; i < i1; ++i) {
+    const auto& sg = segs[i];
+    const std::uint64_t e = segment_end(line, i);
+    const double len = static_cast<double>(e - sg.start);
+    if (len >= ps_per_px) {
+      flush();
+      out.push_back({sg.start, e, 1, sg.state, sg.core, sg.holders});
+      continue;
+    }
+    if (pending && static_cast<double>(sg.start - pending->start) < ps_per_px) {
+      pending->end = e;
+      pending->count += 1;
+    } else {
+      flush();
+      pending = LineMark{sg.start, e, 1, sg.state, sg.core, sg.holders};
+      pending_time = {};
+    }
+    pending_time[static_cast<std::size_t>(sg.state)] += len;
+  }
+  flush();
+  return out;
+}
+
+const LineSegment* TimelineModel::line_state_at(std::size_t lane, std::uint64_t t) const {
+  if (lane >= lanes_.size() || lanes_[lane].kind != LaneKind::line) return nullptr;
+  const auto& segs = line_segments_[lanes_[lane].index];
+  const auto it = std::partition_point(segs.begin(), segs.end(), [t](const LineSegment& x) { return x.start <= t; });
+  if (it == segs.begin() || t >= end_) return nullptr;
+  return &*(it - 1);
 }
 
 std::vector<Mark> TimelineModel::exact(std::size_t lane, double t0, double t1, double ps_per_px) const {
@@ -197,13 +428,14 @@ std::vector<Mark> TimelineModel::exact(std::size_t lane, double t0, double t1, d
   return out;
 }
 
-std::vector<Mark> TimelineModel::folded(std::size_t lane, double t0, double t1, double ps_per_px) const {
+std::vector<Mark> TimelineModel::folded(std::size_t lane, double t0, double t1, double ps_per_px,
+                                        bool by_time) const {
   const auto& levels = pyramids_[lane].levels;
   std::size_t k = 0;
   while (k + 1 < levels.size() && static_cast<double>(bucket_width_ << (k + 1)) <= ps_per_px) ++k;
   const std::uint64_t width = bucket_width_ << k;
   const auto& buckets = levels[k];
-  const bool worker = lanes_[lane].kind == LaneKind::worker;
+  const bool worker = by_time;
   const std::uint64_t a = clamp_time(t0, end_);
   const std::uint64_t b = clamp_time(std::ceil(t1), end_);
   std::vector<Mark> out;

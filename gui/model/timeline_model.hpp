@@ -10,6 +10,17 @@
 // visible() answers with marks for one frame: spans wider than a pixel are
 // returned as they are, and runs of narrower events are folded into one mark
 // per pixel column carrying their count and dominant state.
+//
+// Line lanes also carry the line's MESI story (line_states): replaying the
+// line's transfers and upgrades (traces::LineUpgrade) gives every core's
+// state of the line at any time, summarized per lane as one segment per
+// change: Modified or Exclusive on one core, Shared by n cores, moving (a
+// fill, share or ownership transfer in flight and no core holding it) or
+// Invalid everywhere. The source side of a transfer changes at its start
+// (an ownership's source drops to I, a read_share's owner to S), the
+// destination at its end; an invalidation takes effect at its end. A
+// version 1 file has no upgrades, so there a store's M shows as E until
+// the next transfer says otherwise.
 #pragma once
 
 #include <array>
@@ -47,6 +58,32 @@ struct Mark {
   [[nodiscard]] bool folded() const { return count > 1; }
 };
 
+enum class LineState : std::uint8_t { invalid, shared, exclusive, modified, moving };
+inline constexpr int kLineStateCount = 5;
+static_assert(kLineStateCount <= kStateCount, "line states share the pyramid's per-state slots");
+[[nodiscard]] const char* to_string(LineState s);
+
+// One change of a line's summarized state; it lasts until the next
+// segment's start (or the end of the run).
+struct LineSegment {
+  std::uint64_t start = 0;
+  std::uint32_t core = 0;     // M/E: the owner; S: the last core to join; moving: the destination
+  std::uint32_t holders = 0;  // cores holding a copy (S: the sharers)
+  LineState state = LineState::invalid;
+};
+
+// A line-state mark to draw: one segment, or sub-pixel segments folded into
+// one pixel column (count > 1) showing the state that lasted longest.
+struct LineMark {
+  std::uint64_t start = 0;
+  std::uint64_t end = 0;
+  std::uint32_t count = 1;
+  LineState state = LineState::invalid;
+  std::uint32_t core = 0;
+  std::uint32_t holders = 0;
+  [[nodiscard]] bool folded() const { return count > 1; }
+};
+
 struct RangeStats {
   std::uint64_t t0 = 0;
   std::uint64_t t1 = 0;
@@ -78,12 +115,32 @@ class TimelineModel {
   // What to draw of `lane` between t0 and t1 across `pixels` columns.
   [[nodiscard]] std::vector<Mark> visible(std::size_t lane, double t0, double t1, double pixels) const;
 
+  // A line's state segments, by start (the first starts at 0).
+  [[nodiscard]] const std::vector<LineSegment>& line_segments(std::uint32_t line) const {
+    return line_segments_[line];
+  }
+  // The end of segment i of a line.
+  [[nodiscard]] std::uint64_t segment_end(std::uint32_t line, std::size_t i) const {
+    const auto& s = line_segments_[line];
+    return i + 1 < s.size() ? s[i + 1].start : end_;
+  }
+  // The line-state marks of a line lane between t0 and t1 across `pixels`
+  // columns, folded per pixel column as visible() folds spans.
+  [[nodiscard]] std::vector<LineMark> line_states(std::size_t lane, double t0, double t1, double pixels) const;
+  // The segment of a line lane covering t.
+  [[nodiscard]] const LineSegment* line_state_at(std::size_t lane, std::uint64_t t) const;
+  // The lane showing a line.
+  [[nodiscard]] std::optional<std::size_t> line_lane(std::uint32_t line) const;
+
   // The span of a worker lane covering t, if any.
   [[nodiscard]] const traces::Span* span_at(std::size_t lane, std::uint64_t t) const;
   // The transfer of a line lane whose start is nearest to t, within
   // `tolerance` ps; an index into Timeline::transfers.
   [[nodiscard]] std::optional<std::size_t> transfer_near(std::uint64_t t, std::size_t lane,
                                                          std::uint64_t tolerance) const;
+
+  // The longest transfer (end - start), for hit-testing arrows.
+  [[nodiscard]] std::uint64_t longest_transfer() const { return longest_transfer_; }
 
   [[nodiscard]] RangeStats range_stats(std::uint64_t t0, std::uint64_t t1) const;
 
@@ -98,14 +155,20 @@ class TimelineModel {
 
   void build_worker_pyramid(std::size_t lane, const traces::TimelineWorker& worker);
   void build_line_pyramid(std::size_t lane, const std::vector<std::size_t>& transfers);
+  void build_line_segments(std::uint32_t line, const std::vector<std::size_t>& upgrades);
   [[nodiscard]] std::vector<Mark> exact(std::size_t lane, double t0, double t1, double ps_per_px) const;
-  [[nodiscard]] std::vector<Mark> folded(std::size_t lane, double t0, double t1, double ps_per_px) const;
+  // One mark per pixel column from the pyramid; `by_time` marks columns
+  // where time was spent (spans, line states), else where events start.
+  [[nodiscard]] std::vector<Mark> folded(std::size_t lane, double t0, double t1, double ps_per_px,
+                                         bool by_time) const;
 
   traces::Timeline timeline_;
   std::uint64_t end_ = 1;
   std::uint64_t bucket_width_ = 1;
+  std::uint64_t longest_transfer_ = 0;
   std::vector<Lane> lanes_;
   std::vector<std::vector<std::size_t>> line_transfers_;
+  std::vector<std::vector<LineSegment>> line_segments_;
   std::vector<Pyramid> pyramids_;
 };
 

@@ -36,4 +36,26 @@ const char* state_label(traces::WorkerState state) {
   return "?";
 }
 
+QColor line_state_color(LineState state) {
+  switch (state) {
+    case LineState::modified: return {0x7b, 0x3f, 0xa8};   // dark purple: one core, dirty
+    case LineState::exclusive: return {0xb3, 0x9d, 0xdb};  // light purple: one core, clean
+    case LineState::shared: return {0x5f, 0xb8, 0xb0};     // teal: read-only copies
+    case LineState::moving: return {0x60, 0x60, 0x60};     // dark gray hatch on light gray: in flight
+    case LineState::invalid: return {0xff, 0xff, 0xff};
+  }
+  return Qt::white;
+}
+
+const char* line_state_label(LineState state) {
+  switch (state) {
+    case LineState::modified: return "M (modified)";
+    case LineState::exclusive: return "E (exclusive)";
+    case LineState::shared: return "S (shared)";
+    case LineState::moving: return "moving";
+    case LineState::invalid: return "I (no cache)";
+  }
+  return "?";
+}
+
 }  // namespace lockscope::gui

@@ -1,5 +1,6 @@
 #include "gui/render/hover.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "gui/render/colors.hpp"
@@ -8,16 +9,129 @@
 namespace lockscope::gui {
 namespace {
 
+double step_for(std::uint64_t len) { return ruler_step(std::max(static_cast<double>(len), 1.0) / 1000, 1); }
+
+QString time_of(std::uint64_t t, std::uint64_t len) { return format_time(static_cast<double>(t), step_for(len)); }
+
 QString interval(std::uint64_t a, std::uint64_t b) {
-  const double len = static_cast<double>(b - a);
-  const double step = ruler_step(std::max(len, 1.0) / 1000, 1);
-  return format_time(static_cast<double>(a), step) + QStringLiteral(" → ") + format_time(static_cast<double>(b), step) +
-         QStringLiteral(" (") + format_time(len, step) + QStringLiteral(")");
+  return time_of(a, b - a) + QStringLiteral(" → ") + time_of(b, b - a) + QStringLiteral(" (") +
+         format_time(static_cast<double>(b - a), step_for(b - a)) + QStringLiteral(")");
+}
+
+QString core_name(std::int64_t core) {
+  return core < 0 ? QStringLiteral("memory") : QStringLiteral("core %1").arg(core);
+}
+
+double distance_to_segment(QPointF p, QPointF a, QPointF b) {
+  const double dx = b.x() - a.x();
+  const double dy = b.y() - a.y();
+  const double len2 = dx * dx + dy * dy;
+  double u = len2 > 0 ? ((p.x() - a.x()) * dx + (p.y() - a.y()) * dy) / len2 : 0;
+  u = std::clamp(u, 0.0, 1.0);
+  return std::hypot(p.x() - (a.x() + u * dx), p.y() - (a.y() + u * dy));
+}
+
+Details transfer_details(const TimelineModel& model, std::size_t i) {
+  const auto& x = model.timeline().transfers[i];
+  Details d;
+  d.kind = Details::Kind::transfer;
+  d.transfer = i;
+  d.title = QStringLiteral("transfer of %1").arg(QString::fromStdString(model.timeline().lines[x.line].name));
+  d.fields = {{QStringLiteral("kind"), QString::fromUtf8(traces::to_string(x.kind))},
+              {QStringLiteral("line"), QString::fromStdString(model.timeline().lines[x.line].name)},
+              {QStringLiteral("source"), core_name(x.from)},
+              {QStringLiteral("destination"), core_name(x.to)},
+              {QStringLiteral("start"), time_of(x.start, x.end - x.start)},
+              {QStringLiteral("duration"), format_time(static_cast<double>(x.end - x.start), step_for(x.end - x.start))}};
+  return d;
 }
 
 }  // namespace
 
-QString hover_text(const TimelineModel& model, const Layout& layout, const ViewTransform& view, QPoint pos) {
+std::optional<std::size_t> arrow_near(const TimelineModel& model, const Layout& layout, const ViewTransform& view,
+                                      const ViewState& state, QPoint pos, double radius) {
+  if (!layout.data.contains(pos)) return std::nullopt;
+  const auto& tr = model.timeline().transfers;
+  const double x = pos.x() - layout.data.left();
+  const double hi = view.to_time(x + radius + 2);
+  const double lo = view.to_time(x - radius - 8) - static_cast<double>(model.longest_transfer());
+  const auto first = static_cast<std::uint64_t>(std::max(lo, 0.0));
+  auto it = std::partition_point(tr.begin(), tr.end(), [first](const traces::LineTransfer& t) { return t.start < first; });
+  std::optional<std::size_t> best;
+  double best_d = radius;
+  int scanned = 0;
+  for (; it != tr.end() && static_cast<double>(it->start) <= hi && scanned < 20000; ++it, ++scanned) {
+    if (!state.shows_transfers(it->line)) continue;
+    const auto lane = model.line_lane(it->line);
+    if (!lane || *lane >= layout.lanes.size()) continue;
+    const int lane_y = layout.lanes[*lane].center();
+    const int y0 = it->from >= 0 ? layout.core_y(static_cast<std::uint32_t>(it->from)).value_or(lane_y) : lane_y;
+    const int y1 = layout.core_y(it->to).value_or(lane_y);
+    const double x0 = layout.data.left() + view.to_px(static_cast<double>(it->start));
+    const double x1 = std::max(layout.data.left() + view.to_px(static_cast<double>(it->end)), x0 + 2);
+    const double d = distance_to_segment(QPointF(pos), QPointF(x0, y0), QPointF(x1, y1));
+    if (d <= best_d) {
+      best_d = d;
+      best = static_cast<std::size_t>(it - tr.begin());
+    }
+  }
+  return best;
+}
+
+std::optional<Details> details_at(const TimelineModel& model, const Layout& layout, const ViewTransform& view,
+                                  const ViewState& state, QPoint pos) {
+  if (!layout.data.contains(pos)) return std::nullopt;
+  const double t = view.to_time(pos.x() - layout.data.left());
+  if (t < 0) return std::nullopt;
+  const auto ut = static_cast<std::uint64_t>(t);
+  const auto lane = layout.lane_at(pos.y());
+  if (lane && model.lanes()[*lane].kind == LaneKind::line) {
+    const Lane& l = model.lanes()[*lane];
+    const auto tolerance = static_cast<std::uint64_t>(std::ceil(4 * view.ps_per_px()));
+    if (state.shows_transfers(l.index)) {
+      if (const auto i = model.transfer_near(ut, *lane, tolerance)) return transfer_details(model, *i);
+    }
+    const LineSegment* seg = model.line_state_at(*lane, ut);
+    if (seg == nullptr) return std::nullopt;
+    const auto& segs = model.line_segments(l.index);
+    const std::uint64_t end = model.segment_end(l.index, static_cast<std::size_t>(seg - segs.data()));
+    Details d;
+    d.kind = Details::Kind::line_state;
+    d.title = QString::fromStdString(l.label);
+    d.fields = {{QStringLiteral("line"), QString::fromStdString(l.label)},
+                {QStringLiteral("state"), QString::fromUtf8(line_state_label(seg->state))}};
+    if (seg->state == LineState::modified || seg->state == LineState::exclusive) {
+      d.fields.emplace_back(QStringLiteral("core"), core_name(seg->core));
+    } else if (seg->state == LineState::shared) {
+      d.fields.emplace_back(QStringLiteral("sharers"), QString::number(seg->holders));
+      d.fields.emplace_back(QStringLiteral("last to join"), core_name(seg->core));
+    } else if (seg->state == LineState::moving) {
+      d.fields.emplace_back(QStringLiteral("destination"), core_name(seg->core));
+    }
+    d.fields.emplace_back(QStringLiteral("start"), time_of(seg->start, end - seg->start));
+    d.fields.emplace_back(QStringLiteral("duration"),
+                          format_time(static_cast<double>(end - seg->start), step_for(end - seg->start)));
+    return d;
+  }
+  // Arrows cross the worker lanes: they win over the span below them.
+  if (const auto i = arrow_near(model, layout, view, state, pos)) return transfer_details(model, *i);
+  if (!lane) return std::nullopt;
+  const Lane& l = model.lanes()[*lane];
+  const auto* s = model.span_at(*lane, ut);
+  if (s == nullptr) return std::nullopt;
+  Details d;
+  d.kind = Details::Kind::span;
+  d.title = QString::fromStdString(l.label);
+  d.fields = {{QStringLiteral("worker"), QString::fromStdString(l.label)},
+              {QStringLiteral("core"), QString::number(l.core)},
+              {QStringLiteral("state"), QString::fromUtf8(state_label(s->state))},
+              {QStringLiteral("start"), time_of(s->start, s->end - s->start)},
+              {QStringLiteral("duration"), format_time(static_cast<double>(s->end - s->start), step_for(s->end - s->start))}};
+  return d;
+}
+
+QString hover_text(const TimelineModel& model, const Layout& layout, const ViewTransform& view, QPoint pos,
+                   const ViewState& state) {
   if (!layout.data.contains(pos)) return {};
   const auto lane = layout.lane_at(pos.y());
   if (!lane) return {};
@@ -35,12 +149,25 @@ QString hover_text(const TimelineModel& model, const Layout& layout, const ViewT
         .arg(QString::fromUtf8(state_label(s->state)), interval(s->start, s->end));
   }
   const auto tolerance = static_cast<std::uint64_t>(std::ceil(4 * view.ps_per_px()));
-  const auto i = model.transfer_near(ut, *lane, tolerance);
-  if (!i) return QString::fromStdString(l.label);
+  const auto i = state.shows_transfers(l.index) ? model.transfer_near(ut, *lane, tolerance) : std::nullopt;
+  if (!i) {
+    const LineSegment* seg = model.line_state_at(*lane, ut);
+    if (seg == nullptr) return QString::fromStdString(l.label);
+    QString what = QString::fromUtf8(line_state_label(seg->state));
+    if (seg->state == LineState::modified || seg->state == LineState::exclusive) {
+      what += QStringLiteral(" on core %1").arg(seg->core);
+    } else if (seg->state == LineState::shared) {
+      what += QStringLiteral(" by %1 cores").arg(seg->holders);
+    } else if (seg->state == LineState::moving) {
+      what += QStringLiteral(" to core %1").arg(seg->core);
+    }
+    const auto& segs = model.line_segments(l.index);
+    const std::uint64_t end = model.segment_end(l.index, static_cast<std::size_t>(seg - segs.data()));
+    return QStringLiteral("%1\n%2\n%3").arg(QString::fromStdString(l.label), what, interval(seg->start, end));
+  }
   const auto& x = tl.transfers[*i];
-  const QString from = x.from < 0 ? QStringLiteral("memory") : QStringLiteral("core %1").arg(x.from);
   return QStringLiteral("%1\n%2: %3 → core %4\n%5")
-      .arg(QString::fromStdString(l.label), QString::fromUtf8(traces::to_string(x.kind)), from)
+      .arg(QString::fromStdString(l.label), QString::fromUtf8(traces::to_string(x.kind)), core_name(x.from))
       .arg(x.to)
       .arg(interval(x.start, x.end));
 }

@@ -1,11 +1,13 @@
 #include "gui/render/lanes.hpp"
 
 #include <QPainter>
-#include <QPainterPath>
+#include <array>
 #include <algorithm>
 #include <cmath>
 
 #include "gui/render/colors.hpp"
+#include "gui/render/rect_filler.hpp"
+#include "gui/render/ruler.hpp"
 
 namespace lockscope::gui {
 namespace {
@@ -23,16 +25,17 @@ PixelRange to_pixels(const Mark& m, const ViewTransform& view, const QRect& data
   return {x0, x1};
 }
 
-void paint_worker_lane(QPainter& p, const std::vector<Mark>& marks, const ViewTransform& view,
+void paint_worker_lane(RectFiller& fill, const std::vector<Mark>& marks, const ViewTransform& view,
                        const QRect& data, const LaneGeometry& g) {
+  std::array<QRgb, kStateCount> colors{};
+  for (int s = 0; s < kStateCount; ++s) colors[static_cast<std::size_t>(s)] = state_color(static_cast<WorkerState>(s)).rgb();
   for (const Mark& m : marks) {
     const auto [x0, x1] = to_pixels(m, view, data);
-    p.fillRect(x0, g.top, x1 - x0, g.height - (g.height > 4 ? 1 : 0), state_color(m.state));
+    fill.fill(x0, g.top, x1 - x0, g.height - (g.height > 4 ? 1 : 0), colors[static_cast<std::size_t>(m.state)]);
   }
 }
 
 void paint_arrow(QPainter& p, QPointF from, QPointF to, const QColor& color) {
-  p.setPen(QPen(color, 1.2));
   p.drawLine(from, to);
   const double dx = to.x() - from.x();
   const double dy = to.y() - from.y();
@@ -40,17 +43,54 @@ void paint_arrow(QPainter& p, QPointF from, QPointF to, const QColor& color) {
   if (len < 4) return;
   const double ux = dx / len;
   const double uy = dy / len;
-  QPainterPath head;
-  head.moveTo(to);
-  head.lineTo(to.x() - 6 * ux + 3 * uy, to.y() - 6 * uy - 3 * ux);
-  head.lineTo(to.x() - 6 * ux - 3 * uy, to.y() - 6 * uy + 3 * ux);
-  head.closeSubpath();
-  p.fillPath(head, color);
+  const QPointF head[3] = {to, QPointF(to.x() - 6 * ux + 3 * uy, to.y() - 6 * uy - 3 * ux),
+                           QPointF(to.x() - 6 * ux - 3 * uy, to.y() - 6 * uy + 3 * ux)};
+  p.save();
+  p.setPen(Qt::NoPen);
+  p.setBrush(color);
+  p.drawConvexPolygon(head, 3);
+  p.restore();
+}
+
+const QColor kMovingFill(0xe4, 0xe4, 0xe4);
+
+void paint_line_states(QPainter& p, RectFiller& fill, const TimelineModel& model, std::size_t lane,
+                       const ViewTransform& view, const QRect& data, int top, int height, int& labels_left) {
+  const auto marks = model.line_states(lane, view.t0(), view.t1(), view.width());
+  const QFontMetrics fm(p.font());
+  std::array<QRgb, kLineStateCount> colors{};
+  for (int s = 0; s < kLineStateCount; ++s) colors[static_cast<std::size_t>(s)] = line_state_color(static_cast<LineState>(s)).rgb();
+  for (const LineMark& m : marks) {
+    if (m.state == LineState::invalid) continue;
+    const auto [x0, x1] = to_pixels({m.start, m.end, m.count, WorkerState::running, 0}, view, data);
+    if (m.state == LineState::moving) {
+      fill.hatch(x0, top, x1 - x0, height, kMovingFill, line_state_color(m.state));
+    } else {
+      fill.fill(x0, top, x1 - x0, height, colors[static_cast<std::size_t>(m.state)]);
+    }
+    if (m.folded() || labels_left <= 0 || height < 7) continue;
+    QString text;
+    if (m.state == LineState::modified || m.state == LineState::exclusive) {
+      text = QStringLiteral("%1 c%2").arg(QLatin1String(to_string(m.state))).arg(m.core);
+    } else if (m.state == LineState::shared) {
+      text = QStringLiteral("S ×%1").arg(m.holders);
+    } else if (m.state == LineState::moving) {
+      text = QStringLiteral("→ c%1").arg(m.core);
+    } else {
+      continue;
+    }
+    const int visible = std::min(x1, data.right()) - std::max(x0, data.left());
+    if (fm.horizontalAdvance(text) + 4 > visible) continue;
+    p.setPen(m.state == LineState::modified ? QColor(Qt::white) : QColor(0x20, 0x20, 0x20));
+    p.drawText(QRect(std::max(x0, data.left()) + 2, top, visible - 2, height), Qt::AlignVCenter | Qt::AlignLeft, text);
+    --labels_left;
+  }
 }
 
 }  // namespace
 
-void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& view, const Layout& layout) {
+void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& view, const Layout& layout,
+                 const ViewState& state) {
   const QRect& data = layout.data;
   const auto& lanes = model.lanes();
   const double t0 = view.t0();
@@ -58,17 +98,36 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
   std::vector<std::pair<std::size_t, std::vector<Mark>>> line_marks;
   bool arrows = true;
   std::size_t arrow_count = 0;
+  int labels_left = kMaxStateLabels;
+  RectFiller fill(p, data);
+  // State labels fill their band's height, 7 to 10 px.
   for (std::size_t i = 0; i < lanes.size() && i < layout.lanes.size(); ++i) {
-    auto marks = model.visible(i, t0, t1, view.width());
+    if (lanes[i].kind != LaneKind::line) continue;
+    const int h = layout.lanes[i].height - 1;
+    QFont small = p.font();
+    small.setPixelSize(std::clamp(h - std::clamp(h / 3, 3, 8) - 1, 7, 10));
+    p.setFont(small);
+    break;
+  }
+  for (std::size_t i = 0; i < lanes.size() && i < layout.lanes.size(); ++i) {
     if (lanes[i].kind == LaneKind::worker) {
-      paint_worker_lane(p, marks, view, data, layout.lanes[i]);
+      paint_worker_lane(fill, model.visible(i, t0, t1, view.width()), view, data, layout.lanes[i]);
       continue;
     }
     const auto& g = layout.lanes[i];
-    const QColor color = line_color(lanes[i].index);
+    const std::uint32_t line = lanes[i].index;
+    const bool shown = state.shows_transfers(line);
+    const QColor color = line_color(line);
+    const QRgb color_rgb = color.rgb();
     QColor wash = color;
-    wash.setAlpha(22);
+    wash.setAlpha(shown ? 22 : 8);
     p.fillRect(QRect(data.left(), g.top, data.width(), g.height - 1), wash);
+    // The MESI band above, the transfer ticks in a strip below.
+    const int strip = std::clamp((g.height - 1) / 3, 3, 8);
+    const int band = g.height - 1 - strip;
+    paint_line_states(p, fill, model, i, view, data, g.top, band, labels_left);
+    if (!shown) continue;
+    auto marks = model.visible(i, t0, t1, view.width());
     std::uint32_t max_count = 1;
     for (const Mark& m : marks) max_count = std::max(max_count, m.count);
     const double log_max = std::log2(1.0 + max_count);
@@ -77,20 +136,22 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
       const auto [x0, x1] = to_pixels(m, view, data);
       // Taller ticks where more transfers fold into one pixel.
       const double f = max_count > 1 ? 0.35 + 0.65 * std::log2(1.0 + m.count) / log_max : 1.0;
-      const int h = std::max(2, static_cast<int>(std::lround((g.height - 1) * f)));
-      p.fillRect(x0, g.top + g.height - 1 - h, std::max(1, std::min(x1 - x0, 3)), h, color);
+      const int h = std::max(2, static_cast<int>(std::lround(strip * f)));
+      fill.fill(x0, g.top + g.height - 1 - h, std::max(1, std::min(x1 - x0, 3)), h, color_rgb);
     }
     arrow_count += marks.size();
     line_marks.emplace_back(i, std::move(marks));
   }
   if (!arrows || arrow_count > kMaxArrows) return;
   p.save();
-  p.setRenderHint(QPainter::Antialiasing, true);
+  // Antialiased lines cost ten times more: only for views with few arrows.
+  p.setRenderHint(QPainter::Antialiasing, arrow_count <= kMaxSmoothArrows);
   p.setClipRect(data);
   const auto& transfers = model.timeline().transfers;
   for (const auto& [lane, marks] : line_marks) {
     QColor color = line_color(lanes[lane].index);
-    color.setAlpha(200);
+    color.setAlpha(210);
+    p.setPen(QPen(color, 1.2));
     const int lane_y = layout.lanes[lane].center();
     for (const Mark& m : marks) {
       const auto& t = transfers[m.transfer];
@@ -104,7 +165,37 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
   p.restore();
 }
 
-void paint_labels(QPainter& p, const TimelineModel& model, const Layout& layout) {
+void paint_selection(QPainter& p, const Layout& layout, const ViewTransform& view, const ViewState& state) {
+  if (!state.selection) return;
+  const TimeRange& r = *state.selection;
+  const double a = std::clamp(view.to_px(static_cast<double>(r.t0)), -2.0, view.width() + 2);
+  const double b = std::clamp(view.to_px(static_cast<double>(r.t1)), -2.0, view.width() + 2);
+  const int x0 = layout.data.left() + static_cast<int>(std::floor(a));
+  const int x1 = std::max(x0 + 1, layout.data.left() + static_cast<int>(std::ceil(b)));
+  p.save();
+  p.setClipRect(layout.data.united(layout.ruler));
+  p.fillRect(QRect(x0, layout.ruler.top(), x1 - x0, layout.data.bottom() - layout.ruler.top() + 1),
+             QColor(0x30, 0x70, 0xe0, 40));
+  p.setPen(QPen(QColor(0x30, 0x70, 0xe0, 200), 1));
+  p.drawLine(x0, layout.ruler.top(), x0, layout.data.bottom());
+  p.drawLine(x1, layout.ruler.top(), x1, layout.data.bottom());
+  const double len = static_cast<double>(r.duration());
+  const QString text = format_time(len, ruler_step(std::max(len, 1.0) / 5, 1));
+  QFont font = p.font();
+  font.setPixelSize(11);
+  font.setBold(true);
+  p.setFont(font);
+  const QFontMetrics fm(font);
+  const int w = fm.horizontalAdvance(text) + 10;
+  const int cx = std::clamp((x0 + x1) / 2, layout.data.left() + w / 2, layout.data.right() - w / 2);
+  const QRect box(cx - w / 2, layout.ruler.top() + 2, w, layout.ruler.height() - 4);
+  p.fillRect(box, QColor(0x30, 0x70, 0xe0));
+  p.setPen(Qt::white);
+  p.drawText(box, Qt::AlignCenter, text);
+  p.restore();
+}
+
+void paint_labels(QPainter& p, const TimelineModel& model, const Layout& layout, const ViewState& state) {
   p.fillRect(QRect(0, layout.data.top(), Layout::kLabelWidth, layout.data.height()), QColor(0xfa, 0xfa, 0xfb));
   const auto& lanes = model.lanes();
   int font_px = 9;
@@ -121,7 +212,10 @@ void paint_labels(QPainter& p, const TimelineModel& model, const Layout& layout)
                        : QString::fromStdString(lanes[i].label);
     int x = 4;
     if (lanes[i].kind == LaneKind::line) {
-      p.fillRect(QRect(x, g.center() - 4, 8, 8), line_color(lanes[i].index));
+      const std::uint32_t line = lanes[i].index;
+      if (state.is_selected(line)) p.fillRect(QRect(0, g.top, Layout::kLabelWidth, g.height - 1), QColor(0xdd, 0xe6, 0xf7));
+      p.fillRect(QRect(x, g.center() - 4, 8, 8), line_color(line));
+      if (!state.shows_transfers(line)) p.fillRect(QRect(x + 1, g.center() - 3, 6, 6), Qt::white);
       x += 12;
     }
     text = fm.elidedText(text, Qt::ElideMiddle, Layout::kLabelWidth - x - 4);

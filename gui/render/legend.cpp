@@ -21,7 +21,22 @@ void paint_legend(QPainter& p, const QRect& legend) {
     x += 18 + fm.horizontalAdvance(text) + 14;
   }
   p.setPen(QColor(0x30, 0x30, 0x30));
-  p.drawText(x, y + 9, QStringLiteral("| ticks, arrows: cacheline transfers (source core → destination)"));
+  p.drawText(x, y + 9, QStringLiteral("| line:"));
+  x += fm.horizontalAdvance(QStringLiteral("| line:")) + 8;
+  for (const LineState st : {LineState::modified, LineState::exclusive, LineState::shared, LineState::moving}) {
+    const QColor c = line_state_color(st);
+    if (st == LineState::moving) {
+      p.fillRect(QRect(x, y, 14, 10), QColor(0xe4, 0xe4, 0xe4));
+      p.fillRect(QRect(x, y, 14, 10), QBrush(c, Qt::BDiagPattern));
+    } else {
+      p.fillRect(QRect(x, y, 14, 10), c);
+    }
+    const QString text = QString::fromUtf8(st == LineState::moving ? "moving" : to_string(st));
+    p.setPen(QColor(0x30, 0x30, 0x30));
+    p.drawText(x + 18, y + 9, text);
+    x += 18 + fm.horizontalAdvance(text) + 10;
+  }
+  p.drawText(x, y + 9, QStringLiteral("| ticks, arrows: transfers"));
 }
 
 }  // namespace lockscope::gui

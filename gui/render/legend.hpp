@@ -1,4 +1,5 @@
-// The legend strip: a swatch per worker state and a note on transfer ticks.
+// The legend strip: a swatch per worker state, per line state (M, E, S,
+// moving) and a note on transfer ticks and arrows.
 #pragma once
 
 #include <QRect>

@@ -10,15 +10,16 @@
 
 namespace lockscope::gui {
 
-void paint_timeline(QPainter& p, const TimelineModel& model, const ViewTransform& view, QSize size) {
+void paint_timeline(QPainter& p, const TimelineModel& model, const ViewTransform& view, QSize size,
+                    const ViewState& state) {
   const Layout layout(model, size);
   p.fillRect(QRect(QPoint(0, 0), size), Qt::white);
   p.save();
   p.setClipRect(layout.data);
-  paint_lanes(p, model, view, layout);
+  paint_lanes(p, model, view, layout, state);
   p.restore();
   paint_ruler(p, layout.ruler, layout.data, view);
-  paint_labels(p, model, layout);
+  paint_labels(p, model, layout, state);
   const auto& tl = model.timeline();
   p.fillRect(QRect(0, 0, Layout::kLabelWidth, Layout::kRulerHeight), QColor(0xe8, 0xea, 0xee));
   QFont font = p.font();
@@ -30,6 +31,7 @@ void paint_timeline(QPainter& p, const TimelineModel& model, const ViewTransform
              QStringLiteral("%1 · %2").arg(QString::fromStdString(tl.lock), QString::fromStdString(tl.machine)));
   p.setFont(QFont());
   paint_legend(p, layout.legend);
+  paint_selection(p, layout, view, state);
 }
 
 void paint_message(QPainter& p, QSize size, const QString& message) {
@@ -43,10 +45,16 @@ ViewTransform fit_view(const TimelineModel& model, QSize size) {
   return ViewTransform::fit(0, model.end_time(), layout.data.width());
 }
 
-QImage render_timeline(const TimelineModel& model, const ViewTransform& view, QSize size) {
+void prepare_frame_caches(const TimelineModel& model, QSize size) {
+  ViewState state;
+  state.selection = TimeRange{0, model.end_time()};  // the selection label's font too
+  (void)render_timeline(model, fit_view(model, size), size, state);
+}
+
+QImage render_timeline(const TimelineModel& model, const ViewTransform& view, QSize size, const ViewState& state) {
   QImage image(size, QImage::Format_ARGB32_Premultiplied);
   QPainter p(&image);
-  paint_timeline(p, model, view, size);
+  paint_timeline(p, model, view, size, state);
   p.end();
   return image;
 }

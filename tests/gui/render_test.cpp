@@ -45,10 +45,11 @@ TEST_F(Rendered, SpansAndTransfersHaveTheirColors) {
   EXPECT_EQ(image.pixel(at(8300, 0)), state_color(traces::WorkerState::writing).rgb());
   // Lane 1 is worker b (core 1): draining readers at 4.3 ns.
   EXPECT_EQ(image.pixel(at(4300, 1)), state_color(traces::WorkerState::draining).rgb());
-  // Lane 2 is line "counter": a tick at 1.5 ns in the line's color.
-  EXPECT_EQ(image.pixel(at(1500, 2) + QPoint(1, 0)), line_color(0).rgb());
-  // Between ticks, only the light wash.
-  EXPECT_NE(image.pixel(at(3300, 2)), line_color(0).rgb());
+  // Lane 2 is line "counter": a tick at 1.5 ns in the line's color, in the strip at the lane's bottom.
+  const int strip_y = layout.lanes[2].top + layout.lanes[2].height - 3;
+  EXPECT_EQ(image.pixel(at(1500, 2).x() + 1, strip_y), line_color(0).rgb());
+  // Between ticks, no tick color.
+  EXPECT_NE(image.pixel(at(3300, 2).x(), strip_y), line_color(0).rgb());
 }
 
 TEST_F(Rendered, TransferArrowGoesFromSourceToDestinationCore) {
@@ -65,6 +66,88 @@ TEST_F(Rendered, TransferArrowGoesFromSourceToDestinationCore) {
     found = std::abs(c.hue() - l.hue()) < 12 && c.saturation() > 60;
   }
   EXPECT_TRUE(found);
+}
+
+TEST_F(Rendered, LineLaneShowsTheModifiedOwner) {
+  const QImage image = render_timeline(model, view, size);
+  // "counter" is M on core 1 from 1.6 ns to 5.5 ns: the band's top row at
+  // 4.7 ns (past the "M c1" label, off the grid lines) has the M color.
+  const int band_y = layout.lanes[2].top + 1;
+  EXPECT_EQ(image.pixel(at(4700, 2).x(), band_y), line_state_color(LineState::modified).rgb());
+  // While the line travels (1.5 to 1.6 ns) it is not M.
+  EXPECT_NE(image.pixel(at(1550, 2).x(), band_y), line_state_color(LineState::modified).rgb());
+  // "flag" is E on core 0 from 0.2 ns on (a fill, no upgrade).
+  EXPECT_EQ(image.pixel(at(9700, 3).x(), layout.lanes[3].top + 1), line_state_color(LineState::exclusive).rgb());
+}
+
+bool arrow_color_between(const QImage& image, int y, int xa, int xb, std::uint32_t line) {
+  for (int x = xa - 1; x <= xb + 1; ++x) {
+    const QColor c = image.pixelColor(x, y);
+    const QColor l = line_color(line);
+    if (std::abs(c.hue() - l.hue()) < 12 && c.saturation() > 60) return true;
+  }
+  return false;
+}
+
+TEST_F(Rendered, FilterHidesAnotherLinesArrow) {
+  const int y = (layout.lanes[0].center() + layout.lanes[1].center()) / 2;
+  const int xa = at(1500, 0).x();
+  const int xb = at(1600, 0).x() + 1;
+  ViewState state;
+  state.only_selected = true;
+  state.toggle_line(1, 2);  // only "flag"
+  const QImage filtered = render_timeline(model, view, size, state);
+  EXPECT_FALSE(arrow_color_between(filtered, y, xa, xb, 0));
+  const int strip_y = layout.lanes[2].top + layout.lanes[2].height - 3;
+  EXPECT_NE(filtered.pixel(at(1500, 2).x() + 1, strip_y), line_color(0).rgb()) << "its tick is hidden too";
+  state.toggle_line(0, 2);  // now "counter" too
+  EXPECT_TRUE(arrow_color_between(render_timeline(model, view, size, state), y, xa, xb, 0));
+}
+
+TEST_F(Rendered, SelectionBandIsTranslucent) {
+  ViewState state;
+  state.selection = TimeRange{2500, 3500};
+  const QImage plain = render_timeline(model, view, size);
+  const QImage banded = render_timeline(model, view, size, state);
+  const QPoint inside = at(3300, 0) + QPoint(0, 2);
+  const QColor a = plain.pixelColor(inside);
+  const QColor b = banded.pixelColor(inside);
+  EXPECT_NE(a, b);
+  EXPECT_GT(b.blue(), b.red()) << "tinted blue";
+  EXPECT_GT(b.green(), 60) << "still shows the span below";
+  const QPoint outside = at(6500, 0) + QPoint(0, 2);
+  EXPECT_EQ(plain.pixel(outside), banded.pixel(outside));
+}
+
+TEST_F(Rendered, ClickDetailsOfSpanTransferAndArrow) {
+  const ViewState state;
+  const auto span = details_at(model, layout, view, state, at(3000, 0));
+  ASSERT_TRUE(span);
+  EXPECT_EQ(span->kind, Details::Kind::span);
+  const auto field = [](const Details& d, const char* key) {
+    for (const auto& [k, v] : d.fields) {
+      if (k == QLatin1String(key)) return v;
+    }
+    return QString();
+  };
+  EXPECT_EQ(field(*span, "state"), QStringLiteral("reading"));
+  EXPECT_EQ(field(*span, "worker"), QStringLiteral("a"));
+  EXPECT_EQ(field(*span, "core"), QStringLiteral("0"));
+  const auto tick = details_at(model, layout, view, state, at(1500, 2));
+  ASSERT_TRUE(tick);
+  EXPECT_EQ(tick->kind, Details::Kind::transfer);
+  EXPECT_EQ(tick->transfer, 1U);
+  EXPECT_EQ(field(*tick, "destination"), QStringLiteral("core 1"));
+  // On the arrow of the 5.5 ns transfer (core 1 -> core 0), between the worker lanes.
+  const int y = (layout.lanes[0].center() + layout.lanes[1].center()) / 2;
+  const double xm = (view.to_px(5500) + view.to_px(5600)) / 2 + layout.data.left();
+  const auto arrow = arrow_near(model, layout, view, state, QPoint(static_cast<int>(xm), y));
+  ASSERT_TRUE(arrow);
+  EXPECT_EQ(*arrow, 2U);
+  const auto st = details_at(model, layout, view, state, at(4000, 2));
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->kind, Details::Kind::line_state);
+  EXPECT_EQ(field(*st, "core"), QStringLiteral("core 1"));
 }
 
 TEST_F(Rendered, HoverNamesTheSpanAndTheTransfer) {

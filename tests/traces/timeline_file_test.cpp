@@ -56,6 +56,7 @@ Timeline sample_timeline() {
       {"writers_waiting", {{2000, 1}, {2000, 1}, {4100, 0}}},
       {"empty", {}},
   };
+  t.upgrades = {{1100, 0, 0}, {1100, 0, 0}, {2230, 1, 3}};
   return t;
 }
 
@@ -96,6 +97,11 @@ Timeline random_timeline(std::uint64_t seed, std::size_t spans) {
     x.to = static_cast<std::uint32_t>(below(t.cores));
     x.kind = static_cast<TransferKind>(below(kTransferKindCount));
     t.transfers.push_back(x);
+  }
+  std::uint64_t when = 0;
+  for (std::size_t i = 0; i < spans / 20; ++i) {
+    when += below(2) == 0 ? 0 : below(200'000);
+    t.upgrades.push_back({when, static_cast<std::uint32_t>(below(lines)), static_cast<std::uint32_t>(below(t.cores))});
   }
   for (const char* name : {"readers_inside", "queued_readers", "writers_waiting"}) {
     TimelineCounter c{name, {}};
@@ -147,7 +153,7 @@ std::string section(unsigned id, const std::string& payload) {
 }
 
 // Magic, version, the given sections, end marker and a correct checksum.
-std::string file_of(const std::vector<std::string>& sections, std::uint32_t version = 1) {
+std::string file_of(const std::vector<std::string>& sections, std::uint32_t version = 2) {
   std::string out(kTimelineMagic);
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((version >> (8 * i)) & 0xff));
   for (const std::string& s : sections) out += s;
@@ -166,7 +172,8 @@ struct Sections {
   std::string lines = section(3, varint(1) + str("x"));
   std::string transfers = section(4, varint(1) + varint(10) + varint(20 << 2 | 1) + varint(0) + varint(0) + varint(1));
   std::string counters = section(5, varint(1) + str("c") + varint(1) + varint(5) + varint(1));  // (5, -1)
-  [[nodiscard]] std::string file() const { return file_of({header, workers, lines, transfers, counters}); }
+  std::string upgrades = section(6, varint(1) + varint(30) + varint(0) + varint(1));            // line 0, core 1 at 30
+  [[nodiscard]] std::string file() const { return file_of({header, workers, lines, transfers, counters, upgrades}); }
 };
 
 Timeline minimal_timeline() {
@@ -180,6 +187,7 @@ Timeline minimal_timeline() {
   t.lines = {{"x"}};
   t.transfers = {{10, 30, 0, -1, 1, TransferKind::ownership}};
   t.counters = {{"c", {{5, -1}}}};
+  t.upgrades = {{30, 0, 1}};
   return t;
 }
 
@@ -253,7 +261,7 @@ TEST(TimelineFile, MatchesDocumentedLayout) {
   // The example in docs/timeline-format.md, byte for byte.
   const std::string expected = Sections{}.file();
   EXPECT_EQ(encode(minimal_timeline()), expected);
-  EXPECT_EQ(expected.substr(0, 12), std::string("\x89LSTL\r\n\x1a\x01\x00\x00\x00", 12));
+  EXPECT_EQ(expected.substr(0, 12), std::string("\x89LSTL\r\n\x1a\x02\x00\x00\x00", 12));
   auto back = decode_timeline(expected, "doc.lstl");
   ASSERT_TRUE(back.has_value()) << back.error().to_string();
   EXPECT_EQ(*back, minimal_timeline());
@@ -472,18 +480,52 @@ TEST(TimelineFile, RejectsBadMagicVersionAndTrailingBytes) {
   EXPECT_NE(error_of("PK\x03\x04 not a timeline").find("bad magic"), std::string::npos);
   EXPECT_NE(error_of("").find("empty"), std::string::npos);
   Sections s;
-  const std::string v2 = file_of({s.header, s.workers, s.lines, s.transfers, s.counters}, 2);
-  EXPECT_EQ(error_of(v2), "offset 8: unsupported timeline format version 2 (this build reads version 1)");
+  const std::string v3 = file_of({s.header, s.workers, s.lines, s.transfers, s.counters, s.upgrades}, 3);
+  EXPECT_EQ(error_of(v3), "offset 8: unsupported timeline format version 3 (this build reads versions 1 to 2)");
+  const std::string v0 = file_of({s.header, s.workers, s.lines, s.transfers, s.counters}, 0);
+  EXPECT_NE(error_of(v0).find("unsupported timeline format version 0"), std::string::npos);
+  // Version 2 requires the upgrades section.
+  const std::string missing = error_of(file_of({s.header, s.workers, s.lines, s.transfers, s.counters}));
+  EXPECT_NE(missing.find("upgrades section"), std::string::npos) << missing;
   EXPECT_NE(error_of(good + "x").find("1 unexpected bytes after the checksum"), std::string::npos);
   std::string bad_sum = good;
   bad_sum.back() = static_cast<char>(bad_sum.back() ^ 1);
   EXPECT_NE(error_of(bad_sum).find("checksum mismatch"), std::string::npos);
 }
 
+TEST(TimelineFile, ReadsVersionOneWithoutUpgrades) {
+  Sections s;
+  auto back = decode_timeline(file_of({s.header, s.workers, s.lines, s.transfers, s.counters}, 1), "v1.lstl");
+  ASSERT_TRUE(back.has_value()) << back.error().to_string();
+  Timeline expected = minimal_timeline();
+  expected.upgrades.clear();
+  EXPECT_EQ(*back, expected);
+}
+
+TEST(TimelineFile, RejectsBadUpgrades) {
+  const auto with_upgrades = [](const std::string& payload) {
+    Sections s;
+    s.upgrades = section(6, payload);
+    return error_of(s.file());
+  };
+  EXPECT_NE(with_upgrades(varint(1) + varint(30) + varint(1) + varint(1)).find("upgrade 0 is of line 1"),
+            std::string::npos);
+  EXPECT_NE(with_upgrades(varint(1) + varint(30) + varint(0) + varint(2)).find("upgrade 0 is on core 2"),
+            std::string::npos);
+  EXPECT_NE(with_upgrades(varint(2) + varint(30) + varint(0)).find("upgrade count 2 exceeds"), std::string::npos);
+  const std::string cut = with_upgrades(varint(1) + varint(30) + varint(0) + varint(0));  // 1 upgrade fits in 3 bytes...
+  EXPECT_TRUE(cut.empty()) << cut;
+  const std::string short_one = with_upgrades(varint(1) + varint(0x80) + varint(0));  // ... but a 2-byte time leaves no core
+  EXPECT_NE(short_one.find("truncated upgrades section"), std::string::npos) << short_one;
+  Timeline t = minimal_timeline();
+  t.upgrades = {{30, 0, 1}, {20, 0, 1}};
+  EXPECT_FALSE(encode_timeline(t).has_value());
+}
+
 TEST(TimelineFile, SkipsOptionalSections) {
   Sections s;
   const std::string extra = section(0x80, "future data");
-  const std::string bytes = file_of({s.header, extra, s.workers, s.lines, s.transfers, s.counters, extra});
+  const std::string bytes = file_of({s.header, extra, s.workers, s.lines, s.transfers, s.counters, s.upgrades, extra});
   auto back = decode_timeline(bytes, "future.lstl");
   ASSERT_TRUE(back.has_value()) << back.error().to_string();
   EXPECT_EQ(*back, minimal_timeline());

@@ -43,6 +43,33 @@ TEST(Directory, FirstLoadFillsFromMemoryThenHits) {
   EXPECT_EQ(f.log.size(), 1U) << "E to M is silent";
 }
 
+TEST(Directory, LogsEverySilentChangeToModified) {
+  Fixture f;
+  std::vector<Upgrade> up;
+  f.dir.set_upgrade_log(&up);
+  const LineId l = f.line(0, "x");
+  f.dir.access(0, l, Access::load, 0);         // fill: E on core 0, no upgrade
+  EXPECT_TRUE(up.empty());
+  f.dir.access(0, l, Access::store, 100'000);  // E -> M, silently
+  ASSERT_EQ(up.size(), 1U);
+  EXPECT_EQ(up[0].time, 100'000U);
+  EXPECT_EQ(up[0].core, 0U);
+  f.dir.access(0, l, Access::store, 110'000);  // already M: nothing
+  EXPECT_EQ(up.size(), 1U);
+  f.dir.access(1, l, Access::load, 200'000);   // read_share: both S
+  f.dir.access(1, l, Access::rmw, 300'000);    // S -> M with an invalidation of core 0
+  ASSERT_EQ(up.size(), 2U);
+  EXPECT_EQ(up[1].core, 1U);
+  EXPECT_EQ(up[1].time, 310'000U) << "once core 0's acknowledgement is back";
+  f.dir.access(2, l, Access::store, 400'000);  // ownership transfer: M says so itself
+  EXPECT_EQ(up.size(), 2U);
+  const LineId m = f.line(64, "y");
+  f.dir.access(3, m, Access::store, 0);        // a store fill: E at the fill's end, then M
+  ASSERT_EQ(up.size(), 3U);
+  EXPECT_EQ(up[2].time, 80'000U);
+  EXPECT_EQ(up[2].line, m);
+}
+
 TEST(Directory, LoadMissFromAnOwnerMovesTheLineAndSharesIt) {
   Fixture f;
   const LineId l = f.line(0, "x");

@@ -2,11 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <sstream>
 #include <string>
 
 #include "engine/replay/forked_replay.hpp"
+#include "traces/timeline_file.hpp"
 #include "tests/engine/replay/in_child.hpp"
 
 namespace lockscope::engine::replay {
@@ -165,6 +167,29 @@ TEST(Replay, SameInputsAndSeedGiveTheSameTimeline) {
   EXPECT_EQ(a.fingerprint, b.fingerprint);
   EXPECT_EQ(a.sim_ps, b.sim_ps);
   EXPECT_NE(a.fingerprint, c.fingerprint) << "jitter follows the seed";
+}
+
+TEST(Replay, TimelineRecordsUpgradesInTimeOrder) {
+  traces::WorkloadTrace t = readers(4, 50);
+  add_writes(t, 1, 5);
+  const auto child = in_child([&] {
+    ReplayOptions o;
+    o.lock = "graph";
+    o.costs = grouped(4);
+    const ReplayResult r = replay(t, o);
+    const auto& up = r.timeline.upgrades;
+    const bool sorted = std::is_sorted(up.begin(), up.end(), [](const auto& a, const auto& b) { return a.time < b.time; });
+    const bool valid = traces::encode_timeline(r.timeline).has_value();  // lines and cores in range
+    return std::to_string(up.size()) + (sorted ? " sorted" : " unsorted") + (valid ? " valid" : " invalid");
+  });
+  ASSERT_EQ(child.status, 0) << child.out;
+  std::istringstream in(child.out);
+  std::size_t n = 0;
+  std::string sorted, valid;
+  in >> n >> sorted >> valid;
+  EXPECT_GT(n, 0U) << "a writer's stores on lines it filled or shared are silent changes to M";
+  EXPECT_EQ(sorted, "sorted");
+  EXPECT_EQ(valid, "valid");
 }
 
 // With a zero quantum every charge is its own SimGrid sleep, so this checks

@@ -1,0 +1,60 @@
+#include "gui/render/rect_filler.hpp"
+
+#include <QImage>
+#include <QPainter>
+#include <algorithm>
+
+namespace lockscope::gui {
+
+RectFiller::RectFiller(QPainter& p, QRect clip) : p_(p), clip_(clip) {
+  QPaintDevice* device = p.device();
+  clip_x0_ = clip_.left();
+  clip_y0_ = clip_.top();
+  clip_x1_ = clip_.left() + clip_.width();
+  clip_y1_ = clip_.top() + clip_.height();
+  if (device == nullptr || device->devType() != QInternal::Image) return;
+  auto* image = static_cast<QImage*>(device);
+  const auto f = image->format();
+  const bool argb = f == QImage::Format_ARGB32_Premultiplied || f == QImage::Format_ARGB32 || f == QImage::Format_RGB32;
+  if (!argb || p.deviceTransform().type() != QTransform::TxNone) return;
+  image_ = image;
+  bits_ = image->bits();
+  stride_ = image->bytesPerLine();
+  clip_ = clip_.intersected(image->rect());
+  clip_x0_ = clip_.left();
+  clip_y0_ = clip_.top();
+  clip_x1_ = clip_.left() + clip_.width();
+  clip_y1_ = clip_.top() + clip_.height();
+}
+
+bool RectFiller::clipped(int& x, int& y, int& w, int& h) const {
+  const int x1 = std::min(x + w, clip_.left() + clip_.width());
+  const int y1 = std::min(y + h, clip_.top() + clip_.height());
+  x = std::max(x, clip_.left());
+  y = std::max(y, clip_.top());
+  w = x1 - x;
+  h = y1 - y;
+  return w > 0 && h > 0;
+}
+
+void RectFiller::fill_with_painter(int x, int y, int w, int h, QRgb color) {
+  p_.fillRect(QRect(x, y, w, h).intersected(clip_), QColor::fromRgb(color));
+}
+
+void RectFiller::hatch(int x, int y, int w, int h, const QColor& light, const QColor& dark) {
+  if (image_ == nullptr) {
+    const QRect r = QRect(x, y, w, h).intersected(clip_);
+    p_.fillRect(r, light);
+    p_.fillRect(r, QBrush(dark, Qt::BDiagPattern));
+    return;
+  }
+  if (!clipped(x, y, w, h)) return;
+  const QRgb l = light.rgb();
+  const QRgb d = dark.rgb();
+  for (int row = y; row < y + h; ++row) {
+    auto* line = reinterpret_cast<QRgb*>(bits_ + row * stride_);
+    for (int col = x; col < x + w; ++col) line[col] = ((col + row) & 3) == 0 ? d : l;
+  }
+}
+
+}  // namespace lockscope::gui
