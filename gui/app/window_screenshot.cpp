@@ -1,0 +1,43 @@
+#include "gui/app/window_screenshot.hpp"
+
+#include <QApplication>
+#include <QPixmap>
+#include <cstdio>
+
+#include "gui/app/main_window.hpp"
+#include "gui/app/statistics_dock.hpp"
+
+namespace lockscope::gui {
+
+int run_window_screenshot(const WindowShot& shot) {
+  MainWindow window;
+  QString error;
+  if (!shot.compare.isEmpty()) {
+    error = window.compare(shot.compare.value(0), shot.compare.value(1));
+  } else if (!shot.sweep.isEmpty()) {
+    error = window.open_sweep(shot.sweep);
+  } else if (!shot.timeline.isEmpty()) {
+    error = window.open(shot.timeline);
+    if (error.isEmpty() && shot.range) {
+      window.statistics()->set_range(static_cast<std::int64_t>(shot.range->first),
+                                     static_cast<std::int64_t>(shot.range->second));
+    }
+  } else if (!window.open_teaching()) {
+    error = QStringLiteral("the bundled teaching run was not found next to lockscope-gui");
+  }
+  if (!error.isEmpty()) {
+    std::fprintf(stderr, "lockscope-gui: %s\n", error.toLocal8Bit().constData());
+    return 1;
+  }
+  window.resize(shot.size);
+  window.show();
+  for (int i = 0; i < 5; ++i) QApplication::processEvents();
+  const QPixmap pixmap = window.grab();
+  if (!pixmap.save(shot.out, "PNG")) {
+    std::fprintf(stderr, "lockscope-gui: could not write %s\n", shot.out.toLocal8Bit().constData());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace lockscope::gui
