@@ -25,6 +25,27 @@
 #include "gui/model/csv_table.hpp"
 
 namespace lockscope::gui {
+namespace {
+
+// A CSV cell shown as written, sorted as a number when it is one.
+class CellItem : public QTableWidgetItem {
+ public:
+  explicit CellItem(const QString& text) : QTableWidgetItem(text) {
+    value_ = text.toDouble(&number_);
+    if (number_) setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+  }
+  bool operator<(const QTableWidgetItem& other) const override {
+    const auto* o = dynamic_cast<const CellItem*>(&other);
+    if (o != nullptr && number_ && o->number_) return value_ < o->value_;
+    return QTableWidgetItem::operator<(other);
+  }
+
+ private:
+  double value_ = 0;
+  bool number_ = false;
+};
+
+}  // namespace
 
 QStringList sweep_arguments(const SweepChoice& c) {
   QStringList args = {QStringLiteral("sweep"),   QStringLiteral("--scenario"), c.scenario,
@@ -175,8 +196,10 @@ QString CompareLocksView::open_dir(const QString& dir) {
     status_->setText(error);
     return error;
   }
+  bool any_plot = false;
   for (const QString& stem : kSweepPlots) {
     QPixmap plot(d.filePath(stem + QStringLiteral(".png")));
+    any_plot = any_plot || !plot.isNull();
     auto* label = new QLabel;
     label->setAlignment(Qt::AlignCenter);
     if (plot.isNull()) {
@@ -198,17 +221,7 @@ QString CompareLocksView::open_dir(const QString& dir) {
   table_->setHorizontalHeaderLabels(header);
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
     for (std::size_t c = 0; c < table.rows[r].size(); ++c) {
-      auto* item = new QTableWidgetItem;
-      const QString text = QString::fromStdString(table.rows[r][c]);
-      bool number = false;
-      const double v = text.toDouble(&number);
-      // Numbers sort as numbers.
-      if (number) {
-        item->setData(Qt::DisplayRole, v);
-        item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-      } else {
-        item->setText(text);
-      }
+      auto* item = new CellItem(QString::fromStdString(table.rows[r][c]));
       table_->setItem(static_cast<int>(r), static_cast<int>(c), item);
     }
   }
@@ -216,6 +229,7 @@ QString CompareLocksView::open_dir(const QString& dir) {
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->resizeColumnsToContents();
   tabs_->addTab(table_, QStringLiteral("results.csv"));
+  if (!any_plot) tabs_->setCurrentWidget(table_);
   status_->setText(QStringLiteral("%1: %2 rows").arg(dir).arg(table.rows.size()));
   return {};
 }

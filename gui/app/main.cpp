@@ -2,7 +2,7 @@
 // lockscope-gui --compare A.lstl B.lstl
 // lockscope-gui --sweep DIR
 // lockscope-gui --screenshot OUT.png [--size WxH] [--range T0:T1] [--window] TIMELINE
-// lockscope-gui --screenshot OUT.png [--size WxH] (--compare A B | --sweep DIR | --window)
+// lockscope-gui --screenshot OUT.png [--size WxH] (--compare A B | --sweep DIR | --run-dialog)
 // lockscope-gui --benchmark TIMELINE
 #include <QApplication>
 #include <QString>
@@ -24,7 +24,7 @@ constexpr const char* kUsage =
     "       lockscope-gui --sweep DIR                a `lockscope sweep -o DIR` folder\n"
     "       lockscope-gui --screenshot OUT.png [--size WxH] [--range T0:T1] TIMELINE\n"
     "       lockscope-gui --screenshot OUT.png [--size WxH] [--range T0:T1] --window [TIMELINE]\n"
-    "       lockscope-gui --screenshot OUT.png [--size WxH] (--compare A B | --sweep DIR)\n"
+    "       lockscope-gui --screenshot OUT.png [--size WxH] (--compare A B | --sweep DIR | --run-dialog)\n"
     "       lockscope-gui --benchmark TIMELINE\n"
     "--screenshot renders the timeline alone; with --window, --compare or --sweep the whole window.\n"
     "times in --range take a unit: ps, ns, us, ms, s (default ps)\n";
@@ -49,6 +49,7 @@ struct Args {
   bool screenshot = false;
   bool benchmark = false;
   bool window = false;
+  bool run_dialog = false;
   QStringList compare;
   QString sweep;
 };
@@ -62,6 +63,8 @@ std::optional<int> parse(const QStringList& args, Args& out) {
       out.benchmark = true;
     } else if (a == QStringLiteral("--window")) {
       out.window = true;
+    } else if (a == QStringLiteral("--run-dialog")) {
+      out.run_dialog = true;
     } else if (a == QStringLiteral("--screenshot")) {
       if (!has_value) return usage_error("--screenshot needs OUT.png");
       out.screenshot = true;
@@ -128,7 +131,7 @@ int main(int argc, char** argv) {
     return lockscope::gui::run_benchmark(args.shot.timeline);
   }
   if (args.screenshot) {
-    if (args.window || !args.compare.isEmpty() || !args.sweep.isEmpty()) {
+    if (args.window || args.run_dialog || !args.compare.isEmpty() || !args.sweep.isEmpty()) {
       lockscope::gui::WindowShot shot;
       shot.out = args.shot.out;
       shot.size = args.shot.size;
@@ -136,6 +139,7 @@ int main(int argc, char** argv) {
       shot.compare = args.compare;
       shot.sweep = args.sweep;
       shot.range = args.shot.range;
+      shot.run_dialog = args.run_dialog;
       return lockscope::gui::run_window_screenshot(shot);
     }
     if (args.shot.timeline.isEmpty()) return usage_error("no TIMELINE given");

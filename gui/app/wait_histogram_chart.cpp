@@ -31,24 +31,21 @@ void WaitHistogramChart::set_waits(const std::vector<std::uint64_t>& waits_ps) {
   std::uint64_t top = 0;
   for (const auto& b : bins) {
     *set << static_cast<double>(b.count);
-    categories << QString::fromStdString(b.label);
+    // The lower edge alone ("500" for 500-1k ns): full ranges do not fit.
+    categories << QString::fromStdString(b.label).section(QLatin1Char('-'), 0, 0);
     top = std::max(top, b.count);
   }
   auto* series = new QBarSeries();
   series->setBarWidth(0.95);
   series->append(set);
-  // Counts on the bars: a bin of 3 beside a bin of 30,000 stays visible.
-  series->setLabelsVisible(true);
-  series->setLabelsPosition(QAbstractBarSeries::LabelsOutsideEnd);
-  series->setLabelsFormat(QStringLiteral("@value"));
   chart->addSeries(series);
   auto* x = new QBarCategoryAxis();
   x->append(categories.isEmpty() ? QStringList{QStringLiteral("none")} : categories);
-  x->setTitleText(QStringLiteral("wait (ns, log bins)"));
+  x->setTitleText(QStringLiteral("wait, ns (1-2-5 log bins, from each label to the next)"));
   QFont small = x->labelsFont();
   small.setPointSizeF(small.pointSizeF() * 0.8);
   x->setLabelsFont(small);
-  x->setLabelsAngle(categories.size() > 8 ? -60 : 0);
+  x->setLabelsAngle(categories.size() > 14 ? -60 : 0);
   chart->addAxis(x, Qt::AlignBottom);
   series->attachAxis(x);
   auto* y = new QValueAxis();

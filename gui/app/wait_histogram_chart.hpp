@@ -1,5 +1,6 @@
 // WaitHistogramChart: one lock-wait histogram (Qt Charts bar chart) over
-// log_histogram's 1-2-5 bins; x is the wait in ns, y the acquisitions.
+// log_histogram's 1-2-5 bins; x is the wait in ns (each bin labelled with
+// its lower edge), y the acquisitions.
 #pragma once
 
 #include <QChartView>

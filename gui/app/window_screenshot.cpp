@@ -4,12 +4,33 @@
 #include <QPixmap>
 #include <cstdio>
 
+#include "gui/app/locate.hpp"
 #include "gui/app/main_window.hpp"
+#include "gui/app/run_dialog.hpp"
 #include "gui/app/statistics_dock.hpp"
 
 namespace lockscope::gui {
 
+namespace {
+
+int save(QWidget& widget, const QString& out) {
+  widget.show();
+  for (int i = 0; i < 5; ++i) QApplication::processEvents();
+  if (!widget.grab().save(out, "PNG")) {
+    std::fprintf(stderr, "lockscope-gui: could not write %s\n", out.toLocal8Bit().constData());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
 int run_window_screenshot(const WindowShot& shot) {
+  if (shot.run_dialog) {
+    RunDialog dialog(lockscope_cli(), scenarios_dir());
+    dialog.resize(shot.size);
+    return save(dialog, shot.out);
+  }
   MainWindow window;
   QString error;
   if (!shot.compare.isEmpty()) {
@@ -30,14 +51,7 @@ int run_window_screenshot(const WindowShot& shot) {
     return 1;
   }
   window.resize(shot.size);
-  window.show();
-  for (int i = 0; i < 5; ++i) QApplication::processEvents();
-  const QPixmap pixmap = window.grab();
-  if (!pixmap.save(shot.out, "PNG")) {
-    std::fprintf(stderr, "lockscope-gui: could not write %s\n", shot.out.toLocal8Bit().constData());
-    return 1;
-  }
-  return 0;
+  return save(window, shot.out);
 }
 
 }  // namespace lockscope::gui

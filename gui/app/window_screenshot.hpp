@@ -1,6 +1,6 @@
 // window_screenshot: --screenshot of the whole main window (panels, docks,
 // tabs) rather than the timeline frame alone: --window TIMELINE, --compare
-// A B, --sweep DIR, or the teaching run with no file. Needs a QApplication
+// A B, --sweep DIR, --run-dialog, or the teaching run with no file. Needs a QApplication
 // (the offscreen platform does).
 #pragma once
 
@@ -19,6 +19,7 @@ struct WindowShot {
   QString timeline;                       // Timeline tab
   QStringList compare;                    // two paths: Compare tab
   QString sweep;                          // Compare locks tab
+  bool run_dialog = false;                // the File > Run dialog alone
   std::optional<std::pair<double, double>> range;  // ps, for the Statistics dock
 };
 
