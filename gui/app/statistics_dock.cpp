@@ -100,9 +100,10 @@ void StatisticsDock::refresh() {
               .arg(stats_.writes);
   html += waits_row("read", stats_.read_waits);
   html += waits_row("write", stats_.write_waits);
-  html += QStringLiteral("<tr><td>line transfers</td><td>%1 (%2 per operation)</td></tr>")
+  html += QStringLiteral("<tr><td>line transfers</td><td>%1 (%2 per operation), %3 invalidations</td></tr>")
               .arg(stats_.transfers)
-              .arg(stats_.transfers_per_op(), 0, 'f', 3);
+              .arg(stats_.transfers_per_op(), 0, 'f', 3)
+              .arg(stats_.invalidations);
   html += QStringLiteral("</table>");
   figures_->setText(html);
   read_chart_->set_waits(stats_.read_waits);

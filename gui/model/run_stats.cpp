@@ -69,7 +69,13 @@ RunStats run_stats(const TimelineModel& model, std::uint64_t t0, std::uint64_t t
   const auto& tr = timeline.transfers;
   const auto a = std::partition_point(tr.begin(), tr.end(), [t0](const traces::LineTransfer& x) { return x.start < t0; });
   const auto b = std::partition_point(a, tr.end(), [t1](const traces::LineTransfer& x) { return x.start <= t1; });
-  s.transfers = static_cast<std::uint64_t>(b - a);
+  for (auto it = a; it != b; ++it) {
+    if (it->kind == traces::TransferKind::invalidation) {
+      ++s.invalidations;
+    } else {
+      ++s.transfers;
+    }
+  }
   return s;
 }
 

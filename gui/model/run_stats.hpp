@@ -22,7 +22,10 @@ struct RunStats {
   std::uint64_t t1 = 0;
   std::uint64_t reads = 0;      // acquisitions in [t0, t1]
   std::uint64_t writes = 0;
-  std::uint64_t transfers = 0;  // line transfers starting in [t0, t1]
+  // Line transfers (fills, shares, ownership) and invalidations starting in
+  // [t0, t1], counted apart as lockscope replay's summary counts them.
+  std::uint64_t transfers = 0;
+  std::uint64_t invalidations = 0;
   std::vector<std::uint64_t> read_waits;   // ps, one per read, sorted
   std::vector<std::uint64_t> write_waits;  // ps, one per write, sorted
 
