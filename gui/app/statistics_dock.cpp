@@ -108,6 +108,9 @@ void StatisticsDock::refresh() {
   figures_->setText(html);
   read_chart_->set_waits(stats_.read_waits);
   write_chart_->set_waits(stats_.write_waits);
+  // A run without writers (or readers) needs no empty chart.
+  read_chart_->setVisible(!stats_.read_waits.empty() || stats_.write_waits.empty());
+  write_chart_->setVisible(!stats_.write_waits.empty());
   table_->set_rows(model_, gui::cacheline_table(*model_, t0, t1));
 }
 

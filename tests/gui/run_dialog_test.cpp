@@ -62,6 +62,28 @@ TEST(RunDialog, AFailedRunShowsTheChildsErrorLine) {
   EXPECT_FALSE(ready);
 }
 
+#ifdef LOCKSCOPE_BUILD_CLI
+// The real CLI, a small replay (well under a second of simulation): the
+// dialog's command line is one the CLI accepts, its progress lines parse,
+// and the timeline it announces exists.
+TEST(RunDialog, RunsTheRealCliAndAnnouncesTheTimeline) {
+  RunDialog dialog(QStringLiteral(LOCKSCOPE_BUILD_CLI), kScenarios);
+  dialog.set_choice(QStringLiteral("teaching/bouncing.toml"), QStringLiteral("graph"), QStringLiteral("laptop-8"), 2);
+  QString ready;
+  double last_progress = -1;
+  QObject::connect(&dialog, &RunDialog::timelineReady, [&ready](const QString& path) { ready = path; });
+  QObject::connect(dialog.child(), &ChildRun::progress, [&](double f, const QString&) { last_progress = f; });
+  dialog.start();
+  ASSERT_TRUE(testing::wait_until([&] { return !ready.isEmpty() || dialog.status().startsWith(QStringLiteral("failed")); },
+                                  120000));
+  ASSERT_FALSE(ready.isEmpty()) << dialog.status().toStdString();
+  EXPECT_EQ(ready, dialog.choice().out);
+  EXPECT_TRUE(QFile::exists(ready));
+  EXPECT_GT(last_progress, 0.0);  // the CLI's "... graph: N% of the trace" lines were read
+  QFile::remove(ready);
+}
+#endif
+
 TEST(ChildRun, ReportsProgressAndSuccess) {
   ChildRun run;
   double fraction = -1;
