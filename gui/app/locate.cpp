@@ -49,11 +49,29 @@ QStringList scenario_files(const QString& dir) {
 }
 
 TeachingRun teaching_run() {
-  const QDir dir(QDir(exe_dir()).filePath(QStringLiteral("teaching")));
-  TeachingRun run{dir.filePath(QStringLiteral("bouncing.central.lstl")),
-                  dir.filePath(QStringLiteral("bouncing.graph.lstl"))};
-  if (!QFileInfo::exists(run.central) || !QFileInfo::exists(run.graph)) return {};
-  return run;
+  for (const QString& folder : {QDir(exe_dir()).filePath(QStringLiteral("teaching")), teaching_cache_dir()}) {
+    const QDir dir(folder);
+    TeachingRun run{dir.filePath(QStringLiteral("bouncing.central.lstl")),
+                    dir.filePath(QStringLiteral("bouncing.graph.lstl"))};
+    if (QFileInfo::exists(run.central) && QFileInfo::exists(run.graph)) return run;
+  }
+  return {};
+}
+
+QString teaching_cache_dir() { return QDir(runs_dir()).filePath(QStringLiteral("teaching")); }
+
+QStringList teaching_arguments(const QString& scenarios, const QString& out_dir) {
+  return {QStringLiteral("replay"),
+          QStringLiteral("--scenario"),
+          QDir(scenarios).filePath(QStringLiteral("teaching/bouncing.toml")),
+          QStringLiteral("--lock"),
+          QStringLiteral("central,graph"),
+          QStringLiteral("--machine"),
+          QStringLiteral("epyc-64"),
+          QStringLiteral("--cores"),
+          QStringLiteral("8"),
+          QStringLiteral("--timeline"),
+          QDir(out_dir).filePath(QStringLiteral("bouncing.lstl"))};
 }
 
 QString runs_dir() {

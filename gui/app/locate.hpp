@@ -6,7 +6,8 @@
 //                      beside the executable (an install), else the source
 //                      tree's scenarios/ this binary was configured from;
 //   the teaching run   teaching/bouncing.{central,graph}.lstl next to this
-//                      executable (generated at build time, gui/CMakeLists.txt).
+//                      executable (generated at build time, gui/CMakeLists.txt),
+//                      else in the cache folder (generated on first start).
 #pragma once
 
 #include <QString>
@@ -24,6 +25,10 @@ struct TeachingRun {
   QString graph;
 };
 [[nodiscard]] TeachingRun teaching_run();
+// Where the first start generates the teaching run when the build did not,
+// and the replay arguments that do it (the same as gui/CMakeLists.txt's).
+[[nodiscard]] QString teaching_cache_dir();
+[[nodiscard]] QStringList teaching_arguments(const QString& scenarios, const QString& out_dir);
 // Where GUI-started runs and sweeps write (a cache folder, created).
 [[nodiscard]] QString runs_dir();
 

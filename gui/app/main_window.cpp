@@ -1,5 +1,6 @@
 #include "gui/app/main_window.hpp"
 
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenuBar>
@@ -7,6 +8,7 @@
 #include <QTabWidget>
 #include <memory>
 
+#include "gui/app/child_run.hpp"
 #include "gui/app/compare_locks_view.hpp"
 #include "gui/app/compare_view.hpp"
 #include "gui/app/locate.hpp"
@@ -126,8 +128,7 @@ QString MainWindow::open_sweep(const QString& dir) {
 bool MainWindow::open_teaching() {
   const TeachingRun run = teaching_run();
   if (run.central.isEmpty()) {
-    view_->set_message(QStringLiteral("open a timeline: File > Open, or File > Run a scenario\n"
-                                      "(the bundled teaching run was not found next to this executable)"));
+    generate_teaching();
     return false;
   }
   open(run.central);
@@ -135,6 +136,33 @@ bool MainWindow::open_teaching() {
   statusBar()->showMessage(QStringLiteral("teaching run: the bouncing scenario, central (top) against graph "
                                           "(bottom), 8 cores of epyc-64"));
   return true;
+}
+
+void MainWindow::generate_teaching() {
+  const QString scenarios = scenarios_dir();
+  const QString cli = lockscope_cli();
+  if (scenarios.isEmpty() || teaching_child_ != nullptr) {
+    view_->set_message(QStringLiteral("open a timeline: File > Open, or File > Run a scenario\n"
+                                      "(the bundled teaching run was not found next to this executable)"));
+    return;
+  }
+  // The build did not make it (a GUI built without the CLI, or copied
+  // elsewhere): replay it once into the cache folder, about a second.
+  QDir().mkpath(teaching_cache_dir());
+  view_->set_message(QStringLiteral("replaying the teaching run (bouncing, central and graph)..."));
+  teaching_child_ = new ChildRun(this);
+  connect(teaching_child_, &ChildRun::progress, this, [this](double, const QString& what) {
+    view_->set_message(QStringLiteral("replaying the teaching run: %1").arg(what));
+  });
+  connect(teaching_child_, &ChildRun::finished, this, [this](bool ok, const QString& error) {
+    if (ok && !teaching_run().central.isEmpty()) {
+      open_teaching();
+    } else {
+      view_->set_message(QStringLiteral("open a timeline: File > Open, or File > Run a scenario\n"
+                                        "(could not replay the teaching run: %1)").arg(error));
+    }
+  });
+  teaching_child_->start(cli, teaching_arguments(scenarios, teaching_cache_dir()));
 }
 
 void MainWindow::show_tab(Tab tab) {

@@ -14,6 +14,7 @@ class QTabWidget;
 
 namespace lockscope::gui {
 
+class ChildRun;
 class CompareLocksView;
 class CompareView;
 class StatisticsDock;
@@ -28,8 +29,9 @@ class MainWindow : public QMainWindow {
   QString open(const QString& path);
   QString compare(const QString& a, const QString& b);
   QString open_sweep(const QString& dir);
-  // The teaching run (bouncing, central vs graph) generated at build time;
-  // false (and a hint in the window) when it is not there.
+  // The teaching run (bouncing, central vs graph) generated at build time.
+  // When it is not there, false: the window replays it into the cache
+  // folder in a child process and opens it when done (or shows why not).
   bool open_teaching();
   void show_tab(Tab tab);
 
@@ -39,12 +41,14 @@ class MainWindow : public QMainWindow {
 
  private:
   void run_dialog();
+  void generate_teaching();
 
   QTabWidget* tabs_;
   TimelineView* view_;
   CompareView* compare_;
   CompareLocksView* locks_;
   StatisticsDock* stats_;
+  ChildRun* teaching_child_ = nullptr;
 };
 
 }  // namespace lockscope::gui

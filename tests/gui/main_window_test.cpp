@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <QTableWidget>
+
+#include "gui/app/compare_view.hpp"
+#include "gui/app/locate.hpp"
 #include "gui/app/statistics_dock.hpp"
+#include "tests/gui/wait_until.hpp"
 
 namespace lockscope::gui {
 namespace {
@@ -16,6 +21,20 @@ TEST(MainWindow, ABadTimelineShowsAClearMessage) {
   EXPECT_EQ(window.statistics()->stats().ops(), 0U);
   EXPECT_FALSE(window.compare(QStringLiteral("/nonexistent.lstl"), QStringLiteral("/nonexistent.lstl")).isEmpty());
 }
+
+#ifdef LOCKSCOPE_BUILD_CLI
+// No teaching run next to the test binary and an empty cache (app_test_main
+// sets one): the window replays it with the CLI, then opens it.
+TEST(MainWindow, ReplaysTheTeachingRunWhenItIsMissing) {
+  ASSERT_TRUE(teaching_run().central.isEmpty());
+  MainWindow window;
+  EXPECT_FALSE(window.open_teaching());
+  ASSERT_TRUE(testing::wait_until([&] { return !teaching_run().central.isEmpty() && window.compare_view()->summary()->columnCount() == 2; },
+                                  120000));
+  EXPECT_TRUE(teaching_run().central.startsWith(teaching_cache_dir()));
+  EXPECT_EQ(window.statistics()->stats().ops(), 35425U);  // the bouncing scenario's reads
+}
+#endif
 
 }  // namespace
 }  // namespace lockscope::gui
