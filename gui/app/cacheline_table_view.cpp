@@ -52,7 +52,9 @@ QVariant CachelineTableModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant CachelineTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
-  if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return QAbstractTableModel::headerData(section, orientation, role);
+  if (orientation != Qt::Horizontal || role != Qt::DisplayRole) {
+    return QAbstractTableModel::headerData(section, orientation, role);
+  }
   switch (section) {
     case kLine: return QStringLiteral("shared line");
     case kTransfers: return QStringLiteral("transfers");

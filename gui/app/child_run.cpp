@@ -77,8 +77,9 @@ void ChildRun::done(int exit_code, QProcess::ExitStatus status) {
   }
   QString line = QString::fromStdString(error_line(stderr_text_.toStdString()));
   if (line.isEmpty()) {
-    line = status == QProcess::CrashExit ? QStringLiteral("%1 crashed").arg(process_.program())
-                                         : QStringLiteral("%1 exited with status %2").arg(process_.program()).arg(exit_code);
+    line = status == QProcess::CrashExit
+               ? QStringLiteral("%1 crashed").arg(process_.program())
+               : QStringLiteral("%1 exited with status %2").arg(process_.program()).arg(exit_code);
   }
   emit finished(false, line);
 }

@@ -73,7 +73,9 @@ CompareLocksView::CompareLocksView(const QString& cli, const QString& scenarios,
       table_(new QTableWidget(this)),
       child_(new ChildRun(this)) {
   scenario_->addItems(scenario_files(scenarios_));
-  if (const int i = scenario_->findText(QStringLiteral("teaching/bouncing.toml")); i >= 0) scenario_->setCurrentIndex(i);
+  if (const int i = scenario_->findText(QStringLiteral("teaching/bouncing.toml")); i >= 0) {
+    scenario_->setCurrentIndex(i);
+  }
   // The machine list is read when the user first opens the combo: no child
   // process at construction.
   machine_->addItem(QStringLiteral("epyc-64"));

@@ -102,7 +102,8 @@ std::optional<int> parse(const QStringList& args, Args& out) {
       return usage_error("one TIMELINE only");
     }
   }
-  const int modes = (out.compare.isEmpty() ? 0 : 1) + (out.sweep.isEmpty() ? 0 : 1) + (out.shot.timeline.isEmpty() ? 0 : 1);
+  const int modes =
+      (out.compare.isEmpty() ? 0 : 1) + (out.sweep.isEmpty() ? 0 : 1) + (out.shot.timeline.isEmpty() ? 0 : 1);
   if (modes > 1) return usage_error("give one of TIMELINE, --compare A B, --sweep DIR");
   return std::nullopt;
 }

@@ -118,7 +118,9 @@ RunDialog::RunDialog(const QString& cli, const QString& scenarios, QWidget* pare
     status_->setText(what);
   });
   connect(child_, &ChildRun::finished, this, &RunDialog::finished);
-  if (const int i = scenario_->findText(QStringLiteral("teaching/bouncing.toml")); i >= 0) scenario_->setCurrentIndex(i);
+  if (const int i = scenario_->findText(QStringLiteral("teaching/bouncing.toml")); i >= 0) {
+    scenario_->setCurrentIndex(i);
+  }
   show_narrative();
   if (scenario_->count() == 0) {
     status_->setText(QStringLiteral("no scenarios found (set LOCKSCOPE_SCENARIOS to the scenarios folder)"));
@@ -167,7 +169,8 @@ void RunDialog::start() {
   out_ = c.out;
   QFile::remove(out_);  // a failed run must not leave an old result to open
   progress_->setValue(0);
-  status_->setText(QStringLiteral("running %1 %2").arg(QFileInfo(cli_).fileName(), replay_arguments(c).join(QLatin1Char(' '))));
+  const QString args = replay_arguments(c).join(QLatin1Char(' '));
+  status_->setText(QStringLiteral("running %1 %2").arg(QFileInfo(cli_).fileName(), args));
   run_->setEnabled(false);
   cancel_->setEnabled(true);
   child_->start(cli_, replay_arguments(c));

@@ -67,7 +67,8 @@ RunStats run_stats(const TimelineModel& model, std::uint64_t t0, std::uint64_t t
   std::sort(s.read_waits.begin(), s.read_waits.end());
   std::sort(s.write_waits.begin(), s.write_waits.end());
   const auto& tr = timeline.transfers;
-  const auto a = std::partition_point(tr.begin(), tr.end(), [t0](const traces::LineTransfer& x) { return x.start < t0; });
+  const auto a =
+      std::partition_point(tr.begin(), tr.end(), [t0](const traces::LineTransfer& x) { return x.start < t0; });
   const auto b = std::partition_point(a, tr.end(), [t1](const traces::LineTransfer& x) { return x.start <= t1; });
   for (auto it = a; it != b; ++it) {
     if (it->kind == traces::TransferKind::invalidation) {

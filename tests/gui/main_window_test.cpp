@@ -29,8 +29,9 @@ TEST(MainWindow, ReplaysTheTeachingRunWhenItIsMissing) {
   ASSERT_TRUE(teaching_run().central.isEmpty());
   MainWindow window;
   EXPECT_FALSE(window.open_teaching());
-  ASSERT_TRUE(testing::wait_until([&] { return !teaching_run().central.isEmpty() && window.compare_view()->summary()->columnCount() == 2; },
-                                  120000));
+  ASSERT_TRUE(testing::wait_until(
+      [&] { return !teaching_run().central.isEmpty() && window.compare_view()->summary()->columnCount() == 2; },
+      120000));
   EXPECT_TRUE(teaching_run().central.startsWith(teaching_cache_dir()));
   EXPECT_EQ(window.statistics()->stats().ops(), 35425U);  // the bouncing scenario's reads
 }

@@ -57,7 +57,8 @@ TEST(RunDialog, AFailedRunShowsTheChildsErrorLine) {
   bool ready = false;
   QObject::connect(&dialog, &RunDialog::timelineReady, [&ready] { ready = true; });
   dialog.start();
-  ASSERT_TRUE(testing::wait_until([&] { return !dialog.child()->running() && dialog.status().startsWith(QStringLiteral("failed")); }));
+  ASSERT_TRUE(testing::wait_until(
+      [&] { return !dialog.child()->running() && dialog.status().startsWith(QStringLiteral("failed")); }));
   EXPECT_EQ(dialog.status(), QStringLiteral("failed: lockscope: --machine: unknown machine 'nope'"));
   EXPECT_FALSE(ready);
 }
@@ -74,8 +75,8 @@ TEST(RunDialog, RunsTheRealCliAndAnnouncesTheTimeline) {
   QObject::connect(&dialog, &RunDialog::timelineReady, [&ready](const QString& path) { ready = path; });
   QObject::connect(dialog.child(), &ChildRun::progress, [&](double f, const QString&) { last_progress = f; });
   dialog.start();
-  ASSERT_TRUE(testing::wait_until([&] { return !ready.isEmpty() || dialog.status().startsWith(QStringLiteral("failed")); },
-                                  120000));
+  const auto settled = [&] { return !ready.isEmpty() || dialog.status().startsWith(QStringLiteral("failed")); };
+  ASSERT_TRUE(testing::wait_until(settled, 120000));
   ASSERT_FALSE(ready.isEmpty()) << dialog.status().toStdString();
   EXPECT_EQ(ready, dialog.choice().out);
   EXPECT_TRUE(QFile::exists(ready));
