@@ -4,10 +4,12 @@
 #include <QPixmap>
 #include <cstdio>
 
+#include "gui/app/compare_view.hpp"
 #include "gui/app/locate.hpp"
 #include "gui/app/main_window.hpp"
 #include "gui/app/run_dialog.hpp"
 #include "gui/app/statistics_dock.hpp"
+#include "gui/render/layout.hpp"
 
 namespace lockscope::gui {
 
@@ -51,6 +53,15 @@ int run_window_screenshot(const WindowShot& shot) {
     return 1;
   }
   window.resize(shot.size);
+  if (!shot.compare.isEmpty() && shot.range) {
+    // The compare view's range is its zoom (the canvas knows its width once shown).
+    window.show();
+    QApplication::processEvents();
+    auto* canvas = window.compare_view()->canvas();
+    const double width = canvas->width() - Layout::kLabelWidth;
+    const auto [a, b] = *shot.range;
+    canvas->set_view(ViewTransform(a, (b - a) / width, width));
+  }
   return save(window, shot.out);
 }
 

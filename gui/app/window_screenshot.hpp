@@ -20,7 +20,8 @@ struct WindowShot {
   QStringList compare;                    // two paths: Compare tab
   QString sweep;                          // Compare locks tab
   bool run_dialog = false;                // the File > Run dialog alone
-  std::optional<std::pair<double, double>> range;  // ps, for the Statistics dock
+  // ps: the Statistics dock's range, or the compare view's zoom.
+  std::optional<std::pair<double, double>> range;
 };
 
 int run_window_screenshot(const WindowShot& shot);
