@@ -35,6 +35,7 @@ class MainWindow : public QMainWindow {
   bool open_teaching();
   void show_tab(Tab tab);
 
+  [[nodiscard]] TimelineView* timeline_view() const { return view_; }
   [[nodiscard]] StatisticsDock* statistics() const { return stats_; }
   [[nodiscard]] CompareView* compare_view() const { return compare_; }
   [[nodiscard]] CompareLocksView* compare_locks_view() const { return locks_; }
