@@ -1,31 +1,78 @@
 #include "gui/app/main_window.hpp"
 
+#include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QMenuBar>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <memory>
 
+#include "gui/app/child_run.hpp"
+#include "gui/app/compare_locks_view.hpp"
+#include "gui/app/compare_view.hpp"
 #include "gui/app/export_view.hpp"
+#include "gui/app/locate.hpp"
+#include "gui/app/run_dialog.hpp"
+#include "gui/app/statistics_dock.hpp"
 #include "gui/app/timeline_view.hpp"
 #include "traces/timeline_file.hpp"
 
 namespace lockscope::gui {
+namespace {
 
-MainWindow::MainWindow() : view_(new TimelineView(this)) {
+QString open_timeline_dialog(QWidget* parent, const QString& title) {
+  return QFileDialog::getOpenFileName(parent, title, QString(), QStringLiteral("Timelines (*.lstl);;All files (*)"));
+}
+
+}  // namespace
+
+MainWindow::MainWindow()
+    : tabs_(new QTabWidget(this)),
+      view_(new TimelineView),
+      compare_(new CompareView),
+      locks_(new CompareLocksView(lockscope_cli(), scenarios_dir())),
+      stats_(new StatisticsDock(this)) {
   setWindowTitle(QStringLiteral("lockscope"));
-  setCentralWidget(view_);
-  view_->set_message(QStringLiteral("open a timeline: File > Open"));
+  tabs_->addTab(view_, QStringLiteral("Timeline"));
+  tabs_->addTab(compare_, QStringLiteral("Compare"));
+  tabs_->addTab(locks_, QStringLiteral("Compare locks"));
+  setCentralWidget(tabs_);
+  addDockWidget(Qt::RightDockWidgetArea, stats_);
+  // A range selected on the timeline narrows the statistics to it.
+  connect(view_, &TimelineView::rangeSelected, stats_, &StatisticsDock::set_range);
+  connect(view_, &TimelineView::rangeCleared, stats_, &StatisticsDock::clear_range);
+  view_->set_message(QStringLiteral("open a timeline: File > Open, or File > Run a scenario"));
+
   auto* file = menuBar()->addMenu(QStringLiteral("&File"));
   auto* open_action = file->addAction(QStringLiteral("&Open..."));
   open_action->setShortcut(QKeySequence::Open);
   connect(open_action, &QAction::triggered, this, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open a timeline"), QString(),
-                                                      QStringLiteral("Timelines (*.lstl);;All files (*)"));
+    const QString path = open_timeline_dialog(this, QStringLiteral("Open a timeline"));
     if (!path.isEmpty()) open(path);
   });
+  auto* compare_action = file->addAction(QStringLiteral("&Compare..."));
+  connect(compare_action, &QAction::triggered, this, [this] {
+    const QString a = open_timeline_dialog(this, QStringLiteral("Compare: the first (top) timeline"));
+    if (a.isEmpty()) return;
+    const QString b = open_timeline_dialog(this, QStringLiteral("Compare: the second (bottom) timeline"));
+    if (!b.isEmpty()) compare(a, b);
+  });
+  auto* run_action = file->addAction(QStringLiteral("&Run a scenario..."));
+  run_action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+  connect(run_action, &QAction::triggered, this, &MainWindow::run_dialog);
+  auto* sweep_action = file->addAction(QStringLiteral("Open a s&weep..."));
+  connect(sweep_action, &QAction::triggered, this, [this] {
+    const QString dir = QFileDialog::getExistingDirectory(this, QStringLiteral("Open a sweep folder"));
+    if (!dir.isEmpty()) open_sweep(dir);
+  });
+  file->addSeparator();
   auto* fit = file->addAction(QStringLiteral("&Fit all"));
   fit->setShortcut(QKeySequence(Qt::Key_F));
-  connect(fit, &QAction::triggered, view_, [this] { view_->fit_all(); });
+  connect(fit, &QAction::triggered, this, [this] {
+    view_->fit_all();
+    compare_->canvas()->fit_all();
+  });
   // ---- File > Export PNG… / Export SVG… (gui/app/export_view.hpp) ----
   for (const ExportFormat format : {ExportFormat::png, ExportFormat::svg}) {
     const bool svg = format == ExportFormat::svg;
@@ -44,19 +91,96 @@ MainWindow::MainWindow() : view_(new TimelineView(this)) {
   auto* quit = file->addAction(QStringLiteral("&Quit"));
   quit->setShortcut(QKeySequence::Quit);
   connect(quit, &QAction::triggered, this, &QWidget::close);
+  auto* view_menu = menuBar()->addMenu(QStringLiteral("&View"));
+  view_menu->addAction(stats_->toggleViewAction());
+  // The dock belongs to the Timeline tab.
+  connect(tabs_, &QTabWidget::currentChanged, this, [this](int i) { stats_->setVisible(i == kTimelineTab); });
   resize(1400, 800);
 }
 
-void MainWindow::open(const QString& path) {
+QString MainWindow::open(const QString& path) {
+  show_tab(kTimelineTab);
   auto timeline = traces::read_timeline_file(path.toStdString());
   if (!timeline) {
-    view_->set_message(QString::fromStdString(timeline.error().to_string()));
+    const QString error = QString::fromStdString(timeline.error().to_string());
+    view_->set_message(error);
+    stats_->set_model(nullptr);
     statusBar()->showMessage(QStringLiteral("could not open %1").arg(path));
-    return;
+    return error;
   }
-  view_->set_model(std::make_shared<const TimelineModel>(std::move(*timeline)));
+  auto model = std::make_shared<const TimelineModel>(std::move(*timeline));
+  view_->set_model(model);
+  stats_->set_model(model);
   setWindowTitle(QStringLiteral("lockscope — %1").arg(path));
   statusBar()->showMessage(path);
+  return {};
+}
+
+QString MainWindow::compare(const QString& a, const QString& b) {
+  show_tab(kCompareTab);
+  const QString error = compare_->open(a, b);
+  statusBar()->showMessage(error.isEmpty() ? QStringLiteral("%1 (top) against %2 (bottom)").arg(a, b)
+                                           : QStringLiteral("could not compare: %1").arg(error));
+  return error;
+}
+
+QString MainWindow::open_sweep(const QString& dir) {
+  show_tab(kCompareLocksTab);
+  const QString error = locks_->open_dir(dir);
+  statusBar()->showMessage(error.isEmpty() ? dir : error);
+  return error;
+}
+
+bool MainWindow::open_teaching() {
+  const TeachingRun run = teaching_run();
+  if (run.central.isEmpty()) {
+    generate_teaching();
+    return false;
+  }
+  open(run.central);
+  compare(run.central, run.graph);
+  statusBar()->showMessage(QStringLiteral("teaching run: the bouncing scenario, central (top) against graph "
+                                          "(bottom), 8 cores of epyc-64"));
+  return true;
+}
+
+void MainWindow::generate_teaching() {
+  const QString scenarios = scenarios_dir();
+  const QString cli = lockscope_cli();
+  if (scenarios.isEmpty() || teaching_child_ != nullptr) {
+    view_->set_message(QStringLiteral("open a timeline: File > Open, or File > Run a scenario\n"
+                                      "(the bundled teaching run was not found next to this executable)"));
+    return;
+  }
+  // The build did not make it (a GUI built without the CLI, or copied
+  // elsewhere): replay it once into the cache folder, about a second.
+  QDir().mkpath(teaching_cache_dir());
+  view_->set_message(QStringLiteral("replaying the teaching run (bouncing, central and graph)..."));
+  teaching_child_ = new ChildRun(this);
+  connect(teaching_child_, &ChildRun::progress, this, [this](double, const QString& what) {
+    view_->set_message(QStringLiteral("replaying the teaching run: %1").arg(what));
+  });
+  connect(teaching_child_, &ChildRun::finished, this, [this](bool ok, const QString& error) {
+    if (ok && !teaching_run().central.isEmpty()) {
+      open_teaching();
+    } else {
+      view_->set_message(QStringLiteral("open a timeline: File > Open, or File > Run a scenario\n"
+                                        "(could not replay the teaching run: %1)").arg(error));
+    }
+  });
+  teaching_child_->start(cli, teaching_arguments(scenarios, teaching_cache_dir()));
+}
+
+void MainWindow::show_tab(Tab tab) {
+  tabs_->setCurrentIndex(tab);
+  stats_->setVisible(tab == kTimelineTab);
+}
+
+void MainWindow::run_dialog() {
+  auto* dialog = new RunDialog(lockscope_cli(), scenarios_dir(), this);
+  dialog->setAttribute(Qt::WA_DeleteOnClose);
+  connect(dialog, &RunDialog::timelineReady, this, [this](const QString& path) { open(path); });
+  dialog->show();
 }
 
 }  // namespace lockscope::gui

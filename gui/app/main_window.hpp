@@ -1,21 +1,55 @@
-// MainWindow: the File menu (Open, Quit) around one TimelineView.
+// MainWindow: three tabs — Timeline (one run, with the Statistics dock),
+// Compare (two runs on one time axis) and Compare locks (a sweep folder) —
+// and the File menu: Open, Compare, Run (a scenario, as a child process),
+// Open sweep, Fit all, Quit. With no file it opens the bundled teaching run.
 #pragma once
 
 #include <QMainWindow>
 #include <QString>
+#include <memory>
+
+#include "gui/model/timeline_model.hpp"
+
+class QTabWidget;
 
 namespace lockscope::gui {
 
+class ChildRun;
+class CompareLocksView;
+class CompareView;
+class StatisticsDock;
 class TimelineView;
 
 class MainWindow : public QMainWindow {
  public:
+  enum Tab { kTimelineTab, kCompareTab, kCompareLocksTab };
+
   MainWindow();
-  // Opens a timeline file; a bad file shows the reader's error in the view.
-  void open(const QString& path);
+  // Each returns the error it showed (a bad file), empty on success.
+  QString open(const QString& path);
+  QString compare(const QString& a, const QString& b);
+  QString open_sweep(const QString& dir);
+  // The teaching run (bouncing, central vs graph) generated at build time.
+  // When it is not there, false: the window replays it into the cache
+  // folder in a child process and opens it when done (or shows why not).
+  bool open_teaching();
+  void show_tab(Tab tab);
+
+  [[nodiscard]] TimelineView* timeline_view() const { return view_; }
+  [[nodiscard]] StatisticsDock* statistics() const { return stats_; }
+  [[nodiscard]] CompareView* compare_view() const { return compare_; }
+  [[nodiscard]] CompareLocksView* compare_locks_view() const { return locks_; }
 
  private:
+  void run_dialog();
+  void generate_teaching();
+
+  QTabWidget* tabs_;
   TimelineView* view_;
+  CompareView* compare_;
+  CompareLocksView* locks_;
+  StatisticsDock* stats_;
+  ChildRun* teaching_child_ = nullptr;
 };
 
 }  // namespace lockscope::gui

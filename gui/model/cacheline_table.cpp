@@ -15,14 +15,19 @@ std::vector<CachelineRow> cacheline_table(const TimelineModel& model, std::uint6
   for (; it != tr.end() && it->start <= t1; ++it) {
     if (it->line >= rows.size()) continue;
     auto& row = rows[it->line];
-    ++row.transfers;
-    if (it->kind == traces::TransferKind::invalidation) ++row.invalidations;
+    if (it->kind == traces::TransferKind::invalidation) {
+      ++row.invalidations;
+    } else {
+      ++row.transfers;
+    }
     if (it->from >= 0) row.cores.insert(static_cast<std::uint32_t>(it->from));
     row.cores.insert(it->to);
   }
-  std::erase_if(rows, [](const CachelineRow& r) { return r.transfers == 0; });
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const CachelineRow& a, const CachelineRow& b) { return a.transfers > b.transfers; });
+  std::erase_if(rows, [](const CachelineRow& r) { return r.transfers + r.invalidations == 0; });
+  // As lockscope replay's summary orders its line table.
+  std::stable_sort(rows.begin(), rows.end(), [](const CachelineRow& a, const CachelineRow& b) {
+    return a.transfers + a.invalidations > b.transfers + b.invalidations;
+  });
   return rows;
 }
 

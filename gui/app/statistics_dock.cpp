@@ -1,0 +1,117 @@
+#include "gui/app/statistics_dock.hpp"
+
+#include <QLabel>
+#include <QScrollArea>
+#include <QVBoxLayout>
+#include <algorithm>
+
+#include "gui/app/cacheline_table_view.hpp"
+#include "gui/app/wait_histogram_chart.hpp"
+#include "gui/model/cacheline_table.hpp"
+
+namespace lockscope::gui {
+namespace {
+
+QString q(const std::string& s) { return QString::fromStdString(s); }
+
+QString waits_row(const char* what, const std::vector<std::uint64_t>& waits) {
+  if (waits.empty()) return QStringLiteral("<tr><td>%1 wait</td><td>—</td></tr>").arg(QLatin1String(what));
+  return QStringLiteral("<tr><td>%1 wait</td><td>p50 %2 &nbsp; p99 %3 &nbsp; max %4</td></tr>")
+      .arg(QLatin1String(what), q(time_text(static_cast<double>(quantile(waits, 0.5)))),
+           q(time_text(static_cast<double>(quantile(waits, 0.99)))), q(time_text(static_cast<double>(waits.back()))));
+}
+
+}  // namespace
+
+StatisticsDock::StatisticsDock(QWidget* parent)
+    : QDockWidget(QStringLiteral("Statistics"), parent),
+      scope_(new QLabel),
+      figures_(new QLabel),
+      read_chart_(new WaitHistogramChart(QStringLiteral("read waits"), QColor(0xd9, 0xb4, 0x1e))),
+      write_chart_(new WaitHistogramChart(QStringLiteral("write waits"), QColor(0xd0, 0x4a, 0x4a))),
+      table_(new CachelineTableView) {
+  setObjectName(QStringLiteral("statistics"));
+  auto* body = new QWidget;
+  auto* layout = new QVBoxLayout(body);
+  layout->setContentsMargins(6, 4, 6, 4);
+  scope_->setWordWrap(true);
+  QFont bold = scope_->font();
+  bold.setBold(true);
+  scope_->setFont(bold);
+  figures_->setTextFormat(Qt::RichText);
+  figures_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  layout->addWidget(scope_);
+  layout->addWidget(figures_);
+  layout->addWidget(read_chart_);
+  layout->addWidget(write_chart_);
+  auto* table_title = new QLabel(QStringLiteral("Shared cachelines (perf c2c style)"));
+  table_title->setFont(bold);
+  layout->addWidget(table_title);
+  table_->setMinimumHeight(140);
+  layout->addWidget(table_, 1);
+  setWidget(body);
+  setMinimumWidth(380);
+  refresh();
+}
+
+void StatisticsDock::set_model(std::shared_ptr<const TimelineModel> model) {
+  model_ = std::move(model);
+  range_.reset();
+  refresh();
+}
+
+void StatisticsDock::set_range(std::int64_t t0, std::int64_t t1) {
+  const auto a = static_cast<std::uint64_t>(std::max<std::int64_t>(0, std::min(t0, t1)));
+  const auto b = static_cast<std::uint64_t>(std::max<std::int64_t>(0, std::max(t0, t1)));
+  range_ = std::pair{a, b};
+  refresh();
+}
+
+void StatisticsDock::clear_range() {
+  range_.reset();
+  refresh();
+}
+
+void StatisticsDock::refresh() {
+  if (!model_) {
+    stats_ = {};
+    scope_->setText(QStringLiteral("No timeline"));
+    figures_->clear();
+    read_chart_->set_waits({});
+    write_chart_->set_waits({});
+    table_->set_rows(nullptr, {});
+    return;
+  }
+  const auto [t0, t1] = range_.value_or(std::pair<std::uint64_t, std::uint64_t>{0, model_->end_time()});
+  stats_ = run_stats(*model_, t0, t1);
+  const auto& tl = model_->timeline();
+  const QString run = QStringLiteral("%1 on %2 (%3 cores)").arg(q(tl.lock), q(tl.machine)).arg(tl.cores);
+  scope_->setText(range_ ? QStringLiteral("%1 — range %2 to %3").arg(run, q(time_text(static_cast<double>(t0))),
+                                                                      q(time_text(static_cast<double>(t1))))
+                         : QStringLiteral("%1 — whole run").arg(run));
+  QString html = QStringLiteral("<table cellspacing=2>");
+  html += QStringLiteral("<tr><td>simulated time</td><td>%1</td></tr>").arg(q(time_text(static_cast<double>(t1 - t0))));
+  html += QStringLiteral("<tr><td>throughput</td><td><b>%1ops/s</b> (%2 reads/s, %3 writes/s)</td></tr>")
+              .arg(q(si(stats_.ops_per_second())), q(si(stats_.reads_per_second())),
+                   q(si(stats_.writes_per_second())));
+  html += QStringLiteral("<tr><td>operations</td><td>%1 (%2 reads, %3 writes)</td></tr>")
+              .arg(stats_.ops())
+              .arg(stats_.reads)
+              .arg(stats_.writes);
+  html += waits_row("read", stats_.read_waits);
+  html += waits_row("write", stats_.write_waits);
+  html += QStringLiteral("<tr><td>line transfers</td><td>%1 (%2 per operation), %3 invalidations</td></tr>")
+              .arg(stats_.transfers)
+              .arg(stats_.transfers_per_op(), 0, 'f', 3)
+              .arg(stats_.invalidations);
+  html += QStringLiteral("</table>");
+  figures_->setText(html);
+  read_chart_->set_waits(stats_.read_waits);
+  write_chart_->set_waits(stats_.write_waits);
+  // A run without writers (or readers) needs no empty chart.
+  read_chart_->setVisible(!stats_.read_waits.empty() || stats_.write_waits.empty());
+  write_chart_->setVisible(!stats_.write_waits.empty());
+  table_->set_rows(model_, gui::cacheline_table(*model_, t0, t1));
+}
+
+}  // namespace lockscope::gui

@@ -1,0 +1,50 @@
+// StatisticsDock: the statistics panel for the whole run or a selected time
+// range: throughput (operations, reads, writes per simulated second), lock
+// waits (p50/p99 and a histogram each for reads and writes) and the
+// shared-data cacheline table. Figures come from gui/model/run_stats and
+// gui/model/cacheline_table.
+#pragma once
+
+#include <QDockWidget>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <utility>
+
+#include "gui/model/run_stats.hpp"
+#include "gui/model/timeline_model.hpp"
+
+class QLabel;
+
+namespace lockscope::gui {
+
+class CachelineTableView;
+class WaitHistogramChart;
+
+class StatisticsDock : public QDockWidget {
+ public:
+  explicit StatisticsDock(QWidget* parent = nullptr);
+
+  void set_model(std::shared_ptr<const TimelineModel> model);
+  // Times in the model's unit (ps). Connect TimelineView::rangeSelected and
+  // rangeCleared here.
+  void set_range(std::int64_t t0, std::int64_t t1);
+  void clear_range();
+
+  [[nodiscard]] const RunStats& stats() const { return stats_; }
+  [[nodiscard]] CachelineTableView* cacheline_table() const { return table_; }
+
+ private:
+  void refresh();
+
+  std::shared_ptr<const TimelineModel> model_;
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> range_;
+  RunStats stats_;
+  QLabel* scope_;
+  QLabel* figures_;
+  WaitHistogramChart* read_chart_;
+  WaitHistogramChart* write_chart_;
+  CachelineTableView* table_;
+};
+
+}  // namespace lockscope::gui

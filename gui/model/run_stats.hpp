@@ -1,0 +1,62 @@
+// run_stats: what the statistics dock and the compare summaries show for a
+// time range of a timeline: throughput, lock waits and their histograms.
+// Plain C++ (no Qt), on TimelineModel.
+//
+// An acquisition is a reading (or writing) span; its wait is the run of
+// waiting spans directly before it on the same worker (waiting_read and
+// queued_read before a read; waiting_write and draining before a write),
+// zero when there is none. An acquisition belongs to [t0, t1] when its
+// reading or writing span starts there (when the wait ends).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gui/model/timeline_model.hpp"
+
+namespace lockscope::gui {
+
+struct RunStats {
+  std::uint64_t t0 = 0;
+  std::uint64_t t1 = 0;
+  std::uint64_t reads = 0;      // acquisitions in [t0, t1]
+  std::uint64_t writes = 0;
+  // Line transfers (fills, shares, ownership) and invalidations starting in
+  // [t0, t1], counted apart as lockscope replay's summary counts them.
+  std::uint64_t transfers = 0;
+  std::uint64_t invalidations = 0;
+  std::vector<std::uint64_t> read_waits;   // ps, one per read, sorted
+  std::vector<std::uint64_t> write_waits;  // ps, one per write, sorted
+
+  [[nodiscard]] std::uint64_t ops() const { return reads + writes; }
+  [[nodiscard]] double seconds() const { return static_cast<double>(t1 - t0) * 1e-12; }
+  // Operations per simulated second (0 for an empty range).
+  [[nodiscard]] double ops_per_second() const;
+  [[nodiscard]] double reads_per_second() const;
+  [[nodiscard]] double writes_per_second() const;
+  [[nodiscard]] double transfers_per_op() const;
+};
+
+[[nodiscard]] RunStats run_stats(const TimelineModel& model, std::uint64_t t0, std::uint64_t t1);
+
+// The q-quantile (0..1, nearest rank) of sorted values; 0 when empty.
+[[nodiscard]] std::uint64_t quantile(const std::vector<std::uint64_t>& sorted, double q);
+
+// A wait histogram with logarithmic bins, three per decade (1-2-5): bin 0
+// holds waits under 1 ns, then [1, 2), [2, 5), [5, 10), [10, 20) ... ns, up
+// to the bin of the largest wait.
+struct HistogramBin {
+  std::uint64_t lo_ps = 0;  // inclusive
+  std::uint64_t hi_ps = 0;  // exclusive
+  std::uint64_t count = 0;
+  std::string label;        // "0-1", "1-2", "2-5", ... "1k-2k" (ns)
+};
+[[nodiscard]] std::vector<HistogramBin> log_histogram(const std::vector<std::uint64_t>& waits_ps);
+
+// "22.3 M", "950 k", "12": a count or rate with an SI prefix.
+[[nodiscard]] std::string si(double value);
+// "343 ns", "1.59 ms", "12 ps": a time in picoseconds with a readable unit.
+[[nodiscard]] std::string time_text(double ps);
+
+}  // namespace lockscope::gui
