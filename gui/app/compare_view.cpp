@@ -185,16 +185,20 @@ void CompareView::set_models(std::shared_ptr<const TimelineModel> a, std::shared
     const TimelineModel& m = *models[static_cast<std::size_t>(c)];
     const RunStats s = run_stats(m, 0, m.end_time());
     const auto& tl = m.timeline();
+    // A run without writes has no write wait: a dash, not "0 ps".
+    const auto wait = [](const std::vector<std::uint64_t>& waits, double at) {
+      return waits.empty() ? QStringLiteral("—") : q(time_text(static_cast<double>(quantile(waits, at))));
+    };
     const QStringList values = {
         QStringLiteral("%1, %2 cores").arg(q(tl.machine)).arg(tl.cores),
         q(time_text(static_cast<double>(m.end_time()))),
         q(si(s.ops_per_second())),
         q(si(s.reads_per_second())),
         q(si(s.writes_per_second())),
-        q(time_text(static_cast<double>(quantile(s.read_waits, 0.5)))),
-        q(time_text(static_cast<double>(quantile(s.read_waits, 0.99)))),
-        q(time_text(static_cast<double>(quantile(s.write_waits, 0.5)))),
-        q(time_text(static_cast<double>(quantile(s.write_waits, 0.99)))),
+        wait(s.read_waits, 0.5),
+        wait(s.read_waits, 0.99),
+        wait(s.write_waits, 0.5),
+        wait(s.write_waits, 0.99),
         QString::number(s.transfers_per_op(), 'f', 3)};
     summary_->setHorizontalHeaderItem(c, new QTableWidgetItem(QStringLiteral("%1 %2").arg(
                                              c == 0 ? QStringLiteral("top:") : QStringLiteral("bottom:"), q(tl.lock))));
