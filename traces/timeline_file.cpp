@@ -14,6 +14,8 @@
 #include <limits>
 #include <ostream>
 
+#include "traces/huge_pages.hpp"
+
 namespace lockscope::traces {
 namespace {
 
@@ -322,9 +324,11 @@ bool Decoder::workers(Timeline& t) {
     }
     std::uint64_t spans = 0;
     if (!count(spans, kMinSpanBytes, "span")) return false;
-    w.spans.resize(static_cast<std::size_t>(spans));
+    // Appended, not resized: no zero-fill pass over what is written anyway.
+    reserve_huge(w.spans, static_cast<std::size_t>(spans));
     std::uint64_t prev_end = 0;
-    for (Span& s : w.spans) {
+    for (std::uint64_t si = 0; si < spans; ++si) {
+      Span& s = w.spans.emplace_back();
       const unsigned char* at = p_;
       std::uint64_t gap = 0;
       std::uint64_t packed = 0;
@@ -627,6 +631,8 @@ std::expected<Timeline, ParseError> read_timeline_file(const std::filesystem::pa
   const std::streamoff size = in.tellg();
   in.seekg(0, std::ios::beg);
   if (size > 0) {
+    bytes.reserve(static_cast<std::size_t>(size));
+    advise_huge_pages(bytes.data(), bytes.capacity());
     bytes.resize(static_cast<std::size_t>(size));
     in.read(bytes.data(), size);
     if (in.gcount() != size) return std::unexpected(binary_error(name, "read error (the file shrank while reading)"));
