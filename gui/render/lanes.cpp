@@ -145,13 +145,18 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
   if (!arrows || arrow_count > kMaxArrows) return;
   p.save();
   // Antialiased lines cost ten times more: only for views with few arrows.
-  p.setRenderHint(QPainter::Antialiasing, arrow_count <= kMaxSmoothArrows);
+  const bool smooth = arrow_count <= kMaxSmoothArrows;
+  p.setRenderHint(QPainter::Antialiasing, smooth);
   p.setClipRect(data);
   const auto& transfers = model.timeline().transfers;
   for (const auto& [lane, marks] : line_marks) {
     QColor color = line_color(lanes[lane].index);
-    color.setAlpha(210);
-    p.setPen(QPen(color, 1.2));
+    // Many arrows: opaque one-pixel cosmetic lines, which the raster engine
+    // draws straight into the pixels. A wider or translucent pen goes
+    // through the stroker and span blending, which Qt hands to its thread
+    // pool per line: 1,100 arrows cost 40 ms of thread hand-offs on a VM.
+    if (smooth) color.setAlpha(210);
+    p.setPen(smooth ? QPen(color, 1.2) : QPen(color, 0));
     const int lane_y = layout.lanes[lane].center();
     for (const Mark& m : marks) {
       const auto& t = transfers[m.transfer];
