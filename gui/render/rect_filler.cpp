@@ -41,6 +41,26 @@ void RectFiller::fill_with_painter(int x, int y, int w, int h, QRgb color) {
   p_.fillRect(QRect(x, y, w, h).intersected(clip_), QColor::fromRgb(color));
 }
 
+void RectFiller::darken(int x, int y, int w, int h, int alpha) {
+  if (image_ == nullptr) {
+    p_.fillRect(QRect(x, y, w, h).intersected(clip_), QColor(0, 0, 0, alpha));
+    return;
+  }
+  if (!clipped(x, y, w, h)) return;
+  // Premultiplied source-over with black: every channel (alpha included)
+  // scales by 1 - alpha/255; opaque pixels stay opaque.
+  const unsigned keep = 255U - static_cast<unsigned>(std::clamp(alpha, 0, 255));
+  const auto scale = [keep](QRgb c) {
+    const auto ch = [keep](unsigned v) { return (v * keep + 127U) / 255U; };
+    return qRgba(static_cast<int>(ch(qRed(c))), static_cast<int>(ch(qGreen(c))), static_cast<int>(ch(qBlue(c))),
+                 qAlpha(c) == 255 ? 255 : static_cast<int>(ch(qAlpha(c)) + (255U - keep)));
+  };
+  for (int row = y; row < y + h; ++row) {
+    auto* line = reinterpret_cast<QRgb*>(bits_ + row * stride_);
+    for (int col = x; col < x + w; ++col) line[col] = scale(line[col]);
+  }
+}
+
 void RectFiller::hatch(int x, int y, int w, int h, const QColor& light, const QColor& dark) {
   if (image_ == nullptr) {
     const QRect r = QRect(x, y, w, h).intersected(clip_);

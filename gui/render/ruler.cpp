@@ -3,6 +3,8 @@
 #include <QPainter>
 #include <cmath>
 
+#include "gui/render/rect_filler.hpp"
+
 namespace lockscope::gui {
 
 double ruler_step(double ps_per_px, double min_px) {
@@ -39,6 +41,7 @@ void paint_ruler(QPainter& p, const QRect& ruler, const QRect& data, const ViewT
   const double minor = step / 5;
   const double first = std::floor(view.t0() / minor) * minor;
   p.setFont(QFont(p.font().family(), 8));
+  RectFiller grid(p, data);
   for (double t = first; t <= view.t1(); t += minor) {
     const double x = ruler.left() + view.to_px(t);
     if (x < ruler.left()) continue;
@@ -47,8 +50,7 @@ void paint_ruler(QPainter& p, const QRect& ruler, const QRect& data, const ViewT
     p.setPen(QColor(0x70, 0x70, 0x70));
     p.drawLine(xi, ruler.bottom(), xi, ruler.bottom() - (major ? 8 : 3));
     if (major) {
-      p.setPen(QColor(0, 0, 0, 28));
-      p.drawLine(xi, data.top(), xi, data.bottom());
+      grid.darken(xi, data.top(), 1, data.height(), 28);
       p.setPen(QColor(0x30, 0x30, 0x30));
       p.drawText(xi + 3, ruler.top() + 12, format_time(std::round(t / step) * step, step));
     }

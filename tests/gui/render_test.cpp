@@ -4,12 +4,14 @@
 
 #include <QGuiApplication>
 #include <QImage>
+#include <QPainter>
 #include <cmath>
 
 #include "gui/model/timeline_model.hpp"
 #include "gui/render/colors.hpp"
 #include "gui/render/hover.hpp"
 #include "gui/render/layout.hpp"
+#include "gui/render/rect_filler.hpp"
 #include "gui/render/ruler.hpp"
 #include "gui/render/timeline_painter.hpp"
 #include "small_timeline.hpp"
@@ -155,6 +157,40 @@ TEST_F(Rendered, HoverNamesTheSpanAndTheTransfer) {
   EXPECT_TRUE(hover_text(model, layout, view, at(4000, 1)).contains(QStringLiteral("draining")));
   EXPECT_TRUE(hover_text(model, layout, view, at(1500, 2)).contains(QStringLiteral("core 1")));
   EXPECT_TRUE(hover_text(model, layout, view, QPoint(2, 2)).isEmpty());
+}
+
+// The grid lines' direct path darkens pixels as QPainter's translucent
+// black fill does (to within rounding), over any color, and stays inside
+// its rectangle and the clip.
+TEST(RectFillerDarken, MatchesATranslucentBlackFill) {
+  const QRgb colors[] = {qRgb(255, 255, 255), qRgb(0xf2, 0xc1, 0x3b), qRgb(0x30, 0x60, 0xd0), qRgb(0, 0, 0)};
+  for (const QRgb c : colors) {
+    QImage direct(8, 8, QImage::Format_ARGB32_Premultiplied);
+    direct.fill(c);
+    QImage painted = direct;
+    {
+      QPainter p(&direct);
+      RectFiller fill(p, QRect(0, 0, 8, 6));
+      ASSERT_TRUE(fill.direct());
+      fill.darken(3, 2, 1, 10, 28);
+    }
+    {
+      QPainter p(&painted);
+      p.fillRect(QRect(3, 2, 1, 4), QColor(0, 0, 0, 28));
+    }
+    for (int y = 0; y < 8; ++y) {
+      for (int x = 0; x < 8; ++x) {
+        const QRgb a = direct.pixel(x, y);
+        const QRgb b = painted.pixel(x, y);
+        EXPECT_LE(std::abs(qRed(a) - qRed(b)), 1) << x << "," << y;
+        EXPECT_LE(std::abs(qGreen(a) - qGreen(b)), 1) << x << "," << y;
+        EXPECT_LE(std::abs(qBlue(a) - qBlue(b)), 1) << x << "," << y;
+        EXPECT_EQ(qAlpha(a), 255);
+      }
+    }
+    if (c != qRgb(0, 0, 0)) EXPECT_NE(direct.pixel(3, 3), c) << "the column must darken";
+    EXPECT_EQ(direct.pixel(3, 7), c) << "below the clip stays untouched";
+  }
 }
 
 TEST(Ruler, StepsAndLabels) {
