@@ -10,14 +10,15 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPainter>
 #include <QPixmap>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
+#include <utility>
 
 #include "gui/app/child_run.hpp"
 #include "gui/app/locate.hpp"
@@ -26,6 +27,27 @@
 
 namespace lockscope::gui {
 namespace {
+
+// A plot scaled to the tab, aspect kept: the PNGs are drawn at paper size
+// (1720x1040 and up), larger than the tab, and a scroll area showed a
+// corner of them.
+class FitPixmap : public QWidget {
+ public:
+  explicit FitPixmap(QPixmap pixmap) : pixmap_(std::move(pixmap)) { setMinimumSize(200, 120); }
+
+ protected:
+  void paintEvent(QPaintEvent* /*event*/) override {
+    QPainter p(this);
+    p.fillRect(rect(), Qt::white);
+    const QSize fit = pixmap_.size().scaled(size(), Qt::KeepAspectRatio);
+    const QRect target(QPoint((width() - fit.width()) / 2, (height() - fit.height()) / 2), fit);
+    p.setRenderHint(QPainter::SmoothPixmapTransform);
+    p.drawPixmap(target, pixmap_);
+  }
+
+ private:
+  QPixmap pixmap_;
+};
 
 // A CSV cell shown as written, sorted as a number when it is one.
 class CellItem : public QTableWidgetItem {
@@ -202,18 +224,13 @@ QString CompareLocksView::open_dir(const QString& dir) {
   for (const QString& stem : kSweepPlots) {
     QPixmap plot(d.filePath(stem + QStringLiteral(".png")));
     any_plot = any_plot || !plot.isNull();
-    auto* label = new QLabel;
-    label->setAlignment(Qt::AlignCenter);
     if (plot.isNull()) {
-      label->setText(QStringLiteral("no %1.png in this folder").arg(stem));
+      auto* label = new QLabel(QStringLiteral("no %1.png in this folder").arg(stem));
+      label->setAlignment(Qt::AlignCenter);
+      tabs_->addTab(label, stem);
     } else {
-      label->setPixmap(plot);
+      tabs_->addTab(new FitPixmap(std::move(plot)), stem);
     }
-    auto* scroll = new QScrollArea;
-    scroll->setWidget(label);
-    scroll->setWidgetResizable(true);
-    scroll->setAlignment(Qt::AlignCenter);
-    tabs_->addTab(scroll, stem);
   }
   table_->clear();
   table_->setColumnCount(static_cast<int>(table.header.size()));
