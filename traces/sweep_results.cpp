@@ -8,6 +8,8 @@
 #include <functional>
 #include <sstream>
 
+#include "traces/csv.hpp"
+
 namespace lockscope::traces {
 namespace {
 
@@ -104,66 +106,6 @@ const Column* find_column(std::string_view name) {
   return nullptr;
 }
 
-// Splits CSV text into records of fields (RFC 4180: quoted fields may hold
-// commas, doubled quotes and line breaks). Records remember their line.
-struct Record {
-  std::size_t line = 0;
-  std::vector<std::string> fields;
-};
-
-std::expected<std::vector<Record>, ParseError> split_csv(std::string_view text, std::string_view file) {
-  std::vector<Record> records;
-  Record current{1, {}};
-  std::string field;
-  std::size_t line = 1;
-  bool quoted = false;
-  bool any = false;  // the current record has content
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"') {
-        if (i + 1 < text.size() && text[i + 1] == '"') {
-          field += '"';
-          ++i;
-        } else {
-          quoted = false;
-        }
-      } else {
-        if (c == '\n') ++line;
-        field += c;
-      }
-      continue;
-    }
-    if (c == '"' && field.empty()) {
-      quoted = true;
-      any = true;
-    } else if (c == ',') {
-      current.fields.push_back(std::move(field));
-      field.clear();
-      any = true;
-    } else if (c == '\n' || c == '\r') {
-      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      if (any || !field.empty()) {
-        current.fields.push_back(std::move(field));
-        records.push_back(std::move(current));
-      }
-      field.clear();
-      any = false;
-      ++line;
-      current = Record{line, {}};
-    } else {
-      field += c;
-      any = true;
-    }
-  }
-  if (quoted) return std::unexpected(ParseError{std::string(file), line, 0, "a quoted field is not closed"});
-  if (any || !field.empty()) {
-    current.fields.push_back(std::move(field));
-    records.push_back(std::move(current));
-  }
-  return records;
-}
-
 }  // namespace
 
 std::string SweepRow::param(std::string_view key) const {
@@ -207,7 +149,7 @@ std::expected<SweepTable, ParseError> read_sweep_csv(std::string_view text, std:
   auto records = split_csv(text, file);
   if (!records) return std::unexpected(records.error());
   if (records->empty()) return std::unexpected(ParseError{std::string(file), 0, 0, "empty file: no header row"});
-  const Record& header = records->front();
+  const CsvRecord& header = records->front();
   std::vector<const Column*> columns;
   SweepTable table;
   for (const std::string& name : header.fields) {
@@ -225,7 +167,7 @@ std::expected<SweepTable, ParseError> read_sweep_csv(std::string_view text, std:
     }
   }
   for (std::size_t i = 1; i < records->size(); ++i) {
-    const Record& rec = (*records)[i];
+    const CsvRecord& rec = (*records)[i];
     if (rec.fields.size() != header.fields.size()) {
       return std::unexpected(ParseError{std::string(file), rec.line, 0,
                                         fmt::format("{} fields; the header has {}", rec.fields.size(),
