@@ -2,20 +2,31 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "gui/render/colors.hpp"
-#include "gui/render/ruler.hpp"
 
 namespace lockscope::gui {
 namespace {
 
-double step_for(std::uint64_t len) { return ruler_step(std::max(static_cast<double>(len), 1.0) / 1000, 1); }
 
-QString time_of(std::uint64_t t, std::uint64_t len) { return format_time(static_cast<double>(t), step_for(len)); }
+// A time in the unit of its own magnitude (1.467423 ms, not 1467423400 ps),
+// with the decimals that still resolve a tenth of `len`.
+QString time_of(std::uint64_t t, std::uint64_t len) {
+  static constexpr std::pair<double, const char*> kUnits[] = {{1e12, "s"}, {1e9, "ms"}, {1e6, "µs"}, {1e3, "ns"}};
+  const double v = static_cast<double>(t);
+  for (const auto& [ps, name] : kUnits) {
+    if (v < ps) continue;
+    const double step = std::max(static_cast<double>(len) / 10, 1.0);
+    const int decimals = step >= ps ? 0 : std::min(9, static_cast<int>(std::ceil(std::log10(ps / step))));
+    return QString::number(v / ps, 'f', decimals) + QStringLiteral(" ") + QString::fromUtf8(name);
+  }
+  return QString::number(t) + QStringLiteral(" ps");
+}
 
 QString interval(std::uint64_t a, std::uint64_t b) {
-  return time_of(a, b - a) + QStringLiteral(" → ") + time_of(b, b - a) + QStringLiteral(" (") +
-         format_time(static_cast<double>(b - a), step_for(b - a)) + QStringLiteral(")");
+  return time_of(a, b - a) + QStringLiteral(" → ") + time_of(b, b - a) + QStringLiteral(" (") + time_of(b - a, b - a) +
+         QStringLiteral(")");
 }
 
 QString core_name(std::int64_t core) {
@@ -42,7 +53,7 @@ Details transfer_details(const TimelineModel& model, std::size_t i) {
               {QStringLiteral("source"), core_name(x.from)},
               {QStringLiteral("destination"), core_name(x.to)},
               {QStringLiteral("start"), time_of(x.start, x.end - x.start)},
-              {QStringLiteral("duration"), format_time(static_cast<double>(x.end - x.start), step_for(x.end - x.start))}};
+              {QStringLiteral("duration"), time_of(x.end - x.start, x.end - x.start)}};
   return d;
 }
 
@@ -110,7 +121,7 @@ std::optional<Details> details_at(const TimelineModel& model, const Layout& layo
     }
     d.fields.emplace_back(QStringLiteral("start"), time_of(seg->start, end - seg->start));
     d.fields.emplace_back(QStringLiteral("duration"),
-                          format_time(static_cast<double>(end - seg->start), step_for(end - seg->start)));
+                          time_of(end - seg->start, end - seg->start));
     return d;
   }
   // Arrows cross the worker lanes: they win over the span below them.
@@ -126,7 +137,7 @@ std::optional<Details> details_at(const TimelineModel& model, const Layout& layo
               {QStringLiteral("core"), QString::number(l.core)},
               {QStringLiteral("state"), QString::fromUtf8(state_label(s->state))},
               {QStringLiteral("start"), time_of(s->start, s->end - s->start)},
-              {QStringLiteral("duration"), format_time(static_cast<double>(s->end - s->start), step_for(s->end - s->start))}};
+              {QStringLiteral("duration"), time_of(s->end - s->start, s->end - s->start)}};
   return d;
 }
 

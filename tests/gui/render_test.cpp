@@ -140,6 +140,11 @@ TEST_F(Rendered, ClickDetailsOfSpanTransferAndArrow) {
   EXPECT_EQ(tick->kind, Details::Kind::transfer);
   EXPECT_EQ(tick->transfer, 1U);
   EXPECT_EQ(field(*tick, "destination"), QStringLiteral("core 1"));
+  // Times in the unit of their magnitude, to a tenth of the duration.
+  EXPECT_EQ(field(*tick, "start"), QStringLiteral("1.50 ns"));
+  EXPECT_EQ(field(*tick, "duration"), QStringLiteral("100 ps"));
+  EXPECT_EQ(field(*span, "start"), QStringLiteral("1.0 ns"));
+  EXPECT_EQ(field(*span, "duration"), QStringLiteral("4.0 ns"));
   // On the arrow of the 5.5 ns transfer (core 1 -> core 0), between the worker lanes.
   const int y = (layout.lanes[0].center() + layout.lanes[1].center()) / 2;
   const double xm = (view.to_px(5500) + view.to_px(5600)) / 2 + layout.data.left();
@@ -188,7 +193,9 @@ TEST(RectFillerDarken, MatchesATranslucentBlackFill) {
         EXPECT_EQ(qAlpha(a), 255);
       }
     }
-    if (c != qRgb(0, 0, 0)) EXPECT_NE(direct.pixel(3, 3), c) << "the column must darken";
+    if (c != qRgb(0, 0, 0)) {
+      EXPECT_NE(direct.pixel(3, 3), c) << "the column must darken";
+    }
     EXPECT_EQ(direct.pixel(3, 7), c) << "below the clip stays untouched";
   }
 }
