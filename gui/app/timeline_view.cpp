@@ -199,7 +199,7 @@ void TimelineView::keyPressEvent(QKeyEvent* event) {
     case Qt::Key_T: set_only_selected_lines(!state_.only_selected); return;
     case Qt::Key_Z: zoom_to_selection(); return;
     case Qt::Key_Escape:
-      if (details_->isVisible()) {
+      if (!details_->isHidden()) {  // not isVisible(): that is false while the view itself is hidden
         details_->hide();
       } else {
         clear_range();
