@@ -30,6 +30,11 @@ QString caption(const traces::SweepTable& t) {
   return text;
 }
 
+// "Throughput against cores" (simulated) or "... against threads" (bench).
+QString title(const char* what, const traces::SweepTable& t) {
+  return QString("%1 against %2").arg(what, is_bench(t) ? "threads" : "cores");
+}
+
 QString throughput_unit(const traces::SweepTable& t) {
   return is_bench(t) ? "lock operations per second" : "lock operations per simulated second";
 }
@@ -39,7 +44,7 @@ QString throughput_unit(const traces::SweepTable& t) {
 Figure throughput_figure(const traces::SweepTable& t) {
   PanelSpec panel{"Aggregate throughput", x_title(t), throughput_unit(t),
                   build_series(t, Metric::throughput), "no completed runs", false};
-  return Figure("Throughput against cores", caption(t), {std::move(panel)}, QSize(860, 520));
+  return Figure(title("Throughput", t), caption(t), {std::move(panel)}, QSize(860, 520));
 }
 
 Figure wait_figure(const traces::SweepTable& t) {
@@ -47,7 +52,7 @@ Figure wait_figure(const traces::SweepTable& t) {
                  "no reads in this workload", false};
   PanelSpec write{"p99 write wait", x_title(t), "write acquire wait, p99 (ns)",
                   build_series(t, Metric::write_wait_p99), "no writes in this workload", false};
-  return Figure("Tail wait to acquire against cores", caption(t), {std::move(read), std::move(write)},
+  return Figure(title("Tail wait to acquire", t), caption(t), {std::move(read), std::move(write)},
                 QSize(1200, 500));
 }
 
@@ -55,7 +60,7 @@ Figure transfers_figure(const traces::SweepTable& t) {
   PanelSpec panel{"Cacheline transfers per lock operation", x_title(t), "cacheline transfers per operation",
                   build_series(t, Metric::transfers_per_op),
                   is_bench(t) ? "not measured on real threads (use lockscope sweep)" : "no completed runs", false};
-  return Figure("Coherence traffic against cores", caption(t), {std::move(panel)}, QSize(860, 520));
+  return Figure(title("Coherence traffic", t), caption(t), {std::move(panel)}, QSize(860, 520));
 }
 
 }  // namespace lockscope::plot
