@@ -41,45 +41,38 @@ BenchResult run(const BenchConfig& cfg, const SpinDelay& delay) {
   return run_bench<L>(cfg, delay);
 }
 
-// graph-asym needs membarrier(2). Where it is missing, run the seed's full
-// fences instead and say so, rather than run an incorrect lock.
-bool warn_if_no_membarrier(const char* lock = "graph-asym") {
+// Locks whose writer needs membarrier(2): graph-asym's heavy fence and
+// percpu's grace period. Where it is missing, run the seed's full fences
+// instead and say so, rather than run an incorrect lock.
+bool warn_if_no_membarrier(const char* lock) {
   if (RealPlatform::heavy_barrier_available()) return false;
   std::fprintf(stderr, "lockscope: %s: %s; running graph (full fences) instead\n", lock,
                RealPlatform::heavy_barrier_unavailable_reason());
   return true;
 }
 
-BenchResult run_graph_asym(const BenchConfig& cfg, const SpinDelay& delay) {
-  if (!warn_if_no_membarrier()) return run_bench<GraphAsym>(cfg, delay);
+template <BenchLock L, const char* kName>
+BenchResult run_needing_membarrier(const BenchConfig& cfg, const SpinDelay& delay) {
+  if (!warn_if_no_membarrier(kName)) return run_bench<L>(cfg, delay);
   BenchResult r = run_bench<GraphSeed>(cfg, delay);
   r.note = "membarrier(2) unavailable: ran with full fences (graph)";
   return r;
 }
 
-double uncontended_graph_asym(std::uint64_t iterations, int rounds) {
-  if (!warn_if_no_membarrier()) return uncontended_read_ns<GraphAsym>(iterations, rounds);
+template <BenchLock L, const char* kName>
+double uncontended_needing_membarrier(std::uint64_t iterations, int rounds) {
+  if (!warn_if_no_membarrier(kName)) return uncontended_read_ns<L>(iterations, rounds);
   return uncontended_read_ns<GraphSeed>(iterations, rounds);
 }
 
-// percpu's grace period is membarrier(2): without it, the same fallback.
-BenchResult run_percpu(const BenchConfig& cfg, const SpinDelay& delay) {
-  if (!warn_if_no_membarrier("percpu")) return run_bench<Percpu>(cfg, delay);
-  BenchResult r = run_bench<GraphSeed>(cfg, delay);
-  r.note = "membarrier(2) unavailable: ran with full fences (graph)";
-  return r;
-}
-
-double uncontended_percpu(std::uint64_t iterations, int rounds) {
-  if (!warn_if_no_membarrier("percpu")) return uncontended_read_ns<Percpu>(iterations, rounds);
-  return uncontended_read_ns<GraphSeed>(iterations, rounds);
-}
+constexpr char kGraphAsymName[] = "graph-asym";
+constexpr char kPercpuName[] = "percpu";
 
 constexpr LockEntry kLocks[] = {
     {"graph", "QEMU's graph lock as the seed RFC has it: per-context counters, full fences",
      true, run<GraphSeed>, uncontended_read_ns<GraphSeed>},
     {"graph-asym", "graph lock, reader fence moved to the writer (membarrier(2))", true,
-     run_graph_asym, uncontended_graph_asym},
+     run_needing_membarrier<GraphAsym, kGraphAsymName>, uncontended_needing_membarrier<GraphAsym, kGraphAsymName>},
     {"graph-packed", "graph with QEMU's unpadded layout: neighbouring contexts share a line", true,
      run<GraphPacked>, uncontended_read_ns<GraphPacked>},
     {"central", "the foil: the same blocking protocol, one shared reader counter", true,
@@ -91,7 +84,7 @@ constexpr LockEntry kLocks[] = {
     {"numa-ccx", "numa with one reader counter per last-level cache (CCX) instead of per socket", true,
      run<NumaCcx>, uncontended_read_ns<NumaCcx>},
     {"percpu", "Linux percpu-rwsem: fence-free readers until a writer's grace period (membarrier(2))", true,
-     run_percpu, uncontended_percpu},
+     run_needing_membarrier<Percpu, kPercpuName>, uncontended_needing_membarrier<Percpu, kPercpuName>},
     {"graph-fair", "graph lock, phase-fair: waiting writers stop new readers, queued readers go next", true,
      run<GraphFair>, uncontended_read_ns<GraphFair>},
     {"pflock", "phase-fair ticket lock (Brandenburg & Anderson, ck_pflock): readers bounce rin/rout", true,
