@@ -29,10 +29,17 @@ enum class TransferKind : std::uint8_t { read_share, ownership, invalidation, fi
 inline constexpr int kTransferKindCount = 4;
 const char* to_string(TransferKind k);
 
+// Span::lock when a span is about no particular lock (running).
+inline constexpr std::uint32_t kNoLock = 0xffffffffU;
+
 struct Span {
   std::uint64_t start = 0;
   std::uint64_t end = 0;
   WorkerState state = WorkerState::running;
+  // The lock the state is about (index into Timeline::locks): the one being
+  // waited for, read or written. A worker holding several locks shows its
+  // latest change. kNoLock for `running`; 0 in files before version 3.
+  std::uint32_t lock = kNoLock;
   friend bool operator==(const Span&, const Span&) = default;
 };
 
@@ -76,6 +83,15 @@ struct TimelineLine {
   friend bool operator==(const TimelineLine&, const TimelineLine&) = default;
 };
 
+struct TimelineLock {
+  std::string name;  // "graph" for a replay of one lock; "cache_lock (rwlock)" for a recording
+  friend bool operator==(const TimelineLock&, const TimelineLock&) = default;
+};
+
+// Where a timeline's times come from. A measured run (a recorded program,
+// a bench run) has no cacheline data: nothing measured it.
+enum class TimelineSource : std::uint8_t { simulated, measured };
+
 struct TimelineCounter {
   std::string name;  // "readers_inside", "queued_readers", "writers_waiting"
   std::vector<CounterSample> samples;  // sorted by time; the value holds until the next sample
@@ -83,7 +99,7 @@ struct TimelineCounter {
 };
 
 struct Timeline {
-  static constexpr std::uint32_t kFormatVersion = 2;
+  static constexpr std::uint32_t kFormatVersion = 3;
   static constexpr std::uint32_t kOldestFormatVersion = 1;  // read too (it has no upgrades)
 
   // What ran: free-form but stable strings, shown by tools.
@@ -93,12 +109,16 @@ struct Timeline {
   std::uint64_t seed = 0;
   std::string origin;   // the trace or scenario
   std::uint64_t end_time = 0;  // the run's simulated length
+  TimelineSource source = TimelineSource::simulated;  // version 3 on
 
   std::vector<TimelineWorker> workers;
   std::vector<TimelineLine> lines;
   std::vector<LineTransfer> transfers;  // sorted by start
   std::vector<TimelineCounter> counters;
   std::vector<LineUpgrade> upgrades;  // sorted by time (version 2 on)
+  // The locks spans name (version 3 on; older files read as one lock named
+  // after `lock`).
+  std::vector<TimelineLock> locks;
 
   [[nodiscard]] std::uint64_t event_count() const;  // spans + transfers + samples
   friend bool operator==(const Timeline&, const Timeline&) = default;

@@ -46,4 +46,34 @@ std::uint64_t WorkloadTrace::lock_op_count() const {
   return count;
 }
 
+std::uint32_t WorkloadTrace::lock_count() const {
+  return locks.empty() ? 1 : static_cast<std::uint32_t>(locks.size());
+}
+
+LockKind WorkloadTrace::lock_kind(std::uint32_t id) const {
+  return id < locks.size() ? locks[id].kind : LockKind::rwlock;
+}
+
+bool WorkloadTrace::needs_version2() const {
+  if (!locks.empty()) return true;
+  for (const WorkerPlan& worker : workers) {
+    if (worker.start_ns != 0) return true;
+    for (const Op& op : worker.ops) {
+      if (op.lock != 0 || op.flags != 0 || op.kind == OpKind::read_acquire_failed ||
+          op.kind == OpKind::write_acquire_failed) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+const char* to_string(LockKind kind) {
+  switch (kind) {
+    case LockKind::rwlock: return "rwlock";
+    case LockKind::mutex: return "mutex";
+  }
+  return "?";
+}
+
 }  // namespace lockscope::traces
