@@ -70,10 +70,10 @@ struct Op {
 
 struct WorkerPlan {
   std::uint32_t initial_context = 0;
+  std::vector<Op> ops;
   // ns after the run's start before the worker's first op (a thread created
   // late); a replay lets the worker sleep that long. 0 in version 1.
   std::uint64_t start_ns = 0;
-  std::vector<Op> ops;
 
   friend bool operator==(const WorkerPlan&, const WorkerPlan&) = default;
 };
