@@ -19,6 +19,14 @@ void put(std::ostringstream& out, const char* key, const stats::LatencySummary& 
 
 void get(std::istringstream& in, stats::LatencySummary& s) { in >> s.samples >> s.p50 >> s.p99 >> s.max; }
 
+// Names travel as the last fields of a tab-separated line.
+std::string one_line(std::string text) {
+  for (char& c : text) {
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+  }
+  return text;
+}
+
 // The summary's last line: a summary without it was cut off, and a cut-off
 // summary must not pass for a clean run (missing lines would read as zero).
 constexpr const char* kEnd = "end\tsummary";
@@ -62,7 +70,15 @@ std::string encode_summary(const ReplayResult& r) {
   for (const LineSummary& l : r.lines) {
     out << "line\t" << l.transfers << '\t' << l.invalidations << '\t' << l.cores_touching << '\t' << l.name << '\n';
   }
-  for (const BlockedWorker& b : r.blocked) out << "blocked\t" << b.worker << '\t' << b.waiting_in << '\n';
+  for (const BlockedWorker& b : r.blocked) out << "blocked\t" << b.worker << '\t' << one_line(b.waiting_in) << '\n';
+  for (const LockSummary& l : r.locks) {
+    out << "lockstat\t" << l.reads << '\t' << l.writes << '\t' << l.failed << '\t' << l.transfers;
+    for (const stats::LatencySummary* s : {&l.read_wait_ns, &l.write_wait_ns, &l.observed_read_wait_ns,
+                                           &l.observed_write_wait_ns}) {
+      out << '\t' << s->samples << '\t' << s->p50 << '\t' << s->p99 << '\t' << s->max;
+    }
+    out << '\t' << one_line(l.kind) << '\t' << one_line(l.design) << '\t' << one_line(l.name) << '\n';
+  }
   if (!r.error.empty()) out << "error\t" << r.error << '\n';
   out << kEnd << '\n';
   return out.str();
@@ -103,6 +119,18 @@ ReplayResult decode_summary(const std::string& text) {
       in.get();
       std::getline(in, l.name);
       r.lines.push_back(std::move(l));
+    } else if (key == "lockstat") {
+      LockSummary l;
+      in >> l.reads >> l.writes >> l.failed >> l.transfers;
+      for (stats::LatencySummary* s : {&l.read_wait_ns, &l.write_wait_ns, &l.observed_read_wait_ns,
+                                       &l.observed_write_wait_ns}) {
+        get(in, *s);
+      }
+      in.get();
+      std::getline(in, l.kind, '\t');
+      std::getline(in, l.design, '\t');
+      std::getline(in, l.name);
+      r.locks.push_back(std::move(l));
     } else if (key == "blocked") {
       BlockedWorker b;
       in >> b.worker;

@@ -7,16 +7,14 @@ namespace {
 
 enum Counter : std::size_t { kReadersInside, kQueuedReaders, kWritersWaiting, kCounterCount };
 
-bool acquiring_read(WorkerState s) {
-  return s == WorkerState::waiting_read || s == WorkerState::queued_read;
-}
 bool acquiring_write(WorkerState s) {
   return s == WorkerState::waiting_write || s == WorkerState::draining;
 }
 
 }  // namespace
 
-Recorder::Recorder(unsigned workers, bool keep_spans) : lanes_(workers), keep_spans_(keep_spans) {
+Recorder::Recorder(unsigned workers, std::uint32_t locks, bool keep_spans)
+    : lanes_(workers), per_lock_(std::max<std::uint32_t>(locks, 1)), keep_spans_(keep_spans) {
   counters_.resize(kCounterCount);
   counters_[kReadersInside].name = "readers_inside";
   counters_[kQueuedReaders].name = "queued_readers";
@@ -27,45 +25,72 @@ void Recorder::sample(std::size_t counter, Picos at, std::int64_t value) {
   if (keep_spans_) counters_[counter].samples.push_back({at, value});
 }
 
-void Recorder::switch_to(unsigned worker, WorkerState state, Picos at) {
+// Lane states and the counters that follow them (queued readers, waiting
+// writers). Who is inside which lock is tracked by acquired / released,
+// since a worker that holds a lock keeps it while its lane shows it waiting
+// for another.
+void Recorder::switch_to(unsigned worker, WorkerState state, std::uint32_t lock, Picos at) {
   Lane& lane = lanes_[worker];
-  if (lane.state == state) return;
-  if (keep_spans_ && at > lane.since) lane.spans.push_back({lane.since, at, lane.state});
+  if (lane.state == state && lane.lock == lock) return;
+  if (keep_spans_ && at > lane.since) lane.spans.push_back({lane.since, at, lane.state, lane.lock});
   const WorkerState old = lane.state;
   lane.state = state;
+  lane.lock = lock;
   lane.since = at;
-
-  // Counters and the exclusion check follow the transitions.
-  if (old == WorkerState::reading) sample(kReadersInside, at, --readers_inside_);
-  if (old == WorkerState::writing) --writers_inside_;
-  if (old == WorkerState::queued_read) sample(kQueuedReaders, at, --queued_readers_);
+  if (old == WorkerState::queued_read && state != WorkerState::queued_read) {
+    sample(kQueuedReaders, at, --queued_readers_);
+  }
   if (acquiring_write(old) && !acquiring_write(state)) sample(kWritersWaiting, at, --writers_waiting_);
-
-  if (state == WorkerState::reading) {
-    if (writers_inside_ != 0) ++violations_;
-    sample(kReadersInside, at, ++readers_inside_);
+  if (state == WorkerState::queued_read && old != WorkerState::queued_read) {
+    sample(kQueuedReaders, at, ++queued_readers_);
   }
-  if (state == WorkerState::writing) {
-    if (writers_inside_ != 0 || readers_inside_ != 0) ++violations_;
-    ++writers_inside_;
-  }
-  if (state == WorkerState::queued_read) sample(kQueuedReaders, at, ++queued_readers_);
   if (acquiring_write(state) && !acquiring_write(old)) sample(kWritersWaiting, at, ++writers_waiting_);
 }
 
-void Recorder::set_state(unsigned worker, WorkerState state, Picos at) {
+void Recorder::begin_acquire(unsigned worker, bool write, std::uint32_t lock, Picos at) {
+  lanes_[worker].wait_began = at;
+  switch_to(worker, write ? WorkerState::waiting_write : WorkerState::waiting_read, lock, at);
+}
+
+void Recorder::acquired(unsigned worker, bool write, std::uint32_t lock, Picos at) {
   Lane& lane = lanes_[worker];
-  const bool was_acquiring = acquiring_read(lane.state) || acquiring_write(lane.state);
-  if (!was_acquiring && (acquiring_read(state) || acquiring_write(state))) lane.wait_began = at;
-  if (state == WorkerState::reading) {
-    read_wait_.record((at - lane.wait_began) / 1000);
+  PerLock& l = per_lock_[lock];
+  const std::uint64_t waited = (at - lane.wait_began) / 1000;
+  if (write) {
+    if (l.writers_inside != 0 || l.readers_inside != 0) ++violations_;
+    ++l.writers_inside;
+    ++l.counts.writes;
+    l.counts.write_wait_ns.push_back(waited);
+    write_wait_.record(waited);
+    ++writes_;
+  } else {
+    if (l.writers_inside != 0) ++violations_;
+    ++l.readers_inside;
+    sample(kReadersInside, at, ++readers_inside_);
+    ++l.counts.reads;
+    l.counts.read_wait_ns.push_back(waited);
+    read_wait_.record(waited);
     ++reads_;
   }
-  if (state == WorkerState::writing) {
-    write_wait_.record((at - lane.wait_began) / 1000);
-    ++writes_;
+  switch_to(worker, write ? WorkerState::writing : WorkerState::reading, lock, at);
+}
+
+void Recorder::released(unsigned worker, bool write, std::uint32_t lock, Picos at, WorkerState after,
+                        std::uint32_t after_lock) {
+  PerLock& l = per_lock_[lock];
+  if (write) {
+    --l.writers_inside;
+  } else {
+    --l.readers_inside;
+    sample(kReadersInside, at, --readers_inside_);
   }
-  switch_to(worker, state, at);
+  switch_to(worker, after, after_lock, at);
+}
+
+void Recorder::attempt_failed(unsigned worker, std::uint32_t lock, Picos at, WorkerState after,
+                              std::uint32_t after_lock) {
+  ++per_lock_[lock].counts.failed;
+  switch_to(worker, after, after_lock, at);
 }
 
 void Recorder::blocked(unsigned worker, sim::BlockKind kind, Picos at) {
@@ -75,9 +100,9 @@ void Recorder::blocked(unsigned worker, sim::BlockKind kind, Picos at) {
   lane.kind = kind;
   lane.before_block = lane.state;
   if (lane.state == WorkerState::waiting_read && kind == sim::BlockKind::wait_queue) {
-    switch_to(worker, WorkerState::queued_read, at);
+    switch_to(worker, WorkerState::queued_read, lane.lock, at);
   } else if (lane.state == WorkerState::waiting_write && kind == sim::BlockKind::waiter) {
-    switch_to(worker, WorkerState::draining, at);
+    switch_to(worker, WorkerState::draining, lane.lock, at);
   }
 }
 
@@ -85,12 +110,12 @@ void Recorder::unblocked(unsigned worker, Picos at) {
   if (worker >= lanes_.size()) return;
   Lane& lane = lanes_[worker];
   lane.blocked = false;
-  switch_to(worker, lane.before_block, at);
+  switch_to(worker, lane.before_block, lane.lock, at);
 }
 
 void Recorder::finish(unsigned worker, Picos at) {
   Lane& lane = lanes_[worker];
-  if (keep_spans_ && at > lane.since) lane.spans.push_back({lane.since, at, lane.state});
+  if (keep_spans_ && at > lane.since) lane.spans.push_back({lane.since, at, lane.state, lane.lock});
   lane.since = at;
 }
 

@@ -1,15 +1,20 @@
 // Recorder: turns what workers do into the timeline's state spans and
-// counters, the wait-time histograms, and the mutual-exclusion check.
+// counters, the wait-time histograms (overall and per lock), and the
+// mutual-exclusion check (per lock).
 //
-// The worker actor says what it is doing (set_state); the simulated
-// platform says when it blocks inside the lock and in what (blocked /
-// unblocked), which refines "waiting to read" into "asleep in the reader
-// queue" and "waiting to write" into "waiting for readers to drain".
+// The worker actor says when it starts to acquire a lock, when it has it,
+// when it lets go and what it is doing in between (set_state); the
+// simulated platform says when it blocks inside a lock and in what
+// (blocked / unblocked), which refines "waiting to read" into "asleep in
+// the reader queue" and "waiting to write" into "waiting for readers to
+// drain". A worker may hold several locks (a recorded program's nesting):
+// its lane shows its latest change, and each span names the lock it is
+// about.
 //
-// The exclusion check runs on state changes, which happen in the
+// The exclusion check runs on acquisitions, which happen in the
 // simulator's execution order (sequentially consistent): a worker that
-// starts reading while another writes, or writing while anyone else is
-// inside, is a violation.
+// starts reading a lock while another writes it, or writing while anyone
+// else is inside it, is a violation.
 #pragma once
 
 #include <cstdint>
@@ -24,17 +29,38 @@ namespace lockscope::engine::replay {
 using coherence::Picos;
 using traces::WorkerState;
 
+// What one lock of a replay saw. Waits are kept as samples, not histograms:
+// a recorded program may have thousands of locks, most taken a few times.
+struct LockCounts {
+  std::uint64_t reads = 0;     // completed read acquisitions
+  std::uint64_t writes = 0;    // completed write acquisitions (a mutex's too)
+  std::uint64_t failed = 0;    // recorded failed try/timed acquisitions replayed
+  std::vector<std::uint64_t> read_wait_ns;
+  std::vector<std::uint64_t> write_wait_ns;
+};
+
 class Recorder final : public sim::BlockObserver {
  public:
-  Recorder(unsigned workers, bool keep_spans);
+  Recorder(unsigned workers, std::uint32_t locks, bool keep_spans);
 
-  void set_state(unsigned worker, WorkerState state, Picos at);
+  // The worker starts to acquire `lock` (state waiting_read / waiting_write).
+  void begin_acquire(unsigned worker, bool write, std::uint32_t lock, Picos at);
+  // It has the lock: the wait ends, the exclusion check runs.
+  void acquired(unsigned worker, bool write, std::uint32_t lock, Picos at);
+  // It lets go of `lock` (the critical section ends where the release
+  // begins) and is then in `after` about `after_lock` (running, or reading
+  // or writing a lock it still holds).
+  void released(unsigned worker, bool write, std::uint32_t lock, Picos at, WorkerState after,
+                std::uint32_t after_lock);
+  // A replayed failed try: counted, and the lane goes back to `after`.
+  void attempt_failed(unsigned worker, std::uint32_t lock, Picos at, WorkerState after, std::uint32_t after_lock);
   void blocked(unsigned worker, sim::BlockKind kind, Picos at) override;
   void unblocked(unsigned worker, Picos at) override;
-  // Closes every worker's last span at its own end time.
+  // Closes the worker's last span at its own end time.
   void finish(unsigned worker, Picos at);
 
   [[nodiscard]] WorkerState state(unsigned worker) const { return lanes_[worker].state; }
+  [[nodiscard]] std::uint32_t lock_of(unsigned worker) const { return lanes_[worker].lock; }
   [[nodiscard]] bool is_blocked(unsigned worker) const { return lanes_[worker].blocked; }
   [[nodiscard]] sim::BlockKind block_kind(unsigned worker) const { return lanes_[worker].kind; }
   [[nodiscard]] std::uint64_t violations() const { return violations_; }
@@ -42,7 +68,8 @@ class Recorder final : public sim::BlockObserver {
   [[nodiscard]] const stats::LatencyHistogram& write_wait() const { return write_wait_; }
   [[nodiscard]] std::uint64_t reads() const { return reads_; }
   [[nodiscard]] std::uint64_t writes() const { return writes_; }
-  [[nodiscard]] int readers_inside() const { return readers_inside_; }
+  [[nodiscard]] int readers_inside(std::uint32_t lock) const { return per_lock_[lock].readers_inside; }
+  [[nodiscard]] const LockCounts& lock_counts(std::uint32_t lock) const { return per_lock_[lock].counts; }
 
   // Moves the spans and counters into `timeline` (counters sorted by time).
   void export_to(traces::Timeline& timeline);
@@ -50,6 +77,7 @@ class Recorder final : public sim::BlockObserver {
  private:
   struct Lane {
     WorkerState state = WorkerState::running;
+    std::uint32_t lock = traces::kNoLock;
     WorkerState before_block = WorkerState::running;
     bool blocked = false;
     sim::BlockKind kind = sim::BlockKind::mutex;
@@ -57,13 +85,18 @@ class Recorder final : public sim::BlockObserver {
     Picos wait_began = 0;   // start of the current acquisition
     std::vector<traces::Span> spans;
   };
-  void switch_to(unsigned worker, WorkerState state, Picos at);
+  struct PerLock {
+    int readers_inside = 0;
+    int writers_inside = 0;
+    LockCounts counts;
+  };
+  void switch_to(unsigned worker, WorkerState state, std::uint32_t lock, Picos at);
   void sample(std::size_t counter, Picos at, std::int64_t value);
 
   std::vector<Lane> lanes_;
+  std::vector<PerLock> per_lock_;
   bool keep_spans_;
-  int readers_inside_ = 0;
-  int writers_inside_ = 0;
+  int readers_inside_ = 0;  // over all locks, for the timeline counter
   int queued_readers_ = 0;
   int writers_waiting_ = 0;
   std::uint64_t violations_ = 0;

@@ -5,11 +5,16 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "engine/replay/recorder.hpp"
+#include "engine/replay/replay_lock.hpp"
 #include "engine/replay/worker_actor.hpp"
 #include "engine/sim/sim_platform.hpp"
 #include "engine/sim/sim_session.hpp"
+#include "engine/stats/sample_summary.hpp"
 #include "lockimpl/bravo.hpp"
 #include "lockimpl/brlock.hpp"
 #include "lockimpl/central_lock.hpp"
@@ -55,18 +60,6 @@ constexpr std::array<std::string_view, 20> kNames = {
     "graph:asym:always:held",
     "graph:asym:always:polling",
 };
-
-// The readers a lock still counts after the run: 0 unless it drifted.
-template <class Lock>
-std::int64_t residual_readers(const Lock& lock, std::uint32_t capacity) {
-  if constexpr (requires { lock.readers_inside(); }) {
-    return lock.readers_inside();
-  } else {
-    std::int64_t sum = lock.orphaned_readers();
-    for (std::uint32_t ctx = 0; ctx < capacity; ++ctx) sum += lock.context_readers(ctx);
-    return sum;
-  }
-}
 
 std::string describe(sim::BlockKind kind) {
   switch (kind) {
@@ -114,18 +107,85 @@ void collect(const coherence::Directory& dir, const std::vector<coherence::Trans
                    [](const auto& a, const auto& b) { return a.time < b.time; });
 }
 
+using LockFactory = std::unique_ptr<ReplayLock> (*)(std::uint32_t capacity);
+
 template <class Lock>
-ReplayResult run_with(const traces::WorkloadTrace& trace, const ReplayOptions& options) {
+std::unique_ptr<ReplayLock> make(std::uint32_t capacity) {
+  return std::make_unique<ReplayLockOf<Lock>>(capacity);
+}
+
+LockFactory find_factory(std::string_view name) {
+  using enum Fence;
+  using enum UnlockKick;
+  constexpr auto held = WriterWait::flag_held;
+  constexpr auto polling = WriterWait::flag_cleared_while_polling;
+  if (name == "graph" || name == "graph:full:if_writer:held") return make<Graph<full, if_writer, held>>;
+  if (name == "graph-asym" || name == "graph:asym:if_writer:held") return make<Graph<asymmetric, if_writer, held>>;
+  if (name == "graph-qemu" || name == "graph:full:always:polling") return make<Graph<full, always, polling>>;
+  if (name == "central") return make<CentralLock<SimPlatform>>;
+  if (name == "brlock") return make<lockimpl::BrLock<SimPlatform>>;
+  if (name == "numa") return make<lockimpl::NumaLock<SimPlatform, lockimpl::NodeLevel::socket>>;
+  if (name == "numa-ccx") return make<lockimpl::NumaLock<SimPlatform, lockimpl::NodeLevel::cache>>;
+  if (name == "percpu") return make<lockimpl::PercpuRwsem<SimPlatform>>;
+  if (name == "graph-fair") return make<lockimpl::GraphFairLock<SimPlatform>>;
+  if (name == "pflock") return make<lockimpl::PfLock<SimPlatform>>;
+  if (name == "bravo") return make<lockimpl::BravoLock<SimPlatform>>;
+  if (name == "graph-packed") return make<GraphLock<SimPlatform, lockimpl::PackedSeedPolicy>>;
+  if (name == "graph:full:if_writer:polling") return make<Graph<full, if_writer, polling>>;
+  if (name == "graph:full:always:held") return make<Graph<full, always, held>>;
+  if (name == "graph:asym:if_writer:polling") return make<Graph<asymmetric, if_writer, polling>>;
+  if (name == "graph:asym:always:held") return make<Graph<asymmetric, always, held>>;
+  if (name == "graph:asym:always:polling") return make<Graph<asymmetric, always, polling>>;
+  return nullptr;
+}
+
+// The design each of the trace's locks is replayed as.
+std::vector<std::string> designs_for(const traces::WorkloadTrace& trace, const ReplayOptions& options) {
+  std::vector<std::string> designs;
+  for (std::uint32_t id = 0; id < trace.lock_count(); ++id) {
+    if (trace.lock_kind(id) == traces::LockKind::mutex) {
+      designs.push_back(options.mutex);
+    } else if (options.only_lock && *options.only_lock != id) {
+      designs.push_back(options.baseline_rwlock);
+    } else {
+      designs.push_back(options.lock);
+    }
+  }
+  return designs;
+}
+
+// Waits the recording observed, per lock, from the trace's acquire ops.
+void add_observed(const traces::WorkloadTrace& trace, std::vector<LockSummary>& locks) {
+  std::vector<std::vector<std::uint64_t>> reads(locks.size()), writes(locks.size());
+  for (const traces::WorkerPlan& worker : trace.workers) {
+    for (const traces::Op& op : worker.ops) {
+      if ((op.flags & traces::kOpObserved) == 0 || op.lock >= locks.size()) continue;
+      if (op.kind == traces::OpKind::read_acquire) reads[op.lock].push_back(op.value);
+      if (op.kind == traces::OpKind::write_acquire) writes[op.lock].push_back(op.value);
+    }
+  }
+  for (std::size_t i = 0; i < locks.size(); ++i) {
+    locks[i].observed_read_wait_ns = stats::summarize_samples(std::move(reads[i]));
+    locks[i].observed_write_wait_ns = stats::summarize_samples(std::move(writes[i]));
+  }
+}
+
+ReplayResult run_replay(const traces::WorkloadTrace& trace, const ReplayOptions& options,
+                        const std::vector<std::string>& designs) {
   const auto wall_start = std::chrono::steady_clock::now();
   const unsigned cores = options.costs.cores;
   const auto workers = static_cast<unsigned>(trace.workers.size());
   const std::uint32_t capacity = std::max<std::uint32_t>(trace.context_capacity(), 1);
-  Recorder recorder(workers, options.record_timeline);
+  const std::uint32_t lock_count = trace.lock_count();
+  // A version-2 trace names its locks; their lines are named after them.
+  const bool named_locks = !trace.locks.empty();
+  Recorder recorder(workers, lock_count, options.record_timeline);
   std::vector<coherence::Transfer> transfers;
   std::vector<coherence::Upgrade> upgrades;
   // Leaked on purpose when the run ends abnormally: a lock whose workers
   // were killed mid-operation cannot pass its destructor's checks.
-  std::unique_ptr<Lock> lock;
+  std::vector<std::unique_ptr<ReplayLock>> locks;
+  std::vector<coherence::LineId> first_line;  // by lock: the first line its construction named
   ReplayShared shared;
   shared.context_exists.assign(capacity, false);
   shared.workers_in.assign(capacity, 0);
@@ -138,17 +198,22 @@ ReplayResult run_with(const traces::WorkloadTrace& trace, const ReplayOptions& o
   traces::Timeline* timeline = options.record_timeline ? &r.timeline : nullptr;
 
   // The main actor (an id past the recorded workers: the recorder ignores
-  // it) builds the lock, registers the initial contexts (registration takes
-  // the lock's mutex, which only an actor may do), then starts the workers.
+  // it) builds the locks, registers the initial contexts (registration takes
+  // a lock's mutex, which only an actor may do), then starts the workers.
   auto setup = [&](sim::SimWorld& world, const sim::SimHosts& hosts) {
     if (options.record_timeline) {
       world.directory().set_transfer_log(&transfers);
       world.directory().set_upgrade_log(&upgrades);
     }
     world.set_observer(&recorder);
-    lock = std::make_unique<Lock>(capacity);
+    for (std::uint32_t id = 0; id < lock_count; ++id) {
+      if (named_locks) world.set_line_prefix(trace.locks[id].name + ": ");
+      first_line.push_back(static_cast<coherence::LineId>(world.directory().line_count()));
+      locks.push_back(find_factory(designs[id])(capacity));
+    }
+    world.set_line_prefix("");
     for (std::uint32_t ctx = 0; ctx < trace.initial_contexts; ++ctx) {
-      lock->register_context(ctx);
+      for (const auto& lock : locks) lock->register_context(ctx);
       shared.context_exists[ctx] = true;
     }
     world.sync();
@@ -163,7 +228,7 @@ ReplayResult run_with(const traces::WorkloadTrace& trace, const ReplayOptions& o
     }
     for (unsigned w = 0; w < workers; ++w) {
       sim::spawn_worker(hosts, states[w], [&, w] {
-        run_worker(*lock, sim::SimWorld::current(), states[w], trace.workers[w], recorder, shared, cores,
+        run_worker(locks, sim::SimWorld::current(), states[w], trace.workers[w], recorder, shared, cores,
                    Jitter(options.seed * 1'000'003 + w, options.jitter));
         finished[w] = true;
       });
@@ -174,17 +239,26 @@ ReplayResult run_with(const traces::WorkloadTrace& trace, const ReplayOptions& o
     sim_costs.quantum = 0;
     sim_costs.lookahead = 0;
   }
+  std::vector<std::uint64_t> lock_transfers(lock_count, 0);
   const sim::SimulationEnd end = sim::run_simulation(
       options.costs, sim_costs, setup, workers,
       [&](sim::SimWorld& world) {
         collect(world.directory(), transfers, upgrades, r, timeline);
-        // The lock's atomics belong to this world: inspect and destroy it now.
+        const coherence::Directory& dir = world.directory();
+        for (std::uint32_t id = 0; id < lock_count && id < first_line.size(); ++id) {
+          const coherence::LineId last =
+              id + 1 < first_line.size() ? first_line[id + 1] : static_cast<coherence::LineId>(dir.line_count());
+          for (coherence::LineId line = first_line[id]; line < last; ++line) {
+            lock_transfers[id] += dir.stats(line).transfers;
+          }
+        }
+        // The locks' atomics belong to this world: inspect and destroy them now.
         const bool clean = shared.error.empty() && std::all_of(finished.begin(), finished.end(), [](bool f) { return f; });
-        if (clean && lock) {
-          r.residual_readers = residual_readers(*lock, capacity);
-          lock.reset();
+        if (clean && locks.size() == lock_count) {
+          for (const auto& lock : locks) r.residual_readers += lock->residual_readers(capacity);
+          locks.clear();
         } else {
-          (void)lock.release();  // see above: its workers may have died mid-operation
+          for (auto& lock : locks) (void)lock.release();  // see above: its workers may have died mid-operation
         }
       });
 
@@ -199,14 +273,33 @@ ReplayResult run_with(const traces::WorkloadTrace& trace, const ReplayOptions& o
   r.write_wait_ns = recorder.write_wait().summary();
   r.violations = recorder.violations();
   r.error = shared.error;
+  if (named_locks) {
+    for (std::uint32_t id = 0; id < lock_count; ++id) {
+      const LockCounts& c = recorder.lock_counts(id);
+      LockSummary l;
+      l.name = trace.locks[id].name;
+      l.kind = traces::to_string(trace.locks[id].kind);
+      l.design = designs[id];
+      l.reads = c.reads;
+      l.writes = c.writes;
+      l.failed = c.failed;
+      l.read_wait_ns = stats::summarize_samples(c.read_wait_ns);
+      l.write_wait_ns = stats::summarize_samples(c.write_wait_ns);
+      l.transfers = lock_transfers[id];
+      r.locks.push_back(std::move(l));
+    }
+    add_observed(trace, r.locks);
+  }
   for (unsigned w = 0; w < workers; ++w) {
     if (finished[w]) continue;
     r.deadlock = true;
-    const std::string where =
+    std::string where =
         recorder.is_blocked(w) ? describe(recorder.block_kind(w)) : std::string("an unfinished operation");
+    const std::uint32_t about = recorder.lock_of(w);
+    if (named_locks && about < lock_count) where += " of " + trace.locks[about].name;
     r.blocked.push_back({w, where});
-    if (recorder.is_blocked(w) && recorder.block_kind(w) == sim::BlockKind::waiter &&
-        recorder.readers_inside() == 0) {
+    if (recorder.is_blocked(w) && recorder.block_kind(w) == sim::BlockKind::waiter && about < lock_count &&
+        recorder.readers_inside(about) == 0) {
       r.missed_wakeup = true;
     }
   }
@@ -217,6 +310,13 @@ ReplayResult run_with(const traces::WorkloadTrace& trace, const ReplayOptions& o
     timeline->seed = options.seed;
     timeline->origin = trace.origin;
     timeline->end_time = end.end_time;
+    timeline->source = traces::TimelineSource::simulated;
+    for (std::uint32_t id = 0; id < lock_count; ++id) {
+      timeline->locks.push_back(
+          {named_locks ? fmt::format("{} ({} as {})", trace.locks[id].name, traces::to_string(trace.locks[id].kind),
+                                     designs[id])
+                       : options.lock});
+    }
     timeline->workers.resize(workers);
     for (unsigned w = 0; w < workers; ++w) {
       timeline->workers[w].name = "worker " + std::to_string(w);
@@ -228,47 +328,23 @@ ReplayResult run_with(const traces::WorkloadTrace& trace, const ReplayOptions& o
   return r;
 }
 
-using Runner = ReplayResult (*)(const traces::WorkloadTrace&, const ReplayOptions&);
-
-Runner find_runner(std::string_view name) {
-  using enum Fence;
-  using enum UnlockKick;
-  constexpr auto held = WriterWait::flag_held;
-  constexpr auto polling = WriterWait::flag_cleared_while_polling;
-  if (name == "graph" || name == "graph:full:if_writer:held") return run_with<Graph<full, if_writer, held>>;
-  if (name == "graph-asym" || name == "graph:asym:if_writer:held") return run_with<Graph<asymmetric, if_writer, held>>;
-  if (name == "graph-qemu" || name == "graph:full:always:polling") return run_with<Graph<full, always, polling>>;
-  if (name == "central") return run_with<CentralLock<SimPlatform>>;
-  if (name == "brlock") return run_with<lockimpl::BrLock<SimPlatform>>;
-  if (name == "numa") return run_with<lockimpl::NumaLock<SimPlatform, lockimpl::NodeLevel::socket>>;
-  if (name == "numa-ccx") return run_with<lockimpl::NumaLock<SimPlatform, lockimpl::NodeLevel::cache>>;
-  if (name == "percpu") return run_with<lockimpl::PercpuRwsem<SimPlatform>>;
-  if (name == "graph-fair") return run_with<lockimpl::GraphFairLock<SimPlatform>>;
-  if (name == "pflock") return run_with<lockimpl::PfLock<SimPlatform>>;
-  if (name == "bravo") return run_with<lockimpl::BravoLock<SimPlatform>>;
-  if (name == "graph-packed") return run_with<GraphLock<SimPlatform, lockimpl::PackedSeedPolicy>>;
-  if (name == "graph:full:if_writer:polling") return run_with<Graph<full, if_writer, polling>>;
-  if (name == "graph:full:always:held") return run_with<Graph<full, always, held>>;
-  if (name == "graph:asym:if_writer:polling") return run_with<Graph<asymmetric, if_writer, polling>>;
-  if (name == "graph:asym:always:held") return run_with<Graph<asymmetric, always, held>>;
-  if (name == "graph:asym:always:polling") return run_with<Graph<asymmetric, always, polling>>;
-  return nullptr;
-}
-
 }  // namespace
 
 std::span<const std::string_view> sim_lock_names() { return kNames; }
 
-bool is_sim_lock(std::string_view name) { return find_runner(name) != nullptr; }
+bool is_sim_lock(std::string_view name) { return find_factory(name) != nullptr; }
 
 ReplayResult replay(const traces::WorkloadTrace& trace, const ReplayOptions& options) {
-  const Runner run = find_runner(options.lock);
-  if (run == nullptr) {
-    ReplayResult r;
-    r.error = "unknown lock '" + options.lock + "'";
-    return r;
+  const std::vector<std::string> designs = designs_for(trace, options);
+  for (const std::string& design : designs) {
+    if (find_factory(design) == nullptr) {
+      ReplayResult r;
+      r.lock = options.lock;
+      r.error = "unknown lock '" + design + "'";
+      return r;
+    }
   }
-  return run(trace, options);
+  return run_replay(trace, options, designs);
 }
 
 }  // namespace lockscope::engine::replay

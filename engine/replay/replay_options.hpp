@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "engine/coherence/cost_model.hpp"
@@ -11,7 +12,16 @@
 namespace lockscope::engine::replay {
 
 struct ReplayOptions {
+  // The design every rwlock of the trace is replayed as (a version-1 trace
+  // has one rwlock).
   std::string lock = "graph";
+  // Replace only this lock of a version-2 trace (its id) with `lock`; the
+  // other rwlocks are replayed as `baseline_rwlock`, what a recorded
+  // program's pthread_rwlock_t was. Unset: every rwlock is `lock`.
+  std::optional<std::uint32_t> only_lock;
+  std::string baseline_rwlock = "glibc-rwlock";
+  // What a version-2 trace's mutexes are replayed as: they stay mutexes.
+  std::string mutex = "glibc-mutex";
   std::string machine = "custom";       // the machine's name, for outputs
   coherence::CostModel costs;           // cores and latencies
   sim::SimCosts sim_costs;

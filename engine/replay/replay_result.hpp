@@ -18,6 +18,22 @@ struct LineSummary {
   std::uint32_t cores_touching = 0;
 };
 
+// One lock of a version-2 trace: what the replay measured, and what the
+// recording observed (samples 0 when the trace has no observed waits).
+struct LockSummary {
+  std::string name;    // the trace's name for it ("cache_lock")
+  std::string kind;    // "rwlock" or "mutex"
+  std::string design;  // what it was replayed as ("graph", "glibc-mutex")
+  std::uint64_t reads = 0;
+  std::uint64_t writes = 0;
+  std::uint64_t failed = 0;  // failed try/timed acquisitions replayed
+  stats::LatencySummary read_wait_ns;
+  stats::LatencySummary write_wait_ns;
+  std::uint64_t transfers = 0;  // of the lines this lock's variables sit in
+  stats::LatencySummary observed_read_wait_ns;
+  stats::LatencySummary observed_write_wait_ns;
+};
+
 struct BlockedWorker {
   unsigned worker = 0;
   std::string waiting_in;  // "the reader queue", "the writer wait (readers to drain)", "a mutex"
@@ -35,6 +51,7 @@ struct ReplayResult {
   stats::LatencySummary write_wait_ns;
   std::uint64_t line_transfers = 0;
   std::vector<LineSummary> lines;  // most transfers first
+  std::vector<LockSummary> locks;  // version-2 traces: one per trace lock, by id
   std::uint64_t violations = 0;    // mutual exclusion broken (reader with writer, two writers)
   std::int64_t residual_readers = 0;  // the lock's reader count after the run: 0 unless it drifted
   bool deadlock = false;

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "engine/stats/human_count.hpp"
 #include "traces/json_writer.hpp"
 
@@ -10,6 +13,37 @@ namespace {
 
 void wait_json(traces::JsonWriter& w, std::string_view key, const stats::LatencySummary& s) {
   w.key(key).begin_object().field("p50", s.p50).field("p99", s.p99).field("max", s.max).end_object();
+}
+
+// "p50 / p99" of one wait, "-" without samples.
+std::string waits(const stats::LatencySummary& s) {
+  return s.samples == 0 ? std::string("-") : fmt::format("{} / {}", s.p50, s.p99);
+}
+
+// Per lock of a version-2 trace: what the replay measured and, for a
+// recording, what the real run observed, side by side.
+void print_lock_table(std::FILE* out, const ReplayResult& r, std::size_t max_lines) {
+  if (r.locks.empty()) return;
+  bool observed = false;
+  for (const LockSummary& l : r.locks) observed |= l.observed_read_wait_ns.samples + l.observed_write_wait_ns.samples != 0;
+  std::vector<const LockSummary*> order;
+  for (const LockSummary& l : r.locks) order.push_back(&l);
+  std::stable_sort(order.begin(), order.end(), [](const LockSummary* a, const LockSummary* b) {
+    return a->reads + a->writes > b->reads + b->writes;
+  });
+  fmt::print(out, "\n  {:<28} {:<14} {:>9} {:>9} {:>17} {:>17}", "lock", "replayed as", "reads", "writes",
+             "read wait p50/p99", "write wait p50/99");
+  if (observed) fmt::print(out, " {:>17} {:>17}", "observed read", "observed write");
+  fmt::print(out, " {:>10}\n", "transfers");
+  for (std::size_t i = 0; i < order.size() && i < max_lines; ++i) {
+    const LockSummary& l = *order[i];
+    fmt::print(out, "  {:<28} {:<14} {:>9} {:>9} {:>17} {:>17}", l.name, l.design, l.reads, l.writes,
+               waits(l.read_wait_ns), waits(l.write_wait_ns));
+    if (observed) fmt::print(out, " {:>17} {:>17}", waits(l.observed_read_wait_ns), waits(l.observed_write_wait_ns));
+    fmt::print(out, " {:>10}\n", l.transfers);
+  }
+  if (order.size() > max_lines) fmt::print(out, "  ... {} more locks\n", order.size() - max_lines);
+  if (observed) fmt::print(out, "  waits in ns; observed: what the recorded program waited on this machine\n");
 }
 
 }  // namespace
@@ -30,6 +64,22 @@ std::string summary_json(const ReplayResult& r) {
     w.field("invalidations", l.invalidations).field("cores", l.cores_touching).end_object();
   }
   w.end_array();
+  if (!r.locks.empty()) {
+    w.key("locks").begin_array();
+    for (const LockSummary& l : r.locks) {
+      w.begin_object().field("name", l.name).field("kind", l.kind).field("design", l.design);
+      w.field("reads", l.reads).field("writes", l.writes).field("failed_attempts", l.failed);
+      wait_json(w, "read_wait_ns", l.read_wait_ns);
+      wait_json(w, "write_wait_ns", l.write_wait_ns);
+      w.field("transfers", l.transfers);
+      if (l.observed_read_wait_ns.samples + l.observed_write_wait_ns.samples != 0) {
+        wait_json(w, "observed_read_wait_ns", l.observed_read_wait_ns);
+        wait_json(w, "observed_write_wait_ns", l.observed_write_wait_ns);
+      }
+      w.end_object();
+    }
+    w.end_array();
+  }
   w.field("violations", r.violations);
   w.field("residual_readers", r.residual_readers);
   w.field("deadlock", r.deadlock);
@@ -66,6 +116,7 @@ void print_summary(std::FILE* out, const ReplayResult& r, std::size_t max_lines)
     }
     if (r.lines.size() > max_lines) fmt::print(out, "  ... {} more lines\n", r.lines.size() - max_lines);
   }
+  print_lock_table(out, r, max_lines);
   if (r.violations != 0) fmt::print(out, "\n  MUTUAL EXCLUSION VIOLATED {} times\n", r.violations);
   if (r.residual_readers != 0) fmt::print(out, "\n  READER COUNT DRIFTED: {} left\n", r.residual_readers);
   if (r.deadlock) {

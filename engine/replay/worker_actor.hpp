@@ -1,13 +1,16 @@
-// The body of one simulated worker: runs its ops in order against the lock,
-// telling the recorder what state it is in.
+// The body of one simulated worker: runs its ops in order against the
+// trace's locks, telling the recorder what state it is in.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "engine/replay/recorder.hpp"
+#include "engine/replay/replay_lock.hpp"
 #include "engine/sim/sim_world.hpp"
 #include "traces/workload.hpp"
 
@@ -48,39 +51,98 @@ class Jitter {
   double amount_;
 };
 
-template <class Lock>
-void run_worker(Lock& lock, sim::SimWorld& world, sim::SimWorker& self, const traces::WorkerPlan& plan,
-                Recorder& recorder, ReplayShared& shared, unsigned cores, Jitter jitter) {
+// The locks a worker holds, in the order it took them: after a release its
+// lane shows the latest one it still holds.
+class HeldLocks {
+ public:
+  void take(std::uint32_t lock, bool write) { held_.push_back({lock, write}); }
+  void drop(std::uint32_t lock) {
+    for (auto it = held_.end(); it != held_.begin();) {
+      --it;
+      if (it->lock == lock) {
+        held_.erase(it);
+        return;
+      }
+    }
+  }
+  [[nodiscard]] traces::WorkerState state() const {
+    if (held_.empty()) return traces::WorkerState::running;
+    return held_.back().write ? traces::WorkerState::writing : traces::WorkerState::reading;
+  }
+  [[nodiscard]] std::uint32_t lock() const { return held_.empty() ? traces::kNoLock : held_.back().lock; }
+
+ private:
+  struct Held {
+    std::uint32_t lock;
+    bool write;
+  };
+  std::vector<Held> held_;
+};
+
+// `locks[i]` stands for the trace's lock i.
+inline void run_worker(std::span<const std::unique_ptr<ReplayLock>> locks, sim::SimWorld& world,
+                       sim::SimWorker& self, const traces::WorkerPlan& plan, Recorder& recorder,
+                       ReplayShared& shared, unsigned cores, Jitter jitter) {
   using traces::OpKind;
-  using traces::WorkerState;
   world.attach(self);
   auto fail = [&](std::string message) {
     if (shared.error.empty()) shared.error = "worker " + std::to_string(self.id) + ": " + message;
   };
+  // A thread the recorded program started late sleeps until then (its core
+  // is idle: the simulator does not share cores between workers).
+  if (plan.start_ns != 0) world.charge(plan.start_ns * 1000);
+  HeldLocks held;
   for (const traces::Op& op : plan.ops) {
     if (!shared.error.empty()) break;
     switch (op.kind) {
       case OpKind::read_acquire:
-        recorder.set_state(self.id, WorkerState::waiting_read, world.now());
-        lock.lock_shared();
-        recorder.set_state(self.id, WorkerState::reading, world.now());
+        recorder.begin_acquire(self.id, false, op.lock, world.now());
+        locks[op.lock]->lock_shared();
+        recorder.acquired(self.id, false, op.lock, world.now());
+        held.take(op.lock, false);
         break;
       // The critical section ends where the release begins: once unlock has
       // published the release, another worker may enter while this one is
       // still finishing the call (a kick, a miss on has_writer).
       case OpKind::read_release:
-        recorder.set_state(self.id, WorkerState::running, world.now());
-        lock.unlock_shared();
+        held.drop(op.lock);
+        recorder.released(self.id, false, op.lock, world.now(), held.state(), held.lock());
+        locks[op.lock]->unlock_shared();
         break;
       case OpKind::write_acquire:
-        recorder.set_state(self.id, WorkerState::waiting_write, world.now());
-        lock.lock();
-        recorder.set_state(self.id, WorkerState::writing, world.now());
+        recorder.begin_acquire(self.id, true, op.lock, world.now());
+        locks[op.lock]->lock();
+        recorder.acquired(self.id, true, op.lock, world.now());
+        held.take(op.lock, true);
         break;
       case OpKind::write_release:
-        recorder.set_state(self.id, WorkerState::running, world.now());
-        lock.unlock();
+        held.drop(op.lock);
+        recorder.released(self.id, true, op.lock, world.now(), held.state(), held.lock());
+        locks[op.lock]->unlock();
         break;
+      // The recorded program tried and went on without the lock. The replay
+      // tries too (the attempt's cacheline traffic is real) and lets go at
+      // once if this design gave it the lock; then it waits as long as the
+      // program waited before giving up (0 for a try-lock).
+      case OpKind::read_acquire_failed:
+      case OpKind::write_acquire_failed: {
+        const bool write = op.kind == OpKind::write_acquire_failed;
+        recorder.begin_acquire(self.id, write, op.lock, world.now());
+        bool got = false;
+        ReplayLock& lock = *locks[op.lock];
+        // A design without a try operation makes no attempt.
+        (void)(write ? lock.try_lock(got) : lock.try_lock_shared(got));
+        if (got) {
+          if (write) {
+            lock.unlock();
+          } else {
+            lock.unlock_shared();
+          }
+        }
+        world.charge(jitter.apply(op.value) * 1000);
+        recorder.attempt_failed(self.id, op.lock, world.now(), held.state(), held.lock());
+        break;
+      }
       case OpKind::hold:
       case OpKind::think:
         world.charge(jitter.apply(op.value) * 1000);
@@ -108,7 +170,7 @@ void run_worker(Lock& lock, sim::SimWorld& world, sim::SimWorker& self, const tr
           fail("creates context " + std::to_string(ctx) + ", which already exists");
           break;
         }
-        lock.register_context(ctx);
+        for (const auto& lock : locks) lock->register_context(ctx);
         shared.context_exists[ctx] = true;
         break;
       }
@@ -120,7 +182,7 @@ void run_worker(Lock& lock, sim::SimWorld& world, sim::SimWorker& self, const tr
                (shared.context_exists[ctx] ? " while a worker runs in it" : ", which does not exist"));
           break;
         }
-        lock.unregister_context(ctx);
+        for (const auto& lock : locks) lock->unregister_context(ctx);
         shared.context_exists[ctx] = false;
         break;
       }

@@ -52,12 +52,12 @@ SimWorker& SimWorld::self() {
 }
 
 coherence::LineId SimWorld::line_for(const void* address, const lockimpl::LineName& name) {
-  return directory_.line_at(reinterpret_cast<std::uintptr_t>(address), full_name(name));
+  return directory_.line_at(reinterpret_cast<std::uintptr_t>(address), line_prefix_ + full_name(name));
 }
 
 coherence::LineId SimWorld::line_for(const void* address, const char* what) {
   return directory_.line_at(reinterpret_cast<std::uintptr_t>(address),
-                            fmt::format("{}#{}", what, anonymous_lines_++));
+                            fmt::format("{}{}#{}", line_prefix_, what, anonymous_lines_++));
 }
 
 Picos SimWorld::clock() {

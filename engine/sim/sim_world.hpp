@@ -77,6 +77,10 @@ class SimWorld {
   coherence::LineId line_for(const void* address, const lockimpl::LineName& name);
   // A line for a platform object that has no LineName (a mutex, a waiter).
   coherence::LineId line_for(const void* address, const char* what);
+  // Put before every line name from now on ("cache_lock: "): a replay of
+  // several locks builds each under the name of the lock it stands for, so
+  // two graph locks' `graph.ctx[3].readers` stay apart in the tables.
+  void set_line_prefix(std::string prefix) { line_prefix_ = std::move(prefix); }
 
   // The calling worker's time, ahead included.
   Picos now();
@@ -106,6 +110,7 @@ class SimWorld {
   std::vector<SimWorker*> by_pid_;
   BlockObserver* observer_ = nullptr;
   std::uint32_t anonymous_lines_ = 0;
+  std::string line_prefix_;
   bool running_ = false;
 };
 
