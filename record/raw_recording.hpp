@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <expected>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "traces/parse_error.hpp"
@@ -74,11 +75,19 @@ struct RawRecording {
   std::vector<RawThread> threads;  // in order of first appearance
   std::vector<RawLock> locks;      // every lock an event names, in order of first use
   std::uint64_t recursive_skipped = 0;  // nested re-acquisitions of a recursive mutex, not recorded as acquisitions
+  // Events the interposer could not keep (it ran out of memory for its
+  // buffers). 0 in any normal run; when not, the recording is incomplete and
+  // a summary should say so.
+  std::uint64_t dropped = 0;
 };
 
 // Reads the interposer's raw file. A file cut short (the process was killed
 // before the interposer closed it) is an error saying so, never a shorter
 // recording.
 [[nodiscard]] std::expected<RawRecording, traces::ParseError> read_raw_recording(const std::string& path);
+
+// The same, from the file's bytes already in memory; `file` names it in errors.
+[[nodiscard]] std::expected<RawRecording, traces::ParseError> parse_raw_recording(std::string_view bytes,
+                                                                                  const std::string& file);
 
 }  // namespace lockscope::record
