@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <expected>
 #include <filesystem>
+#include <optional>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -35,6 +37,7 @@ struct ReplayCommand {
   std::string timeline;
   std::string perfetto;
   std::string paje;
+  std::string only_lock;
   bool quiet = false;
   bool strict = false;
 };
@@ -79,6 +82,25 @@ int export_views(const std::string& timeline_path, const std::string& perfetto, 
   return 0;
 }
 
+// --only-lock NAME|ID: the trace's rwlock with that name, or that id.
+std::expected<std::uint32_t, std::string> find_trace_lock(const traces::WorkloadTrace& trace, const std::string& key) {
+  if (trace.locks.empty()) {
+    return std::unexpected("the trace declares no locks (a version-1 trace has one rwlock: use --lock alone)");
+  }
+  std::optional<std::uint32_t> id;
+  for (std::uint32_t i = 0; i < trace.locks.size(); ++i) {
+    if (trace.locks[i].name == key) id = i;
+  }
+  if (!id && !key.empty() && key.find_first_not_of("0123456789") == std::string::npos && key.size() < 10) {
+    if (const auto n = static_cast<std::uint32_t>(std::stoul(key)); n < trace.locks.size()) id = n;
+  }
+  if (!id) return std::unexpected(fmt::format("the trace has no lock named or numbered '{}'", key));
+  if (trace.locks[*id].kind != traces::LockKind::rwlock) {
+    return std::unexpected(fmt::format("'{}' is a mutex; mutexes stay mutexes (glibc-mutex)", key));
+  }
+  return *id;
+}
+
 }  // namespace
 
 ReplayCommand& add_replay_command(CLI::App& app) {
@@ -88,11 +110,15 @@ ReplayCommand& add_replay_command(CLI::App& app) {
   sub->footer(
       "The workload is a trace file (docs/trace-format.md) or a scenario (docs/scenarios.md).\n"
       "Several locks (--lock graph,central) run one after another, each in its own process,\n"
-      "and are compared in one table; per-lock output files get the lock's name inserted.\n\n"
+      "and are compared in one table; per-lock output files get the lock's name inserted.\n"
+      "A recorded trace (lockscope record) names many locks: every rwlock is replayed as --lock\n"
+      "(or only --only-lock's), mutexes stay mutexes (glibc-mutex), and the summary puts each\n"
+      "lock's simulated waits beside the waits the recording observed.\n\n"
       "Examples:\n"
       "  lockscope replay --scenario scenarios/teaching/bouncing.toml --lock graph,central --machine epyc-64\n"
       "  lockscope replay trace.lsw --lock graph --machine xeon-2s-56 --cores 16 --timeline run.lstl\n"
-      "  lockscope replay --scenario scenarios/qemu/iothreads.toml --set writes.write_permille=5 --json -");
+      "  lockscope replay --scenario scenarios/qemu/iothreads.toml --set writes.write_permille=5 --json -\n"
+      "  lockscope replay app.workload.gz --lock graph,percpu,glibc-rwlock --machine this-machine");
   sub->add_option("trace", cmd.input.trace, "Workload trace file");
   sub->add_option("--scenario", cmd.input.scenario, "Scenario file to generate the workload from");
   sub->add_option("--set", cmd.input.sets, "Override a scenario field: key=value (repeatable)");
@@ -100,6 +126,9 @@ ReplayCommand& add_replay_command(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--machine", cmd.machine, "Machine preset, 'this-machine', or a .toml/.csv file")
       ->capture_default_str();
+  sub->add_option("--only-lock", cmd.only_lock,
+                  "Of a recorded (version-2) trace, replace only this rwlock (its name or id) with --lock; the "
+                  "others replay as glibc-rwlock, what they were");
   sub->add_option("--cores", cmd.cores, "Use the first N cores of the machine (default: all)");
   sub->add_option("--seed", cmd.seed, "Seed for timing jitter")->capture_default_str();
   sub->add_option("--jitter", cmd.jitter, "Scale each duration by a random factor in [1-J, 1+J]")
@@ -152,6 +181,16 @@ int run_replay_command(const ReplayCommand& cmd) {
     return 2;
   }
 
+  std::optional<std::uint32_t> only_lock;
+  if (!cmd.only_lock.empty()) {
+    auto id = find_trace_lock(*trace, cmd.only_lock);
+    if (!id) {
+      fmt::print(stderr, "lockscope: --only-lock: {}\n", id.error());
+      return 2;
+    }
+    only_lock = *id;
+  }
+
   const bool several = locks.size() > 1;
   std::vector<replay::ReplayResult> results;
   for (const std::string& lock : locks) {
@@ -163,6 +202,7 @@ int run_replay_command(const ReplayCommand& cmd) {
     options.seed = cmd.seed;
     options.jitter = cmd.jitter;
     options.strict = cmd.strict;
+    options.only_lock = only_lock;
     std::string timeline = per_lock(cmd.timeline, lock, several);
     const bool exports = !cmd.perfetto.empty() || !cmd.paje.empty();
     std::string scratch;
