@@ -8,6 +8,7 @@ if(LOCKSCOPE_TSAN)
   return()
 endif()
 find_package(fmt REQUIRED)                       # libfmt-dev
+find_package(ZLIB REQUIRED)                      # zlib1g-dev (gzip-compressed workload traces)
 find_package(CLI11 CONFIG REQUIRED)              # libcli11-dev
 find_package(TBB REQUIRED)                       # libtbb-dev
 pkg_check_modules(CK REQUIRED IMPORTED_TARGET ck)                    # libck-dev
