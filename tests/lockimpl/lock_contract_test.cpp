@@ -2,13 +2,13 @@
 //
 // One typed suite, LockContract, runs over ContractLocks<P> (thread_harness.hpp):
 // every GraphLock policy marked kKnownCorrect, CentralLock, BrLock, NumaLock
-// at both node levels, PercpuRwsem, GraphFairLock, PfLock and BravoLock. The bodies
-// only use the lock's interface and Harness<P>, so the same suite runs on two
-// platforms: this file is compiled twice, into lockscope_lockimpl_tests
-// (RealPlatform, threads) and, with LOCKSCOPE_LOCKIMPL_SIM defined, into
-// lockscope_lockimpl_sim_tests (SimPlatform: every test in a simulation of
-// its own, see sim_harness.hpp). LOCK_TEST is a TYPED_TEST whose body runs
-// wherever the platform needs it to.
+// at both node levels, PercpuRwsem, GraphFairLock, PfLock, BravoLock and
+// GlibcRwlock in both its kinds. The bodies only use the lock's interface and
+// Harness<P>, so the same suite runs on two platforms: this file is compiled
+// twice, into lockscope_lockimpl_tests (RealPlatform, threads) and, with
+// LOCKSCOPE_LOCKIMPL_SIM defined, into lockscope_lockimpl_sim_tests
+// (SimPlatform: every test in a simulation of its own, see sim_harness.hpp).
+// LOCK_TEST is a TYPED_TEST whose body runs wherever the platform needs it to.
 //
 // What "correct" means here:
 //   - a writer is alone: no reader and no other writer inside with it;

@@ -36,6 +36,7 @@
 #include "lockimpl/bravo.hpp"
 #include "lockimpl/brlock.hpp"
 #include "lockimpl/central_lock.hpp"
+#include "lockimpl/glibc_rwlock.hpp"
 #include "lockimpl/graph_fair_lock.hpp"
 #include "lockimpl/graph_lock.hpp"
 #include "lockimpl/graph_lock_policy.hpp"
@@ -92,7 +93,9 @@ struct PolicyList {
       ::testing::Types<lockimpl::GraphLock<P, Policies>..., lockimpl::CentralLock<P>,
                        lockimpl::BrLock<P>, lockimpl::NumaLock<P, lockimpl::NodeLevel::socket>,
                        lockimpl::NumaLock<P, lockimpl::NodeLevel::cache>, lockimpl::PercpuRwsem<P>,
-                       lockimpl::GraphFairLock<P>, lockimpl::PfLock<P>, lockimpl::BravoLock<P>>;
+                       lockimpl::GraphFairLock<P>, lockimpl::PfLock<P>, lockimpl::BravoLock<P>,
+                       lockimpl::GlibcRwlock<P, lockimpl::GlibcPreferReader>,
+                       lockimpl::GlibcRwlock<P, lockimpl::GlibcPreferWriterNonrecursive>>;
   // The GraphLocks whose type satisfies Keep (a trait over the lock type).
   template <class P, template <class> class Keep>
   using GraphWhere = typename detail::Filter<
@@ -216,6 +219,17 @@ struct LockTraits<lockimpl::BravoLock<P>> {
   // everyone else waits in central, which sleeps: the full lockstep rounds.
   static constexpr bool kSpins = false;
   static std::string name() { return "bravo"; }
+};
+
+template <class P, class Policy>
+struct LockTraits<lockimpl::GlibcRwlock<P, Policy>> {
+  using Platform = P;
+  static constexpr bool kNeedsHeavyBarrier = false;
+  // Everyone sleeps on a futex word (FutexWord over the platform's mutex).
+  static constexpr bool kSpins = false;
+  static std::string name() {
+    return Policy::kKind == lockimpl::GlibcRwlockKind::prefer_reader ? "glibc_rwlock" : "glibc_rwlock_wp";
+  }
 };
 
 // What a lock's LockTraits::kStressDivisor says (1 if it says nothing): how
