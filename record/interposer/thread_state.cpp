@@ -11,7 +11,7 @@
 namespace lockscope::record::interposer {
 
 std::atomic<Mode> g_mode{Mode::off};
-__attribute__((tls_model("initial-exec"))) thread_local ThreadState t_state{};
+constinit __attribute__((tls_model("initial-exec"))) thread_local ThreadState t_state{};
 
 namespace {
 

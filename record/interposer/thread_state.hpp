@@ -54,7 +54,8 @@ struct ThreadState {
   std::uint32_t next_seq;
 };
 
-extern __attribute__((tls_model("initial-exec"))) thread_local ThreadState t_state;
+// constinit: no dynamic initializer, so no TLS init-function check on each access.
+extern constinit __attribute__((tls_model("initial-exec"))) thread_local ThreadState t_state;
 
 // The first record of a thread (or one after it stopped): registers it and
 // gives it a chunk. False: do not record this call (not recording, the
