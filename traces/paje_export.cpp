@@ -7,6 +7,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace lockscope::traces {
@@ -154,6 +155,22 @@ void write_paje(std::ostream& os, const Timeline& t) {
     line(ev(kDefineEntityValue), fmt::format("s{}", s), "WS", quote(name),
          quote(kStateColors[static_cast<std::size_t>(s)]));
   }
+  // A span about a named lock (a recording: span_lock_label) gets a value of
+  // its own, "reading cache_lock", coloured as its state; defined only for
+  // the pairs that occur, in (state, lock) order.
+  std::vector<std::pair<int, std::uint32_t>> named;
+  for (const TimelineWorker& w : t.workers) {
+    for (const Span& span : w.spans) {
+      if (!span_lock_label(t, span).empty()) named.emplace_back(static_cast<int>(span.state), span.lock);
+    }
+  }
+  std::sort(named.begin(), named.end());
+  named.erase(std::unique(named.begin(), named.end()), named.end());
+  for (const auto& [state, lock] : named) {
+    line(ev(kDefineEntityValue), fmt::format("s{}l{}", state, lock), "WS",
+         quote(fmt::format("{} {}", to_string(static_cast<WorkerState>(state)), t.locks[lock].name)),
+         quote(kStateColors[static_cast<std::size_t>(state)]));
+  }
   for (int k = 0; k < kTransferKindCount; ++k) {
     const char* name = to_string(static_cast<TransferKind>(k));
     const char* color = kKindColors[static_cast<std::size_t>(k)];
@@ -247,8 +264,11 @@ void write_paje(std::ostream& os, const Timeline& t) {
     append_micros(time, p.time);
     switch (p.kind) {
       case Pending::push_worker: {
-        const auto state = static_cast<int>(t.workers[p.index].spans[p.detail].state);
-        line(ev(kPushState), time, fmt::format("w{}", p.index), "WS", fmt::format("s{}", state));
+        const Span& span = t.workers[p.index].spans[p.detail];
+        const auto state = static_cast<int>(span.state);
+        const std::string value = span_lock_label(t, span).empty() ? fmt::format("s{}", state)
+                                                                    : fmt::format("s{}l{}", state, span.lock);
+        line(ev(kPushState), time, fmt::format("w{}", p.index), "WS", value);
         break;
       }
       case Pending::pop_worker: line(ev(kPopState), time, fmt::format("w{}", p.index), "WS"); break;

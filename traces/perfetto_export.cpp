@@ -168,7 +168,12 @@ void write_perfetto(std::ostream& out, const Timeline& t, const PerfettoOptions&
         s.field("tid", static_cast<std::int64_t>(w) + 1);
         s.micros("ts", span.start);
         s.micros("dur", span.end - span.start);
-        s.field("name", to_string(span.state));
+        const std::string_view lock = span_lock_label(t, span);
+        if (lock.empty()) {
+          s.field("name", to_string(span.state));
+        } else {
+          s.field("name", fmt::format("{} {}", to_string(span.state), lock));
+        }
         s.field("cat", "state");
         s.end();
       }

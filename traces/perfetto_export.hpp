@@ -4,8 +4,11 @@
 //   process 1 "<machine>: <lock>"   one thread track per worker (tid = worker
 //                                   index + 1, named "<name> (core c)"), an
 //                                   X (complete) event per state span named
-//                                   after the state, and a C (counter) track
-//                                   per timeline counter;
+//                                   after the state and, when the timeline
+//                                   has locks of other names (a recording,
+//                                   span_lock_label), the span's lock:
+//                                   "reading cache_lock"; and a C (counter)
+//                                   track per timeline counter;
 //   process 2 "cachelines"          one thread track per line that moved
 //                                   (tid = line index + 1), an X event per
 //                                   transfer named "<kind> c3->c5" (or

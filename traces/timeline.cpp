@@ -32,4 +32,11 @@ std::uint64_t Timeline::event_count() const {
   return n;
 }
 
+std::string_view span_lock_label(const Timeline& t, const Span& span) {
+  if (span.lock == kNoLock || span.lock >= t.locks.size()) return {};
+  const std::string& name = t.locks[span.lock].name;
+  if (name == t.lock) return {};
+  return name;
+}
+
 }  // namespace lockscope::traces

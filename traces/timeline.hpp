@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lockscope::traces {
@@ -38,7 +39,8 @@ struct Span {
   WorkerState state = WorkerState::running;
   // The lock the state is about (index into Timeline::locks): the one being
   // waited for, read or written. A worker holding several locks shows its
-  // latest change. kNoLock for `running`; 0 in files before version 3.
+  // latest change. kNoLock for `running`; in files before version 3 every
+  // other span is on lock 0 (the one lock, named after `lock`).
   std::uint32_t lock = kNoLock;
   friend bool operator==(const Span&, const Span&) = default;
 };
@@ -123,5 +125,12 @@ struct Timeline {
   [[nodiscard]] std::uint64_t event_count() const;  // spans + transfers + samples
   friend bool operator==(const Timeline&, const Timeline&) = default;
 };
+
+// The name of the lock a span is about, for exporters and views: empty when
+// the span is about no lock (kNoLock, an index past `locks`, an empty name)
+// or when the lock is named like the timeline itself (`locks` = {"graph"}
+// in a replay of graph, and every file before version 3), where naming it
+// on every span would say nothing new.
+[[nodiscard]] std::string_view span_lock_label(const Timeline& t, const Span& span);
 
 }  // namespace lockscope::traces

@@ -29,12 +29,17 @@ enum SectionId : unsigned char {
   kTransfers = 4,
   kCounters = 5,
   kUpgrades = 6,  // version 2 on
+  kLocks = 7,     // version 3 on; follows the header
   kFirstOptional = 0x80,
 };
 
 constexpr int kStateBits = 3;  // a span's state shares a varint with its duration
 constexpr int kKindBits = 2;   // as does a transfer's kind
 static_assert(kWorkerStateCount <= (1 << kStateBits));
+// Version 3: the one state value no state uses says "the span's lock is
+// not the implied one; a varint `(lock + 1) << 3 | state` follows".
+constexpr unsigned kExplicitLock = (1U << kStateBits) - 1;
+static_assert(kWorkerStateCount <= static_cast<int>(kExplicitLock));
 static_assert(kTransferKindCount <= (1 << kKindBits));
 constexpr std::uint64_t kMaxSpanLength = std::uint64_t{1} << (64 - kStateBits);
 constexpr std::uint64_t kMaxTransferLength = std::uint64_t{1} << (64 - kKindBits);
@@ -49,6 +54,7 @@ constexpr std::size_t kMinTransferBytes = 5;
 constexpr std::size_t kMinCounterBytes = 2;
 constexpr std::size_t kMinSampleBytes = 2;
 constexpr std::size_t kMinUpgradeBytes = 3;
+constexpr std::size_t kMinLockBytes = 1;
 constexpr std::size_t kChecksumBytes = 8;
 
 std::uint64_t fnv1a64(std::string_view bytes) {
@@ -91,6 +97,20 @@ void put_section(std::string& out, SectionId id, const std::string& payload) {
 
 using Problem = std::unexpected<std::string>;
 
+// The lock a span names unless it says otherwise (version 3): none while
+// running; otherwise the last lock the worker's spans named, starting from
+// lock 0 when there are locks. A one-lock timeline (running spans on no
+// lock, the others on lock 0) thus spends no byte on locks, and a recording
+// only where the worker turns to another lock.
+struct ImpliedLock {
+  std::uint32_t current;
+  explicit ImpliedLock(const Timeline& t) : current(t.locks.empty() ? kNoLock : 0) {}
+  [[nodiscard]] std::uint32_t of(WorkerState state) const { return state == WorkerState::running ? kNoLock : current; }
+  void saw(std::uint32_t lock) {
+    if (lock != kNoLock) current = lock;
+  }
+};
+
 std::expected<std::string, std::string> encode_workers(const Timeline& t) {
   std::size_t spans = 0;
   for (const TimelineWorker& w : t.workers) spans += w.spans.size();
@@ -106,6 +126,7 @@ std::expected<std::string, std::string> encode_workers(const Timeline& t) {
     put_varint(out, w.core);
     put_varint(out, w.spans.size());
     std::uint64_t prev_end = 0;
+    ImpliedLock implied(t);
     for (std::size_t si = 0; si < w.spans.size(); ++si) {
       const Span& s = w.spans[si];
       const auto state = static_cast<unsigned>(s.state);
@@ -115,8 +136,19 @@ std::expected<std::string, std::string> encode_workers(const Timeline& t) {
       if (s.start < prev_end) return Problem(fmt::format("worker {} span {} overlaps the span before it", wi, si));
       if (s.end < s.start) return Problem(fmt::format("worker {} span {} ends before it starts", wi, si));
       if (s.end - s.start >= kMaxSpanLength) return Problem(fmt::format("worker {} span {} is too long", wi, si));
+      if (s.lock != kNoLock && s.lock >= t.locks.size()) {
+        return Problem(
+            fmt::format("worker {} span {} names lock {}, but there are {} locks", wi, si, s.lock, t.locks.size()));
+      }
       put_varint(out, s.start - prev_end);
-      put_varint(out, ((s.end - s.start) << kStateBits) | state);
+      if (s.lock == implied.of(s.state)) {
+        put_varint(out, ((s.end - s.start) << kStateBits) | state);
+      } else {
+        put_varint(out, ((s.end - s.start) << kStateBits) | kExplicitLock);
+        const std::uint64_t code = s.lock == kNoLock ? 0 : std::uint64_t{s.lock} + 1;
+        put_varint(out, (code << kStateBits) | state);
+      }
+      implied.saw(s.lock);
       prev_end = s.end;
     }
   }
@@ -245,7 +277,10 @@ class Decoder {
   bool skip_optional_sections();
   bool section(SectionId id, const char* name, bool (Decoder::*payload)(Timeline&), Timeline& t);
   bool header(Timeline& t);
+  bool locks(Timeline& t);
   bool workers(Timeline& t);
+  bool explicit_lock(const Timeline& t, const unsigned char* at, ImpliedLock& implied, unsigned& state,
+                     std::uint32_t& lock);
   bool lines(Timeline& t);
   bool transfers(Timeline& t);
   bool counters(Timeline& t);
@@ -256,6 +291,7 @@ class Decoder {
   const unsigned char* limit_;  // end of the current section, or of the file between sections
   const unsigned char* end_;
   const char* section_ = "file";
+  std::uint32_t version_ = 0;
   std::string error_;
 };
 
@@ -306,8 +342,29 @@ bool Decoder::string(std::string& out) {
 }
 
 bool Decoder::header(Timeline& t) {
-  return string(t.lock) && string(t.machine) && u32(t.cores, "core count") && varint(t.seed) && string(t.origin) &&
-         varint(t.end_time);
+  if (!string(t.lock) || !string(t.machine) || !u32(t.cores, "core count") || !varint(t.seed) || !string(t.origin) ||
+      !varint(t.end_time)) {
+    return false;
+  }
+  if (version_ < 3) return true;
+  const unsigned char* at = p_;
+  std::uint64_t source = 0;
+  if (!varint(source)) return false;
+  if (source > static_cast<std::uint64_t>(TimelineSource::measured)) {
+    return fail(at, fmt::format("unknown timeline source {}", source));
+  }
+  t.source = static_cast<TimelineSource>(source);
+  return true;
+}
+
+bool Decoder::locks(Timeline& t) {
+  std::uint64_t n = 0;
+  if (!count(n, kMinLockBytes, "lock")) return false;
+  t.locks.resize(static_cast<std::size_t>(n));
+  for (TimelineLock& lock : t.locks) {
+    if (!string(lock.name)) return false;
+  }
+  return true;
 }
 
 bool Decoder::workers(Timeline& t) {
@@ -327,14 +384,21 @@ bool Decoder::workers(Timeline& t) {
     // Appended, not resized: no zero-fill pass over what is written anyway.
     reserve_huge(w.spans, static_cast<std::size_t>(spans));
     std::uint64_t prev_end = 0;
+    ImpliedLock implied(t);  // before version 3: lock 0 of the one lock, or none while running
     for (std::uint64_t si = 0; si < spans; ++si) {
       Span& s = w.spans.emplace_back();
       const unsigned char* at = p_;
       std::uint64_t gap = 0;
       std::uint64_t packed = 0;
       if (!varint(gap) || !varint(packed)) return false;
-      const auto state = static_cast<unsigned>(packed & ((1U << kStateBits) - 1));
-      if (state >= static_cast<unsigned>(kWorkerStateCount)) return fail(at, fmt::format("bad span state {}", state));
+      auto state = static_cast<unsigned>(packed & ((1U << kStateBits) - 1));
+      if (state < static_cast<unsigned>(kWorkerStateCount)) [[likely]] {
+        s.lock = implied.of(static_cast<WorkerState>(state));
+      } else if (state == kExplicitLock && version_ >= 3) {
+        if (!explicit_lock(t, at, implied, state, s.lock)) return false;
+      } else {
+        return fail(at, fmt::format("bad span state {}", state));
+      }
       const std::uint64_t length = packed >> kStateBits;
       s.start = prev_end + gap;
       s.end = s.start + length;
@@ -344,6 +408,26 @@ bool Decoder::workers(Timeline& t) {
       prev_end = s.end;
     }
   }
+  return true;
+}
+
+// A span whose lock is not the implied one (version 3): the varint
+// `(lock + 1) << 3 | state` after its length; lock + 1 = 0 is no lock.
+bool Decoder::explicit_lock(const Timeline& t, const unsigned char* at, ImpliedLock& implied, unsigned& state,
+                            std::uint32_t& lock) {
+  std::uint64_t packed = 0;
+  if (!varint(packed)) return false;
+  state = static_cast<unsigned>(packed & ((1U << kStateBits) - 1));
+  if (state >= static_cast<unsigned>(kWorkerStateCount)) return fail(at, fmt::format("bad span state {}", state));
+  const std::uint64_t code = packed >> kStateBits;
+  if (code > t.locks.size()) {
+    return fail(at, fmt::format("span names lock {}, but there are {} locks", code - 1, t.locks.size()));
+  }
+  lock = code == 0 ? kNoLock : static_cast<std::uint32_t>(code - 1);
+  if (lock == implied.of(static_cast<WorkerState>(state))) {
+    return fail(at, "span lock written out although implied (a non-minimal encoding)");
+  }
+  implied.saw(lock);
   return true;
 }
 
@@ -495,7 +579,14 @@ bool Decoder::decode(Timeline& t) {
                                 Timeline::kOldestFormatVersion, Timeline::kFormatVersion));
   }
   p_ += 4;
-  if (!section(kHeader, "header", &Decoder::header, t) || !section(kWorkers, "workers", &Decoder::workers, t) ||
+  version_ = version;
+  if (!section(kHeader, "header", &Decoder::header, t)) return false;
+  if (version >= 3) {
+    if (!section(kLocks, "locks", &Decoder::locks, t)) return false;
+  } else {
+    t.locks = {TimelineLock{t.lock}};  // one lock, which every non-running span is about
+  }
+  if (!section(kWorkers, "workers", &Decoder::workers, t) ||
       !section(kLines, "lines", &Decoder::lines, t) || !section(kTransfers, "transfers", &Decoder::transfers, t) ||
       !section(kCounters, "counters", &Decoder::counters, t) ||
       (version >= 2 && !section(kUpgrades, "upgrades", &Decoder::upgrades, t))) {
@@ -542,17 +633,27 @@ std::expected<std::string, std::string> encode_timeline(const Timeline& t) {
   put_varint(header, t.seed);
   put_string(header, t.origin);
   put_varint(header, t.end_time);
+  const auto source = static_cast<unsigned>(t.source);
+  if (source > static_cast<unsigned>(TimelineSource::measured)) {
+    return Problem(fmt::format("the timeline has no valid source ({})", source));
+  }
+  put_varint(header, source);
+
+  std::string locks;
+  put_varint(locks, t.locks.size());
+  for (const TimelineLock& lock : t.locks) put_string(locks, lock.name);
 
   std::string lines;
   put_varint(lines, t.lines.size());
   for (const TimelineLine& line : t.lines) put_string(lines, line.name);
 
   std::string out;
-  out.reserve(64 + header.size() + workers->size() + lines.size() + transfers->size() + counters->size() +
-              upgrades->size());
+  out.reserve(64 + header.size() + locks.size() + workers->size() + lines.size() + transfers->size() +
+              counters->size() + upgrades->size());
   out.append(kTimelineMagic);
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((Timeline::kFormatVersion >> (8 * i)) & 0xff));
   put_section(out, kHeader, header);
+  put_section(out, kLocks, locks);
   put_section(out, kWorkers, *workers);
   put_section(out, kLines, lines);
   put_section(out, kTransfers, *transfers);

@@ -4,18 +4,24 @@
 //
 //   magic "\x89LSTL\r\n\x1a" | u32 version | sections | 0x00 | FNV-1a 64
 //
-// Sections (header, workers, lines, transfers, counters, and from version 2
-// the line upgrades, in that order) are
+// Sections (header, from version 3 the locks, workers, lines, transfers,
+// counters, and from version 2 the line upgrades, in that order) are
 // an id byte, a LEB128 length and a payload. Integers are LEB128 varints;
 // times are delta-encoded within each lane (a worker's spans, the transfer
 // list, a counter's samples), and a span's state or a transfer's kind shares
 // a varint with its duration, so a span costs 3 to 5 bytes and a transfer
-// 6 to 10. The trailing checksum covers every byte before it.
+// 6 to 10. A span's lock costs nothing when implied (none while running,
+// else the worker's last lock) and one more varint otherwise. The trailing
+// checksum covers every byte before it. The writer writes version 3; the
+// reader also reads versions 1 and 2, whose spans it puts on one lock named
+// after Timeline::lock (lock 0; kNoLock while running).
 //
 // Invariants (checked by the writer, which refuses to write a timeline that
 // breaks one, and by the reader, which refuses a file that breaks one):
 //   - every worker's core and every transfer's `to` are < cores; a
 //     transfer's `from` is -1 (memory) or < cores; its line < lines.size();
+//   - a span's lock is kNoLock or < locks.size(); the source is an
+//     enumerator;
 //   - a worker's spans are sorted and do not overlap (start <= end, and each
 //     starts at or after the previous one's end); gaps are allowed;
 //   - transfers are sorted by start, counter samples and upgrades by time

@@ -292,5 +292,95 @@ TEST(TimelineCsv, WritesOneRowPerTransfer) {
             "5000,5001,0,graph.ctx[0].readers,3,0,invalidation\n");
 }
 
+// A recording: two threads, a read lock and a mutex nested inside it, times
+// measured. Span locks name Timeline::locks.
+Timeline recorded() {
+  Timeline t;
+  t.lock = "recorded";
+  t.machine = "this-machine";
+  t.cores = 2;
+  t.end_time = 1'000'000;
+  t.source = TimelineSource::measured;
+  t.locks = {{"cache_lock"}, {"stats, \"mutex\""}};
+  t.workers = {
+      {"thread 0",
+       0,
+       {{0, 1000, WorkerState::running, kNoLock},
+        {1000, 2000, WorkerState::waiting_read, 0},
+        {2000, 5000, WorkerState::reading, 0},
+        {5000, 6000, WorkerState::writing, 1},
+        {6000, 7000, WorkerState::reading, 0},
+        {7000, 9000, WorkerState::running, kNoLock}}},
+      {"thread 1", 1, {{3000, 4000, WorkerState::writing, 1}}},
+  };
+  return t;
+}
+
+TEST(Perfetto, SpansNameTheirLockInARecording) {
+  const std::string json = perfetto(recorded());
+  EXPECT_EQ(count(json, "\"name\":\"reading cache_lock\""), 2U) << json;
+  EXPECT_EQ(count(json, "\"name\":\"waiting_read cache_lock\""), 1U) << json;
+  EXPECT_EQ(count(json, "\"name\":\"writing stats, \\\"mutex\\\"\""), 2U) << json;
+  EXPECT_EQ(count(json, "\"cat\":\"state\""), 5U);
+}
+
+TEST(Perfetto, ASingleLockNamedLikeTheTimelineIsNotRepeated) {
+  // A replay of one lock (or a file before version 3, read as one lock
+  // named after Timeline::lock): span names are the states, as before.
+  Timeline t = bouncing();
+  const std::string before = perfetto(t);
+  t.locks = {{"graph"}};
+  for (TimelineWorker& w : t.workers) {
+    for (Span& span : w.spans) span.lock = span.state == WorkerState::running ? kNoLock : 0;
+  }
+  EXPECT_EQ(perfetto(t), before);
+  EXPECT_NE(before.find("\"name\":\"reading\""), std::string::npos);
+}
+
+TEST(Paje, SpansOnNamedLocksHaveTheirOwnValues) {
+  const std::string out = paje(recorded());
+  EXPECT_NE(out.find("4 s1l0 WS \"reading cache_lock\" \"0.20 0.65 0.25\"\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("4 s2l0 WS \"waiting_read cache_lock\""), std::string::npos) << out;
+  // Pajé strings have no escapes: a quote becomes an apostrophe.
+  EXPECT_NE(out.find("4 s6l1 WS \"writing stats, 'mutex'\" \"0.85 0.15 0.15\"\n"), std::string::npos) << out;
+  EXPECT_EQ(count(out, " WS s1l0\n"), 2U) << out;
+  EXPECT_EQ(count(out, " WS s6l1\n"), 2U) << out;
+  EXPECT_EQ(count(out, " WS s0\n"), 2U) << out;  // running: no lock
+  // One value per (state, lock) that occurs, no more.
+  EXPECT_EQ(count(out, "\n4 s"), 7U + 3U) << out;
+  Timeline t = bouncing();
+  const std::string before = paje(t);
+  t.locks = {{"graph"}};
+  for (TimelineWorker& w : t.workers) {
+    for (Span& span : w.spans) span.lock = span.state == WorkerState::running ? kNoLock : 0;
+  }
+  EXPECT_EQ(paje(t), before);
+}
+
+TEST(TimelineCsv, WritesOneRowPerSpanWithItsLock) {
+  std::ostringstream out;
+  write_spans_csv(out, recorded());
+  EXPECT_EQ(out.str(),
+            "worker,worker_name,core,start_ps,end_ps,state,lock,lock_name\n"
+            "0,thread 0,0,0,1000,running,,\n"
+            "0,thread 0,0,1000,2000,waiting_read,0,cache_lock\n"
+            "0,thread 0,0,2000,5000,reading,0,cache_lock\n"
+            "0,thread 0,0,5000,6000,writing,1,\"stats, \"\"mutex\"\"\"\n"
+            "0,thread 0,0,6000,7000,reading,0,cache_lock\n"
+            "0,thread 0,0,7000,9000,running,,\n"
+            "1,thread 1,1,3000,4000,writing,1,\"stats, \"\"mutex\"\"\"\n");
+}
+
+TEST(Timeline, SpanLockLabelSkipsNoLockAndTheTimelinesOwnName) {
+  const Timeline t = recorded();
+  EXPECT_EQ(span_lock_label(t, t.workers[0].spans[0]), "");
+  EXPECT_EQ(span_lock_label(t, t.workers[0].spans[2]), "cache_lock");
+  Span past{0, 1, WorkerState::reading, 7};
+  EXPECT_EQ(span_lock_label(t, past), "");
+  Timeline replay = t;
+  replay.lock = "cache_lock";
+  EXPECT_EQ(span_lock_label(replay, replay.workers[0].spans[2]), "");
+}
+
 }  // namespace
 }  // namespace lockscope::traces

@@ -153,7 +153,7 @@ std::string section(unsigned id, const std::string& payload) {
 }
 
 // Magic, version, the given sections, end marker and a correct checksum.
-std::string file_of(const std::vector<std::string>& sections, std::uint32_t version = 2) {
+std::string file_of(const std::vector<std::string>& sections, std::uint32_t version = 3) {
   std::string out(kTimelineMagic);
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((version >> (8 * i)) & 0xff));
   for (const std::string& s : sections) out += s;
@@ -165,7 +165,8 @@ std::string file_of(const std::vector<std::string>& sections, std::uint32_t vers
 
 // A valid minimal file's sections, to be varied one at a time.
 struct Sections {
-  std::string header = section(1, str("g") + str("m") + varint(2) + varint(7) + str("") + varint(300));
+  std::string header = section(1, str("g") + str("m") + varint(2) + varint(7) + str("") + varint(300) + varint(0));
+  std::string locks = section(7, varint(1) + str("g"));
   std::string workers = section(2, varint(1) + str("w") + varint(1) + varint(2) +  //
                                        varint(0) + varint(100 << 3 | 1) +          // [0, 100) reading
                                        varint(0) + varint(200 << 3 | 0));          // [100, 300) running
@@ -173,7 +174,15 @@ struct Sections {
   std::string transfers = section(4, varint(1) + varint(10) + varint(20 << 2 | 1) + varint(0) + varint(0) + varint(1));
   std::string counters = section(5, varint(1) + str("c") + varint(1) + varint(5) + varint(1));  // (5, -1)
   std::string upgrades = section(6, varint(1) + varint(30) + varint(0) + varint(1));            // line 0, core 1 at 30
-  [[nodiscard]] std::string file() const { return file_of({header, workers, lines, transfers, counters, upgrades}); }
+  [[nodiscard]] std::string file() const {
+    return file_of({header, locks, workers, lines, transfers, counters, upgrades});
+  }
+  // The same timeline as a version 2 file: no source, no locks section.
+  [[nodiscard]] std::string v2_file() const {
+    return file_of({section(1, str("g") + str("m") + varint(2) + varint(7) + str("") + varint(300)), workers, lines,
+                    transfers, counters, upgrades},
+                   2);
+  }
 };
 
 Timeline minimal_timeline() {
@@ -183,11 +192,12 @@ Timeline minimal_timeline() {
   t.cores = 2;
   t.seed = 7;
   t.end_time = 300;
-  t.workers = {{"w", 1, {{0, 100, WorkerState::reading}, {100, 300, WorkerState::running}}}};
+  t.workers = {{"w", 1, {{0, 100, WorkerState::reading, 0}, {100, 300, WorkerState::running, kNoLock}}}};
   t.lines = {{"x"}};
   t.transfers = {{10, 30, 0, -1, 1, TransferKind::ownership}};
   t.counters = {{"c", {{5, -1}}}};
   t.upgrades = {{30, 0, 1}};
+  t.locks = {{"g"}};
   return t;
 }
 
@@ -261,7 +271,8 @@ TEST(TimelineFile, MatchesDocumentedLayout) {
   // The example in docs/timeline-format.md, byte for byte.
   const std::string expected = Sections{}.file();
   EXPECT_EQ(encode(minimal_timeline()), expected);
-  EXPECT_EQ(expected.substr(0, 12), std::string("\x89LSTL\r\n\x1a\x02\x00\x00\x00", 12));
+  EXPECT_EQ(expected.substr(0, 12), std::string("\x89LSTL\r\n\x1a\x03\x00\x00\x00", 12));
+  EXPECT_EQ(expected.size(), 78U);
   auto back = decode_timeline(expected, "doc.lstl");
   ASSERT_TRUE(back.has_value()) << back.error().to_string();
   EXPECT_EQ(*back, minimal_timeline());
@@ -424,7 +435,8 @@ TEST(TimelineFile, RejectsInvalidContentWithItsOffset) {
   };
   EXPECT_EQ(with([](Sections&) {}), "");
   EXPECT_NE(with([](Sections& s) {
-              s.workers = section(2, varint(1) + str("w") + varint(1) + varint(1) + varint(0) + varint(100 << 3 | 7));
+              s.workers = section(2, varint(1) + str("w") + varint(1) + varint(1) + varint(0) + varint(100 << 3 | 7) +
+                                         varint(1 << 3 | 7));
             }).find("bad span state 7"),
             std::string::npos);
   EXPECT_NE(with([](Sections& s) {
@@ -450,16 +462,19 @@ TEST(TimelineFile, RejectsInvalidContentWithItsOffset) {
             }).find("overflows"),
             std::string::npos);
   EXPECT_NE(with([](Sections& s) {
-              s.header = section(1, str("g") + str("m") + varint(0xffffffff) + varint(7) + str("") + varint(300));
+              s.header =
+                  section(1, str("g") + str("m") + varint(0xffffffff) + varint(7) + str("") + varint(300) + varint(0));
               s.workers = section(2, varint(0));
               s.transfers =
                   section(4, varint(1) + varint(10) + varint(81) + varint(0) + varint(0x80000001) + varint(1));
             }).find("does not fit in 31 bits"),
             std::string::npos);
-  // The span's offset: magic 8 + version 4 + header 11 + section id and length 2 + count 1 + name 2 + core 1 + spans 1.
+  // The span's offset: magic 8 + version 4 + header 12 + locks 5 + section id and length 2 + count 1 + name 2 +
+  // core 1 + spans 1.
   EXPECT_EQ(with([](Sections& s) {
-              s.workers = section(2, varint(1) + str("w") + varint(1) + varint(1) + varint(0) + varint(7));
-            }).rfind("offset 30: bad span state", 0),
+              s.workers = section(2, varint(1) + str("w") + varint(1) + varint(1) + varint(0) + varint(6 << 3 | 7) +
+                                         varint(7));
+            }).rfind("offset 36: bad span state", 0),
             0U);
   EXPECT_NE(with([](Sections& s) { s.lines = section(3, varint(1) + std::string("\x81\x00", 2)); }).find("non-minimal"),
             std::string::npos);
@@ -480,13 +495,15 @@ TEST(TimelineFile, RejectsBadMagicVersionAndTrailingBytes) {
   EXPECT_NE(error_of("PK\x03\x04 not a timeline").find("bad magic"), std::string::npos);
   EXPECT_NE(error_of("").find("empty"), std::string::npos);
   Sections s;
-  const std::string v3 = file_of({s.header, s.workers, s.lines, s.transfers, s.counters, s.upgrades}, 3);
-  EXPECT_EQ(error_of(v3), "offset 8: unsupported timeline format version 3 (this build reads versions 1 to 2)");
+  const std::string v4 = file_of({s.header, s.locks, s.workers, s.lines, s.transfers, s.counters, s.upgrades}, 4);
+  EXPECT_EQ(error_of(v4), "offset 8: unsupported timeline format version 4 (this build reads versions 1 to 3)");
   const std::string v0 = file_of({s.header, s.workers, s.lines, s.transfers, s.counters}, 0);
   EXPECT_NE(error_of(v0).find("unsupported timeline format version 0"), std::string::npos);
-  // Version 2 requires the upgrades section.
-  const std::string missing = error_of(file_of({s.header, s.workers, s.lines, s.transfers, s.counters}));
+  // Version 2 on requires the upgrades section, version 3 the locks section.
+  const std::string missing = error_of(file_of({s.header, s.locks, s.workers, s.lines, s.transfers, s.counters}));
   EXPECT_NE(missing.find("upgrades section"), std::string::npos) << missing;
+  const std::string no_locks = error_of(file_of({s.header, s.workers, s.lines, s.transfers, s.counters, s.upgrades}));
+  EXPECT_EQ(no_locks, "offset 24: expected the locks section (id 7), found id 2") << no_locks;
   EXPECT_NE(error_of(good + "x").find("1 unexpected bytes after the checksum"), std::string::npos);
   std::string bad_sum = good;
   bad_sum.back() = static_cast<char>(bad_sum.back() ^ 1);
@@ -494,12 +511,151 @@ TEST(TimelineFile, RejectsBadMagicVersionAndTrailingBytes) {
 }
 
 TEST(TimelineFile, ReadsVersionOneWithoutUpgrades) {
+  // Versions 1 and 2 name no locks: their spans are about the timeline's
+  // one lock (lock 0, named after Timeline::lock), running spans about none.
   Sections s;
-  auto back = decode_timeline(file_of({s.header, s.workers, s.lines, s.transfers, s.counters}, 1), "v1.lstl");
+  const std::string v1_header = section(1, str("g") + str("m") + varint(2) + varint(7) + str("") + varint(300));
+  auto back = decode_timeline(file_of({v1_header, s.workers, s.lines, s.transfers, s.counters}, 1), "v1.lstl");
   ASSERT_TRUE(back.has_value()) << back.error().to_string();
   Timeline expected = minimal_timeline();
   expected.upgrades.clear();
   EXPECT_EQ(*back, expected);
+}
+
+TEST(TimelineFile, ReadsVersionTwoAsOneLockNamedAfterTheTimelinesLock) {
+  auto back = decode_timeline(Sections{}.v2_file(), "v2.lstl");
+  ASSERT_TRUE(back.has_value()) << back.error().to_string();
+  EXPECT_EQ(*back, minimal_timeline());
+  EXPECT_EQ(back->locks, (std::vector<TimelineLock>{{"g"}}));
+  EXPECT_EQ(back->workers[0].spans[0].lock, 0U);
+  EXPECT_EQ(back->workers[0].spans[1].lock, kNoLock);
+  EXPECT_EQ(back->source, TimelineSource::simulated);
+  // Every state but running is about the lock.
+  Timeline t = sample_timeline();
+  t.locks = {{"graph"}};
+  for (TimelineWorker& w : t.workers) {
+    for (Span& span : w.spans) span.lock = span.state == WorkerState::running ? kNoLock : 0;
+  }
+  // Written as version 3, the spans cost no byte more than in version 2.
+  const std::string v3 = encode(t);
+  Timeline no_locks = sample_timeline();
+  const std::string v3_without = encode(no_locks);
+  EXPECT_EQ(v3.size(), v3_without.size() + 6);  // the locks section: id, length, count, "graph"
+  auto again = decode_timeline(v3, "v3.lstl");
+  ASSERT_TRUE(again.has_value()) << again.error().to_string();
+  EXPECT_EQ(*again, t);
+}
+
+TEST(TimelineFile, SpanIsStill24Bytes) { EXPECT_EQ(sizeof(Span), 24U); }
+
+// A recording: several locks, a worker nesting them, the source measured.
+Timeline recorded_timeline() {
+  Timeline t;
+  t.lock = "recorded";
+  t.machine = "this-machine";
+  t.cores = 2;
+  t.end_time = 10'000;
+  t.source = TimelineSource::measured;
+  t.locks = {{"cache_lock (rwlock)"}, {"stats_mutex (mutex)"}, {"0x55d0c0a04040 (rwlock)"}};
+  t.workers = {
+      {"thread 0",
+       0,
+       {{0, 100, WorkerState::running, kNoLock},
+        {100, 150, WorkerState::waiting_read, 0},
+        {150, 400, WorkerState::reading, 0},
+        {400, 420, WorkerState::waiting_write, 1},  // nested: the mutex inside the read section
+        {420, 500, WorkerState::writing, 1},
+        {500, 700, WorkerState::reading, 0},  // back to the outer lock
+        {700, 900, WorkerState::running, kNoLock},
+        {900, 950, WorkerState::writing, 2},
+        {950, 960, WorkerState::reading, kNoLock},  // a span about no lock, odd but representable
+        {1000, 1200, WorkerState::running, 2}}},     // after a gap; running, yet about lock 2
+      {"thread 1", 1, {{5000, 6000, WorkerState::waiting_write, 2}, {6000, 7000, WorkerState::writing, 2}}},
+  };
+  return t;
+}
+
+TEST(TimelineFile, Version3RoundTripsLocksSpansAndSource) {
+  const Timeline t = recorded_timeline();
+  const std::string bytes = encode(t);
+  auto back = decode_timeline(bytes, "rec.lstl");
+  ASSERT_TRUE(back.has_value()) << back.error().to_string();
+  EXPECT_EQ(*back, t);
+  EXPECT_EQ(back->source, TimelineSource::measured);
+  // A lock costs a byte only where a span is not on the implied lock: its
+  // worker's last lock, or none while running (thread 0: lock 1, back to
+  // 0, lock 2, the reading span on no lock, the running span on lock 2;
+  // thread 1 starts on lock 2, not 0).
+  Timeline implied = t;
+  for (TimelineWorker& w : implied.workers) {
+    for (Span& span : w.spans) span.lock = span.state == WorkerState::running ? kNoLock : 0;
+  }
+  EXPECT_EQ(bytes.size(), encode(implied).size() + 6);
+}
+
+TEST(TimelineFile, Version3RandomTimelinesWithLocksRoundTrip) {
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    Timeline t = random_timeline(seed, 3000);
+    std::mt19937_64 rng(seed);
+    const std::size_t locks = seed % 4 == 0 ? 0 : 1 + rng() % 200;
+    for (std::size_t l = 0; l < locks; ++l) t.locks.push_back({"lock " + std::to_string(l)});
+    for (TimelineWorker& w : t.workers) {
+      for (Span& span : w.spans) {
+        span.lock = locks == 0 || rng() % 5 == 0 ? kNoLock : static_cast<std::uint32_t>(rng() % locks);
+      }
+    }
+    t.source = seed % 2 == 0 ? TimelineSource::measured : TimelineSource::simulated;
+    auto back = decode_timeline(encode(t), "random.lstl");
+    ASSERT_TRUE(back.has_value()) << "seed " << seed << ": " << back.error().to_string();
+    EXPECT_EQ(*back, t) << "seed " << seed;
+  }
+}
+
+TEST(TimelineFile, RejectsBadLocksAndSources) {
+  const auto with = [](auto change) {
+    Sections s;
+    change(s);
+    return error_of(s.file());
+  };
+  // reading [0, 100) on lock 1: the state 7 escape, then (1 + 1) << 3 | reading.
+  EXPECT_EQ(with([](Sections& s) {
+              s.workers = section(2, varint(1) + str("w") + varint(1) + varint(1) + varint(0) + varint(100 << 3 | 7) +
+                                         varint(2 << 3 | 1));
+            }),
+            "offset 36: span names lock 1, but there are 1 locks");
+  EXPECT_EQ(with([](Sections& s) {
+              s.workers = section(2, varint(1) + str("w") + varint(1) + varint(1) + varint(0) + varint(100 << 3 | 7) +
+                                         varint(1 << 3 | 1));
+            }),
+            "offset 36: span lock written out although implied (a non-minimal encoding)");
+  EXPECT_EQ(with([](Sections& s) {
+              s.workers = section(2, varint(1) + str("w") + varint(1) + varint(1) + varint(0) + varint(100 << 3 | 7) +
+                                         varint(1 << 3 | 7));
+            }),
+            "offset 36: bad span state 7");
+  // Lock "none" for a reading span is legal, written out.
+  EXPECT_EQ(with([](Sections& s) {
+              s.workers = section(2, varint(1) + str("w") + varint(1) + varint(1) + varint(0) + varint(100 << 3 | 7) +
+                                         varint(0 << 3 | 1));
+            }),
+            "");
+  // Version 2 has no escape: state 7 is just bad.
+  Sections v2;
+  v2.workers = section(2, varint(1) + str("w") + varint(1) + varint(1) + varint(0) + varint(100 << 3 | 7) +
+                              varint(1 << 3 | 1));
+  EXPECT_NE(error_of(v2.v2_file()).find("bad span state 7"), std::string::npos);
+  EXPECT_EQ(with([](Sections& s) {
+              s.header = section(1, str("g") + str("m") + varint(2) + varint(7) + str("") + varint(300) + varint(2));
+            }),
+            "offset 23: unknown timeline source 2");
+  EXPECT_NE(with([](Sections& s) { s.locks = section(7, varint(5) + str("g")); }).find("lock count 5 exceeds"),
+            std::string::npos);
+  Timeline bad = recorded_timeline();
+  bad.workers[1].spans[0].lock = 3;
+  EXPECT_EQ(encode_timeline(bad).error(), "worker 1 span 0 names lock 3, but there are 3 locks");
+  bad = recorded_timeline();
+  bad.source = static_cast<TimelineSource>(2);
+  EXPECT_EQ(encode_timeline(bad).error(), "the timeline has no valid source (2)");
 }
 
 TEST(TimelineFile, RejectsBadUpgrades) {
@@ -525,7 +681,8 @@ TEST(TimelineFile, RejectsBadUpgrades) {
 TEST(TimelineFile, SkipsOptionalSections) {
   Sections s;
   const std::string extra = section(0x80, "future data");
-  const std::string bytes = file_of({s.header, extra, s.workers, s.lines, s.transfers, s.counters, s.upgrades, extra});
+  const std::string bytes =
+      file_of({s.header, extra, s.locks, extra, s.workers, s.lines, s.transfers, s.counters, s.upgrades, extra});
   auto back = decode_timeline(bytes, "future.lstl");
   ASSERT_TRUE(back.has_value()) << back.error().to_string();
   EXPECT_EQ(*back, minimal_timeline());
