@@ -357,6 +357,20 @@ TEST(Paje, SpansOnNamedLocksHaveTheirOwnValues) {
   EXPECT_EQ(paje(t), before);
 }
 
+TEST(Paje, ARecordingIsAcceptedByPjDump) {
+  if (!has_command("pj_dump")) GTEST_SKIP() << "pj_dump (Debian package pajeng) is not installed";
+  TempDir dir;
+  const fs::path trace = dir.write("recorded.paje", paje(recorded()));
+  const fs::path dump = dir.path() / "recorded.dump";
+  const std::string cmd = "pj_dump '" + trace.string() + "' > '" + dump.string() + "' 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << "pj_dump said:\n" << read_all(dump);
+  const std::string out = read_all(dump);
+  EXPECT_NE(out.find("State, thread 0, Worker state, 0.002000, 0.005000, 0.003000, 0.000000, reading cache_lock"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(count(out, ", writing stats, 'mutex'\n"), 2U) << out;
+}
+
 TEST(TimelineCsv, WritesOneRowPerSpanWithItsLock) {
   std::ostringstream out;
   write_spans_csv(out, recorded());
