@@ -2,11 +2,15 @@
 // length, count and id is checked against the bytes that are there, so a
 // corrupt or hostile file gives a ParseError, never a crash or a large
 // allocation; a file without its end record is reported as truncated.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstring>
 #include <new>
-#include <fstream>
-#include <iterator>
+#include <stdexcept>
 #include <map>
 
 #include <fmt/format.h>
@@ -286,16 +290,35 @@ std::expected<RawRecording, traces::ParseError> parse_raw_recording(std::string_
   } catch (const Failure& f) {
     return std::unexpected(traces::ParseError{file, 0, 0, f.message});
   } catch (const std::bad_alloc&) {
-    return std::unexpected(traces::ParseError{file, 0, 0, "corrupt: the recording does not fit in memory"});
+    return std::unexpected(traces::ParseError{
+        file, 0, 0, fmt::format("the recording ({} MB) decodes to more than this machine's memory", bytes.size() >> 20)});
+  } catch (const std::length_error&) {
+    return std::unexpected(traces::ParseError{file, 0, 0, "the recording is too large to decode"});
   }
 }
 
 std::expected<RawRecording, traces::ParseError> read_raw_recording(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::unexpected(traces::ParseError{path, 0, 0, "cannot open the recording"});
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return std::unexpected(traces::ParseError{path, 0, 0, "cannot read the recording"});
-  return parse_raw_recording(bytes, path);
+  // Mapped, not copied: a long recording is gigabytes, and decoding needs
+  // its bytes only once.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::unexpected(traces::ParseError{path, 0, 0, "cannot open the recording"});
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return std::unexpected(traces::ParseError{path, 0, 0, "cannot read the recording (not a regular file)"});
+  }
+  const auto size = static_cast<std::size_t>(st.st_size);
+  if (size == 0) {
+    ::close(fd);
+    return parse_raw_recording({}, path);
+  }
+  void* bytes = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (bytes == MAP_FAILED) return std::unexpected(traces::ParseError{path, 0, 0, "cannot map the recording"});
+  ::madvise(bytes, size, MADV_SEQUENTIAL);
+  auto result = parse_raw_recording(std::string_view(static_cast<const char*>(bytes), size), path);
+  ::munmap(bytes, size);
+  return result;
 }
 
 }  // namespace lockscope::record

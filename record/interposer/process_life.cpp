@@ -27,6 +27,13 @@ namespace {
 char g_pending_reason[64];
 std::atomic<bool> g_announce_pending{false};
 int (*g_program_main)(int, char**, char**) = nullptr;
+// The recorded process. A vfork() child shares our memory, mode included,
+// and may call _exit(): only this pid may finish the recording.
+pid_t g_recorded_pid = 0;
+
+bool in_recorded_process() {
+  return g_mode.load(std::memory_order_acquire) == Mode::recording && getpid() == g_recorded_pid;
+}
 
 // Where the recording goes, kept away from the low descriptors a program
 // may expect to get from its own first open().
@@ -96,7 +103,7 @@ void on_fork_child() {
 
 int main_wrapper(int argc, char** argv, char** envp) {
   const int status = g_program_main(argc, argv, envp);
-  if (g_mode.load(std::memory_order_acquire) == Mode::recording) set_reason("return from main (status ", status, ")");
+  if (in_recorded_process()) set_reason("return from main (status ", status, ")");
   return status;
 }
 
@@ -175,12 +182,14 @@ __attribute__((constructor(101))) void start_recording(int argc, char** argv, ch
   }
   pthread_atfork(nullptr, nullptr, on_fork_child);
   install_signal_handlers();
+  g_recorded_pid = getpid();
   g_mode.store(Mode::recording, std::memory_order_release);
 }
 
 // The last library destructor to run (the preload was initialized first),
 // so locks taken in other libraries' destructors are still recorded.
 __attribute__((destructor(101))) void end_recording() {
+  if (getpid() != g_recorded_pid) return;
   finish_recording(g_pending_reason[0] != '\0' ? g_pending_reason : "end of process");
 }
 
@@ -197,15 +206,13 @@ void announce_not_recorded_child() {
 using namespace lockscope::record::interposer;
 
 LOCKSCOPE_EXPORT void exit(int status) {
-  if (g_mode.load(std::memory_order_acquire) == Mode::recording && g_pending_reason[0] == '\0') {
-    set_reason("exit ", status, "");
-  }
+  if (in_recorded_process() && g_pending_reason[0] == '\0') set_reason("exit ", status, "");
   LOCKSCOPE_REAL(exit)(status);
   __builtin_unreachable();
 }
 
 LOCKSCOPE_EXPORT void _exit(int status) {
-  if (g_mode.load(std::memory_order_acquire) == Mode::recording) {
+  if (in_recorded_process()) {
     set_reason("_exit ", status, "");
     finish_recording(g_pending_reason);
   }
