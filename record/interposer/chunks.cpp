@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include <sys/mman.h>
+
 #include "record/interposer/sys.hpp"
 
 namespace lockscope::record::interposer {
@@ -21,6 +23,8 @@ constexpr std::size_t kBatchChunks = 32;
 constexpr unsigned kTagShift = 35;
 std::atomic<std::uint64_t> g_free_head{0};
 std::atomic<Chunk*> g_full_head{nullptr};
+// About how many chunks are free (relaxed: a hint for the writer's refill).
+std::atomic<std::int64_t> g_free_count{0};
 
 Chunk* unpack(std::uint64_t head) {
   return reinterpret_cast<Chunk*>((head & ((std::uint64_t{1} << kTagShift) - 1)) << 12);
@@ -38,6 +42,7 @@ void push_free(Chunk* chunk) {
     chunk->header.next.store(unpack(head), std::memory_order_relaxed);
   } while (!g_free_head.compare_exchange_weak(head, pack(chunk, head), std::memory_order_release,
                                               std::memory_order_relaxed));
+  g_free_count.fetch_add(1, std::memory_order_relaxed);
 }
 
 Chunk* pop_free() {
@@ -50,14 +55,19 @@ Chunk* pop_free() {
     Chunk* next = chunk->header.next.load(std::memory_order_relaxed);
     if (g_free_head.compare_exchange_weak(head, pack(next, head), std::memory_order_acquire,
                                           std::memory_order_acquire)) {
+      g_free_count.fetch_sub(1, std::memory_order_relaxed);
       return chunk;
     }
   }
 }
 
 bool grow_pool() {
-  void* memory = map_memory(kBatchChunks * kChunkBytes);
-  if (memory == nullptr) return false;
+  // MAP_POPULATE: the pages are faulted in here, in one go (about 0.1 us a
+  // page), not one fault per 128 events on the program's thread (1-2 us
+  // each on a VM: 20-30 ns per lock/unlock pair while the pool grows).
+  void* memory = ::mmap(nullptr, kBatchChunks * kChunkBytes, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+  if (memory == MAP_FAILED) return false;
   auto* base = static_cast<unsigned char*>(memory);
   for (std::size_t i = 0; i < kBatchChunks; ++i) push_free(reinterpret_cast<Chunk*>(base + i * kChunkBytes));
   return true;
@@ -65,7 +75,11 @@ bool grow_pool() {
 
 }  // namespace
 
-bool init_chunk_pool() { return grow_pool(); }
+bool init_chunk_pool() { return grow_pool() && grow_pool(); }
+
+void refill_chunk_pool() {
+  if (g_free_count.load(std::memory_order_relaxed) < static_cast<std::int64_t>(kBatchChunks)) grow_pool();
+}
 
 Chunk* acquire_chunk() {
   Chunk* chunk = pop_free();

@@ -10,7 +10,8 @@
 // locks, so nothing here can block). The free pool grows by mmap when the
 // writer falls behind, so a program thread never waits for I/O and never
 // drops an event unless mmap itself fails (then the event is counted as
-// dropped and the end record says how many). Chunk memory is never unmapped,
+// dropped and the end record says how many). The writer keeps a batch of
+// prefaulted chunks free ahead of need, so that growing is normally its work. Chunk memory is never unmapped,
 // so a stale pointer read by a racing pop is always readable.
 #pragma once
 
@@ -66,6 +67,10 @@ bool init_chunk_pool();
 // A chunk from the free pool (growing it by mmap when empty), its header
 // zeroed; nullptr only if mmap fails.
 Chunk* acquire_chunk();
+
+// The writer's refill: maps another batch when fewer than one batch is
+// free, so program threads seldom have to (and never fault pages in).
+void refill_chunk_pool();
 
 // Gives a chunk back to the free pool (the writer, after encoding it).
 void release_chunk(Chunk* chunk);

@@ -429,6 +429,7 @@ void* writer_main(void*) {
     const std::uint32_t seen = g_writer_wake.load(std::memory_order_acquire);
     if (Chunk* list = take_full_chunks(); list != nullptr) {
       encode_list(list);
+      refill_chunk_pool();
       continue;
     }
     if (g_finish_state.load(std::memory_order_acquire) == 1) break;
