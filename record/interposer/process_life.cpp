@@ -148,7 +148,15 @@ __attribute__((constructor(101))) void start_recording(int argc, char** argv, ch
     say("lockscope record: LOCKSCOPE_RECORD_FILE is not set; not recording");
     return;
   }
-  const int fd = ::open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // O_EXCL: the launcher removes the file first, so one that exists was
+  // written by an earlier program of this same pid that exec()ed this one
+  // (its recording ends at the exec and must not be overwritten), or is stale.
+  const int fd = ::open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0 && errno == EEXIST) {
+    say("lockscope record: not recording after exec: ", file,
+        " already holds the recording of the program this one replaced (or is stale: remove it)");
+    return;
+  }
   if (fd < 0) {
     say("lockscope record: cannot write ", file, ": ", strerrorname_np(errno), "; not recording");
     return;
@@ -221,6 +229,39 @@ LOCKSCOPE_EXPORT void _exit(int status) {
 }
 
 LOCKSCOPE_EXPORT void _Exit(int status) { _exit(status); }
+
+// exec() replaces the image and with it the writer and every buffer: the
+// recording ends at the exec, complete. (execl, execlp and execle reach
+// execve inside glibc, past the symbol table: a program that uses them ends
+// its recording there without an end record, and the reader says so.)
+namespace {
+void end_before_exec(const char* path) {
+  if (!in_recorded_process()) return;
+  char reason[64] = "exec ";
+  std::strncat(reason, path, sizeof reason - std::strlen(reason) - 1);
+  finish_recording(reason);
+}
+}  // namespace
+
+LOCKSCOPE_EXPORT int execve(const char* path, char* const argv[], char* const envp[]) {
+  end_before_exec(path);
+  return LOCKSCOPE_REAL(execve)(path, argv, envp);
+}
+
+LOCKSCOPE_EXPORT int execv(const char* path, char* const argv[]) {
+  end_before_exec(path);
+  return LOCKSCOPE_REAL(execv)(path, argv);
+}
+
+LOCKSCOPE_EXPORT int execvp(const char* file, char* const argv[]) {
+  end_before_exec(file);
+  return LOCKSCOPE_REAL(execvp)(file, argv);
+}
+
+LOCKSCOPE_EXPORT int execvpe(const char* file, char* const argv[], char* const envp[]) {
+  end_before_exec(file);
+  return LOCKSCOPE_REAL(execvpe)(file, argv, envp);
+}
 
 LOCKSCOPE_EXPORT int __libc_start_main(int (*main)(int, char**, char**), int argc, char** argv, void (*init)(),
                                        void (*fini)(), void (*rtld_fini)(), void* stack_end) {

@@ -110,6 +110,10 @@ void resolve_real_functions() {
   store(&r.cond_clockwait, next_symbol("pthread_cond_clockwait"));
   store(&r.exit, next_symbol("exit"));
   store(&r.exit_now, next_symbol("_exit"));
+  store(&r.execve, next_symbol("execve"));
+  store(&r.execv, next_symbol("execv"));
+  store(&r.execvp, next_symbol("execvp"));
+  store(&r.execvpe, next_symbol("execvpe"));
   store(&r.libc_start_main, next_symbol("__libc_start_main"));
   t_resolving = false;
 }

@@ -1,8 +1,8 @@
 // How a recorded process ends, and which processes record: SIGTERM halfway
 // leaves a complete recording of the first half; SIGKILL leaves a file the
 // reader rejects as truncated, as is any cut copy of a good file; a fork
-// child is not recorded and says so once; static and missing programs are
-// refused before anything runs.
+// child is not recorded and says so once; exec ends the recording; static
+// and missing programs are refused before anything runs.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -134,6 +134,18 @@ TEST(RecordProcessLife, AForkedChildIsNotRecordedAndSaysSoOnce) {
   ASSERT_TRUE(rec.has_value()) << rec.error().to_string();
   EXPECT_EQ(rec->threads.size(), 2u);
   for (const RawThread& t : rec->threads) EXPECT_NE(t.tid, static_cast<std::uint32_t>(child));
+  std::remove(raw.c_str());
+}
+
+TEST(RecordProcessLife, ExecEndsTheRecordingCompleteAndTheNewProgramIsNotRecorded) {
+  const std::string raw = temp_path(".raw");
+  const auto c = run_captured("sh", {"-c", "exec true"}, raw);
+  ASSERT_TRUE(c.run.has_value()) << c.run.error();
+  EXPECT_EQ(c.run->exit_status, 0);
+  const auto rec = read_raw_recording(raw);
+  ASSERT_TRUE(rec.has_value()) << rec.error().to_string();
+  EXPECT_EQ(rec->end_reason.rfind("exec ", 0), 0u) << rec->end_reason;
+  EXPECT_NE(c.err.find("lockscope record: not recording after exec"), std::string::npos) << c.err;
   std::remove(raw.c_str());
 }
 
