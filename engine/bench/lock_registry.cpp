@@ -14,6 +14,7 @@
 #include "lockimpl/bravo.hpp"
 #include "lockimpl/brlock.hpp"
 #include "lockimpl/central_lock.hpp"
+#include "lockimpl/glibc_rwlock.hpp"
 #include "lockimpl/graph_fair_lock.hpp"
 #include "lockimpl/graph_lock.hpp"
 #include "lockimpl/numa_lock.hpp"
@@ -35,6 +36,8 @@ using Bravo = LockimplLock<lockimpl::BravoLock<RealPlatform>>;
 using GraphPacked = LockimplLock<lockimpl::GraphLock<RealPlatform, lockimpl::PackedSeedPolicy>>;
 using Percpu = LockimplLock<lockimpl::PercpuRwsem<RealPlatform>>;
 using GraphFair = LockimplLock<lockimpl::GraphFairLock<RealPlatform>>;
+using GlibcRw = LockimplLock<lockimpl::GlibcRwlock<RealPlatform, lockimpl::GlibcPreferReader>>;
+using GlibcRwWp = LockimplLock<lockimpl::GlibcRwlock<RealPlatform, lockimpl::GlibcPreferWriterNonrecursive>>;
 
 template <BenchLock L>
 BenchResult run(const BenchConfig& cfg, const SpinDelay& delay) {
@@ -91,6 +94,10 @@ constexpr LockEntry kLocks[] = {
      run<Pf>, uncontended_read_ns<Pf>},
     {"bravo", "BRAVO over central: readers publish in a hashed slot while the bias is on", true,
      run<Bravo>, uncontended_read_ns<Bravo>},
+    {"glibc-rwlock", "glibc 2.36's pthread_rwlock algorithm, reader-preferring (the default kind), over P", true,
+     run<GlibcRw>, uncontended_read_ns<GlibcRw>},
+    {"glibc-rwlock-wp", "glibc-rwlock, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP: waiting writers stop readers",
+     true, run<GlibcRwWp>, uncontended_read_ns<GlibcRwWp>},
     {"std-shared-mutex", "libstdc++ std::shared_mutex", false, run<StdSharedMutexLock>,
      uncontended_read_ns<StdSharedMutexLock>},
     {"pthread-rwlock", "glibc pthread_rwlock_t, default (reader-preferring) attributes", false,

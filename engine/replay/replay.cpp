@@ -18,6 +18,8 @@
 #include "lockimpl/bravo.hpp"
 #include "lockimpl/brlock.hpp"
 #include "lockimpl/central_lock.hpp"
+#include "lockimpl/glibc_mutex.hpp"
+#include "lockimpl/glibc_rwlock.hpp"
 #include "lockimpl/graph_fair_lock.hpp"
 #include "lockimpl/graph_lock.hpp"
 #include "lockimpl/numa_lock.hpp"
@@ -38,7 +40,7 @@ using sim::SimPlatform;
 template <Fence F, UnlockKick K, WriterWait W>
 using Graph = GraphLock<SimPlatform, GraphPolicy<F, K, W>>;
 
-constexpr std::array<std::string_view, 20> kNames = {
+constexpr std::array<std::string_view, 22> kNames = {
     "graph",
     "graph-asym",
     "graph-qemu",
@@ -51,6 +53,8 @@ constexpr std::array<std::string_view, 20> kNames = {
     "graph-fair",
     "pflock",
     "bravo",
+    "glibc-rwlock",
+    "glibc-rwlock-wp",
     "graph:full:if_writer:held",
     "graph:full:if_writer:polling",
     "graph:full:always:held",
@@ -130,6 +134,9 @@ LockFactory find_factory(std::string_view name) {
   if (name == "graph-fair") return make<lockimpl::GraphFairLock<SimPlatform>>;
   if (name == "pflock") return make<lockimpl::PfLock<SimPlatform>>;
   if (name == "bravo") return make<lockimpl::BravoLock<SimPlatform>>;
+  if (name == "glibc-rwlock") return make<lockimpl::GlibcRwlock<SimPlatform, lockimpl::GlibcPreferReader>>;
+  if (name == "glibc-rwlock-wp") return make<lockimpl::GlibcRwlock<SimPlatform, lockimpl::GlibcPreferWriterNonrecursive>>;
+  if (name == "glibc-mutex") return make<lockimpl::GlibcMutex<SimPlatform>>;  // for a trace's mutexes; not in kNames
   if (name == "graph-packed") return make<GraphLock<SimPlatform, lockimpl::PackedSeedPolicy>>;
   if (name == "graph:full:if_writer:polling") return make<Graph<full, if_writer, polling>>;
   if (name == "graph:full:always:held") return make<Graph<full, always, held>>;

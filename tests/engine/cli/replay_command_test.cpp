@@ -28,7 +28,8 @@ TEST(ReplayCommand, ListLocksNamesTheSimulatedLocksAndEveryKnobCombination) {
   EXPECT_EQ(r.status, 0) << r.err;
   for (const char* name : {"graph\n", "graph-asym\n", "central\n", "graph-qemu\n", "graph:full:if_writer:polling\n",
                            "graph:asym:always:held\n", "numa\n", "numa-ccx\n",
-                           "percpu\n", "graph-fair\n", "pflock\n", "bravo\n"}) {
+                           "percpu\n", "graph-fair\n", "pflock\n", "bravo\n", "glibc-rwlock\n",
+                           "glibc-rwlock-wp\n"}) {
     EXPECT_NE(r.out.find(name), std::string::npos) << name;
   }
 }
