@@ -51,19 +51,19 @@
 //     blocking) is not offered.
 //
 // ## State table (default kind; [wp] where the writer-preferring kind differs)
-//   operation       | #1 / #2      | #3 / #4 (writer waits)    | #5 / #6          | #7 / #8 (writer in)
-//   rdlock          | R+1, in      | R+1, in [wp: #4 sleeps on | R+1, starts a    | R+1, sleeps on
-//                   |              |  readers_ (RW) until R=0] |  read phase      |  wrphase_futex
-//   rdunlock        | R-1          | R-1; the last sets WP     | invalid          | invalid
-//                   |              |  (#7), wakes the writer   |                  |
-//   wrlock          | WL, and at   | sleeps on writers_futex   | WL: in (#7/#8)   | sleeps on writers_futex
-//                   |  R=0 WP: in  |  [wp: registers in writers_]|                |  [wp: registered]
-//                   |  (#2: sleeps on wrphase_futex)           |                  |
-//   wrunlock        | invalid      | invalid                   | invalid          | R=0: WL off (#5); R>0:
-//                   |              |                           |                  |  read phase, wakes readers
-//                   |              |                           |                  |  [wp: WRHANDOVER if writers_]
-//   try_lock_shared | true         | true [wp: #3/#4 false]    | true             | false
-//   try_lock        | #1 true      | false                     | #5 true; #6 [wp] | false
+//   operation       | #1 / #2          | #3 / #4 (writer waits)     | #5 / #6          | #7 / #8 (writer in)
+//   rdlock          | R+1, in          | R+1, in [wp #4: sleeps on  | R+1, starts the  | R+1, sleeps on
+//                   |                  |  readers_, RW, uncounted]  |  read phase      |  wrphase_futex
+//   rdunlock        | R-1              | R-1; the last reader sets  | invalid          | invalid
+//                   |                  |  WP (#7), wakes the writer |                  |
+//   wrlock          | WL; R=0: WP, in; | sleeps on writers_futex    | WL: in (#7/#8)   | sleeps on writers_futex
+//                   |  R>0: sleeps on  |  [wp: registered in        |                  |  [wp: registered in
+//                   |  wrphase_futex   |  writers_]                 |                  |  writers_]
+//   wrunlock        | invalid          | invalid                    | invalid          | R=0: WL off (#5); R>0: read
+//                   |                  |                            |                  |  phase, wakes them [wp:
+//                   |                  |                            |                  |  WRHANDOVER if writers_]
+//   try_lock_shared | true             | true [wp: false]           | true             | false
+//   try_lock        | #1 true          | false                      | #5 true; #6 [wp] | false
 //
 // ## Lines each operation touches
 // All five words share one line, `glibc-rwlock.readers + ...` in the
