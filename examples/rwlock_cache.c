@@ -2,14 +2,16 @@
  * `lockscope record` is for: many readers that each hold the lock briefly,
  * a few writers, one global lock whose cacheline every reader writes.
  *
- *   rwlock_cache THREADS OPS_PER_THREAD WRITE_PERMILLE [--sleep-us N] [--fork]
+ *   rwlock_cache THREADS OPS_PER_THREAD WRITE_PERMILLE [--sleep-us N] [--fork] [--exec PROGRAM]
  *
  * Each thread decides read or write from its own seeded generator, so the
  * per-thread counts it prints at the end are the same on every run, and a
  * test can compare them with a recording. --sleep-us sleeps between
  * operations (a test stops the program halfway: it prints "halfway" when
  * half the operations are done); --fork forks a child after the threads
- * are done, which takes the lock a few times (a recorded run skips it). */
+ * are done, which takes the lock a few times (a recorded run skips it);
+ * --exec replaces the process with PROGRAM at the end (the recording ends
+ * there). */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdatomic.h>
@@ -98,18 +100,22 @@ static void forked_child(void) {
 
 int main(int argc, char** argv) {
   if (argc < 4) {
-    fprintf(stderr, "usage: %s THREADS OPS_PER_THREAD WRITE_PERMILLE [--sleep-us N] [--fork]\n", argv[0]);
+    fprintf(stderr, "usage: %s THREADS OPS_PER_THREAD WRITE_PERMILLE [--sleep-us N] [--fork] [--exec PROGRAM]\n",
+            argv[0]);
     return 2;
   }
   const int threads = atoi(argv[1]);
   ops_per_thread = atol(argv[2]);
   write_permille = atol(argv[3]);
   int do_fork = 0;
+  const char* exec_program = NULL;
   for (int i = 4; i < argc; ++i) {
     if (strcmp(argv[i], "--sleep-us") == 0 && i + 1 < argc) {
       sleep_us = atol(argv[++i]);
     } else if (strcmp(argv[i], "--fork") == 0) {
       do_fork = 1;
+    } else if (strcmp(argv[i], "--exec") == 0 && i + 1 < argc) {
+      exec_program = argv[++i];
     }
   }
   if (threads <= 0 || threads > 1024 || ops_per_thread < 0) {
@@ -134,5 +140,11 @@ int main(int argc, char** argv) {
   fflush(stdout);
   if (do_fork) forked_child();
   free(workers);
+  if (exec_program != NULL) {
+    char* const exec_argv[] = {(char*)exec_program, NULL};
+    execv(exec_program, exec_argv);
+    perror("execv");
+    return 1;
+  }
   return 0;
 }

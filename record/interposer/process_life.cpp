@@ -30,6 +30,7 @@ int (*g_program_main)(int, char**, char**) = nullptr;
 // The recorded process. A vfork() child shares our memory, mode included,
 // and may call _exit(): only this pid may finish the recording.
 pid_t g_recorded_pid = 0;
+char g_file[4096];  // LOCKSCOPE_RECORD_FILE, for exec's hand-over
 
 bool in_recorded_process() {
   return g_mode.load(std::memory_order_acquire) == Mode::recording && getpid() == g_recorded_pid;
@@ -191,6 +192,7 @@ __attribute__((constructor(101))) void start_recording(int argc, char** argv, ch
   pthread_atfork(nullptr, nullptr, on_fork_child);
   install_signal_handlers();
   g_recorded_pid = getpid();
+  std::strncpy(g_file, file, sizeof g_file - 1);
   g_mode.store(Mode::recording, std::memory_order_release);
 }
 
@@ -230,16 +232,22 @@ LOCKSCOPE_EXPORT void _exit(int status) {
 
 LOCKSCOPE_EXPORT void _Exit(int status) { _exit(status); }
 
-// exec() replaces the image and with it the writer and every buffer: the
-// recording ends at the exec, complete. (execl, execlp and execle reach
-// execve inside glibc, past the symbol table: a program that uses them ends
-// its recording there without an end record, and the reader says so.)
+// exec() replaces the image and with it the writer and every buffer. A
+// process that has not taken a single lock yet is a wrapper (a shell
+// script's `exec`, env, a launcher): its empty recording is dropped and the
+// program it execs records in its place, same pid, same file. Otherwise the
+// recording ends at the exec, complete ("exec PATH"), and the new program
+// says it is not recorded. (execl, execlp and execle reach execve inside
+// glibc, past the symbol table: a program that uses them leaves a file
+// without an end record, which the reader rejects as truncated.)
 namespace {
 void end_before_exec(const char* path) {
   if (!in_recorded_process()) return;
+  const bool wrapper = !any_thread_recorded();
   char reason[64] = "exec ";
   std::strncat(reason, path, sizeof reason - std::strlen(reason) - 1);
   finish_recording(reason);
+  if (wrapper) ::unlink(g_file);
 }
 }  // namespace
 

@@ -79,6 +79,8 @@ std::uint32_t slot_count() {
 
 ThreadSlot& slot_at(std::uint32_t index) { return g_slots[index]; }
 
+bool any_thread_recorded() { return g_next_serial.load(std::memory_order_relaxed) > 0; }
+
 std::uint64_t dropped_without_slot() { return g_dropped_without_slot.load(std::memory_order_relaxed); }
 
 bool start_thread(ThreadState& t) {

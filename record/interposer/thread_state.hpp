@@ -74,6 +74,9 @@ ThreadSlot& slot_at(std::uint32_t index);
 
 bool init_thread_state();
 
+// Whether any thread has recorded an event yet.
+bool any_thread_recorded();
+
 // Flags byte of an event (raw_format bits): op, attempt, ok.
 inline std::uint64_t event_flags(std::uint8_t op, std::uint8_t attempt, bool ok) {
   return static_cast<std::uint64_t>(op | (attempt << raw_format::kEventAttemptShift) |

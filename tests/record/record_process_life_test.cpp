@@ -1,8 +1,9 @@
 // How a recorded process ends, and which processes record: SIGTERM halfway
 // leaves a complete recording of the first half; SIGKILL leaves a file the
 // reader rejects as truncated, as is any cut copy of a good file; a fork
-// child is not recorded and says so once; exec ends the recording; static
-// and missing programs are refused before anything runs.
+// child is not recorded and says so once; exec ends the recording, or
+// hands it to the new program when the old one took no lock (a wrapper);
+// static and missing programs are refused before anything runs.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -137,14 +138,32 @@ TEST(RecordProcessLife, AForkedChildIsNotRecordedAndSaysSoOnce) {
   std::remove(raw.c_str());
 }
 
-TEST(RecordProcessLife, ExecEndsTheRecordingCompleteAndTheNewProgramIsNotRecorded) {
+TEST(RecordProcessLife, AWrapperThatExecsHandsTheRecordingToItsProgram) {
+  // A shell script's `exec`: the shell took no lock, so the program it
+  // becomes records in its place, into the same file.
   const std::string raw = temp_path(".raw");
-  const auto c = run_captured("sh", {"-c", "exec true"}, raw);
+  const auto c = run_captured("sh", {"-c", std::string("exec ") + LOCKSCOPE_TEST_RWLOCK_CACHE + " 2 500 100"}, raw);
+  ASSERT_TRUE(c.run.has_value()) << c.run.error();
+  EXPECT_EQ(c.run->exit_status, 0);
+  EXPECT_EQ(c.err, "");
+  const auto rec = read_raw_recording(raw);
+  ASSERT_TRUE(rec.has_value()) << rec.error().to_string();
+  EXPECT_EQ(rec->program, LOCKSCOPE_TEST_RWLOCK_CACHE);
+  EXPECT_EQ(rec->pid, c.run->pid);
+  EXPECT_EQ(rec->threads.size(), 2u);
+  EXPECT_EQ(rec->end_reason, "return from main (status 0)");
+  std::remove(raw.c_str());
+}
+
+TEST(RecordProcessLife, ExecAfterLockingEndsTheRecordingComplete) {
+  const std::string raw = temp_path(".raw");
+  const auto c = run_captured(LOCKSCOPE_TEST_RWLOCK_CACHE, {"2", "500", "100", "--exec", "/bin/true"}, raw);
   ASSERT_TRUE(c.run.has_value()) << c.run.error();
   EXPECT_EQ(c.run->exit_status, 0);
   const auto rec = read_raw_recording(raw);
   ASSERT_TRUE(rec.has_value()) << rec.error().to_string();
-  EXPECT_EQ(rec->end_reason.rfind("exec ", 0), 0u) << rec->end_reason;
+  EXPECT_EQ(rec->end_reason, "exec /bin/true");
+  EXPECT_EQ(rec->threads.size(), 2u);
   EXPECT_NE(c.err.find("lockscope record: not recording after exec"), std::string::npos) << c.err;
   std::remove(raw.c_str());
 }
