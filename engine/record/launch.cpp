@@ -131,8 +131,16 @@ std::expected<RecordedRun, std::string> run_recorded(const std::string& program,
     return std::unexpected(fmt::format("{}: the record interposer is missing", interposer_path));
   }
   std::error_code ec;
-  const std::string raw_abs = std::filesystem::absolute(raw_path, ec).string();
-  ::unlink(raw_abs.c_str());  // a stale file must never pass for this run's recording
+  const std::filesystem::path raw_abs_path = std::filesystem::absolute(raw_path, ec);
+  const std::string raw_abs = raw_abs_path.string();
+  // Checked here: the interposer could only say so on the program's stderr.
+  if (::access(raw_abs_path.parent_path().c_str(), W_OK) != 0) {
+    return std::unexpected(fmt::format("{}: cannot write the recording there ({})", raw_abs_path.parent_path().string(),
+                                       std::strerror(errno)));
+  }
+  // A stale file must never pass for this run's recording (and the
+  // interposer creates the file O_EXCL).
+  ::unlink(raw_abs.c_str());
 
   // Everything the child needs is built before fork: after it, only
   // async-signal-safe calls (the parent may have threads).

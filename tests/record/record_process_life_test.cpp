@@ -180,7 +180,7 @@ TEST(RecordLaunch, AStaticProgramIsRefused) {
 #endif
 }
 
-TEST(RecordLaunch, MissingOrUnexecutableProgramsAreRefused) {
+TEST(RecordLaunch, MissingProgramsAndUnwritableRecordingsAreRefused) {
   auto run = engine::record::run_recorded("lockscope-no-such-program", {}, temp_path(".raw"),
                                           LOCKSCOPE_TEST_INTERPOSER);
   ASSERT_FALSE(run.has_value());
@@ -191,6 +191,9 @@ TEST(RecordLaunch, MissingOrUnexecutableProgramsAreRefused) {
   ASSERT_FALSE(run.has_value());
   EXPECT_EQ(run.error(), text + ": not executable");
   std::remove(text.c_str());
+  run = engine::record::run_recorded("sh", {"-c", "true"}, "/nonexistent-dir/x.raw", LOCKSCOPE_TEST_INTERPOSER);
+  ASSERT_FALSE(run.has_value());
+  EXPECT_EQ(run.error(), "/nonexistent-dir: cannot write the recording there (No such file or directory)");
 }
 
 TEST(RecordLaunch, ProgramsAreFoundInPath) {
