@@ -1,5 +1,5 @@
 // What recording costs a program: examples/record_overhead (uncontended
-// rdlock+unlock pairs on one thread, the fastest of ten rounds) run twice
+// rdlock+unlock pairs on one thread, the fastest of fifty rounds) run twice
 // in a row, plain and under the interposer, and
 // the recording it left decoded for its size. `lockscope bench --suite
 // record-overhead` prints this.

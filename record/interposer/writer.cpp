@@ -190,6 +190,10 @@ void encode_chunk(Chunk* chunk, std::uint32_t count) {
   std::uint32_t prev_lock_id = th.prev_lock_id;
   bool has_prev_lock = th.has_prev_lock;
   unsigned char* p = out.p;
+  if (!th.seen && count > 0) {
+    th.seen = true;
+    th.start = rel(chunk->records[0].begin);
+  }
   for (std::uint32_t i = 0; i < count; ++i) {
     const RawRecord r = chunk->records[i];
     auto flags = static_cast<std::uint8_t>(r.word >> 56);
@@ -207,7 +211,9 @@ void encode_chunk(Chunk* chunk, std::uint32_t count) {
       }
       flags |= fmt::kEventNewLock;
     }
-    if (is_acquisition(op)) {
+    if ((flags & fmt::kEventNewLock) != 0 && is_acquisition(op)) {
+      // Only where the thread's lock changed: a run of calls on one lock
+      // has one callsite candidate, its first (which is the earliest).
       WriterLock& lock = g_locks[id];
       const bool ok = (flags & fmt::kEventOk) != 0;
       if (!lock.has_callsite || (ok && begin < lock.callsite_tick)) {
@@ -215,10 +221,6 @@ void encode_chunk(Chunk* chunk, std::uint32_t count) {
         lock.callsite_tick = begin;
         lock.has_callsite = ok;  // a failed try names the callsite only until a success does
       }
-    }
-    if (!th.seen) {
-      th.seen = true;
-      th.start = begin;
     }
     if (end > begin) flags |= fmt::kEventHasDuration;
     *p++ = flags;
