@@ -2,12 +2,15 @@
 
 #include <cxxabi.h>
 #include <elf.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iterator>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -33,20 +36,47 @@ struct Symbolizer::ElfFile {
 namespace {
 
 template <typename T>
-bool read_struct(const std::string& bytes, std::uint64_t offset, T* out) {
+bool read_struct(std::string_view bytes, std::uint64_t offset, T* out) {
   if (offset > bytes.size() || bytes.size() - offset < sizeof(T)) return false;
   std::memcpy(out, bytes.data() + offset, sizeof(T));
   return true;
 }
 
-// ELF files can be big (libxul); only headers, section headers, symbol and
-// string tables are used, but reading the whole file once is simplest and
-// happens once per object per recording.
+// A file's bytes, mapped read-only; empty unless it is a regular file (a
+// corrupt recording's maps may name /dev/zero or a FIFO).
+class MappedFile {
+ public:
+  explicit MappedFile(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+      size_ = static_cast<std::size_t>(st.st_size);
+      data_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (data_ == MAP_FAILED) data_ = nullptr;
+    }
+    ::close(fd);
+  }
+  ~MappedFile() {
+    if (data_ != nullptr) ::munmap(data_, size_);
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  std::string_view bytes() const {
+    return data_ != nullptr ? std::string_view(static_cast<const char*>(data_), size_) : std::string_view{};
+  }
+
+ private:
+  void* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+// Only headers, section headers, symbol and string tables are read; the
+// mapping is dropped once the symbols are copied out.
 std::unique_ptr<Symbolizer::ElfFile> load_elf(const std::string& path) {
   auto elf = std::make_unique<Symbolizer::ElfFile>();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return elf;
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const MappedFile file(path);
+  const std::string_view bytes = file.bytes();
   Elf64_Ehdr eh;
   if (!read_struct(bytes, 0, &eh) || std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
       eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB) {

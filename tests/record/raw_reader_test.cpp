@@ -41,7 +41,7 @@ std::uint8_t flags(RawOp op, RawAttempt attempt, bool ok, bool new_lock, bool du
 // A recording of one thread (tid 7) that took a mutex (waiting 40 ticks),
 // failed a trywrlock on an rwlock and released the mutex; TSC ticks at two
 // per nanosecond.
-std::string good_file(std::uint32_t version = rf::kVersion, bool with_end = true) {
+std::string good_file(std::uint32_t version = rf::kVersion, bool with_end = true, const std::string& maps = "") {
   Bytes f;
   f.s.assign(reinterpret_cast<const char*>(rf::kMagic), sizeof rf::kMagic);
   for (int i = 0; i < 4; ++i) f.byte(static_cast<std::uint8_t>(version >> (8 * i)));
@@ -85,7 +85,7 @@ std::string good_file(std::uint32_t version = rf::kVersion, bool with_end = true
     lock.varint(id == 0 ? 100 : 200);
     f.record(rf::RecordType::lock, lock);
   }
-  f.record(rf::RecordType::maps, Bytes{});
+  f.record(rf::RecordType::maps, Bytes{maps});
   if (with_end) {
     Bytes end;
     end.varint(400);  // end tick
@@ -149,6 +149,18 @@ TEST(RawReader, NamesTheProblemWithTheFile) {
   rec = parse_raw_recording(good_file() + "x", "long.raw");
   ASSERT_FALSE(rec.has_value());
   EXPECT_NE(rec.error().message.find("after the end record"), std::string::npos);
+}
+
+TEST(RawReader, MapsNamingDevicesOrMissingFilesLeaveNamesEmpty) {
+  // A corrupt or foreign recording may map the locks into anything: the
+  // reader opens regular files only (never blocks on /dev/zero or a FIFO).
+  const std::string maps =
+      "1000-2000 rw-p 00000000 00:05 4 /dev/zero\n"
+      "2000-3000 rw-p 00000000 00:05 4 /nonexistent/lib.so\n"
+      "garbage line\n";
+  const auto rec = parse_raw_recording(good_file(rf::kVersion, true, maps), "maps.raw");
+  ASSERT_TRUE(rec.has_value()) << rec.error().to_string();
+  for (const RawLock& lock : rec->locks) EXPECT_EQ(lock.symbol, "");
 }
 
 TEST(RawReader, EveryCutIsTruncated) {
