@@ -79,6 +79,14 @@ std::uint32_t slot_count() {
 
 ThreadSlot& slot_at(std::uint32_t index) { return g_slots[index]; }
 
+void dropped_reentrant(ThreadState& t) {
+  if (t.slot != nullptr) {
+    t.slot->dropped.store(t.slot->dropped.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  } else {
+    g_dropped_without_slot.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
 bool any_thread_recorded() { return g_next_serial.load(std::memory_order_relaxed) > 0; }
 
 std::uint64_t dropped_without_slot() { return g_dropped_without_slot.load(std::memory_order_relaxed); }

@@ -48,6 +48,7 @@ struct ThreadState {
   std::uint32_t n;     // records in chunk
   bool internal;       // the writer thread: never recorded
   bool announced;      // a non-recorded child said so already
+  bool appending;      // inside append(): a signal handler's lock call must not re-enter it
   ThreadSlot* slot;
   std::uint64_t serial;  // 0 until the thread's first event
   std::uint32_t tid;
@@ -83,12 +84,27 @@ inline std::uint64_t event_flags(std::uint8_t op, std::uint8_t attempt, bool ok)
                                     (ok ? raw_format::kEventOk : 0));
 }
 
-// The hot path: four stores, a release store of the count, a compare.
+// A lock call from a signal handler that interrupted append() on the same
+// thread: not recorded (it would overwrite the interrupted record), counted.
+void dropped_reentrant(ThreadState& t);
+
+// The hot path: four stores, a release store of the count, a compare, and
+// the re-entrancy flag (two byte stores; signal fences are compiler-only).
 inline void append(ThreadState& t, const void* lock, std::uint64_t begin, std::uint64_t end, const void* caller,
                    std::uint64_t flags) {
+  if (__builtin_expect(t.appending, 0)) {
+    dropped_reentrant(t);
+    return;
+  }
+  t.appending = true;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
   Chunk* c = t.chunk;
   if (__builtin_expect(c == nullptr, 0)) {
-    if (!start_thread(t)) return;
+    if (!start_thread(t)) {
+      std::atomic_signal_fence(std::memory_order_seq_cst);
+      t.appending = false;
+      return;
+    }
     c = t.chunk;
   }
   RawRecord& r = c->records[t.n];
@@ -99,6 +115,8 @@ inline void append(ThreadState& t, const void* lock, std::uint64_t begin, std::u
   // release: a writer that reads this count (acquire) sees the record; a plain mov on x86.
   c->header.count.store(++t.n, std::memory_order_release);
   if (__builtin_expect(t.n == kChunkRecords, 0)) chunk_full(t);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  t.appending = false;
 }
 
 // Whether this call should be timed and recorded at all: the cheap test

@@ -168,6 +168,33 @@ TEST(RecordProcessLife, ExecAfterLockingEndsTheRecordingComplete) {
   std::remove(raw.c_str());
 }
 
+TEST(RecordProcessLife, LocksTakenInASignalHandlerNeverCorruptTheInterruptedRecord) {
+  const std::string raw = temp_path(".raw");
+  const auto c = run_captured(LOCKSCOPE_TEST_SIGNAL_LOCKS, {"2000000"}, raw);
+  ASSERT_TRUE(c.run.has_value()) << c.run.error();
+  long pairs = 0;
+  long handled = 0;
+  ASSERT_EQ(std::sscanf(c.out.c_str(), "pairs %ld handled %ld", &pairs, &handled), 2) << c.out;
+  const auto rec = read_raw_recording(raw);
+  ASSERT_TRUE(rec.has_value()) << rec.error().to_string();
+  ASSERT_EQ(rec->threads.size(), 1u);
+  long rd = 0, rw_unlock = 0, locks = 0, unlocks = 0;
+  for (const RawEvent& e : rec->threads[0].events) {
+    rd += e.op == RawOp::rdlock;
+    rw_unlock += e.op == RawOp::rw_unlock;
+    locks += e.op == RawOp::mutex_lock;
+    unlocks += e.op == RawOp::mutex_unlock;
+  }
+  // Every pair of the loop is there, intact; the handler's calls are
+  // recorded or, when they interrupted a record being written, counted.
+  EXPECT_EQ(rd, pairs);
+  EXPECT_EQ(rw_unlock, pairs);
+  EXPECT_EQ(locks, unlocks);
+  EXPECT_LE(locks, handled);
+  EXPECT_GE(static_cast<long>(rec->dropped) + 2 * locks, 2 * handled);
+  std::remove(raw.c_str());
+}
+
 TEST(RecordLaunch, AStaticProgramIsRefused) {
 #ifndef LOCKSCOPE_TEST_STATIC_HELLO
   GTEST_SKIP() << "libc.a is not installed (libc6-dev), so there is no static example to refuse";
