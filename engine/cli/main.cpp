@@ -12,6 +12,7 @@
 #include "engine/cli/generate_command.hpp"
 #include "engine/cli/machines_command.hpp"
 #include "engine/cli/plot_command.hpp"
+#include "engine/cli/record_command.hpp"
 #include "engine/cli/replay_command.hpp"
 #include "engine/cli/sweep_command.hpp"
 
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
   app.footer("Run `lockscope <command> --help` for a command's options. Docs: docs/ in the source tree.");
   cli::BenchCommand& bench = cli::add_bench_command(app);
   cli::GenerateCommand& generate = cli::add_generate_command(app);
+  cli::RecordCommand& record = cli::add_record_command(app);
   cli::ReplayCommand& replay = cli::add_replay_command(app);
   cli::SweepCommand& sweep = cli::add_sweep_command(app);
   cli::PlotCommand& plot = cli::add_plot_command(app);
@@ -32,6 +34,7 @@ int main(int argc, char** argv) {
   cli::CalibrateCommand& calibrate = cli::add_calibrate_command(app);
   cli::DemoCommand& demo = cli::add_demo_command(app);
 
+  cli::split_record_argv(argc, argv);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -40,6 +43,7 @@ int main(int argc, char** argv) {
   try {
     if (cli::bench_selected(bench)) return cli::run_bench_command(bench);
     if (cli::generate_selected(generate)) return cli::run_generate_command(generate);
+    if (cli::record_selected(record)) return cli::run_record_command(record);
     if (cli::replay_selected(replay)) return cli::run_replay_command(replay);
     if (cli::sweep_selected(sweep)) return cli::run_sweep_command(sweep);
     if (cli::plot_selected(plot)) return cli::run_plot_command(plot);
