@@ -44,6 +44,12 @@ LineId Directory::line_at(std::uintptr_t address, std::string_view name) {
   return it->second;
 }
 
+std::optional<LineId> Directory::find_line(std::uintptr_t address) const {
+  const auto it = by_address_.find(address / 64);
+  if (it == by_address_.end()) return std::nullopt;
+  return it->second;
+}
+
 bool Directory::hits(unsigned core, LineId id, Access access) const {
   const Line& l = lines_[id];
   if (l.owner == static_cast<std::int32_t>(core)) return true;

@@ -27,6 +27,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -54,6 +55,8 @@ class Directory {
   // names the variable; a second, different name in the same line is
   // appended, so false sharing shows in the line's name.
   LineId line_at(std::uintptr_t address, std::string_view name);
+  // The line that holds `address`, if one was named already.
+  [[nodiscard]] std::optional<LineId> find_line(std::uintptr_t address) const;
 
   // True if `core` can perform `access` on `line` without a miss.
   [[nodiscard]] bool hits(unsigned core, LineId line, Access access) const;

@@ -72,7 +72,8 @@ std::string encode_summary(const ReplayResult& r) {
   }
   for (const BlockedWorker& b : r.blocked) out << "blocked\t" << b.worker << '\t' << one_line(b.waiting_in) << '\n';
   for (const LockSummary& l : r.locks) {
-    out << "lockstat\t" << l.reads << '\t' << l.writes << '\t' << l.failed << '\t' << l.transfers;
+    out << "lockstat\t" << l.reads << '\t' << l.writes << '\t' << l.failed << '\t' << l.transfers << '\t'
+        << l.wait_total_ns << '\t' << l.observed_wait_total_ns;
     for (const stats::LatencySummary* s : {&l.read_wait_ns, &l.write_wait_ns, &l.observed_read_wait_ns,
                                            &l.observed_write_wait_ns}) {
       out << '\t' << s->samples << '\t' << s->p50 << '\t' << s->p99 << '\t' << s->max;
@@ -121,7 +122,7 @@ ReplayResult decode_summary(const std::string& text) {
       r.lines.push_back(std::move(l));
     } else if (key == "lockstat") {
       LockSummary l;
-      in >> l.reads >> l.writes >> l.failed >> l.transfers;
+      in >> l.reads >> l.writes >> l.failed >> l.transfers >> l.wait_total_ns >> l.observed_wait_total_ns;
       for (stats::LatencySummary* s : {&l.read_wait_ns, &l.write_wait_ns, &l.observed_read_wait_ns,
                                        &l.observed_write_wait_ns}) {
         get(in, *s);

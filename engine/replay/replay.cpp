@@ -169,6 +169,9 @@ void add_observed(const traces::WorkloadTrace& trace, std::vector<LockSummary>& 
       if ((op.flags & traces::kOpObserved) == 0 || op.lock >= locks.size()) continue;
       if (op.kind == traces::OpKind::read_acquire) reads[op.lock].push_back(op.value);
       if (op.kind == traces::OpKind::write_acquire) writes[op.lock].push_back(op.value);
+      if (op.kind == traces::OpKind::read_acquire || op.kind == traces::OpKind::write_acquire) {
+        locks[op.lock].observed_wait_total_ns += op.value;
+      }
     }
   }
   for (std::size_t i = 0; i < locks.size(); ++i) {
@@ -290,6 +293,9 @@ ReplayResult run_replay(const traces::WorkloadTrace& trace, const ReplayOptions&
       l.reads = c.reads;
       l.writes = c.writes;
       l.failed = c.failed;
+      for (const auto* waits : {&c.read_wait_ns, &c.write_wait_ns}) {
+        for (const std::uint64_t w : *waits) l.wait_total_ns += w;
+      }
       l.read_wait_ns = stats::summarize_samples(c.read_wait_ns);
       l.write_wait_ns = stats::summarize_samples(c.write_wait_ns);
       l.transfers = lock_transfers[id];
@@ -339,7 +345,9 @@ ReplayResult run_replay(const traces::WorkloadTrace& trace, const ReplayOptions&
 
 std::span<const std::string_view> sim_lock_names() { return kNames; }
 
-bool is_sim_lock(std::string_view name) { return find_factory(name) != nullptr; }
+// glibc-mutex has a factory (a recorded trace's mutexes replay as it) but is
+// no rwlock: --lock cannot name it.
+bool is_sim_lock(std::string_view name) { return find_factory(name) != nullptr && name != "glibc-mutex"; }
 
 ReplayResult replay(const traces::WorkloadTrace& trace, const ReplayOptions& options) {
   const std::vector<std::string> designs = designs_for(trace, options);

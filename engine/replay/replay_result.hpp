@@ -32,6 +32,11 @@ struct LockSummary {
   std::uint64_t transfers = 0;  // of the lines this lock's variables sit in
   stats::LatencySummary observed_read_wait_ns;
   stats::LatencySummary observed_write_wait_ns;
+  // All acquisitions' waits added up: what a recorded program would save or
+  // lose with this design. The observed sum covers only the acquisitions
+  // whose wait was observed (not re-takes after a condition-variable wait).
+  std::uint64_t wait_total_ns = 0;
+  std::uint64_t observed_wait_total_ns = 0;
 };
 
 struct BlockedWorker {

@@ -31,19 +31,23 @@ void print_lock_table(std::FILE* out, const ReplayResult& r, std::size_t max_lin
   std::stable_sort(order.begin(), order.end(), [](const LockSummary* a, const LockSummary* b) {
     return a->reads + a->writes > b->reads + b->writes;
   });
-  fmt::print(out, "\n  {:<28} {:<14} {:>9} {:>9} {:>17} {:>17}", "lock", "replayed as", "reads", "writes",
-             "read wait p50/p99", "write wait p50/99");
-  if (observed) fmt::print(out, " {:>17} {:>17}", "observed read", "observed write");
+  fmt::print(out, "\n  {:<28} {:<14} {:>9} {:>9} {:>17} {:>17} {:>12}", "lock", "replayed as", "reads", "writes",
+             "read wait p50/p99", "write wait p50/99", "waited us");
+  if (observed) fmt::print(out, " {:>17} {:>17} {:>12}", "observed read", "observed write", "observed us");
   fmt::print(out, " {:>10}\n", "transfers");
   for (std::size_t i = 0; i < order.size() && i < max_lines; ++i) {
     const LockSummary& l = *order[i];
-    fmt::print(out, "  {:<28} {:<14} {:>9} {:>9} {:>17} {:>17}", l.name, l.design, l.reads, l.writes,
-               waits(l.read_wait_ns), waits(l.write_wait_ns));
-    if (observed) fmt::print(out, " {:>17} {:>17}", waits(l.observed_read_wait_ns), waits(l.observed_write_wait_ns));
+    fmt::print(out, "  {:<28} {:<14} {:>9} {:>9} {:>17} {:>17} {:>12.1f}", l.name, l.design, l.reads, l.writes,
+               waits(l.read_wait_ns), waits(l.write_wait_ns), static_cast<double>(l.wait_total_ns) / 1e3);
+    if (observed) {
+      fmt::print(out, " {:>17} {:>17} {:>12.1f}", waits(l.observed_read_wait_ns), waits(l.observed_write_wait_ns),
+                 static_cast<double>(l.observed_wait_total_ns) / 1e3);
+    }
     fmt::print(out, " {:>10}\n", l.transfers);
   }
   if (order.size() > max_lines) fmt::print(out, "  ... {} more locks\n", order.size() - max_lines);
-  if (observed) fmt::print(out, "  waits in ns; observed: what the recorded program waited on this machine\n");
+  fmt::print(out, "  waits in ns (p50 / p99); waited us: all acquisitions' waits added up\n");
+  if (observed) fmt::print(out, "  observed: what the recorded program waited on the machine it ran on\n");
 }
 
 }  // namespace
@@ -71,10 +75,11 @@ std::string summary_json(const ReplayResult& r) {
       w.field("reads", l.reads).field("writes", l.writes).field("failed_attempts", l.failed);
       wait_json(w, "read_wait_ns", l.read_wait_ns);
       wait_json(w, "write_wait_ns", l.write_wait_ns);
-      w.field("transfers", l.transfers);
+      w.field("transfers", l.transfers).field("wait_total_ns", l.wait_total_ns);
       if (l.observed_read_wait_ns.samples + l.observed_write_wait_ns.samples != 0) {
         wait_json(w, "observed_read_wait_ns", l.observed_read_wait_ns);
         wait_json(w, "observed_write_wait_ns", l.observed_write_wait_ns);
+        w.field("observed_wait_total_ns", l.observed_wait_total_ns);
       }
       w.end_object();
     }

@@ -52,12 +52,22 @@ SimWorker& SimWorld::self() {
 }
 
 coherence::LineId SimWorld::line_for(const void* address, const lockimpl::LineName& name) {
-  return directory_.line_at(reinterpret_cast<std::uintptr_t>(address), line_prefix_ + full_name(name));
+  return directory_.line_at(reinterpret_cast<std::uintptr_t>(address), prefixed(address, full_name(name)));
+}
+
+// A variable that joins a line its own lock already named keeps the lock's
+// prefix once: "cache: glibc-rwlock.readers + glibc-rwlock.writers".
+std::string SimWorld::prefixed(const void* address, std::string name) const {
+  if (line_prefix_.empty()) return name;
+  if (const auto line = directory_.find_line(reinterpret_cast<std::uintptr_t>(address))) {
+    if (directory_.stats(*line).name.starts_with(line_prefix_)) return name;
+  }
+  return line_prefix_ + name;
 }
 
 coherence::LineId SimWorld::line_for(const void* address, const char* what) {
   return directory_.line_at(reinterpret_cast<std::uintptr_t>(address),
-                            fmt::format("{}{}#{}", line_prefix_, what, anonymous_lines_++));
+                            prefixed(address, fmt::format("{}#{}", what, anonymous_lines_++)));
 }
 
 Picos SimWorld::clock() {

@@ -104,6 +104,7 @@ class SimWorld {
   // The same, for a worker already looked up (the per-access path).
   void charge(SimWorker& w, Picos cost);
   void sync(SimWorker& w);
+  std::string prefixed(const void* address, std::string name) const;
 
   coherence::Directory directory_;
   SimCosts sim_costs_;
