@@ -41,6 +41,7 @@ RunStats run_stats(const TimelineModel& model, std::uint64_t t0, std::uint64_t t
   s.t0 = t0;
   s.t1 = t1;
   const auto& timeline = model.timeline();
+  s.per_lock.resize(timeline.locks.size());
   for (const auto& worker : timeline.workers) {
     const auto& spans = worker.spans;
     // Spans are sorted by start: skip to the first that starts at or after t0.
@@ -53,19 +54,33 @@ RunStats run_stats(const TimelineModel& model, std::uint64_t t0, std::uint64_t t
       for (auto back = it; back != spans.begin();) {
         --back;
         if (read ? !waits_for_read(back->state) : !waits_for_write(back->state)) break;
+        if (back->lock != it->lock) break;  // a wait for another lock is not this one's
         wait += back->end - back->start;
       }
+      LockStats* lock = it->lock < s.per_lock.size() ? &s.per_lock[it->lock] : nullptr;
       if (read) {
         ++s.reads;
         s.read_waits.push_back(wait);
+        if (lock != nullptr) {
+          ++lock->reads;
+          lock->read_waits.push_back(wait);
+        }
       } else {
         ++s.writes;
         s.write_waits.push_back(wait);
+        if (lock != nullptr) {
+          ++lock->writes;
+          lock->write_waits.push_back(wait);
+        }
       }
     }
   }
   std::sort(s.read_waits.begin(), s.read_waits.end());
   std::sort(s.write_waits.begin(), s.write_waits.end());
+  for (LockStats& l : s.per_lock) {
+    std::sort(l.read_waits.begin(), l.read_waits.end());
+    std::sort(l.write_waits.begin(), l.write_waits.end());
+  }
   const auto& tr = timeline.transfers;
   const auto a =
       std::partition_point(tr.begin(), tr.end(), [t0](const traces::LineTransfer& x) { return x.start < t0; });

@@ -5,8 +5,11 @@
 // An acquisition is a reading (or writing) span; its wait is the run of
 // waiting spans directly before it on the same worker (waiting_read and
 // queued_read before a read; waiting_write and draining before a write),
-// zero when there is none. An acquisition belongs to [t0, t1] when its
-// reading or writing span starts there (when the wait ends).
+// zero when there is none; with several locks, only waits for the
+// acquisition's own lock count. An acquisition belongs to [t0, t1] when its
+// reading or writing span starts there (when the wait ends). Per lock, an
+// acquisition belongs to the lock its reading or writing span names
+// (Span::lock), wait included.
 #pragma once
 
 #include <cstdint>
@@ -16,6 +19,15 @@
 #include "gui/model/timeline_model.hpp"
 
 namespace lockscope::gui {
+
+// One lock's share of a range: its acquisitions and their waits.
+struct LockStats {
+  std::uint64_t reads = 0;
+  std::uint64_t writes = 0;
+  std::vector<std::uint64_t> read_waits;   // ps, sorted
+  std::vector<std::uint64_t> write_waits;  // ps, sorted
+  [[nodiscard]] std::uint64_t acquisitions() const { return reads + writes; }
+};
 
 struct RunStats {
   std::uint64_t t0 = 0;
@@ -28,6 +40,9 @@ struct RunStats {
   std::uint64_t invalidations = 0;
   std::vector<std::uint64_t> read_waits;   // ps, one per read, sorted
   std::vector<std::uint64_t> write_waits;  // ps, one per write, sorted
+  // [lock] for each of Timeline::locks; acquisitions whose span names no
+  // lock (kNoLock, or an in-memory timeline without locks) count above only.
+  std::vector<LockStats> per_lock;
 
   [[nodiscard]] std::uint64_t ops() const { return reads + writes; }
   [[nodiscard]] double seconds() const { return static_cast<double>(t1 - t0) * 1e-12; }

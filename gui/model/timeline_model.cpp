@@ -88,9 +88,11 @@ TimelineModel::TimelineModel(traces::Timeline timeline) : timeline_(std::move(ti
 
   std::vector<std::uint32_t> order(timeline_.workers.size());
   std::iota(order.begin(), order.end(), 0U);
-  std::stable_sort(order.begin(), order.end(), [this](std::uint32_t a, std::uint32_t b) {
-    return timeline_.workers[a].core < timeline_.workers[b].core;
-  });
+  if (!measured()) {
+    std::stable_sort(order.begin(), order.end(), [this](std::uint32_t a, std::uint32_t b) {
+      return timeline_.workers[a].core < timeline_.workers[b].core;
+    });
+  }
   for (const std::uint32_t w : order) {
     lanes_.push_back({LaneKind::worker, w, timeline_.workers[w].core, timeline_.workers[w].name});
   }

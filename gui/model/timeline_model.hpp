@@ -2,7 +2,9 @@
 // Plain C++ (no Qt): the widget, the headless renderer and the tests share it.
 //
 // Lanes: one per worker, ordered by core (so a core's workers are adjacent),
-// then one per cacheline. Each lane keeps its events time-sorted and a
+// then one per cacheline. A measured run (a recorded program: one worker per
+// thread, no cacheline data) keeps its threads in their recorded order: its
+// cores are not CPUs the threads ran on, so grouping by them would mislead. Each lane keeps its events time-sorted and a
 // level-of-detail pyramid: level 0 has up to kBaseBuckets buckets of equal
 // width over [0, end_time); level k+1 merges pairs of level k. A worker
 // bucket holds the time spent in each state and the number of spans that
@@ -101,6 +103,17 @@ class TimelineModel {
   explicit TimelineModel(traces::Timeline timeline);
 
   [[nodiscard]] const traces::Timeline& timeline() const { return timeline_; }
+  // A recorded (measured) run rather than a simulated one.
+  [[nodiscard]] bool measured() const { return timeline_.source == traces::TimelineSource::measured; }
+  // Whether tooltips, details and the statistics name a span's lock: a
+  // measured run always does, a simulated run only with several locks (a
+  // one-lock replay shows what it always showed).
+  [[nodiscard]] bool names_locks() const { return measured() || timeline_.locks.size() > 1; }
+  // The name of a span's lock (Span::lock); nullptr for kNoLock or an index
+  // past Timeline::locks.
+  [[nodiscard]] const std::string* lock_name(std::uint32_t lock) const {
+    return lock < timeline_.locks.size() ? &timeline_.locks[lock].name : nullptr;
+  }
   [[nodiscard]] const std::vector<Lane>& lanes() const { return lanes_; }
   [[nodiscard]] std::uint64_t end_time() const { return end_; }
   [[nodiscard]] std::uint64_t bucket_width() const { return bucket_width_; }

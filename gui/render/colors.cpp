@@ -36,6 +36,18 @@ const char* state_label(traces::WorkerState state) {
   return "?";
 }
 
+const char* state_label(traces::WorkerState state, traces::TimelineSource source) {
+  if (source == traces::TimelineSource::measured && state == traces::WorkerState::waiting_write) {
+    return "waiting to write";
+  }
+  return state_label(state);
+}
+
+bool state_possible(traces::WorkerState state, traces::TimelineSource source) {
+  using S = traces::WorkerState;
+  return source != traces::TimelineSource::measured || (state != S::queued_read && state != S::draining);
+}
+
 QColor line_state_color(LineState state) {
   switch (state) {
     case LineState::modified: return {0x7b, 0x3f, 0xa8};   // dark purple: one core, dirty

@@ -57,6 +57,15 @@ Details transfer_details(const TimelineModel& model, std::size_t i) {
   return d;
 }
 
+// The lock a span is about, when the timeline names locks (several, or a
+// measured run); empty for a one-lock simulated run, so its tooltips and
+// details stay as they always were, and for spans about no lock.
+QString span_lock(const TimelineModel& model, const traces::Span& s) {
+  if (!model.names_locks()) return {};
+  const std::string* name = model.lock_name(s.lock);
+  return name != nullptr ? QString::fromStdString(*name) : QString();
+}
+
 }  // namespace
 
 std::optional<std::size_t> arrow_near(const TimelineModel& model, const Layout& layout, const ViewTransform& view,
@@ -133,11 +142,14 @@ std::optional<Details> details_at(const TimelineModel& model, const Layout& layo
   Details d;
   d.kind = Details::Kind::span;
   d.title = QString::fromStdString(l.label);
-  d.fields = {{QStringLiteral("worker"), QString::fromStdString(l.label)},
-              {QStringLiteral("core"), QString::number(l.core)},
-              {QStringLiteral("state"), QString::fromUtf8(state_label(s->state))},
-              {QStringLiteral("start"), time_of(s->start, s->end - s->start)},
-              {QStringLiteral("duration"), time_of(s->end - s->start, s->end - s->start)}};
+  const bool measured = model.measured();
+  // A measured thread has no real core (TimelineModel): none is shown.
+  d.fields.emplace_back(measured ? QStringLiteral("thread") : QStringLiteral("worker"), QString::fromStdString(l.label));
+  if (!measured) d.fields.emplace_back(QStringLiteral("core"), QString::number(l.core));
+  d.fields.emplace_back(QStringLiteral("state"), QString::fromUtf8(state_label(s->state, model.timeline().source)));
+  if (const QString lock = span_lock(model, *s); !lock.isEmpty()) d.fields.emplace_back(QStringLiteral("lock"), lock);
+  d.fields.emplace_back(QStringLiteral("start"), time_of(s->start, s->end - s->start));
+  d.fields.emplace_back(QStringLiteral("duration"), time_of(s->end - s->start, s->end - s->start));
   return d;
 }
 
@@ -154,10 +166,11 @@ QString hover_text(const TimelineModel& model, const Layout& layout, const ViewT
   if (l.kind == LaneKind::worker) {
     const auto* s = model.span_at(*lane, ut);
     if (s == nullptr) return {};
-    return QStringLiteral("%1 (core %2)\n%3\n%4")
-        .arg(QString::fromStdString(l.label))
-        .arg(l.core)
-        .arg(QString::fromUtf8(state_label(s->state)), interval(s->start, s->end));
+    const QString who = model.measured() ? QString::fromStdString(l.label)
+                                         : QStringLiteral("%1 (core %2)").arg(QString::fromStdString(l.label)).arg(l.core);
+    QString what = QString::fromUtf8(state_label(s->state, tl.source));
+    if (const QString lock = span_lock(model, *s); !lock.isEmpty()) what += QStringLiteral("\nlock: ") + lock;
+    return QStringLiteral("%1\n%2\n%3").arg(who, what, interval(s->start, s->end));
   }
   const auto tolerance = static_cast<std::uint64_t>(std::ceil(4 * view.ps_per_px()));
   const auto i = state.shows_transfers(l.index) ? model.transfer_near(ut, *lane, tolerance) : std::nullopt;

@@ -1,4 +1,5 @@
-// What is under the mouse: the span (worker, state, interval), the nearest
+// What is under the mouse: the span (worker, state, interval; its lock when
+// the timeline names locks, see TimelineModel::names_locks), the nearest
 // cacheline transfer tick or arrow within a few pixels, or the line's MESI
 // state there. hover_text is the tooltip; details_at gives the same thing
 // as labelled fields for the click-details panel.

@@ -212,7 +212,8 @@ void paint_labels(QPainter& p, const TimelineModel& model, const Layout& layout,
   for (std::size_t i = 0; i < lanes.size() && i < layout.lanes.size(); ++i) {
     const auto& g = layout.lanes[i];
     if (lanes[i].kind == LaneKind::worker && g.height < 6) continue;
-    QString text = lanes[i].kind == LaneKind::worker
+    // A measured run's threads carry no real core: their name alone.
+    QString text = lanes[i].kind == LaneKind::worker && !model.measured()
                        ? QStringLiteral("c%1 ").arg(lanes[i].core) + QString::fromStdString(lanes[i].label)
                        : QString::fromStdString(lanes[i].label);
     int x = 4;

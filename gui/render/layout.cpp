@@ -15,10 +15,13 @@ Layout::Layout(const TimelineModel& model, QSize size) {
   int workers = 0;
   int lines = 0;
   int core_gaps = 0;
+  // A measured run's threads are not grouped by core (TimelineModel): no gaps.
+  const bool by_core = !model.measured();
+  const auto new_core = [&](std::size_t i) { return by_core && i > 0 && all[i - 1].core != all[i].core; };
   for (std::size_t i = 0; i < all.size(); ++i) {
     if (all[i].kind == LaneKind::worker) {
       ++workers;
-      if (i > 0 && all[i - 1].core != all[i].core) ++core_gaps;
+      if (new_core(i)) ++core_gaps;
     } else {
       ++lines;
     }
@@ -30,12 +33,14 @@ Layout::Layout(const TimelineModel& model, QSize size) {
   const int line_units = 2 * lines <= workers ? 2 : 1;
   const int units = workers + line_units * lines;
   const int avail = data.height() - 4 - core_gaps * kCoreGap - (lines > 0 ? kSectionGap : 0);
-  const int unit = units > 0 ? std::clamp(avail / units, 2, 16) : 16;
+  // Without line lanes (a measured run) a few threads may take taller lanes.
+  const int max_unit = lines > 0 ? 16 : 28;
+  const int unit = units > 0 ? std::clamp(avail / units, 2, max_unit) : max_unit;
   int y = data.top() + 2;
   core_span_.assign(model.timeline().cores + 1, {1, 0});
   for (std::size_t i = 0; i < all.size(); ++i) {
     if (all[i].kind == LaneKind::worker) {
-      if (i > 0 && all[i - 1].core != all[i].core) y += kCoreGap;
+      if (new_core(i)) y += kCoreGap;
       lanes.push_back({y, unit});
       if (all[i].core < core_span_.size()) {
         auto& cs = core_span_[all[i].core];

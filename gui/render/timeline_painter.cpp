@@ -27,10 +27,24 @@ void paint_timeline(QPainter& p, const TimelineModel& model, const ViewTransform
   font.setBold(true);
   p.setFont(font);
   p.setPen(QColor(0x10, 0x10, 0x10));
-  p.drawText(QRect(6, 0, Layout::kLabelWidth - 8, Layout::kRulerHeight), Qt::AlignVCenter | Qt::AlignLeft,
-             QStringLiteral("%1 · %2").arg(QString::fromStdString(tl.lock), QString::fromStdString(tl.machine)));
+  const QRect title(6, 0, Layout::kLabelWidth - 8, Layout::kRulerHeight);
+  if (model.measured()) {
+    // Two short lines: what this is, then where it ran (the recorder's
+    // machine string, elided: it can be long).
+    font.setPixelSize(10);
+    p.setFont(font);
+    p.drawText(title.adjusted(0, 1, 0, 0), Qt::AlignTop | Qt::AlignLeft, QStringLiteral("measured run"));
+    font.setBold(false);
+    font.setPixelSize(9);
+    p.setFont(font);
+    const QString machine = QFontMetrics(font).elidedText(QString::fromStdString(tl.machine), Qt::ElideRight, title.width());
+    p.drawText(title.adjusted(0, 0, 0, -1), Qt::AlignBottom | Qt::AlignLeft, machine);
+  } else {
+    p.drawText(title, Qt::AlignVCenter | Qt::AlignLeft,
+               QStringLiteral("%1 · %2").arg(QString::fromStdString(tl.lock), QString::fromStdString(tl.machine)));
+  }
   p.setFont(QFont());
-  paint_legend(p, layout.legend);
+  paint_legend(p, layout.legend, model);
   paint_selection(p, layout, view, state);
 }
 

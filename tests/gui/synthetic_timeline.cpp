@@ -2,6 +2,9 @@
 // large random timeline for `lockscope-gui --benchmark` (docs/gui.md,
 // Performance). The default is 32 workers x 300,000 spans + 400,000
 // transfers over 64 lines (10 million events). Deterministic.
+// lockscope_gui_synthetic --measured OUT.lstl: a small recording-like
+// measured run (measured_timeline.hpp, measured_example) for the docs'
+// picture of a measured run, until a real recording replaces it.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -9,11 +12,24 @@
 #include <string>
 #include <vector>
 
+#include "measured_timeline.hpp"
 #include "traces/timeline_file.hpp"
 
 int main(int argc, char** argv) {
+  if (argc == 3 && std::string(argv[1]) == "--measured") {
+    const auto t = lockscope::gui::testing::measured_example();
+    const auto written = lockscope::traces::write_timeline_file(argv[2], t);
+    if (!written) {
+      std::fprintf(stderr, "%s\n", written.error().c_str());
+      return 1;
+    }
+    std::printf("%s: %llu events (measured)\n", argv[2], static_cast<unsigned long long>(t.event_count()));
+    return 0;
+  }
   if (argc != 2 && argc != 5) {
-    std::fprintf(stderr, "usage: lockscope_gui_synthetic OUT.lstl [WORKERS SPANS_PER_WORKER TRANSFERS]\n");
+    std::fprintf(stderr,
+                 "usage: lockscope_gui_synthetic OUT.lstl [WORKERS SPANS_PER_WORKER TRANSFERS]\n"
+                 "       lockscope_gui_synthetic --measured OUT.lstl\n");
     return 2;
   }
   const unsigned workers = argc == 5 ? static_cast<unsigned>(std::strtoul(argv[2], nullptr, 10)) : 32;
