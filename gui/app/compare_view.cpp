@@ -172,7 +172,10 @@ QString CompareView::open(const QString& a, const QString& b) {
 
 void CompareView::set_models(std::shared_ptr<const TimelineModel> a, std::shared_ptr<const TimelineModel> b) {
   const std::array<const TimelineModel*, 2> models = {a.get(), b.get()};
-  const QStringList metrics = {QStringLiteral("machine"),       QStringLiteral("simulated time"),
+  // A real run against its replay: one run's time is measured, not simulated.
+  const bool any_measured = models[0]->measured() || models[1]->measured();
+  const QStringList metrics = {QStringLiteral("machine"),
+                               any_measured ? QStringLiteral("time") : QStringLiteral("simulated time"),
                                QStringLiteral("ops/s"),         QStringLiteral("reads/s"),
                                QStringLiteral("writes/s"),      QStringLiteral("read wait p50"),
                                QStringLiteral("read wait p99"), QStringLiteral("write wait p50"),
@@ -189,8 +192,10 @@ void CompareView::set_models(std::shared_ptr<const TimelineModel> a, std::shared
     const auto wait = [](const std::vector<std::uint64_t>& waits, double at) {
       return waits.empty() ? QStringLiteral("—") : q(time_text(static_cast<double>(quantile(waits, at))));
     };
+    // A measured run has no cacheline data: a dash, not "0.000" transfers.
+    const bool lines = !tl.lines.empty();
     const QStringList values = {
-        QStringLiteral("%1, %2 cores").arg(q(tl.machine)).arg(tl.cores),
+        m.measured() ? q(tl.machine) : QStringLiteral("%1, %2 cores").arg(q(tl.machine)).arg(tl.cores),
         q(time_text(static_cast<double>(m.end_time()))),
         q(si(s.ops_per_second())),
         q(si(s.reads_per_second())),
@@ -199,9 +204,10 @@ void CompareView::set_models(std::shared_ptr<const TimelineModel> a, std::shared
         wait(s.read_waits, 0.99),
         wait(s.write_waits, 0.5),
         wait(s.write_waits, 0.99),
-        QString::number(s.transfers_per_op(), 'f', 3)};
-    summary_->setHorizontalHeaderItem(c, new QTableWidgetItem(QStringLiteral("%1 %2").arg(
-                                             c == 0 ? QStringLiteral("top:") : QStringLiteral("bottom:"), q(tl.lock))));
+        lines ? QString::number(s.transfers_per_op(), 'f', 3) : QStringLiteral("—")};
+    summary_->setHorizontalHeaderItem(
+        c, new QTableWidgetItem(QStringLiteral("%1 %2").arg(c == 0 ? QStringLiteral("top:") : QStringLiteral("bottom:"),
+                                                             m.measured() ? QStringLiteral("measured run") : q(tl.lock))));
     for (int r = 0; r < values.size(); ++r) {
       auto* item = new QTableWidgetItem(values[r]);
       item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);

@@ -32,7 +32,8 @@ std::expected<void, QString> export_view(const QString& path, ExportFormat forma
   svg.setSize(size);
   svg.setViewBox(QRect(QPoint(0, 0), size));
   svg.setTitle(QStringLiteral("lockscope timeline"));
-  svg.setDescription(QString::fromStdString(model.timeline().lock + " on " + model.timeline().machine));
+  svg.setDescription(QString::fromStdString((model.measured() ? std::string("measured run") : model.timeline().lock) +
+                                            " on " + model.timeline().machine));
   QPainter p;
   if (!p.begin(&svg)) return std::unexpected(QStringLiteral("%1: could not write the SVG").arg(path));
   paint_timeline(p, model, view, size, state);

@@ -111,7 +111,8 @@ QString MainWindow::open(const QString& path) {
   auto model = std::make_shared<const TimelineModel>(std::move(*timeline));
   view_->set_model(model);
   stats_->set_model(model);
-  setWindowTitle(QStringLiteral("lockscope — %1").arg(path));
+  setWindowTitle(model->measured() ? QStringLiteral("lockscope — %1 (measured run)").arg(path)
+                                   : QStringLiteral("lockscope — %1").arg(path));
   statusBar()->showMessage(path);
   return {};
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "gui/app/cacheline_table_view.hpp"
+#include "gui/app/lock_table_view.hpp"
 #include "gui/app/wait_histogram_chart.hpp"
 #include "gui/model/cacheline_table.hpp"
 
@@ -29,6 +30,9 @@ StatisticsDock::StatisticsDock(QWidget* parent)
       figures_(new QLabel),
       read_chart_(new WaitHistogramChart(QStringLiteral("read waits"), QColor(0xd9, 0xb4, 0x1e))),
       write_chart_(new WaitHistogramChart(QStringLiteral("write waits"), QColor(0xd0, 0x4a, 0x4a))),
+      locks_title_(new QLabel(QStringLiteral("Locks (waits: p50 / p99)"))),
+      locks_(new LockTableView),
+      table_title_(new QLabel(QStringLiteral("Shared cachelines (perf c2c style)"))),
       table_(new CachelineTableView) {
   setObjectName(QStringLiteral("statistics"));
   auto* body = new QWidget;
@@ -44,9 +48,12 @@ StatisticsDock::StatisticsDock(QWidget* parent)
   layout->addWidget(figures_);
   layout->addWidget(read_chart_);
   layout->addWidget(write_chart_);
-  auto* table_title = new QLabel(QStringLiteral("Shared cachelines (perf c2c style)"));
-  table_title->setFont(bold);
-  layout->addWidget(table_title);
+  locks_title_->setFont(bold);
+  layout->addWidget(locks_title_);
+  locks_->setMinimumHeight(90);
+  layout->addWidget(locks_, 1);
+  table_title_->setFont(bold);
+  layout->addWidget(table_title_);
   table_->setMinimumHeight(140);
   layout->addWidget(table_, 1);
   setWidget(body);
@@ -80,17 +87,25 @@ void StatisticsDock::refresh() {
     read_chart_->set_waits({});
     write_chart_->set_waits({});
     table_->set_rows(nullptr, {});
+    locks_->set_stats(nullptr, stats_);
+    locks_title_->hide();
+    locks_->hide();
     return;
   }
   const auto [t0, t1] = range_.value_or(std::pair<std::uint64_t, std::uint64_t>{0, model_->end_time()});
   stats_ = run_stats(*model_, t0, t1);
   const auto& tl = model_->timeline();
-  const QString run = QStringLiteral("%1 on %2 (%3 cores)").arg(q(tl.lock), q(tl.machine)).arg(tl.cores);
+  const bool measured = model_->measured();
+  // A measured run's machine string is the recorder's ("this machine (2 CPUs), measured").
+  const QString run = measured ? QStringLiteral("measured run on %1").arg(q(tl.machine))
+                               : QStringLiteral("%1 on %2 (%3 cores)").arg(q(tl.lock), q(tl.machine)).arg(tl.cores);
   scope_->setText(range_ ? QStringLiteral("%1 — range %2 to %3").arg(run, q(time_text(static_cast<double>(t0))),
                                                                       q(time_text(static_cast<double>(t1))))
                          : QStringLiteral("%1 — whole run").arg(run));
   QString html = QStringLiteral("<table cellspacing=2>");
-  html += QStringLiteral("<tr><td>simulated time</td><td>%1</td></tr>").arg(q(time_text(static_cast<double>(t1 - t0))));
+  html += QStringLiteral("<tr><td>%1 time</td><td>%2</td></tr>")
+              .arg(measured ? QStringLiteral("measured") : QStringLiteral("simulated"),
+                   q(time_text(static_cast<double>(t1 - t0))));
   html += QStringLiteral("<tr><td>throughput</td><td><b>%1ops/s</b> (%2 reads/s, %3 writes/s)</td></tr>")
               .arg(q(si(stats_.ops_per_second())), q(si(stats_.reads_per_second())),
                    q(si(stats_.writes_per_second())));
@@ -100,10 +115,17 @@ void StatisticsDock::refresh() {
               .arg(stats_.writes);
   html += waits_row("read", stats_.read_waits);
   html += waits_row("write", stats_.write_waits);
-  html += QStringLiteral("<tr><td>line transfers</td><td>%1 (%2 per operation), %3 invalidations</td></tr>")
-              .arg(stats_.transfers)
-              .arg(stats_.transfers_per_op(), 0, 'f', 3)
-              .arg(stats_.invalidations);
+  const bool has_lines = !tl.lines.empty();
+  if (has_lines) {
+    html += QStringLiteral("<tr><td>line transfers</td><td>%1 (%2 per operation), %3 invalidations</td></tr>")
+                .arg(stats_.transfers)
+                .arg(stats_.transfers_per_op(), 0, 'f', 3)
+                .arg(stats_.invalidations);
+  } else {
+    html += QStringLiteral("<tr><td>line transfers</td><td>%1</td></tr>")
+                .arg(measured ? QStringLiteral("not measured (a recording has no cacheline data)")
+                              : QStringLiteral("none (the timeline has no cacheline lanes)"));
+  }
   html += QStringLiteral("</table>");
   figures_->setText(html);
   read_chart_->set_waits(stats_.read_waits);
@@ -111,7 +133,16 @@ void StatisticsDock::refresh() {
   // A run without writers (or readers) needs no empty chart.
   read_chart_->setVisible(!stats_.read_waits.empty() || stats_.write_waits.empty());
   write_chart_->setVisible(!stats_.write_waits.empty());
+  const bool per_lock = model_->names_locks();
+  locks_title_->setVisible(per_lock);
+  locks_->setVisible(per_lock);
+  locks_->set_stats(per_lock ? model_.get() : nullptr, stats_);
+  // No lines, no table: an empty one would only look like a range without transfers.
+  table_title_->setVisible(has_lines);
+  table_->setVisible(has_lines);
   table_->set_rows(model_, gui::cacheline_table(*model_, t0, t1));
 }
+
+QString StatisticsDock::figures_text() const { return figures_->text(); }
 
 }  // namespace lockscope::gui

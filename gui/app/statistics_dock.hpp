@@ -1,8 +1,10 @@
 // StatisticsDock: the statistics panel for the whole run or a selected time
 // range: throughput (operations, reads, writes per simulated second), lock
-// waits (p50/p99 and a histogram each for reads and writes) and the
-// shared-data cacheline table. Figures come from gui/model/run_stats and
-// gui/model/cacheline_table.
+// waits (p50/p99 and a histogram each for reads and writes), per lock when
+// the timeline names its locks (several locks, or a measured run), and the
+// shared-data cacheline table. A measured run has no cacheline data: the
+// table is hidden and the transfers row says they were not measured.
+// Figures come from gui/model/run_stats and gui/model/cacheline_table.
 #pragma once
 
 #include <QDockWidget>
@@ -19,6 +21,7 @@ class QLabel;
 namespace lockscope::gui {
 
 class CachelineTableView;
+class LockTableView;
 class WaitHistogramChart;
 
 class StatisticsDock : public QDockWidget {
@@ -33,6 +36,9 @@ class StatisticsDock : public QDockWidget {
 
   [[nodiscard]] const RunStats& stats() const { return stats_; }
   [[nodiscard]] CachelineTableView* cacheline_table() const { return table_; }
+  [[nodiscard]] LockTableView* lock_table() const { return locks_; }
+  // The figures above the charts (rich text), for tests.
+  [[nodiscard]] QString figures_text() const;
 
  private:
   void refresh();
@@ -44,6 +50,9 @@ class StatisticsDock : public QDockWidget {
   QLabel* figures_;
   WaitHistogramChart* read_chart_;
   WaitHistogramChart* write_chart_;
+  QLabel* locks_title_;
+  LockTableView* locks_;
+  QLabel* table_title_;
   CachelineTableView* table_;
 };
 
