@@ -1,6 +1,7 @@
 #include "engine/cli/bench_command.hpp"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <memory>
@@ -15,7 +16,10 @@
 #include "engine/cli/output_file.hpp"
 #include "engine/cli/progress.hpp"
 #include "engine/cli/sweep_command.hpp"
+#include "engine/record/launch.hpp"
+#include "engine/record/overhead.hpp"
 #include "engine/sweep/sweep_plan.hpp"
+#include "traces/json_writer.hpp"
 #include "traces/workload_writer.hpp"
 
 namespace lockscope::engine::cli {
@@ -53,6 +57,50 @@ int emit_json(const std::string& path, const std::string& text) {
     return 1;
   }
   return 0;
+}
+
+// What `lockscope record` costs a program: the same uncontended loop run
+// plain and under the interposer, in one go, so the ratio is of one moment
+// of a noisy machine.
+int run_record_overhead(const BenchCommand& cmd) {
+  std::error_code ec;
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  auto benchmark = record::find_overhead_benchmark(self);
+  auto interposer = record::find_interposer(self);
+  if (!benchmark || !interposer) {
+    fmt::print(stderr, "lockscope: --suite record-overhead: {}\n", !benchmark ? benchmark.error() : interposer.error());
+    return 2;
+  }
+  record::RecordOverheadOptions options;
+  options.benchmark = *benchmark;
+  options.interposer = *interposer;
+  options.raw_path = (std::filesystem::temp_directory_path() / fmt::format("lockscope-overhead-{}.raw", getpid())).string();
+  if (cmd.config.ops != 0) options.pairs = cmd.config.ops;
+  fmt::print(stderr, "running {} uncontended rdlock+unlock pairs plain, then recorded...\n", options.pairs);
+  auto r = record::measure_record_overhead(options);
+  if (!r) {
+    fmt::print(stderr, "lockscope: --suite record-overhead: {}\n", r.error());
+    return 1;
+  }
+  fmt::print("record overhead: {} uncontended pthread_rwlock_rdlock+unlock pairs, one thread, fastest of ten rounds\n",
+             r->pairs);
+  fmt::print("  {:<28} {:>10} {:>10} {:>10} {:>8}\n", "ns per pair", "plain", "recorded", "added", "ratio");
+  fmt::print("  {:<28} {:>10.1f} {:>10.1f} {:>10.1f} {:>7.2f}x\n", "thread CPU time", r->plain_ns, r->recorded_ns,
+             r->added_ns(), r->ratio());
+  fmt::print("  {:<28} {:>10.1f} {:>10.1f} {:>10.1f}\n", "wall time", r->plain_wall_ns, r->recorded_wall_ns,
+             r->recorded_wall_ns - r->plain_wall_ns);
+  fmt::print("  {:<28} {:>10.1f} {:>10.1f} {:>10.1f}\n", "process CPU (writer included)", r->plain_process_ns,
+             r->recorded_process_ns, r->recorded_process_ns - r->plain_process_ns);
+  fmt::print("  raw recording: {} bytes for {} events, {:.2f} bytes per event ({:.0f} MB per 10 M lock+unlock pairs)\n",
+             r->raw_bytes, r->recorded_events, r->bytes_per_event(), r->bytes_per_event() * 2 * 10e6 / 1e6);
+  traces::JsonWriter w;
+  w.begin_object().field("suite", "record-overhead").field("pairs", r->pairs);
+  w.field("plain_ns", r->plain_ns).field("recorded_ns", r->recorded_ns).field("added_ns", r->added_ns());
+  w.field("ratio", r->ratio()).field("plain_wall_ns", r->plain_wall_ns).field("recorded_wall_ns", r->recorded_wall_ns);
+  w.field("plain_process_ns", r->plain_process_ns).field("recorded_process_ns", r->recorded_process_ns);
+  w.field("raw_bytes", r->raw_bytes).field("recorded_events", r->recorded_events);
+  w.field("bytes_per_event", r->bytes_per_event()).end_object();
+  return emit_json(cmd.json, w.str() + "\n");
 }
 
 int run_readpath(const BenchCommand& cmd, bench::ReadpathOptions options) {
@@ -184,8 +232,9 @@ BenchCommand& add_bench_command(CLI::App& app) {
   sub->add_flag("--list", cmd.list, "List the lock names and exit");
   sub->add_option("--suite", cmd.suite,
                   "Run a predefined suite instead: 'readpath' (uncontended read cost and "
-                  "read-only scaling of every lock)")
-      ->check(CLI::IsMember({"readpath"}));
+                  "read-only scaling of every lock), 'record-overhead' (what `lockscope record` adds to an "
+                  "uncontended pthread rdlock+unlock; --ops sets the pairs)")
+      ->check(CLI::IsMember({"readpath", "record-overhead"}));
   return cmd;
 }
 
@@ -223,6 +272,7 @@ int run_bench_command(const BenchCommand& cmd) {
   BenchCommand one = cmd;
   one.config.threads = threads->front();
   if (!cmd.sweep.empty()) return run_bench_sweep(one, names, *threads);
+  if (cmd.suite == "record-overhead") return run_record_overhead(cmd);
   if (cmd.suite == "readpath") {
     bench::ReadpathOptions options;
     if (cmd.sub->count("--lock") != 0) options.locks = names;
