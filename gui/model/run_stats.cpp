@@ -26,6 +26,45 @@ std::string ns_label(std::uint64_t ns) {
   return std::to_string(ns);
 }
 
+bool holds(WorkerState s) { return s == WorkerState::reading || s == WorkerState::writing; }
+
+// A lane shows a worker's latest change, so a thread that holds T and takes
+// A inside it shows T's reading or writing again once it releases A (or
+// fails to try A): a span that resumes a hold, not a new acquisition.
+// HeldLocks follows what a worker holds through one run of non-running
+// spans (running means it holds nothing). A span resumes a hold when the
+// worker held its lock in the same state and the span before it was about
+// another lock; a one-lock timeline has no such span, so its counts are
+// those of its reading and writing spans. (A thread that releases T inside
+// A and takes T again without waiting looks the same, and counts once.)
+class HeldLocks {
+ public:
+  // Whether `s`, which follows `prev` (nullptr: the lane's first span),
+  // acquires its lock.
+  bool acquires(const traces::Span& s, const traces::Span* prev) {
+    if (s.state == WorkerState::running) {
+      held_.clear();
+      return false;
+    }
+    const auto it = std::find_if(held_.begin(), held_.end(), [&s](const auto& h) { return h.first == s.lock; });
+    if (!holds(s.state)) {  // waiting for s.lock: the worker does not hold it
+      if (it != held_.end()) held_.erase(it);
+      return false;
+    }
+    const bool resumed = it != held_.end() && it->second == s.state && prev != nullptr &&
+                         prev->state != WorkerState::running && prev->lock != s.lock;
+    if (it != held_.end()) {
+      it->second = s.state;
+    } else {
+      held_.emplace_back(s.lock, s.state);
+    }
+    return !resumed;
+  }
+
+ private:
+  std::vector<std::pair<std::uint32_t, WorkerState>> held_;  // a handful at most
+};
+
 }  // namespace
 
 double RunStats::ops_per_second() const { return per_second(ops(), *this); }
@@ -46,10 +85,14 @@ RunStats run_stats(const TimelineModel& model, std::uint64_t t0, std::uint64_t t
     const auto& spans = worker.spans;
     // Spans are sorted by start: skip to the first that starts at or after t0.
     auto first = std::partition_point(spans.begin(), spans.end(), [t0](const traces::Span& x) { return x.start < t0; });
-    for (auto it = first; it != spans.end() && it->start <= t1; ++it) {
+    // What the worker holds at `first` depends on its spans since it last ran.
+    auto from = first;
+    while (from != spans.begin() && std::prev(from)->state != WorkerState::running) --from;
+    HeldLocks held;
+    for (auto it = from; it != spans.end() && it->start <= t1; ++it) {
+      const bool acquires = held.acquires(*it, it == spans.begin() ? nullptr : &*std::prev(it));
+      if (it < first || !acquires) continue;
       const bool read = it->state == WorkerState::reading;
-      const bool write = it->state == WorkerState::writing;
-      if (!read && !write) continue;
       std::uint64_t wait = 0;
       for (auto back = it; back != spans.begin();) {
         --back;

@@ -2,7 +2,10 @@
 // time range of a timeline: throughput, lock waits and their histograms.
 // Plain C++ (no Qt), on TimelineModel.
 //
-// An acquisition is a reading (or writing) span; its wait is the run of
+// An acquisition is a reading (or writing) span, unless it resumes a hold:
+// a lane shows a worker's latest change, so a thread holding T that takes
+// and releases A inside it shows T again afterwards, and that second span
+// of T is no new acquisition (run_stats.cpp, HeldLocks). Its wait is the run of
 // waiting spans directly before it on the same worker (waiting_read and
 // queued_read before a read; waiting_write and draining before a write),
 // zero when there is none; with several locks, only waits for the

@@ -109,6 +109,44 @@ TEST(MeasuredRun, AWaitForAnotherLockIsNotCounted) {
   EXPECT_EQ(s.per_lock[1].write_waits, (std::vector<std::uint64_t>{0, 200}));
 }
 
+// Regression: a recorded thread that takes audit_mutex inside table_mutex
+// shows table_mutex again when it releases audit_mutex (its latest change);
+// the GUI counted that resumed span as a second write (780 writes of
+// table_mutex where lockscope record counted 390).
+TEST(MeasuredRun, AHoldResumedAfterANestedLockIsOneAcquisition) {
+  constexpr std::uint32_t kNone = traces::kNoLock;
+  traces::Timeline t;
+  t.source = traces::TimelineSource::measured;
+  t.end_time = 10000;
+  t.locks = {{"table (rwlock)"}, {"audit (mutex)"}};
+  t.workers.push_back({"thread 1",
+                       0,
+                       {{0, 1000, S::running, kNone},
+                        {1000, 1200, S::waiting_write, 0},
+                        {1200, 2000, S::writing, 0},
+                        {2000, 2100, S::waiting_write, 1},  // blocks on audit inside table
+                        {2100, 2500, S::writing, 1},
+                        {2500, 3000, S::writing, 0},        // table again: resumed, not taken
+                        {3000, 3100, S::waiting_write, 1},  // a failed try of audit
+                        {3100, 3500, S::writing, 0},        // still the same hold
+                        {3500, 4000, S::running, kNone},
+                        {4000, 5000, S::writing, 0},        // taken again after running
+                        {5000, 5500, S::reading, 0},        // (a downgrade-like change) a new acquisition
+                        {5500, 6000, S::reading, 0},        // released and re-read at once: another
+                        {6000, 10000, S::running, kNone}}});
+  const TimelineModel m(std::move(t));
+  const RunStats s = run_stats(m, 0, m.end_time());
+  EXPECT_EQ(s.per_lock[0].writes, 2U);
+  EXPECT_EQ(s.per_lock[0].write_waits, (std::vector<std::uint64_t>{0, 200}));
+  EXPECT_EQ(s.per_lock[0].reads, 2U);
+  EXPECT_EQ(s.per_lock[1].writes, 1U);
+  EXPECT_EQ(s.per_lock[1].write_waits, (std::vector<std::uint64_t>{100}));
+  EXPECT_EQ(s.writes, 3U);
+  // A range that starts inside the hold still knows it is held.
+  EXPECT_EQ(run_stats(m, 2400, 3600).per_lock[0].writes, 0U);
+  EXPECT_EQ(run_stats(m, 2400, 4500).per_lock[0].writes, 1U);
+}
+
 class MeasuredRendered : public ::testing::Test {
  protected:
   void SetUp() override { app(); }
