@@ -9,6 +9,7 @@
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <QWheelEvent>
+#include <algorithm>
 #include <cmath>
 
 #include "gui/model/run_stats.hpp"
@@ -215,6 +216,11 @@ void CompareView::set_models(std::shared_ptr<const TimelineModel> a, std::shared
     }
   }
   summary_->resizeColumnsToContents();
+  // Wide enough for both columns (a recorder's machine string is long), up
+  // to 560 px; the canvas keeps the rest.
+  int width = summary_->verticalHeader()->sizeHint().width() + 2 * summary_->frameWidth() + 4;
+  for (int c = 0; c < 2; ++c) width += summary_->columnWidth(c);
+  summary_->setMinimumWidth(std::clamp(width, 330, 560));
   summary_->show();
   canvas_->set_models(std::move(a), std::move(b));
 }
