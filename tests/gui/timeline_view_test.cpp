@@ -1,8 +1,8 @@
 // TimelineView's input handling, driven with synthetic Qt events on the
 // offscreen platform: shift-drag selects a range (and says so), Esc clears
 // it, a plain drag pans, the wheel zooms around the cursor, a click opens the
-// details panel, a click on a line's label selects it, T and F toggle the
-// filter and fit. The drawing and hit-testing it calls are tested in
+// details panel (naming the span's lock in a measured run), a click on a
+// line's label selects it, T and F toggle the filter and fit. The drawing and hit-testing it calls are tested in
 // render_test.cpp; this is the wiring between them.
 #include "gui/app/timeline_view.hpp"
 
@@ -17,6 +17,7 @@
 
 #include "gui/app/details_panel.hpp"
 #include "gui/render/layout.hpp"
+#include "tests/gui/measured_timeline.hpp"
 #include "tests/gui/small_timeline.hpp"
 
 namespace lockscope::gui {
@@ -117,6 +118,31 @@ TEST_F(TimelineViewInput, ClickOnALineLabelSelectsItAndTFilters) {
   EXPECT_TRUE(view.view_state().only_selected);
   EXPECT_TRUE(view.view_state().shows_transfers(0));
   EXPECT_FALSE(view.view_state().shows_transfers(1)) << "line 1 is not selected, so the filter hides it";
+}
+
+// A measured run: the click names the span's lock; T and a click below the
+// threads (where line lanes would be) change nothing and break nothing.
+TEST_F(TimelineViewInput, ClickOnAMeasuredSpanNamesItsLock) {
+  view.set_model(std::make_shared<const TimelineModel>(testing::measured_timeline()));
+  auto* panel = view.findChild<DetailsPanel*>();
+  ASSERT_NE(panel, nullptr);
+  mouse(QEvent::MouseButtonPress, at(5500, 1), Qt::LeftButton);  // thread 102 in stats_lock
+  mouse(QEvent::MouseButtonRelease, at(5500, 1), Qt::NoButton);
+  ASSERT_TRUE(panel->isVisibleTo(&view));
+  EXPECT_TRUE(panel->text().contains(QStringLiteral("stats_lock (mutex)"))) << panel->text().toStdString();
+  EXPECT_TRUE(panel->text().contains(QStringLiteral("writing")));
+  key(Qt::Key_Escape);
+  key(Qt::Key_T);
+  const Layout layout(*model(), view.size());
+  const QPoint below(layout.data.left() + 20, layout.lanes.back().top + layout.lanes.back().height + 20);
+  ASSERT_LT(below.y(), layout.data.bottom());
+  mouse(QEvent::MouseButtonPress, below, Qt::LeftButton);
+  mouse(QEvent::MouseButtonRelease, below, Qt::NoButton);
+  mouse(QEvent::MouseButtonPress, QPoint(10, below.y()), Qt::LeftButton);  // the label column there
+  mouse(QEvent::MouseButtonRelease, QPoint(10, below.y()), Qt::NoButton);
+  EXPECT_FALSE(panel->isVisibleTo(&view));
+  EXPECT_TRUE(view.view_state().selected_lines.empty());
+  EXPECT_FALSE(view.grab().isNull());
 }
 
 }  // namespace
