@@ -140,7 +140,7 @@ int run_record_command(const RecordCommand& cmd) {
   record::ConvertOptions options;
   options.name_by = cmd.name_by == "callsite" ? record::NameLocksBy::callsite : record::NameLocksBy::symbol;
   options.cpus = std::max(1U, std::thread::hardware_concurrency());
-  options.machine = fmt::format("this machine ({} CPUs), measured", options.cpus);
+  options.machine = fmt::format("this machine ({} CPUs)", options.cpus);
   std::string origin = "recorded by lockscope record from";
   for (const std::string& word : command) origin += " " + word;
   options.origin = origin;
