@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string_view>
 #include <vector>
 
 #include "engine/stats/human_count.hpp"
@@ -18,6 +19,25 @@ void wait_json(traces::JsonWriter& w, std::string_view key, const stats::Latency
 
 std::string waits(const stats::LatencySummary& s) {
   return s.samples == 0 ? std::string("-") : fmt::format("{} / {}", s.p50, s.p99);
+}
+
+// Words of `text` on lines of at most `width` columns, each after `indent`.
+void print_wrapped(std::FILE* out, std::string_view text, std::string_view indent, std::size_t width) {
+  std::string line;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view word = text.substr(start, end - start);
+    if (!line.empty() && indent.size() + line.size() + 1 + word.size() > width) {
+      fmt::print(out, "{}{}\n", indent, line);
+      line.clear();
+    }
+    if (!line.empty()) line += ' ';
+    line += word;
+    start = end + 1;
+  }
+  if (!line.empty()) fmt::print(out, "{}{}\n", indent, line);
 }
 
 }  // namespace
@@ -58,7 +78,9 @@ void print_record_summary(std::FILE* out, const RecordSummary& s, const lockscop
   fmt::print(out, "\nlockscope record: {}\n", command);
   fmt::print(out, "  {} ({:.3f} s), {} threads, {} locks, {} acquisitions\n", s.end_reason,
              static_cast<double>(s.duration_ns) * 1e-9, s.threads, s.locks.size(), s.acquisitions);
-  if (!s.locks.empty()) {
+  if (s.locks.empty()) {
+    fmt::print(out, "  the program took no pthread lock the interposer could see: the trace has nothing to replay\n");
+  } else {
     std::vector<const RecordedLock*> order;
     for (const RecordedLock& l : s.locks) order.push_back(&l);
     std::stable_sort(order.begin(), order.end(), [](const RecordedLock* a, const RecordedLock* b) {
@@ -92,7 +114,7 @@ void print_record_summary(std::FILE* out, const RecordSummary& s, const lockscop
     fmt::print(out, "  WARNING: the interposer lost {} events (out of buffer memory): the trace is incomplete\n",
                raw.dropped);
   }
-  fmt::print(out, "  {}\n", kBlindSpot);
+  print_wrapped(out, kBlindSpot, "  ", 100);
 }
 
 }  // namespace lockscope::engine::record
