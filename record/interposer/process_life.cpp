@@ -139,10 +139,10 @@ __attribute__((constructor(101))) void start_recording(int argc, char** argv, ch
     return;
   }
   if (wanted != getpid()) {
-    if (!told_already()) {
-      say_not_recorded("): only the program's own process is recorded");
-      mark_told();
-    }
+    // Said at this process's first lock call, if it makes one: the helper
+    // processes a shell or a wrapper script starts (most take no pthread
+    // lock) would otherwise fill the terminal with lines about nothing.
+    g_announce_pending.store(true, std::memory_order_relaxed);
     return;
   }
   if (file == nullptr || *file == '\0') {
