@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <expected>
 #include <filesystem>
 #include <sstream>
 #include <string_view>
 #include <thread>
+#include <utility>
 
 #include "engine/cli/output_file.hpp"
 #include "engine/record/convert.hpp"
@@ -41,6 +43,21 @@ std::vector<std::string>& program_after_dashes() {
 
 std::string default_output(const std::string& program) {
   return fs::path(program).filename().string() + ".workload.gz";
+}
+
+// An output that cannot be written is found before the program runs, not
+// after a long recording.
+std::expected<void, std::string> check_writable(const std::string& path, const char* flag) {
+  if (path.empty() || path == "-") return {};
+  const fs::path parent = fs::absolute(fs::path(path)).parent_path();
+  std::error_code ec;
+  if (!fs::is_directory(parent, ec)) {
+    return std::unexpected(fmt::format("{}: {}: no such directory", flag, parent.string()));
+  }
+  if (::access(parent.c_str(), W_OK) != 0) {
+    return std::unexpected(fmt::format("{}: {}: directory not writable", flag, parent.string()));
+  }
+  return {};
 }
 
 std::string self_exe() {
@@ -115,6 +132,13 @@ int run_record_command(const RecordCommand& cmd) {
     return 2;
   }
   const std::string output = cmd.output.empty() ? default_output(command.front()) : cmd.output;
+  for (const auto& [path, flag] : {std::pair{output, "-o"}, std::pair{cmd.timeline, "--timeline"},
+                                   std::pair{cmd.json, "--json"}, std::pair{cmd.keep_raw, "--keep-raw"}}) {
+    if (auto ok = check_writable(path, flag); !ok) {
+      fmt::print(stderr, "lockscope: record: {}\n", ok.error());
+      return 2;
+    }
+  }
   const std::string raw_path =
       !cmd.keep_raw.empty() ? cmd.keep_raw
                             : (fs::temp_directory_path() / fmt::format("lockscope-record-{}.raw", getpid())).string();

@@ -143,6 +143,10 @@ TEST(RecordCommand, ProgramsThatCannotBeRecordedAreRefusedInOneLine) {
   const CliRun missing = run_cli("record -- lockscope-no-such-program");
   EXPECT_EQ(missing.status, 2);
   EXPECT_NE(missing.err.find("lockscope-no-such-program"), std::string::npos);
+  const CliRun nowhere = run_cli("record -o /nonexistent-dir/x.workload -- /bin/sh -c 'touch ran'");
+  EXPECT_EQ(nowhere.status, 2);
+  EXPECT_NE(nowhere.err.find("/nonexistent-dir"), std::string::npos) << "refused before the program runs";
+  EXPECT_FALSE(std::filesystem::exists("ran"));
   const CliRun nothing = run_cli("record");
   EXPECT_EQ(nothing.status, 2);
   EXPECT_NE(nothing.err.find("after --"), std::string::npos);
