@@ -6,6 +6,7 @@
 #include "engine/bench/locks/ck_brlock_lock.hpp"
 #include "engine/bench/locks/ck_rwlock_lock.hpp"
 #include "engine/bench/locks/lockimpl_lock.hpp"
+#include "engine/bench/locks/mutex_lock.hpp"
 #include "engine/bench/locks/pthread_rwlock_lock.hpp"
 #include "engine/bench/locks/std_shared_mutex_lock.hpp"
 #include "engine/bench/locks/tbb_spin_rw_lock.hpp"
@@ -14,6 +15,7 @@
 #include "lockimpl/bravo.hpp"
 #include "lockimpl/brlock.hpp"
 #include "lockimpl/central_lock.hpp"
+#include "lockimpl/glibc_mutex.hpp"
 #include "lockimpl/glibc_rwlock.hpp"
 #include "lockimpl/graph_fair_lock.hpp"
 #include "lockimpl/graph_lock.hpp"
@@ -38,6 +40,8 @@ using Percpu = LockimplLock<lockimpl::PercpuRwsem<RealPlatform>>;
 using GraphFair = LockimplLock<lockimpl::GraphFairLock<RealPlatform>>;
 using GlibcRw = LockimplLock<lockimpl::GlibcRwlock<RealPlatform, lockimpl::GlibcPreferReader>>;
 using GlibcRwWp = LockimplLock<lockimpl::GlibcRwlock<RealPlatform, lockimpl::GlibcPreferWriterNonrecursive>>;
+using GlibcMx = MutexLock<lockimpl::GlibcMutex<RealPlatform>>;
+using PthreadMx = MutexLock<PthreadMutex>;
 
 template <BenchLock L>
 BenchResult run(const BenchConfig& cfg, const SpinDelay& delay) {
@@ -98,10 +102,14 @@ constexpr LockEntry kLocks[] = {
      run<GlibcRw>, uncontended_read_ns<GlibcRw>},
     {"glibc-rwlock-wp", "glibc-rwlock, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP: waiting writers stop readers",
      true, run<GlibcRwWp>, uncontended_read_ns<GlibcRwWp>},
+    {"glibc-mutex", "glibc 2.36's default pthread_mutex algorithm over P; reads take it exclusively", true,
+     run<GlibcMx>, uncontended_read_ns<GlibcMx>},
     {"std-shared-mutex", "libstdc++ std::shared_mutex", false, run<StdSharedMutexLock>,
      uncontended_read_ns<StdSharedMutexLock>},
     {"pthread-rwlock", "glibc pthread_rwlock_t, default (reader-preferring) attributes", false,
      run<PthreadRwlockLock>, uncontended_read_ns<PthreadRwlockLock>},
+    {"pthread-mutex", "glibc pthread_mutex_t, default attributes; reads take it exclusively", false,
+     run<PthreadMx>, uncontended_read_ns<PthreadMx>},
     {"tbb-spin-rw", "oneTBB spin_rw_mutex", false, run<TbbSpinRwLock>,
      uncontended_read_ns<TbbSpinRwLock>},
     {"ck-rwlock", "Concurrency Kit ck_rwlock (spinning, shared reader count)", false,

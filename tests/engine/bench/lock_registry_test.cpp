@@ -12,7 +12,8 @@ TEST(LockRegistry, NamesEveryLockTheDocsPromise) {
   std::set<std::string> names;
   for (const LockEntry& e : bench_locks()) names.emplace(e.name);
   for (const char* expected : {"graph", "graph-asym", "central", "std-shared-mutex", "pthread-rwlock",
-                               "tbb-spin-rw", "ck-rwlock", "ck-brlock", "urcu", "glibc-rwlock", "glibc-rwlock-wp"}) {
+                               "tbb-spin-rw", "ck-rwlock", "ck-brlock", "urcu", "glibc-rwlock", "glibc-rwlock-wp",
+                               "glibc-mutex", "pthread-mutex"}) {
     EXPECT_TRUE(names.contains(expected)) << expected;
   }
   EXPECT_EQ(names.size(), bench_locks().size()) << "duplicate names";
@@ -27,7 +28,7 @@ TEST(LockRegistry, OnlyLockimplLocksClaimToRunInTheSimulator) {
     const bool ours = e.name == "graph" || e.name == "graph-asym" || e.name == "graph-packed" || e.name == "central" ||
                       e.name == "brlock" || e.name == "numa" || e.name == "numa-ccx" || e.name == "percpu" ||
                       e.name == "graph-fair" || e.name == "pflock" || e.name == "bravo" ||
-                      e.name == "glibc-rwlock" || e.name == "glibc-rwlock-wp";
+                      e.name == "glibc-rwlock" || e.name == "glibc-rwlock-wp" || e.name == "glibc-mutex";
     EXPECT_EQ(e.simulated, ours) << e.name;
   }
 }
