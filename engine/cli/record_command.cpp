@@ -168,7 +168,7 @@ int run_record_command(const RecordCommand& cmd) {
   std::string origin = "recorded by lockscope record from";
   for (const std::string& word : command) origin += " " + word;
   options.origin = origin;
-  record::Conversion conversion = record::convert_recording(*raw, options);
+  record::Conversion conversion = record::convert_recording(std::move(*raw), options);
 
   if (auto w = traces::write_workload_file(output, conversion.trace); !w) {
     fmt::print(stderr, "lockscope: record: {}\n", w.error());

@@ -37,6 +37,7 @@ std::uint64_t since(std::uint64_t later, std::uint64_t earlier) { return later >
 // A thread's lane in the measured timeline: its latest change, merged.
 class Lane {
  public:
+  explicit Lane(std::size_t expected_spans) { spans_.reserve(expected_spans); }
   void to(WorkerState state, std::uint32_t lock, std::uint64_t at_ns) {
     const std::uint64_t at = at_ns * 1000;
     if (started_ && state == state_ && lock == lock_) return;
@@ -81,13 +82,19 @@ std::string lock_name(const RawLock& lock, NameLocksBy by) {
 // Everything a conversion builds, walked one thread at a time.
 class Converter {
  public:
-  Converter(const RawRecording& raw, const ConvertOptions& options) : raw_(raw), options_(options) {}
+  // With `consumed`, each thread's raw events are freed once converted: a
+  // recording of 10 M operations holds 640 MB of them.
+  Converter(const RawRecording& raw, const ConvertOptions& options, RawRecording* consumed)
+      : raw_(raw), options_(options), consumed_(consumed) {}
 
   Conversion run() {
     declare_locks();
     out_.trace.initial_contexts = static_cast<std::uint32_t>(raw_.threads.size());
     out_.trace.origin = options_.origin;
-    for (std::size_t t = 0; t < raw_.threads.size(); ++t) convert_thread(static_cast<std::uint32_t>(t));
+    for (std::size_t t = 0; t < raw_.threads.size(); ++t) {
+      convert_thread(static_cast<std::uint32_t>(t));
+      if (consumed_ != nullptr) std::vector<RawEvent>().swap(consumed_->threads[t].events);
+    }
     finish_timeline();
     finish_summary();
     return std::move(out_);
@@ -137,8 +144,11 @@ class Converter {
     traces::WorkerPlan plan;
     plan.initial_context = t;
     plan.start_ns = thread.start_ns;
+    // Each event gives at most two ops (a gap, then the acquisition or the
+    // release) and two spans: reserved once, no doubling slack.
+    plan.ops.reserve(2 * thread.events.size() + 2);
     std::vector<Held> held;
-    Lane lane;
+    Lane lane(2 * thread.events.size() + 2);
     std::uint64_t cursor = thread.start_ns;
     lane.to(WorkerState::running, traces::kNoLock, cursor);
 
@@ -301,6 +311,7 @@ class Converter {
 
   const RawRecording& raw_;
   const ConvertOptions& options_;
+  RawRecording* consumed_;
   Conversion out_;
   std::unordered_map<std::uint64_t, std::uint32_t> by_address_;
   std::vector<LockSamples> samples_;
@@ -311,7 +322,11 @@ class Converter {
 }  // namespace
 
 Conversion convert_recording(const RawRecording& raw, const ConvertOptions& options) {
-  return Converter(raw, options).run();
+  return Converter(raw, options, nullptr).run();
+}
+
+Conversion convert_recording(RawRecording&& raw, const ConvertOptions& options) {
+  return Converter(raw, options, &raw).run();
 }
 
 }  // namespace lockscope::engine::record

@@ -78,6 +78,9 @@ struct Conversion {
 };
 
 [[nodiscard]] Conversion convert_recording(const lockscope::record::RawRecording& raw, const ConvertOptions& options);
+// The same, freeing each thread's events as soon as they are converted (the
+// recording keeps everything else: its locks, threads' names, how it ended).
+[[nodiscard]] Conversion convert_recording(lockscope::record::RawRecording&& raw, const ConvertOptions& options);
 
 // What the interposer cannot see, in the words the summary and the docs use.
 extern const char* const kBlindSpot;
