@@ -78,6 +78,9 @@ inline std::string check_trace(const traces::WorkloadTrace& trace) {
           if (ctx == op.value) return at + "destroys the context it runs in";
           alive[op.value] = false;
           break;
+        case OpKind::read_acquire_failed:
+        case OpKind::write_acquire_failed:
+          return at + "a failed acquisition (only recordings have them)";
       }
     }
     if (held != none) return who + "end: still holds a lock";
