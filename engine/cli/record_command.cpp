@@ -5,12 +5,14 @@
 
 #include <expected>
 #include <filesystem>
+#include <optional>
 #include <sstream>
 #include <string_view>
 #include <thread>
 #include <utility>
 
 #include "engine/cli/output_file.hpp"
+#include "engine/cli/progress.hpp"
 #include "engine/record/convert.hpp"
 #include "engine/record/launch.hpp"
 #include "engine/record/record_summary.hpp"
@@ -150,6 +152,15 @@ int run_record_command(const RecordCommand& cmd) {
     return 2;
   }
   const int status = launched->exit_status;
+  // A long recording takes seconds to decode and convert: say what is going on.
+  std::error_code size_error;
+  const std::uintmax_t raw_bytes = fs::file_size(raw_path, size_error);
+  std::optional<Progress> progress;
+  if (!cmd.quiet && !size_error && raw_bytes > (std::uintmax_t{8} << 20)) progress.emplace();
+  auto stage = [&](const std::string& what) {
+    if (progress) progress->update("lockscope record: " + what);
+  };
+  stage(fmt::format("decoding the recording ({} MB)", raw_bytes >> 20));
   auto raw = lockscope::record::read_raw_recording(raw_path);
   if (cmd.keep_raw.empty()) {
     std::error_code ignored;
@@ -168,13 +179,16 @@ int run_record_command(const RecordCommand& cmd) {
   std::string origin = "recorded by lockscope record from";
   for (const std::string& word : command) origin += " " + word;
   options.origin = origin;
+  stage("converting it into a workload trace and a timeline");
   record::Conversion conversion = record::convert_recording(std::move(*raw), options);
+  stage("writing " + output);
 
   if (auto w = traces::write_workload_file(output, conversion.trace); !w) {
     fmt::print(stderr, "lockscope: record: {}\n", w.error());
     return status != 0 ? status : 1;
   }
   if (!cmd.timeline.empty()) {
+    stage("writing " + cmd.timeline);
     if (auto w = traces::write_timeline_file(cmd.timeline, conversion.timeline); !w) {
       fmt::print(stderr, "lockscope: record: {}\n", w.error());
       return status != 0 ? status : 1;
@@ -186,6 +200,7 @@ int run_record_command(const RecordCommand& cmd) {
       return status != 0 ? status : 1;
     }
   }
+  progress.reset();
   if (!cmd.quiet) {
     record::print_record_summary(stderr, conversion.summary, *raw);
     fmt::print(stderr, "  trace     {}\n", output);
