@@ -93,8 +93,9 @@ RecordCommand& add_record_command(CLI::App& app) {
       "spinlocks and atomics; statically linked programs are refused. See docs/record.md.\n\n"
       "Examples:\n"
       "  lockscope record -o cache.workload --timeline cache.lstl -- build/examples/rwlock_cache 4 100000 10\n"
-      "  lockscope replay cache.workload --lock graph,percpu,glibc-rwlock --machine this-machine\n"
-      "  lockscope-gui --compare cache.lstl cache.graph.lstl");
+      "  lockscope replay cache.workload --lock graph,percpu,glibc-rwlock --machine epyc-64 --timeline sim.lstl\n"
+      "  lockscope-gui --compare cache.lstl sim.graph.lstl");
+
   sub->add_option("-o,--output", cmd.output,
                   "Write the workload trace to FILE (default: PROGRAM.workload.gz; .gz compresses)");
   sub->add_option("--timeline", cmd.timeline, "Write the real run's timeline (for lockscope-gui) to FILE");
@@ -106,7 +107,7 @@ RecordCommand& add_record_command(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--keep-raw", cmd.keep_raw, "Keep the interposer's raw recording in FILE");
   sub->add_flag("-q,--quiet", cmd.quiet, "Print no summary");
-  sub->add_option("command", cmd.command, "The program and its arguments, after --");
+  sub->add_option("PROGRAM", cmd.command, "After --: the program to run and its arguments, passed untouched");
   sub->prefix_command();
   return cmd;
 }
