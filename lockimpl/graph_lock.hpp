@@ -76,6 +76,14 @@
 // enter freely until the writer's re-check, so a writer can starve under a
 // stream of readers. QEMU relies on drain to stop new requests first.
 //
+// ## Using it
+// Register every context a thread will run in, context 0 first (every thread
+// starts there); each thread declares its context (RealPlatform::
+// set_current_context); a context is run by one thread at a time. Asymmetric
+// policies abort in the constructor without the heavy barrier: check
+// P::heavy_barrier_available() first. Named policies: graph_lock_policy.hpp;
+// whole programs: docs/using-the-locks.md.
+//
 // ## Fairness and progress
 // Writers are served in the writer mutex's order and always win against new
 // readers once has_writer is up; readers wait at most one writer's critical

@@ -54,11 +54,35 @@ struct GraphPolicy {
       !(K == UnlockKick::if_writer && W == WriterWait::flag_cleared_while_polling);
 };
 
-// `graph`: the seed, as the RFC describes it.
+// The six correct combinations by name (the other two, if_writer with
+// flag_cleared_while_polling, are the known-wrong missed wakeup and have no
+// name). Simulator names in brackets; docs/using-the-locks.md shows them in use.
+//
+// `graph` (graph:full:if_writer:held): the seed, as the RFC describes it.
 using SeedPolicy = GraphPolicy<Fence::full, UnlockKick::if_writer, WriterWait::flag_held>;
-// `graph-asym`: the seed with the reader's fence moved to the writer.
+// `graph-asym` (graph:asym:if_writer:held): the seed with the reader's fence
+// moved to the writer.
 using AsymmetricPolicy =
     GraphPolicy<Fence::asymmetric, UnlockKick::if_writer, WriterWait::flag_held>;
+// graph:full:always:held: the seed with QEMU's always-kick fix. With the flag
+// held the extra kicks are not needed ([D] already catches the writer), so
+// they only cost the reader.
+using SeedAlwaysKickPolicy = GraphPolicy<Fence::full, UnlockKick::always, WriterWait::flag_held>;
+// graph:asym:always:held: graph-asym with the always-kick fix.
+using AsymmetricAlwaysKickPolicy =
+    GraphPolicy<Fence::asymmetric, UnlockKick::always, WriterWait::flag_held>;
+// `graph-qemu` (graph:full:always:polling): what QEMU runs today: polling
+// with the flag down, kicking always.
+using QemuMergedPolicy =
+    GraphPolicy<Fence::full, UnlockKick::always, WriterWait::flag_cleared_while_polling>;
+// graph:asym:always:polling: QEMU's merged loop with the asymmetric fence.
+using AsymmetricQemuMergedPolicy =
+    GraphPolicy<Fence::asymmetric, UnlockKick::always, WriterWait::flag_cleared_while_polling>;
+
+static_assert(SeedPolicy::kKnownCorrect && AsymmetricPolicy::kKnownCorrect &&
+              SeedAlwaysKickPolicy::kKnownCorrect && AsymmetricAlwaysKickPolicy::kKnownCorrect &&
+              QemuMergedPolicy::kKnownCorrect && AsymmetricQemuMergedPolicy::kKnownCorrect);
+
 // Layout. QEMU keeps each AioContext's reader count unpadded inside a small
 // heap-allocated BdrvGraphRWlock (a count and list links), so contexts
 // allocated together can share a line. Packed<P> reproduces that: the
@@ -71,9 +95,7 @@ struct Packed : Base {
   static constexpr bool kPaddedCounters = false;
 };
 
-// What QEMU runs today: polling with the flag down, kicking always.
+// `graph-packed`: the seed's knobs with QEMU's unpadded layout.
 using PackedSeedPolicy = Packed<SeedPolicy>;
-using QemuMergedPolicy =
-    GraphPolicy<Fence::full, UnlockKick::always, WriterWait::flag_cleared_while_polling>;
 
 }  // namespace lockscope::lockimpl
