@@ -1,0 +1,37 @@
+// `lockscope explore`: moved out of replay_command_test.cpp.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/engine/cli/run_cli.hpp"
+
+namespace lockscope::testing {
+namespace {
+
+const std::string kTrace = std::string(LOCKSCOPE_SOURCE_DIR) + "/tests/traces/fixtures/migrating-reader.workload";
+
+TEST(ExploreCommand, ACorrectLockOverManySeedsFindsNothing) {
+  const CliRun r = run_cli("explore " + kTrace + " --lock graph --machine laptop-8 --seeds 5");
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find(": 0 wrong"), std::string::npos) << r.out;
+}
+
+// The missed wakeup QEMU fixed in 2026: if_writer kicks with a writer that
+// polls with its flag down. The explorer must find it and name it.
+TEST(ExploreCommand, CatchesTheKnownMissedWakeup) {
+  const std::string scenario = std::string(LOCKSCOPE_SOURCE_DIR) + "/scenarios/teaching/writer-storm.toml";
+  const CliRun r = run_cli("explore --scenario " + scenario +
+                           " --lock graph:full:if_writer:polling --machine laptop-8 --seeds 5");
+  EXPECT_EQ(r.status, 4) << r.out << r.err;
+  EXPECT_NE(r.out.find("missed wakeup"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("reproduce: lockscope replay --scenario"), std::string::npos) << r.out;
+}
+
+TEST(ExploreCommand, TheFixedKnobsSurviveTheSameSeeds) {
+  const std::string scenario = std::string(LOCKSCOPE_SOURCE_DIR) + "/scenarios/teaching/writer-storm.toml";
+  const CliRun r = run_cli("explore --scenario " + scenario + " --lock graph-qemu --machine laptop-8 --seeds 5");
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+}
+
+}  // namespace
+}  // namespace lockscope::testing
