@@ -1,6 +1,6 @@
-// GlibcMutex: glibc 2.36's default mutex (PTHREAD_MUTEX_NORMAL /
-// PTHREAD_MUTEX_TIMED_NP, what pthread_mutex_lock and std::mutex use), over a
-// platform policy.
+// GlibcMutex: glibc 2.36's default mutex (the NORMAL / TIMED_NP kind, the
+// one a default-initialized mutex and std::mutex get), over a platform
+// policy.
 //
 // ## Where it comes from
 // Ulrich Drepper's three-state futex mutex ("Futexes Are Tricky", 2004,

@@ -63,8 +63,7 @@ int emit_json(const std::string& path, const std::string& text) {
 // plain and under the interposer, in one go, so the ratio is of one moment
 // of a noisy machine.
 int run_record_overhead(const BenchCommand& cmd) {
-  std::error_code ec;
-  const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  const std::string self = record::self_exe();
   auto benchmark = record::find_overhead_benchmark(self);
   auto interposer = record::find_interposer(self);
   if (!benchmark || !interposer) {

@@ -62,12 +62,6 @@ std::expected<void, std::string> check_writable(const std::string& path, const c
   return {};
 }
 
-std::string self_exe() {
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string() : self.string();
-}
-
 }  // namespace
 
 void split_record_argv(int& argc, char** argv) {
@@ -129,7 +123,7 @@ int run_record_command(const RecordCommand& cmd) {
     fmt::print(stderr, "lockscope: record: name the program to run, after --\n");
     return 2;
   }
-  const auto interposer = record::find_interposer(self_exe());
+  const auto interposer = record::find_interposer(record::self_exe());
   if (!interposer) {
     fmt::print(stderr, "lockscope: record: {}\n", interposer.error());
     return 2;

@@ -102,16 +102,15 @@ class Converter {
 
  private:
   void declare_locks() {
-    std::unordered_map<std::string, int> seen_names;
-    for (const RawLock& lock : raw_.locks) add_lock(lock, seen_names);
+    for (const RawLock& lock : raw_.locks) add_lock(lock);
     samples_.resize(out_.trace.locks.size());
   }
 
-  std::uint32_t add_lock(const RawLock& lock, std::unordered_map<std::string, int>& seen_names) {
+  std::uint32_t add_lock(const RawLock& lock) {
     const auto id = static_cast<std::uint32_t>(out_.trace.locks.size());
     std::string name = lock_name(lock, options_.name_by);
     // Names are for people, but must tell locks apart in every table.
-    if (const int n = ++seen_names[name]; n > 1) name += fmt::format("#{}", n);
+    if (const int n = ++names_given_[name]; n > 1) name += fmt::format("#{}", n);
     const auto kind = lock.kind == RawLockKind::mutex ? traces::LockKind::mutex : traces::LockKind::rwlock;
     out_.trace.locks.push_back({kind, name});
     RecordedLock summary;
@@ -132,9 +131,7 @@ class Converter {
     const bool mutex = e.op == RawOp::mutex_lock || e.op == RawOp::mutex_unlock || e.op == RawOp::cond_release ||
                        e.op == RawOp::cond_reacquire;
     lock.kind = mutex ? RawLockKind::mutex : RawLockKind::rwlock;
-    std::unordered_map<std::string, int> names;
-    for (const auto& l : out_.trace.locks) ++names[l.name];
-    const std::uint32_t id = add_lock(lock, names);
+    const std::uint32_t id = add_lock(lock);
     samples_.resize(out_.trace.locks.size());
     return id;
   }
@@ -314,6 +311,7 @@ class Converter {
   RawRecording* consumed_;
   Conversion out_;
   std::unordered_map<std::uint64_t, std::uint32_t> by_address_;
+  std::unordered_map<std::string, int> names_given_;  // how many locks each name was given to
   std::vector<LockSamples> samples_;
   std::vector<std::pair<std::uint64_t, int>> reader_deltas_;
   std::vector<std::pair<std::uint64_t, int>> writer_deltas_;

@@ -241,4 +241,10 @@ std::expected<RecordedRun, std::string> run_recorded(const std::string& program,
   return run;
 }
 
+std::string self_exe() {
+  std::error_code ec;
+  const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string() : self.string();
+}
+
 }  // namespace lockscope::engine::record

@@ -53,4 +53,8 @@ struct RecordedRun {
 // it looked.
 [[nodiscard]] std::expected<std::string, std::string> find_interposer(const std::string& self_exe);
 
+// This process's executable (/proc/self/exe), empty if it cannot be read:
+// what find_interposer and find_overhead_benchmark start from.
+[[nodiscard]] std::string self_exe();
+
 }  // namespace lockscope::engine::record

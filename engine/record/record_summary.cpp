@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/stats/human_count.hpp"
+#include "engine/stats/sample_summary.hpp"
 #include "traces/json_writer.hpp"
 
 namespace lockscope::engine::record {
@@ -15,10 +16,6 @@ namespace {
 void wait_json(traces::JsonWriter& w, std::string_view key, const stats::LatencySummary& s) {
   w.key(key).begin_object().field("samples", s.samples).field("p50", s.p50).field("p99", s.p99);
   w.field("max", s.max).end_object();
-}
-
-std::string waits(const stats::LatencySummary& s) {
-  return s.samples == 0 ? std::string("-") : fmt::format("{} / {}", s.p50, s.p99);
 }
 
 // Words of `text` on lines of at most `width` columns, each after `indent`.
@@ -89,10 +86,12 @@ void print_record_summary(std::FILE* out, const RecordSummary& s, const lockscop
     fmt::print(out, "\n  {:<32} {:<7} {:>10} {:>10} {:>7} {:>10} {:>17} {:>17} {:>14}\n", "lock", "kind", "reads",
                "writes", "failed", "contended", "read wait p50/99", "write wait p50/99", "hold p50 ns");
     for (std::size_t i = 0; i < order.size() && i < max_locks; ++i) {
+      using stats::p50_p99_text;
       const RecordedLock& l = *order[i];
+      const std::string hold = l.hold_ns.samples == 0 ? std::string("-") : std::to_string(l.hold_ns.p50);
       fmt::print(out, "  {:<32} {:<7} {:>10} {:>10} {:>7} {:>10} {:>17} {:>17} {:>14}\n", l.name,
-                 traces::to_string(l.kind), l.reads, l.writes, l.failed, l.contended, waits(l.read_wait_ns),
-                 waits(l.write_wait_ns), l.hold_ns.samples == 0 ? std::string("-") : std::to_string(l.hold_ns.p50));
+                 traces::to_string(l.kind), l.reads, l.writes, l.failed, l.contended, p50_p99_text(l.read_wait_ns),
+                 p50_p99_text(l.write_wait_ns), hold);
     }
     if (order.size() > max_locks) fmt::print(out, "  ... {} more locks\n", order.size() - max_locks);
     fmt::print(out, "  waits in ns from call to return; contended: waited 1 us or more\n");

@@ -13,8 +13,11 @@ bool acquiring_write(WorkerState s) {
 
 }  // namespace
 
-Recorder::Recorder(unsigned workers, std::uint32_t locks, bool keep_spans)
-    : lanes_(workers), per_lock_(std::max<std::uint32_t>(locks, 1)), keep_spans_(keep_spans) {
+Recorder::Recorder(unsigned workers, std::uint32_t locks, bool keep_spans, bool keep_lock_waits)
+    : lanes_(workers),
+      per_lock_(std::max<std::uint32_t>(locks, 1)),
+      keep_spans_(keep_spans),
+      keep_lock_waits_(keep_lock_waits) {
   counters_.resize(kCounterCount);
   counters_[kReadersInside].name = "readers_inside";
   counters_[kQueuedReaders].name = "queued_readers";
@@ -60,7 +63,7 @@ void Recorder::acquired(unsigned worker, bool write, std::uint32_t lock, Picos a
     if (l.writers_inside != 0 || l.readers_inside != 0) ++violations_;
     ++l.writers_inside;
     ++l.counts.writes;
-    l.counts.write_wait_ns.push_back(waited);
+    if (keep_lock_waits_) l.counts.write_wait_ns.push_back(waited);
     write_wait_.record(waited);
     ++writes_;
   } else {
@@ -68,7 +71,7 @@ void Recorder::acquired(unsigned worker, bool write, std::uint32_t lock, Picos a
     ++l.readers_inside;
     sample(kReadersInside, at, ++readers_inside_);
     ++l.counts.reads;
-    l.counts.read_wait_ns.push_back(waited);
+    if (keep_lock_waits_) l.counts.read_wait_ns.push_back(waited);
     read_wait_.record(waited);
     ++reads_;
   }

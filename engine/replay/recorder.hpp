@@ -41,7 +41,10 @@ struct LockCounts {
 
 class Recorder final : public sim::BlockObserver {
  public:
-  Recorder(unsigned workers, std::uint32_t locks, bool keep_spans);
+  // keep_lock_waits: keep each lock's wait samples (LockCounts), which only
+  // a version-2 trace's per-lock table reads; a scenario replay of ten
+  // million acquisitions would otherwise keep 80 MB nobody asks for.
+  Recorder(unsigned workers, std::uint32_t locks, bool keep_spans, bool keep_lock_waits);
 
   // The worker starts to acquire `lock` (state waiting_read / waiting_write).
   void begin_acquire(unsigned worker, bool write, std::uint32_t lock, Picos at);
@@ -96,6 +99,7 @@ class Recorder final : public sim::BlockObserver {
   std::vector<Lane> lanes_;
   std::vector<PerLock> per_lock_;
   bool keep_spans_;
+  bool keep_lock_waits_;
   int readers_inside_ = 0;  // over all locks, for the timeline counter
   int queued_readers_ = 0;
   int writers_waiting_ = 0;

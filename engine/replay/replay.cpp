@@ -189,7 +189,7 @@ ReplayResult run_replay(const traces::WorkloadTrace& trace, const ReplayOptions&
   const std::uint32_t lock_count = trace.lock_count();
   // A version-2 trace names its locks; their lines are named after them.
   const bool named_locks = !trace.locks.empty();
-  Recorder recorder(workers, lock_count, options.record_timeline);
+  Recorder recorder(workers, lock_count, options.record_timeline, named_locks);
   std::vector<coherence::Transfer> transfers;
   std::vector<coherence::Upgrade> upgrades;
   // Leaked on purpose when the run ends abnormally: a lock whose workers

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/stats/human_count.hpp"
+#include "engine/stats/sample_summary.hpp"
 #include "traces/json_writer.hpp"
 
 namespace lockscope::engine::replay {
@@ -13,11 +14,6 @@ namespace {
 
 void wait_json(traces::JsonWriter& w, std::string_view key, const stats::LatencySummary& s) {
   w.key(key).begin_object().field("p50", s.p50).field("p99", s.p99).field("max", s.max).end_object();
-}
-
-// "p50 / p99" of one wait, "-" without samples.
-std::string waits(const stats::LatencySummary& s) {
-  return s.samples == 0 ? std::string("-") : fmt::format("{} / {}", s.p50, s.p99);
 }
 
 // Per lock of a version-2 trace: what the replay measured and, for a
@@ -36,12 +32,13 @@ void print_lock_table(std::FILE* out, const ReplayResult& r, std::size_t max_lin
   if (observed) fmt::print(out, " {:>17} {:>17} {:>12}", "observed read", "observed write", "observed us");
   fmt::print(out, " {:>10}\n", "transfers");
   for (std::size_t i = 0; i < order.size() && i < max_lines; ++i) {
+    using stats::p50_p99_text;
     const LockSummary& l = *order[i];
     fmt::print(out, "  {:<28} {:<14} {:>9} {:>9} {:>17} {:>17} {:>12.1f}", l.name, l.design, l.reads, l.writes,
-               waits(l.read_wait_ns), waits(l.write_wait_ns), static_cast<double>(l.wait_total_ns) / 1e3);
+               p50_p99_text(l.read_wait_ns), p50_p99_text(l.write_wait_ns), static_cast<double>(l.wait_total_ns) / 1e3);
     if (observed) {
-      fmt::print(out, " {:>17} {:>17} {:>12.1f}", waits(l.observed_read_wait_ns), waits(l.observed_write_wait_ns),
-                 static_cast<double>(l.observed_wait_total_ns) / 1e3);
+      fmt::print(out, " {:>17} {:>17} {:>12.1f}", p50_p99_text(l.observed_read_wait_ns),
+                 p50_p99_text(l.observed_write_wait_ns), static_cast<double>(l.observed_wait_total_ns) / 1e3);
     }
     fmt::print(out, " {:>10}\n", l.transfers);
   }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
+
 namespace lockscope::engine::stats {
 namespace {
 
@@ -23,6 +25,10 @@ LatencySummary summarize_samples(std::vector<std::uint64_t> samples) {
   out.p50 = at_quantile(samples, 0.50);
   out.p99 = at_quantile(samples, 0.99);
   return out;
+}
+
+std::string p50_p99_text(const LatencySummary& s) {
+  return s.samples == 0 ? std::string("-") : fmt::format("{} / {}", s.p50, s.p99);
 }
 
 }  // namespace lockscope::engine::stats

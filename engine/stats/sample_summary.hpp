@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "engine/stats/latency_histogram.hpp"
@@ -13,5 +14,8 @@ namespace lockscope::engine::stats {
 
 // Takes the samples by value: it reorders them.
 [[nodiscard]] LatencySummary summarize_samples(std::vector<std::uint64_t> samples);
+
+// "p50 / p99" for a table cell, "-" without samples.
+[[nodiscard]] std::string p50_p99_text(const LatencySummary& s);
 
 }  // namespace lockscope::engine::stats
