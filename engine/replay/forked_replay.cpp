@@ -70,6 +70,9 @@ std::string encode_summary(const ReplayResult& r) {
   for (const LineSummary& l : r.lines) {
     out << "line\t" << l.transfers << '\t' << l.invalidations << '\t' << l.cores_touching << '\t' << l.name << '\n';
   }
+  for (const stats::WorkerAcquisitions& w : r.workers) {
+    out << "worker\t" << w.id << '\t' << w.reads << '\t' << w.writes << '\t' << w.attempted << '\n';
+  }
   for (const BlockedWorker& b : r.blocked) out << "blocked\t" << b.worker << '\t' << one_line(b.waiting_in) << '\n';
   for (const LockSummary& l : r.locks) {
     out << "lockstat\t" << l.reads << '\t' << l.writes << '\t' << l.failed << '\t' << l.transfers << '\t'
@@ -132,6 +135,10 @@ ReplayResult decode_summary(const std::string& text) {
       std::getline(in, l.design, '\t');
       std::getline(in, l.name);
       r.locks.push_back(std::move(l));
+    } else if (key == "worker") {
+      stats::WorkerAcquisitions w;
+      in >> w.id >> w.reads >> w.writes >> w.attempted;
+      r.workers.push_back(w);
     } else if (key == "blocked") {
       BlockedWorker b;
       in >> b.worker;

@@ -52,6 +52,7 @@ void Recorder::switch_to(unsigned worker, WorkerState state, std::uint32_t lock,
 
 void Recorder::begin_acquire(unsigned worker, bool write, std::uint32_t lock, Picos at) {
   lanes_[worker].wait_began = at;
+  lanes_[worker].attempted = true;
   switch_to(worker, write ? WorkerState::waiting_write : WorkerState::waiting_read, lock, at);
 }
 
@@ -66,6 +67,7 @@ void Recorder::acquired(unsigned worker, bool write, std::uint32_t lock, Picos a
     if (keep_lock_waits_) l.counts.write_wait_ns.push_back(waited);
     write_wait_.record(waited);
     ++writes_;
+    ++lane.writes;
   } else {
     if (l.writers_inside != 0) ++violations_;
     ++l.readers_inside;
@@ -74,6 +76,7 @@ void Recorder::acquired(unsigned worker, bool write, std::uint32_t lock, Picos a
     if (keep_lock_waits_) l.counts.read_wait_ns.push_back(waited);
     read_wait_.record(waited);
     ++reads_;
+    ++lane.reads;
   }
   switch_to(worker, write ? WorkerState::writing : WorkerState::reading, lock, at);
 }
@@ -120,6 +123,16 @@ void Recorder::finish(unsigned worker, Picos at) {
   Lane& lane = lanes_[worker];
   if (keep_spans_ && at > lane.since) lane.spans.push_back({lane.since, at, lane.state, lane.lock});
   lane.since = at;
+}
+
+std::vector<stats::WorkerAcquisitions> Recorder::worker_acquisitions() const {
+  std::vector<stats::WorkerAcquisitions> out;
+  out.reserve(lanes_.size());
+  for (std::size_t w = 0; w < lanes_.size(); ++w) {
+    const Lane& lane = lanes_[w];
+    out.push_back({static_cast<std::uint32_t>(w), lane.reads, lane.writes, lane.attempted});
+  }
+  return out;
 }
 
 void Recorder::export_to(traces::Timeline& timeline) {

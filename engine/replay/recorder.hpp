@@ -11,6 +11,10 @@
 // its lane shows its latest change, and each span names the lock it is
 // about.
 //
+// Per worker it counts the acquisitions (reads and writes, over every
+// lock) and whether the worker tried any, for the fairness figures
+// (engine/stats/fairness.hpp).
+//
 // The exclusion check runs on acquisitions, which happen in the
 // simulator's execution order (sequentially consistent): a worker that
 // starts reading a lock while another writes it, or writing while anyone
@@ -21,6 +25,7 @@
 #include <vector>
 
 #include "engine/sim/sim_world.hpp"
+#include "engine/stats/fairness.hpp"
 #include "engine/stats/latency_histogram.hpp"
 #include "traces/timeline.hpp"
 
@@ -73,6 +78,9 @@ class Recorder final : public sim::BlockObserver {
   [[nodiscard]] std::uint64_t writes() const { return writes_; }
   [[nodiscard]] int readers_inside(std::uint32_t lock) const { return per_lock_[lock].readers_inside; }
   [[nodiscard]] const LockCounts& lock_counts(std::uint32_t lock) const { return per_lock_[lock].counts; }
+  // One entry per worker, by id: its completed reads and writes (summing to
+  // reads() + writes()) and whether it began any acquisition.
+  [[nodiscard]] std::vector<stats::WorkerAcquisitions> worker_acquisitions() const;
 
   // Moves the spans and counters into `timeline` (counters sorted by time).
   void export_to(traces::Timeline& timeline);
@@ -86,6 +94,9 @@ class Recorder final : public sim::BlockObserver {
     sim::BlockKind kind = sim::BlockKind::mutex;
     Picos since = 0;        // start of the current span
     Picos wait_began = 0;   // start of the current acquisition
+    std::uint64_t reads = 0;   // completed acquisitions, over every lock
+    std::uint64_t writes = 0;
+    bool attempted = false;    // began an acquisition
     std::vector<traces::Span> spans;
   };
   struct PerLock {

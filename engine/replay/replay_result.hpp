@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/stats/fairness.hpp"
 #include "engine/stats/latency_histogram.hpp"
 #include "traces/timeline.hpp"
 
@@ -57,6 +58,9 @@ struct ReplayResult {
   std::uint64_t line_transfers = 0;
   std::vector<LineSummary> lines;  // most transfers first
   std::vector<LockSummary> locks;  // version-2 traces: one per trace lock, by id
+  // One per worker, by id: its completed reads and writes over every lock
+  // (they sum to read_ops and write_ops) and whether it tried any.
+  std::vector<stats::WorkerAcquisitions> workers;
   std::uint64_t violations = 0;    // mutual exclusion broken (reader with writer, two writers)
   std::int64_t residual_readers = 0;  // the lock's reader count after the run: 0 unless it drifted
   bool deadlock = false;
@@ -76,6 +80,9 @@ struct ReplayResult {
   [[nodiscard]] double sim_ops_per_wall_sec() const {
     return wall_sec <= 0 ? 0 : static_cast<double>(lock_ops()) / wall_sec;
   }
+  // Jain's index and max/min of `workers` (engine/stats/fairness.hpp):
+  // derived, so it never disagrees with the counts it summarizes.
+  [[nodiscard]] stats::Fairness fairness() const { return stats::fairness(workers); }
   [[nodiscard]] bool healthy() const {
     return error.empty() && !deadlock && violations == 0 && residual_readers == 0;
   }

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "engine/stats/human_count.hpp"
@@ -47,6 +49,57 @@ void print_lock_table(std::FILE* out, const ReplayResult& r, std::size_t max_lin
   if (observed) fmt::print(out, "  observed: what the recorded program waited on the machine it ran on\n");
 }
 
+void optional_json(traces::JsonWriter& w, std::string_view key, const std::optional<double>& v) {
+  if (v) {
+    w.field(key, *v);
+  } else {
+    w.key(key).null();
+  }
+}
+
+// Per worker its acquisitions, and the fairness figures over the workers
+// that tried (engine/stats/fairness.hpp); an undefined figure is null.
+void workers_json(traces::JsonWriter& w, const ReplayResult& r) {
+  w.key("workers").begin_array();
+  for (const stats::WorkerAcquisitions& x : r.workers) {
+    w.begin_object().field("id", x.id).field("reads", x.reads).field("writes", x.writes);
+    w.field("attempted", x.attempted).end_object();
+  }
+  w.end_array();
+  const stats::Fairness f = r.fairness();
+  w.key("fairness").begin_object().field("workers", f.workers);
+  optional_json(w, "jain", f.jain);
+  w.field("max", f.max).field("max_worker", f.max_worker).field("min", f.min).field("min_worker", f.min_worker);
+  optional_json(w, "max_over_min", f.max_over_min);
+  w.end_object();
+}
+
+// "Jain 0.970, max/min 1.40 (worker 3: 812, worker 9: 580)"; nothing for a
+// result without per-worker counts.
+void print_fairness(std::FILE* out, const ReplayResult& r) {
+  if (r.workers.empty()) return;
+  const stats::Fairness f = r.fairness();
+  fmt::print(out, "  fairness            ");
+  if (f.workers == 0) {
+    fmt::print(out, "none (no worker tried to take a lock)\n");
+    return;
+  }
+  if (!f.jain) {
+    fmt::print(out, "none ({} {} tried, none got a lock)\n", f.workers, f.workers == 1 ? "worker" : "workers");
+    return;
+  }
+  if (f.workers == 1) {
+    fmt::print(out, "one worker took locks (worker {}: {})", f.max_worker, f.max);
+  } else {
+    fmt::print(out, "Jain {:.3f}, max/min {} (worker {}: {}, worker {}: {}{})", *f.jain,
+               f.max_over_min ? fmt::format("{:.2f}", *f.max_over_min) : std::string("inf"), f.max_worker, f.max,
+               f.min_worker, f.min, f.min == 0 ? ", starved" : "");
+  }
+  const std::size_t idle = r.workers.size() - f.workers;
+  if (idle != 0) fmt::print(out, "; {} of {} workers never tried", idle, r.workers.size());
+  fmt::print(out, "\n");
+}
+
 }  // namespace
 
 std::string summary_json(const ReplayResult& r) {
@@ -82,6 +135,7 @@ std::string summary_json(const ReplayResult& r) {
     }
     w.end_array();
   }
+  workers_json(w, r);
   w.field("violations", r.violations);
   w.field("residual_readers", r.residual_readers);
   w.field("deadlock", r.deadlock);
@@ -107,6 +161,7 @@ void print_summary(std::FILE* out, const ReplayResult& r, std::size_t max_lines)
              r.read_wait_ns.max);
   fmt::print(out, "  write wait ns       p50 {}  p99 {}  max {}\n", r.write_wait_ns.p50, r.write_wait_ns.p99,
              r.write_wait_ns.max);
+  print_fairness(out, r);
   fmt::print(out, "  line transfers      {} ({:.3f} per operation)\n", r.line_transfers, r.transfers_per_op());
   fmt::print(out, "  simulator speed     {}lock ops per wall second ({:.2f} s)\n", stats::human_count(r.sim_ops_per_wall_sec()),
              r.wall_sec);
