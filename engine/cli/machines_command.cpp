@@ -30,6 +30,7 @@ struct CalibrateCommand {
   unsigned samples = mach::CalibrationOptions{}.samples;
   unsigned round_trips = mach::CalibrationOptions{}.round_trips;
   unsigned memory_mib = 64;
+  unsigned access_samples = mach::CalibrationOptions{}.access_samples;
   std::string cpus;
 };
 
@@ -135,7 +136,10 @@ CalibrateCommand& add_calibrate_command(CLI::App& app) {
       "Two threads pinned to CPUs i and j bounce one cache line with compare-exchange, for\n"
       "every pair of CPUs (as nviennot's core-to-core-latency does); one way is half a round\n"
       "trip, the median of --samples runs. Also measured: clock, L1 hit, fence, memory and\n"
-      "membarrier(2). The file is what `--machine this-machine` then uses.\n\n"
+      "membarrier(2), and, at the nearest pair, the cost of a load, a store and an RMW on a\n"
+      "line Modified or Exclusive in the other CPU, Shared by k CPUs, or in memory (as\n"
+      "ccbench does; the [access] table). The file is what `--machine this-machine` then\n"
+      "uses.\n\n"
       "Examples:\n"
       "  lockscope calibrate\n"
       "  lockscope calibrate --samples 3 --cpus 0-7 --output box.toml");
@@ -151,6 +155,11 @@ CalibrateCommand& add_calibrate_command(CLI::App& app) {
   sub->add_option("--memory-mib", cmd.memory_mib,
                   "Buffer for the memory-latency chase (0: keep the default memory_ns)")
       ->check(CLI::Range(0U, 65536U))
+      ->capture_default_str();
+  sub->add_option("--access-samples", cmd.access_samples,
+                  "Timed accesses per line state for the per-state costs (the median is kept; "
+                  "0: skip them)")
+      ->check(CLI::Range(0U, 100'000U))
       ->capture_default_str();
   sub->add_option("--cpus", cmd.cpus, "CPUs to measure, e.g. 0-7,16 (default: all allowed)");
   return cmd;
@@ -181,6 +190,7 @@ int run_calibrate_command(const CalibrateCommand& cmd) {
   options.samples = cmd.samples;
   options.round_trips = cmd.round_trips;
   options.memory_bytes = std::size_t{cmd.memory_mib} << 20;
+  options.access_samples = cmd.access_samples;
 
   // The folder first, so that a bad --output fails before minutes of measuring.
   if (output != "-") {
@@ -214,6 +224,25 @@ int run_calibrate_command(const CalibrateCommand& cmd) {
              output == "-" ? "this-machine" : output, m->cores(), s.groups,
              s.groups == 1 ? "" : "s", range(s.near), range(s.far), m->clock_ghz, m->l1_hit_ns,
              m->fence_ns, m->memory_ns, m->heavy_barrier_ns);
+  if (m->access.given()) {
+    const mach::AccessCosts& a = m->access;
+    auto shared = [](const std::vector<double>& v) {
+      std::string out;
+      for (const double x : v) out += fmt::format("{}{:.1f}", out.empty() ? "" : "/", x);
+      return out;
+    };
+    auto cell = [](double ns) { return ns > 0 ? fmt::format("{:.1f}", ns) : std::string("-"); };
+    std::FILE* to = output == "-" ? stderr : stdout;
+    fmt::print(to, "per-state costs (ns; reference latency {:.1f} ns):\n", a.reference_ns);
+    fmt::print(to, "  {:<6} {:>8} {:>8} {:>14} {:>8}\n", "", "M", "E", "S (k=1..)", "memory");
+    fmt::print(to, "  {:<6} {:>8} {:>8} {:>14} {:>8}\n", "load", cell(a.load.modified_ns),
+               cell(a.load.exclusive_ns), a.load.shared_ns > 0 ? cell(a.load.shared_ns) : "-",
+               cell(a.load.memory_ns));
+    for (auto [what, op] : {std::pair{"store", &a.store}, std::pair{"RMW", &a.rmw}}) {
+      fmt::print(to, "  {:<6} {:>8} {:>8} {:>14} {:>8}\n", what, cell(op->modified_ns),
+                 cell(op->exclusive_ns), shared(op->shared_by_ns), cell(op->memory_ns));
+    }
+  }
   return 0;
 }
 

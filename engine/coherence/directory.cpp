@@ -98,14 +98,15 @@ void Directory::log(Line& l, LineId id, Picos start, Picos end, int from, unsign
 }
 
 // Invalidates every sharer but `core`, in parallel; returns when the last
-// acknowledgement is back.
-Picos Directory::invalidate_others(Line& l, LineId id, unsigned core, Picos start) {
+// acknowledgement is back. Each acknowledgement takes the pair's transfer
+// latency times `factor` (the per-state cost of writing a shared line).
+Picos Directory::invalidate_others(Line& l, LineId id, unsigned core, Picos start, double factor) {
   Picos done = start;
   for (std::size_t w = 0; w < l.sharers.size(); ++w) {
     for (std::uint64_t bits = l.sharers[w]; bits != 0; bits &= bits - 1) {
       const auto c = static_cast<unsigned>(w * 64 + static_cast<unsigned>(std::countr_zero(bits)));
       if (c == core) continue;
-      const Picos end = start + costs_.between(core, c);
+      const Picos end = start + scaled(costs_.between(core, c), factor);
       log(l, id, start, end, static_cast<int>(core), c, TransferKind::invalidation);
       done = std::max(done, end);
     }
@@ -124,13 +125,19 @@ Picos Directory::access(unsigned core, LineId id, Access access, Picos now) {
     return now + costs_.l1_hit;
   }
   l.stats.touched_by[core] = true;
+  // What this kind of access costs by the line's state; the defaults charge
+  // the plain transfer latency (docs/simulator.md, the access-cost table).
+  const StateCosts& state = access == Access::load    ? costs_.load
+                            : access == Access::store ? costs_.store
+                                                      : costs_.rmw;
+  const Picos from_memory = state.memory != 0 ? state.memory : costs_.memory;
   // One transfer of a line at a time: wait for the previous one to land.
   const Picos start = std::max(now, l.busy_until);
   Picos end = start;
   if (access == Access::load) {
     if (l.owner != kMemory) {
       const auto owner = static_cast<unsigned>(l.owner);
-      end = start + costs_.between(owner, core);
+      end = start + scaled(costs_.between(owner, core), l.dirty ? state.modified : state.exclusive);
       log(l, id, start, end, l.owner, core, TransferKind::read_share);
       add_sharer(l, owner);
       add_sharer(l, core);
@@ -138,32 +145,36 @@ Picos Directory::access(unsigned core, LineId id, Access access, Picos now) {
       l.dirty = false;
     } else if (l.sharer_count != 0) {
       const int from = nearest_sharer(l, core);
-      end = start + costs_.between(static_cast<unsigned>(from), core);
+      end = start + scaled(costs_.between(static_cast<unsigned>(from), core), state.shared);
       log(l, id, start, end, from, core, TransferKind::read_share);
       add_sharer(l, core);
     } else {
-      end = start + costs_.memory;
+      end = start + from_memory;
       log(l, id, start, end, kMemory, core, TransferKind::fill);
       l.owner = static_cast<std::int32_t>(core);
       l.dirty = false;  // E
     }
   } else {
     if (l.owner != kMemory) {
-      end = start + costs_.between(static_cast<unsigned>(l.owner), core);
+      end = start + scaled(costs_.between(static_cast<unsigned>(l.owner), core),
+                           l.dirty ? state.modified : state.exclusive);
       log(l, id, start, end, l.owner, core, TransferKind::ownership);
     } else if (l.sharer_count != 0) {
       const bool upgrading = is_sharer(l, core);
+      // ccbench's STORE_ON_SHARED measures k other copies invalidated; the
+      // same factor scales the data and every acknowledgement.
+      const double factor = state.shared_by_factor(l.sharer_count - (upgrading ? 1U : 0U));
       if (!upgrading) {
         // The data comes from the nearest sharer (a forwarding state, as
         // MESIF's F or MOESI's O), while the others are invalidated.
         const int from = nearest_sharer(l, core);
-        end = start + costs_.between(static_cast<unsigned>(from), core);
+        end = start + scaled(costs_.between(static_cast<unsigned>(from), core), factor);
         log(l, id, start, end, from, core, TransferKind::ownership);
       }
-      end = std::max(end, invalidate_others(l, id, core, start));
+      end = std::max(end, invalidate_others(l, id, core, start, factor));
       if (upgrading) upgrade(id, core, end);  // S -> M once the last acknowledgement is back
     } else {
-      end = start + costs_.memory;
+      end = start + from_memory;
       log(l, id, start, end, kMemory, core, TransferKind::fill);
       upgrade(id, core, end);  // the fill says E; the store makes it M
     }

@@ -11,9 +11,15 @@
 //   store/RMW, we share it too        upgrade: invalidate the other sharers
 //   store/RMW, nobody has it          fill from memory; we own it (M)
 //
-// The owner's copy is M or E; the model keeps the difference (`dirty`) only
-// to log the silent changes to M (Upgrade) that the timeline needs to show
-// every core's MESI state exactly.
+// The owner's copy is M or E; the model keeps the difference (`dirty`) to
+// log the silent changes to M (Upgrade) that the timeline needs to show
+// every core's MESI state exactly, and to charge per-state costs.
+//
+// Per-state costs (CostModel::load, store, rmw; from a calibrated machine):
+// a miss above is charged its transfer latency times the factor of the
+// line's state for that kind of access (M or E in the owner, S in the
+// sharers, with the number of copies a write invalidates), and a fill its
+// own memory cost. The defaults charge exactly the table above.
 //
 // A line is in one place at a time: its misses are served one after another
 // (each waits until the line's previous transfer has arrived). That is what
@@ -94,7 +100,7 @@ class Directory {
   void clear_sharers(Line& l);
   int nearest_sharer(const Line& l, unsigned core) const;
   void log(Line& l, LineId id, Picos start, Picos end, int from, unsigned to, TransferKind kind);
-  Picos invalidate_others(Line& l, LineId id, unsigned core, Picos start);
+  Picos invalidate_others(Line& l, LineId id, unsigned core, Picos start, double factor);
   void upgrade(LineId id, unsigned core, Picos at) {
     if (upgrade_log_ != nullptr) upgrade_log_->push_back(Upgrade{at, id, core});
   }

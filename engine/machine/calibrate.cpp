@@ -3,7 +3,12 @@
 #include <fmt/format.h>
 #include <sys/mman.h>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#endif
+
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -14,6 +19,7 @@
 #include <numeric>
 #include <random>
 #include <thread>
+#include <tuple>
 
 #include "engine/bench/cpu_affinity.hpp"
 #include "engine/machine/resolve.hpp"
@@ -220,6 +226,266 @@ double measure_heavy_barrier_ns(const std::vector<int>& cpus, unsigned runs) {
   return ns;
 }
 
+// ---------------------------------------------------------------------------
+// Per-state access costs, in the manner of ccbench (David, Guerraoui,
+// Trigonakis, SOSP 2013; github.com/trigonak/ccbench): before every timed
+// access, the other threads put the line in the state under test, one after
+// another (a baton passed on a line of its own); then the tester times one
+// access with rdtsc, fenced on both sides. The median of `reps` accesses is
+// kept, minus the median of the same access on a line the tester already
+// holds Modified (the timer, and for a store or an RMW the fence and the
+// locked instruction, which the simulator charges as fence_ns), plus
+// l1_hit_ns. So a figure is what the line's state adds to a hit.
+
+#if defined(__x86_64__) || defined(__i386__)
+
+enum class Op : std::uint8_t { load, store, rmw, cas };
+
+// The line under test, on a page of its own: no prefetcher pairs it with
+// the baton or the thread stacks.
+struct alignas(4096) TargetPage {
+  std::atomic<std::uint64_t> word{0};
+};
+
+// One timed access, in TSC ticks.
+std::uint64_t timed_access(Op op, std::atomic<std::uint64_t>& word) {
+  _mm_lfence();
+  const std::uint64_t start = __rdtsc();
+  _mm_lfence();
+  switch (op) {
+    case Op::load: {
+      // Relaxed: a plain mov is what is timed; the lfence below waits for it.
+      const std::uint64_t v = word.load(std::memory_order_relaxed);
+      asm volatile("" : : "r"(v));
+      break;
+    }
+    case Op::store:
+      // Relaxed store, then mfence: the store is timed until it is globally
+      // visible (its RFO done), as ccbench's store with a full fence.
+      word.store(start, std::memory_order_relaxed);
+      _mm_mfence();
+      break;
+    case Op::rmw:
+      // Relaxed: a lock xadd whatever the order; the line's travel is timed.
+      word.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case Op::cas: {
+      std::uint64_t expected = 0;
+      // Relaxed: lock cmpxchg takes the line exclusive whether it succeeds or not.
+      word.compare_exchange_strong(expected, 1, std::memory_order_relaxed);
+      break;
+    }
+  }
+  _mm_lfence();
+  const std::uint64_t end = __rdtsc();
+  _mm_lfence();
+  return end - start;
+}
+
+void flush(std::atomic<std::uint64_t>& word) {
+  _mm_mfence();
+  _mm_clflush(&word);
+  _mm_mfence();
+}
+
+// TSC ticks per nanosecond, against the steady clock over ~20 ms.
+double ticks_per_ns() {
+  const Clock::time_point start = Clock::now();
+  const std::uint64_t t0 = __rdtsc();
+  while (ns_since(start) < 20e6) {
+  }
+  const std::uint64_t t1 = __rdtsc();
+  return static_cast<double>(t1 - t0) / ns_since(start);
+}
+
+// What the tester does to the line before the others prepare it, and what
+// each of them then does in turn.
+enum class Prep : std::uint8_t { none, flush, store, load };
+
+struct Scenario {
+  Prep tester_first = Prep::none;
+  Prep owner = Prep::none;    // the pair's other CPU
+  unsigned helpers = 0;       // more CPUs, each doing helper_action after the owner
+  Prep helper_action = Prep::none;
+};
+
+// Runs scenarios on one tester, one owner and up to `helpers` more CPUs, all
+// pinned; each returns the median ticks of its timed accesses.
+class StateBench {
+ public:
+  StateBench(int tester, int owner, std::vector<int> helpers, unsigned reps)
+      : tester_(tester), cpus_{owner}, reps_(reps) {
+    cpus_.insert(cpus_.end(), helpers.begin(), helpers.end());
+  }
+
+  // Median ticks of `op` after `scenario`, or an error.
+  std::expected<std::vector<double>, std::string> run(
+      const std::vector<std::pair<Scenario, Op>>& cases) {
+    constexpr unsigned kStop = ~0U;
+    std::atomic<bool> pin_failed{false};
+    std::atomic<unsigned> ready{0};
+    std::vector<std::thread> preparers;
+    const Scenario* current = nullptr;  // written by the tester before it passes the baton
+    for (unsigned id = 1; id <= cpus_.size(); ++id) {
+      preparers.emplace_back([&, id] {
+        if (!bench::pin_current_thread(cpus_[id - 1])) pin_failed.store(true);
+        ready.fetch_add(1);
+        for (;;) {
+          unsigned t = 0;
+          // [B1] acquire pairs with [B2]: `current` and the line's state are
+          // what the previous holder of the baton left.
+          while ((t = baton_.who.load(std::memory_order_acquire)) != id && t != kStop) _mm_pause();
+          if (t == kStop) return;
+          const Prep action = id == 1 ? current->owner : current->helper_action;
+          act(action);
+          const unsigned last = 1 + current->helpers;
+          // [B2] release pairs with [B1] in the next preparer, or the tester's wait.
+          baton_.who.store(id == last ? 0 : id + 1, std::memory_order_release);
+        }
+      });
+    }
+    std::vector<double> medians;
+    std::thread tester([&] {
+      if (!bench::pin_current_thread(tester_)) pin_failed.store(true);
+      while (ready.load() < preparers.size()) _mm_pause();
+      if (pin_failed.load()) return;
+      for (const auto& [scenario, op] : cases) {
+        current = &scenario;
+        // rdtsc ticks in coarse steps on some CPUs (every ~20 ticks, ~8 ns,
+        // on this AMD EPYC VM), so one access is quantized: each run averages
+        // its accesses (whose phase against the steps is random, so the
+        // mean dithers through), and the median run is kept, as for pairs.
+        const unsigned runs = std::min(reps_, kRuns);
+        std::vector<double> run_means;
+        double sum = 0;
+        unsigned in_run = 0;
+        for (unsigned r = 0; r < reps_ + kWarmUp; ++r) {
+          act(scenario.tester_first);
+          if (scenario.owner != Prep::none) {
+            baton_.who.store(1, std::memory_order_release);  // [B2] for the owner
+            while (baton_.who.load(std::memory_order_acquire) != 0) _mm_pause();  // [B1]
+          }
+          const std::uint64_t t = timed_access(op, page_->word);
+          if (r < kWarmUp) continue;
+          sum += static_cast<double>(t);
+          ++in_run;
+          // `runs` runs of reps_ / runs accesses (some one more).
+          const std::uint64_t done = r - kWarmUp + 1;
+          if (done * runs / reps_ != (done - 1) * runs / reps_) {
+            run_means.push_back(sum / in_run);
+            sum = 0;
+            in_run = 0;
+          }
+        }
+        medians.push_back(median(std::move(run_means)));
+      }
+    });
+    tester.join();
+    baton_.who.store(kStop, std::memory_order_release);
+    for (std::thread& t : preparers) t.join();
+    if (pin_failed.load()) {
+      return std::unexpected(fmt::format("cannot pin a thread to CPU {} or its partners", tester_));
+    }
+    return medians;
+  }
+
+ private:
+  static constexpr unsigned kWarmUp = 5;
+  static constexpr unsigned kRuns = 9;  // runs per state; the median run is kept
+  struct alignas(64) Baton {
+    std::atomic<unsigned> who{0};  // 0: the tester; i: the i-th preparer
+  };
+
+  void act(Prep p) {
+    switch (p) {
+      case Prep::none: break;
+      case Prep::flush: flush(page_->word); break;
+      case Prep::store:
+        // Relaxed: makes the line Modified here; the baton orders it.
+        page_->word.store(1, std::memory_order_relaxed);
+        break;
+      case Prep::load: {
+        // Relaxed: brings the line here (E or S); the baton orders it.
+        const std::uint64_t v = page_->word.load(std::memory_order_relaxed);
+        asm volatile("" : : "r"(v));
+        break;
+      }
+    }
+    _mm_mfence();  // the preparation is complete before the baton moves
+  }
+
+  int tester_;
+  std::vector<int> cpus_;  // owner, then helpers
+  unsigned reps_;
+  Baton baton_;
+  std::unique_ptr<TargetPage> page_ = std::make_unique<TargetPage>();
+};
+
+// The per-state table between `tester` and `owner` (helpers: more CPUs for
+// lines shared by k > 1 other cores), or an error. `cas_modified_ns` gets
+// a CAS on a Modified line, for the progress report.
+std::expected<AccessCosts, std::string> measure_access_costs(
+    int tester, int owner, const std::vector<int>& helpers, double reference_ns,
+    double l1_hit_ns, unsigned reps, double& cas_modified_ns) {
+  const unsigned max_k = 1 + static_cast<unsigned>(helpers.size());
+  std::vector<std::pair<Scenario, Op>> cases;
+  auto add = [&](Scenario s, Op op) {
+    cases.emplace_back(s, op);
+    return cases.size() - 1;
+  };
+  const Scenario hit{Prep::store, Prep::none, 0, Prep::none};
+  const Scenario modified{Prep::none, Prep::store, 0, Prep::none};
+  const Scenario exclusive{Prep::flush, Prep::load, 0, Prep::none};
+  const Scenario memory{Prep::flush, Prep::none, 0, Prep::none};
+  struct Indices {
+    std::size_t hit, modified, exclusive, memory, shared = 0;
+    std::vector<std::size_t> shared_by;
+  };
+  std::array<Indices, 3> at;
+  for (const Op op : {Op::load, Op::store, Op::rmw}) {
+    Indices& i = at[static_cast<std::size_t>(op)];
+    i.hit = add(hit, op);
+    i.modified = add(modified, op);
+    i.exclusive = add(exclusive, op);
+    i.memory = add(memory, op);
+    if (op == Op::load) {
+      // S in k >= 2 other cores, none in the tester: clean copies.
+      if (max_k >= 2) i.shared = add(Scenario{Prep::flush, Prep::load, max_k - 1, Prep::load}, op);
+    } else {
+      // ccbench's STORE_ON_SHARED: the tester wrote it, k others read it.
+      for (unsigned k = 1; k <= max_k; ++k) {
+        i.shared_by.push_back(add(Scenario{Prep::store, Prep::load, k - 1, Prep::load}, op));
+      }
+    }
+  }
+  const std::size_t cas_hit = add(hit, Op::cas);
+  const std::size_t cas_modified = add(modified, Op::cas);
+
+  StateBench bench(tester, owner, helpers, reps);
+  auto medians = bench.run(cases);
+  if (!medians) return std::unexpected(medians.error());
+  const double rate = ticks_per_ns();
+  auto ns = [&](std::size_t index, std::size_t hit_index) {
+    const double extra = ((*medians)[index] - (*medians)[hit_index]) / rate;
+    return std::max(extra, 0.0) + l1_hit_ns;
+  };
+  AccessCosts a;
+  a.reference_ns = reference_ns;
+  for (const Op op : {Op::load, Op::store, Op::rmw}) {
+    const Indices& i = at[static_cast<std::size_t>(op)];
+    AccessCosts::Op& out = op == Op::load ? a.load : op == Op::store ? a.store : a.rmw;
+    out.modified_ns = ns(i.modified, i.hit);
+    out.exclusive_ns = ns(i.exclusive, i.hit);
+    out.memory_ns = ns(i.memory, i.hit);
+    if (op == Op::load && max_k >= 2) out.shared_ns = ns(i.shared, i.hit);
+    for (const std::size_t k : i.shared_by) out.shared_by_ns.push_back(ns(k, i.hit));
+  }
+  cas_modified_ns = ns(cas_modified, cas_hit);
+  return a;
+}
+
+#endif
+
 std::string cpu_model() {
   std::ifstream in("/proc/cpuinfo");
   for (std::string line; std::getline(in, line);) {
@@ -245,6 +511,75 @@ std::string cpu_list(const std::vector<int>& cpus) {
     k = end + 1;
   }
   return out;
+}
+
+std::string describe(const AccessCosts& a) {
+  auto list = [](const std::vector<double>& v) {
+    std::string out;
+    for (const double x : v) out += fmt::format("{}{:.1f}", out.empty() ? "" : "/", x);
+    return out.empty() ? std::string("-") : out;
+  };
+  auto one = [](double x) { return x > 0 ? fmt::format("{:.1f}", x) : std::string("-"); };
+  return fmt::format("load M {} E {} S {} mem {}; store M {} E {} S(k) {} mem {}; "
+                     "RMW M {} E {} S(k) {} mem {} ns",
+                     one(a.load.modified_ns), one(a.load.exclusive_ns), one(a.load.shared_ns),
+                     one(a.load.memory_ns), one(a.store.modified_ns), one(a.store.exclusive_ns),
+                     list(a.store.shared_by_ns), one(a.store.memory_ns), one(a.rmw.modified_ns),
+                     one(a.rmw.exclusive_ns), list(a.rmw.shared_by_ns), one(a.rmw.memory_ns));
+}
+
+// The per-state table at the nearest pair of CPUs (stored), and at the
+// farthest when it is clearly farther (reported only). Helpers, for lines
+// shared by k > 1 cores, are the CPUs nearest the tester.
+std::expected<AccessCosts, std::string> measure_per_state(
+    const Machine& m, const std::vector<int>& cpus, unsigned reps,
+    const std::function<void(const std::string&)>& say) {
+#if defined(__x86_64__) || defined(__i386__)
+  const unsigned n = m.cores();
+  unsigned near_a = 0, near_b = 1, far_a = 0, far_b = 1;
+  for (unsigned i = 0; i < n; ++i) {
+    for (unsigned j = i + 1; j < n; ++j) {
+      if (m.latency(i, j) < m.latency(near_a, near_b)) std::tie(near_a, near_b) = std::pair(i, j);
+      if (m.latency(i, j) > m.latency(far_a, far_b)) std::tie(far_a, far_b) = std::pair(i, j);
+    }
+  }
+  const unsigned max_k = std::min(n - 1, 4U);
+  auto table = [&](unsigned owner, unsigned tester) -> std::expected<AccessCosts, std::string> {
+    std::vector<unsigned> others;
+    for (unsigned c = 0; c < n; ++c) {
+      if (c != owner && c != tester) others.push_back(c);
+    }
+    std::stable_sort(others.begin(), others.end(), [&](unsigned x, unsigned y) {
+      return m.latency(x, tester) < m.latency(y, tester);
+    });
+    std::vector<int> helpers;
+    for (unsigned k = 0; k + 1 < max_k && k < others.size(); ++k) helpers.push_back(cpus[others[k]]);
+    say(fmt::format("per-state costs: line in CPU {}, accessed from CPU {} (M, E, S by k = 1..{}, "
+                    "memory; {} accesses each)",
+                    cpus[owner], cpus[tester], max_k, reps));
+    double cas_ns = 0;
+    auto a = measure_access_costs(cpus[tester], cpus[owner], helpers, m.latency(owner, tester),
+                                  m.l1_hit_ns, reps, cas_ns);
+    if (a) {
+      say(fmt::format("per-state costs, CPU {} -> CPU {} (latency {:.1f} ns): {}; CAS on M {:.1f} "
+                      "ns",
+                      cpus[owner], cpus[tester], a->reference_ns, describe(*a), cas_ns));
+    }
+    return a;
+  };
+  auto near = table(near_a, near_b);
+  if (!near) return near;
+  if (n >= 3 && m.latency(far_a, far_b) > 1.5 * m.latency(near_a, near_b)) {
+    if (auto far = table(far_a, far_b); !far) return far;  // reported, not stored
+  }
+  return near;
+#else
+  (void)m;
+  (void)cpus;
+  (void)reps;
+  say("per-state costs: not measured (they need x86's rdtsc and clflush)");
+  return AccessCosts{};
+#endif
 }
 
 }  // namespace
@@ -326,6 +661,13 @@ std::expected<Machine, std::string> calibrate(const CalibrationOptions& options,
     }
   }
   Machine m = make_machine(p, {}, std::move(lat));
+  if (options.access_samples != 0) {
+    auto access = measure_per_state(m, cpus, options.access_samples, say);
+    if (!access) return std::unexpected(access.error());
+    m.access = std::move(*access);
+  } else {
+    say("per-state costs: not measured (--access-samples 0)");
+  }
   if (auto ok = validate(m); !ok) {
     return std::unexpected(fmt::format("calibration produced an invalid machine: {}", ok.error()));
   }

@@ -23,6 +23,19 @@
 // unavailable or memory_bytes is 0, the MachineParameters default is kept and
 // a progress line says so.
 //
+// Per-state access costs (Machine::access), in the manner of ccbench (David,
+// Guerraoui, Trigonakis, SOSP 2013): at the nearest pair of CPUs, the other
+// CPU (and, for k > 1 sharers, the CPUs nearest the tester) put one line
+// Modified, Exclusive, Shared by k = 1..min(CPUs - 1, 4) cores, or flush it
+// to memory (clflush); then the tester times one load, store (plus mfence)
+// or fetch_add with rdtsc. Each is the median of `access_samples` accesses,
+// minus the median of the same access on a line the tester holds Modified
+// (timer, fence and locked-instruction overhead), plus l1_hit_ns. The pair's
+// matrix latency is stored as their reference. The farthest pair, when
+// clearly farther, is measured and reported in a progress line only; a CAS
+// on a Modified line likewise. x86 only (rdtsc, clflush); elsewhere a
+// progress line says they were not measured.
+//
 // Not for the simulated world: it reads clocks and spins real threads.
 #pragma once
 
@@ -42,6 +55,7 @@ struct CalibrationOptions {
   unsigned round_trips = 1000;               // round trips per run (>= 1)
   std::size_t memory_bytes = std::size_t{64} << 20;  // 0: keep the default memory_ns
   unsigned single_cost_runs = 7;             // runs per single cost; the fastest is kept
+  unsigned access_samples = 301;             // timed accesses per state (median); 0: skip
 };
 
 // Called with one line at a time, e.g. "CPU 3 <-> CPU 5 (12/28)".

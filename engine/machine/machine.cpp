@@ -33,7 +33,59 @@ void widen(LatencyRange& r, double v) {
   ++r.count;
 }
 
+std::expected<void, std::string> check_access(const AccessCosts& a) {
+  if (!std::isfinite(a.reference_ns) || a.reference_ns < 0) {
+    return std::unexpected(fmt::format("access.reference_ns is {}; it must be a positive number",
+                                       a.reference_ns));
+  }
+  for (auto [op, costs] : {std::pair{"load", &a.load}, std::pair{"store", &a.store},
+                           std::pair{"rmw", &a.rmw}}) {
+    std::vector<std::pair<std::string, double>> all = {{"modified_ns", costs->modified_ns},
+                                                       {"exclusive_ns", costs->exclusive_ns},
+                                                       {"shared_ns", costs->shared_ns},
+                                                       {"memory_ns", costs->memory_ns}};
+    for (std::size_t k = 0; k < costs->shared_by_ns.size(); ++k) {
+      all.emplace_back(fmt::format("shared_ns[{}]", k), costs->shared_by_ns[k]);
+      if (costs->shared_by_ns[k] <= 0) {
+        return std::unexpected(
+            fmt::format("access.{}_shared_ns[{}] must be positive", op, k));
+      }
+    }
+    for (const auto& [what, v] : all) {
+      if (!std::isfinite(v) || v < 0) {
+        return std::unexpected(fmt::format("access.{}_{} is {}; it must be 0 (not given) or "
+                                           "positive", op, what, v));
+      }
+      if (v > 0 && !a.given()) {
+        return std::unexpected(fmt::format("access.{}_{} is given without access.reference_ns, "
+                                           "the latency it was measured at", op, what));
+      }
+    }
+  }
+  if (!a.load.shared_by_ns.empty() || a.store.shared_ns != 0 || a.rmw.shared_ns != 0) {
+    return std::unexpected("access: loads take one shared_ns, stores and RMWs one per sharer "
+                           "count (shared_by_ns)");
+  }
+  return {};
+}
+
 }  // namespace
+
+std::string_view to_string(Arbitration a) {
+  switch (a) {
+    case Arbitration::nearest_first: return "nearest-first";
+    case Arbitration::arrival: return "arrival";
+    case Arbitration::fifo: return "fifo";
+  }
+  return "?";
+}
+
+std::optional<Arbitration> parse_arbitration(std::string_view text) {
+  if (text == "nearest-first") return Arbitration::nearest_first;
+  if (text == "arrival") return Arbitration::arrival;
+  if (text == "fifo") return Arbitration::fifo;
+  return std::nullopt;
+}
 
 std::expected<void, std::string> validate(const Machine& m) {
   const std::size_t n = m.core_group.size();
@@ -50,6 +102,13 @@ std::expected<void, std::string> validate(const Machine& m) {
                                   std::tuple{"memory_ns", m.memory_ns, false},
                                   std::tuple{"fence_ns", m.fence_ns, true},
                                   std::tuple{"heavy_barrier_ns", m.heavy_barrier_ns, true}}) {
+    if (auto ok = check_cost(what, v, zero_ok); !ok) return ok;
+  }
+  if (auto ok = check_access(m.access); !ok) return ok;
+  for (auto [what, v, zero_ok] :
+       {std::tuple{"scheduler.slice_us", m.scheduler.slice_us, false},
+        std::tuple{"scheduler.thread_switch_ns", m.scheduler.thread_switch_ns, true},
+        std::tuple{"scheduler.coroutine_switch_ns", m.scheduler.coroutine_switch_ns, true}}) {
     if (auto ok = check_cost(what, v, zero_ok); !ok) return ok;
   }
   for (std::size_t i = 0; i < n; ++i) {

@@ -16,13 +16,73 @@
 #include <cstddef>
 #include <cstdint>
 #include <expected>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lockscope::engine::machine {
 
 // The largest machine any reader accepts: 4096 x 4096 latencies is 128 MiB.
 inline constexpr unsigned kMaxCores = 4096;
+
+// Per-state access costs in the manner of ccbench (David, Guerraoui,
+// Trigonakis, "Everything you always wanted to know about synchronization
+// but were afraid to ask", SOSP 2013): the latency of one access by a core
+// to a line that is, before the access,
+//   modified   M in another core (that core wrote it last);
+//   exclusive  E in another core (it read the line from memory, alone);
+//   shared     S in other cores. For a load: k >= 2 other cores read it and
+//              the requester has no copy (one reader alone holds it E).
+//              For a store or an RMW, per k = 1, 2, ...: the requester wrote
+//              it, then k other cores read it, so the requester shares it
+//              too and must invalidate k copies (ccbench's STORE_ON_SHARED);
+//   memory     in no cache (clflush, then the access).
+// They are measured between one pair of cores whose matrix latency is
+// `reference_ns`, and the model applies them at every distance as a ratio:
+// an access that the plain model charges latency(from, to) is charged
+// latency(from, to) x cost / reference_ns. Memory costs are absolute.
+// A cost of 0 is "not given": that access costs what the plain model charges
+// (latency(from, to), or memory_ns), so a machine without these keys is
+// simulated exactly as before they existed. docs/machines.md, "Per-state
+// access costs".
+struct AccessCosts {
+  struct Op {
+    double modified_ns = 0;
+    double exclusive_ns = 0;
+    double shared_ns = 0;              // loads only: S in k >= 2 other cores
+    std::vector<double> shared_by_ns;  // stores and RMWs: [k - 1] for k sharers; the last for more
+    double memory_ns = 0;
+    friend bool operator==(const Op&, const Op&) = default;
+  };
+  double reference_ns = 0;  // 0: no per-state costs at all
+  Op load;
+  Op store;
+  Op rmw;  // fetch_add (a locked RMW; CAS costs the same on x86 within noise)
+
+  [[nodiscard]] bool given() const { return reference_ns > 0; }
+  friend bool operator==(const AccessCosts&, const AccessCosts&) = default;
+};
+
+// Who gets a contended line next (docs/simulator.md, "Arbitration"); the
+// simulator's sim::Arbitration, named here so that machines need no
+// simulator. nearest_first: the waiting request nearest the line's new
+// holder; arrival: the request that reached the holder first (issue time
+// plus its latency to it); fifo: the request issued first.
+enum class Arbitration : std::uint8_t { nearest_first, arrival, fifo };
+
+// How workers share a core (docs/simulator.md, "Sharing a core"). The
+// defaults are the simulator's own.
+struct Scheduler {
+  double slice_us = 3000;           // a thread's turn on a shared core (CFS granularity)
+  double thread_switch_ns = 2000;   // switching threads: kernel, scheduler, cache refill
+  double coroutine_switch_ns = 50;  // switching coroutines of one context: a stack switch
+  friend bool operator==(const Scheduler&, const Scheduler&) = default;
+};
+
+// "nearest-first" / "arrival" / "fifo", as machine files spell them.
+std::string_view to_string(Arbitration a);
+std::optional<Arbitration> parse_arbitration(std::string_view text);
 
 struct Machine {
   std::string name;
@@ -34,6 +94,9 @@ struct Machine {
   double heavy_barrier_ns = 0;  // membarrier(2) private expedited: IPIs to all cores
   std::vector<std::string> core_group;  // per core, e.g. "ccx3" or "socket1", for display
   std::vector<double> latency_ns;       // N x N row-major, one way; diagonal = l1_hit_ns
+  AccessCosts access;                   // per-state costs; not given: the plain model
+  Arbitration arbitration = Arbitration::nearest_first;
+  Scheduler scheduler;
 
   [[nodiscard]] unsigned cores() const { return static_cast<unsigned>(core_group.size()); }
   // Precondition: from, to < cores().
@@ -59,7 +122,9 @@ struct MachineParameters {
 
 // Checks every invariant above: at least one core, sizes agree, every cost
 // finite, clock, L1 and memory positive, fence and heavy barrier not
-// negative, off-diagonal latencies positive, diagonal equal to l1_hit_ns.
+// negative, off-diagonal latencies positive, diagonal equal to l1_hit_ns;
+// per-state costs finite and not negative, none without a reference; the
+// scheduler's slice positive and its switch costs not negative.
 // The error names the first violation.
 std::expected<void, std::string> validate(const Machine& m);
 

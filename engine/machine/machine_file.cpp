@@ -3,6 +3,7 @@
 #include "engine/machine/machine_file.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <toml++/toml.h>
 
@@ -22,9 +23,17 @@ namespace {
 
 using traces::ParseError;
 
-constexpr std::array<std::string_view, 11> kRootKeys = {
-    "name",     "description",      "clock_ghz",  "l1_hit_ns", "memory_ns",  "fence_ns",
-    "heavy_barrier_ns", "core_group", "topology", "latency_ns", "latency_csv"};
+constexpr std::array<std::string_view, 14> kRootKeys = {
+    "name",       "description", "clock_ghz",   "l1_hit_ns",   "memory_ns",
+    "fence_ns",   "heavy_barrier_ns", "core_group", "topology", "latency_ns",
+    "latency_csv", "arbitration", "access",     "scheduler"};
+constexpr std::array<std::string_view, 13> kAccessKeys = {
+    "reference_ns",      "load_modified_ns",  "load_exclusive_ns", "load_shared_ns",
+    "load_memory_ns",    "store_modified_ns", "store_exclusive_ns", "store_shared_ns",
+    "store_memory_ns",   "rmw_modified_ns",   "rmw_exclusive_ns",  "rmw_shared_ns",
+    "rmw_memory_ns"};
+constexpr std::array<std::string_view, 3> kSchedulerKeys = {"slice_us", "thread_switch_ns",
+                                                            "coroutine_switch_ns"};
 constexpr std::array<std::string_view, 5> kTopologyKeys = {"groups", "cores_per_group", "near_ns",
                                                            "far_ns", "group_prefix"};
 
@@ -311,6 +320,124 @@ std::expected<std::vector<std::string>, ParseError> read_groups(const Reader& r,
   return groups;
 }
 
+const toml::table* table_or_error(const Reader& r, const toml::node& node, std::string_view key,
+                                  std::string_view example, std::optional<ParseError>& error) {
+  const toml::table* t = node.as_table();
+  if (t == nullptr) {
+    error = r.at(node.source(), fmt::format("'{}' must be a table, not {} (e.g. {})", key,
+                                            type_name(node), example));
+  }
+  return t;
+}
+
+// A positive number at `key` of `t`, or `fallback` when the key is absent.
+std::expected<double, ParseError> optional_cost(const Reader& r, const toml::table& t,
+                                                std::string_view key, double fallback,
+                                                bool positive) {
+  const toml::node* n = t.get(key);
+  if (n == nullptr) return fallback;
+  auto v = r.number(*n, key);
+  if (!v) return v;
+  if (positive ? *v <= 0 : *v < 0) {
+    return std::unexpected(r.at(n->source(), fmt::format("'{}' must be {} (it is {})", key,
+                                                         positive ? "positive" : "0 or more", *v)));
+  }
+  return v;
+}
+
+// [access]: per-state costs (machine::AccessCosts).
+std::expected<AccessCosts, ParseError> read_access(const Reader& r, const toml::node& node) {
+  std::optional<ParseError> error;
+  const toml::table* t = table_or_error(
+      r, node, "access", "[access] with reference_ns = 25 and rmw_modified_ns = 27", error);
+  if (t == nullptr) return std::unexpected(*error);
+  if (auto ok = r.no_unknown_keys(*t, kAccessKeys, "[access]"); !ok) {
+    return std::unexpected(ok.error());
+  }
+  AccessCosts a;
+  if (t->get("reference_ns") == nullptr) {
+    return std::unexpected(r.at(t->source(), "[access]: missing key 'reference_ns' (the "
+                                             "core-to-core latency of the pair the costs were "
+                                             "measured on, e.g. reference_ns = 25)"));
+  }
+  auto reference = optional_cost(r, *t, "reference_ns", 0, true);
+  if (!reference) return std::unexpected(reference.error());
+  a.reference_ns = *reference;
+  for (auto [prefix, op] : {std::pair{std::string_view("load"), &a.load},
+                            std::pair{std::string_view("store"), &a.store},
+                            std::pair{std::string_view("rmw"), &a.rmw}}) {
+    for (auto [suffix, field] : {std::pair{"modified_ns", &AccessCosts::Op::modified_ns},
+                                 std::pair{"exclusive_ns", &AccessCosts::Op::exclusive_ns},
+                                 std::pair{"memory_ns", &AccessCosts::Op::memory_ns}}) {
+      auto v = optional_cost(r, *t, fmt::format("{}_{}", prefix, suffix), 0, true);
+      if (!v) return std::unexpected(v.error());
+      op->*field = *v;
+    }
+    const std::string shared_key = fmt::format("{}_shared_ns", prefix);
+    const toml::node* shared = t->get(shared_key);
+    if (shared == nullptr) continue;
+    if (prefix == "load") {
+      auto v = optional_cost(r, *t, shared_key, 0, true);
+      if (!v) return std::unexpected(v.error());
+      op->shared_ns = *v;
+      continue;
+    }
+    // Stores and RMWs: one cost per number of sharers invalidated, k = 1, 2, ...
+    const toml::array* per_k = shared->as_array();
+    if (per_k == nullptr || per_k->empty()) {
+      return std::unexpected(r.at(
+          shared->source(), fmt::format("'{}' must be an array of costs for k = 1, 2, ... other "
+                                        "sharers (e.g. {} = [30, 34]), not {}",
+                                        shared_key, shared_key,
+                                        per_k == nullptr ? type_name(*shared) : "an empty array")));
+    }
+    for (std::size_t k = 0; k < per_k->size(); ++k) {
+      const toml::node& cell = *per_k->get(k);
+      auto v = r.number(cell, fmt::format("{}[{}]", shared_key, k));
+      if (!v) return std::unexpected(v.error());
+      if (*v <= 0) {
+        return std::unexpected(r.at(cell.source(), fmt::format("'{}[{}]' must be positive (it "
+                                                               "is {})",
+                                                               shared_key, k, *v)));
+      }
+      op->shared_by_ns.push_back(*v);
+    }
+  }
+  return a;
+}
+
+// [scheduler]: how workers share a core (machine::Scheduler).
+std::expected<Scheduler, ParseError> read_scheduler(const Reader& r, const toml::node& node) {
+  std::optional<ParseError> error;
+  const toml::table* t =
+      table_or_error(r, node, "scheduler", "[scheduler] with slice_us = 3000", error);
+  if (t == nullptr) return std::unexpected(*error);
+  if (auto ok = r.no_unknown_keys(*t, kSchedulerKeys, "[scheduler]"); !ok) {
+    return std::unexpected(ok.error());
+  }
+  Scheduler s;
+  auto slice = optional_cost(r, *t, "slice_us", s.slice_us, true);
+  if (!slice) return std::unexpected(slice.error());
+  auto thread = optional_cost(r, *t, "thread_switch_ns", s.thread_switch_ns, false);
+  if (!thread) return std::unexpected(thread.error());
+  auto coroutine = optional_cost(r, *t, "coroutine_switch_ns", s.coroutine_switch_ns, false);
+  if (!coroutine) return std::unexpected(coroutine.error());
+  s.slice_us = *slice;
+  s.thread_switch_ns = *thread;
+  s.coroutine_switch_ns = *coroutine;
+  return s;
+}
+
+std::expected<Arbitration, ParseError> read_arbitration(const Reader& r, const toml::node& node) {
+  auto text = r.string(node, "arbitration");
+  if (!text) return std::unexpected(text.error());
+  if (auto a = parse_arbitration(*text)) return *a;
+  return std::unexpected(r.at(node.source(), fmt::format("'arbitration' must be "
+                                                         "\"nearest-first\", \"arrival\" or "
+                                                         "\"fifo\" (it is \"{}\")",
+                                                         *text)));
+}
+
 std::expected<Machine, ParseError> read_root(const Reader& r, const toml::table& root) {
   if (auto ok = r.no_unknown_keys(root, kRootKeys, "a machine file"); !ok) {
     return std::unexpected(ok.error());
@@ -383,7 +510,23 @@ std::expected<Machine, ParseError> read_root(const Reader& r, const toml::table&
     if (!named) return std::unexpected(named.error());
     groups = std::move(*named);
   }
-  return make_machine(p, std::move(groups), std::move(lat->matrix));
+  Machine m = make_machine(p, std::move(groups), std::move(lat->matrix));
+  if (const toml::node* a = root.get("arbitration")) {
+    auto arbitration = read_arbitration(r, *a);
+    if (!arbitration) return std::unexpected(arbitration.error());
+    m.arbitration = *arbitration;
+  }
+  if (const toml::node* a = root.get("access")) {
+    auto access = read_access(r, *a);
+    if (!access) return std::unexpected(access.error());
+    m.access = std::move(*access);
+  }
+  if (const toml::node* s = root.get("scheduler")) {
+    auto scheduler = read_scheduler(r, *s);
+    if (!scheduler) return std::unexpected(scheduler.error());
+    m.scheduler = *scheduler;
+  }
+  return m;
 }
 
 std::string toml_string(std::string_view s) {
@@ -436,6 +579,9 @@ std::string write_machine_toml(const Machine& m) {
   out += fmt::format("memory_ns = {}\n", m.memory_ns);
   out += fmt::format("fence_ns = {}\n", m.fence_ns);
   out += fmt::format("heavy_barrier_ns = {}\n", m.heavy_barrier_ns);
+  if (m.arbitration != Arbitration::nearest_first) {
+    out += fmt::format("arbitration = {}\n", toml_string(to_string(m.arbitration)));
+  }
   out += "core_group = [";
   for (unsigned i = 0; i < m.cores(); ++i) {
     out += i % 8 == 0 ? "\n  " : " ";
@@ -453,6 +599,34 @@ std::string write_machine_toml(const Machine& m) {
     out += "],\n";
   }
   out += "]\n";
+  // Only what differs from the defaults, so that a machine without them
+  // prints as it always did.
+  if (m.access.given()) {
+    const AccessCosts& a = m.access;
+    out += "\n# Per-state access costs (ccbench), measured at one pair of cores whose\n"
+           "# latency is reference_ns; the model scales latency(from, to) by cost /\n"
+           "# reference_ns. docs/machines.md, \"Per-state access costs\".\n";
+    out += "[access]\n";
+    out += fmt::format("reference_ns = {}\n", a.reference_ns);
+    for (auto [prefix, op] : {std::pair{"load", &a.load}, std::pair{"store", &a.store},
+                              std::pair{"rmw", &a.rmw}}) {
+      if (op->modified_ns > 0) out += fmt::format("{}_modified_ns = {}\n", prefix, op->modified_ns);
+      if (op->exclusive_ns > 0) {
+        out += fmt::format("{}_exclusive_ns = {}\n", prefix, op->exclusive_ns);
+      }
+      if (op->shared_ns > 0) out += fmt::format("{}_shared_ns = {}\n", prefix, op->shared_ns);
+      if (!op->shared_by_ns.empty()) {
+        out += fmt::format("{}_shared_ns = [{}]\n", prefix, fmt::join(op->shared_by_ns, ", "));
+      }
+      if (op->memory_ns > 0) out += fmt::format("{}_memory_ns = {}\n", prefix, op->memory_ns);
+    }
+  }
+  if (m.scheduler != Scheduler{}) {
+    out += "\n[scheduler]\n";
+    out += fmt::format("slice_us = {}\n", m.scheduler.slice_us);
+    out += fmt::format("thread_switch_ns = {}\n", m.scheduler.thread_switch_ns);
+    out += fmt::format("coroutine_switch_ns = {}\n", m.scheduler.coroutine_switch_ns);
+  }
   return out;
 }
 

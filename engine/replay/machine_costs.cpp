@@ -7,6 +7,19 @@ namespace {
 
 coherence::Picos ps(double ns) { return static_cast<coherence::Picos>(std::llround(ns * 1000.0)); }
 
+// A machine's per-state costs for one kind of access as factors of the
+// reference latency (machine::AccessCosts); what is not given stays 1.
+coherence::StateCosts state_costs(const machine::AccessCosts::Op& op, double reference_ns) {
+  coherence::StateCosts s;
+  auto factor = [&](double ns) { return ns > 0 ? ns / reference_ns : 1.0; };
+  s.modified = factor(op.modified_ns);
+  s.exclusive = factor(op.exclusive_ns);
+  s.shared = factor(op.shared_ns);
+  for (const double ns : op.shared_by_ns) s.shared_by.push_back(factor(ns));
+  s.memory = op.memory_ns > 0 ? ps(op.memory_ns) : 0;
+  return s;
+}
+
 }  // namespace
 
 coherence::CostModel cost_model(const machine::Machine& m) {
@@ -16,6 +29,11 @@ coherence::CostModel cost_model(const machine::Machine& m) {
   c.memory = ps(m.memory_ns);
   c.transfer.reserve(m.latency_ns.size());
   for (const double ns : m.latency_ns) c.transfer.push_back(ps(ns));
+  if (m.access.given()) {
+    c.load = state_costs(m.access.load, m.access.reference_ns);
+    c.store = state_costs(m.access.store, m.access.reference_ns);
+    c.rmw = state_costs(m.access.rmw, m.access.reference_ns);
+  }
   c.socket_of = machine::socket_of_cores(m);
   c.cache_of = machine::cache_of_cores(m);
   return c;

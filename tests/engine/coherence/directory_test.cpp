@@ -156,5 +156,109 @@ TEST(Directory, PingPongCountsOneTransferPerMiss) {
   EXPECT_EQ(f.dir.stats(l).touched_by, (std::vector<bool>{true, true, false, false}));
 }
 
+// Per-state costs (from a calibrated machine's [access] table): every kind
+// of miss is scaled by the factor of the line's state for that access.
+CostModel two_pairs_with_states() {
+  CostModel c = two_pairs();
+  c.load.modified = 2;
+  c.load.exclusive = 3;
+  c.load.shared = 1.5;
+  c.load.memory = 50'000;
+  c.store.modified = 1.2;
+  c.store.exclusive = 5;
+  c.store.shared_by = {2, 4};
+  c.rmw.modified = 0.8;
+  c.rmw.memory = 120'000;
+  return c;
+}
+
+TEST(Directory, PerStateCostsScaleEachKindOfMissByTheLinesState) {
+  Directory dir{two_pairs_with_states()};
+  alignas(64) static char storage[256];
+  auto line = [&](int offset) {
+    return dir.line_at(reinterpret_cast<std::uintptr_t>(&storage[offset]), "x");
+  };
+  const LineId x = line(0);
+  EXPECT_EQ(dir.access(0, x, Access::load, 0), 50'000U) << "a load fill costs load_memory";
+  EXPECT_EQ(dir.access(1, x, Access::load, 100'000), 130'000U) << "E in core 0: 10 ns x 3";
+  EXPECT_EQ(dir.access(2, x, Access::load, 200'000), 350'000U) << "S only: 100 ns x 1.5";
+  // Core 1 upgrades, invalidating two other copies (0 and 2): factor [1] = 4,
+  // so the farthest acknowledgement takes 100 ns x 4.
+  EXPECT_EQ(dir.access(1, x, Access::store, 400'000), 800'000U);
+  EXPECT_EQ(dir.access(0, x, Access::rmw, 900'000), 908'000U) << "M in core 1: 10 ns x 0.8";
+  EXPECT_EQ(dir.access(1, x, Access::load, 1'000'000), 1'020'000U) << "M in core 0: 10 ns x 2";
+  // One other copy (core 0): factor [0] = 2.
+  EXPECT_EQ(dir.access(1, x, Access::store, 1'100'000), 1'120'000U);
+  EXPECT_EQ(dir.access(3, x, Access::store, 1'200'000), 1'320'000U) << "M in core 1: 100 x 1.2";
+
+  const LineId y = line(64);
+  EXPECT_EQ(dir.access(2, y, Access::rmw, 0), 120'000U) << "an RMW fill costs rmw_memory";
+  const LineId z = line(128);
+  EXPECT_EQ(dir.access(3, z, Access::store, 0), 80'000U) << "no store_memory: memory_ns";
+  const LineId w = line(192);
+  dir.access(0, w, Access::load, 0);  // E in core 0
+  EXPECT_EQ(dir.access(1, w, Access::store, 100'000), 150'000U) << "E in core 0: 10 ns x 5";
+}
+
+TEST(Directory, WritingALineSharedByMoreCoresThanMeasuredUsesTheLastFactor) {
+  CostModel c = two_pairs();
+  c.store.shared_by = {2};
+  Directory dir{c};
+  alignas(64) static char storage[64];
+  const LineId x = dir.line_at(reinterpret_cast<std::uintptr_t>(&storage[0]), "x");
+  dir.access(0, x, Access::load, 0);
+  dir.access(1, x, Access::load, 100'000);
+  dir.access(2, x, Access::load, 200'000);
+  // Core 3 writes a line shared by three cores: data from core 2 (10 ns),
+  // acknowledgements from 0 and 1 (100 ns), all x 2.
+  EXPECT_EQ(dir.access(3, x, Access::store, 400'000), 600'000U);
+  EXPECT_EQ(c.store.shared_by_factor(0), 1);
+  EXPECT_EQ(c.store.shared_by_factor(1), 2);
+  EXPECT_EQ(c.store.shared_by_factor(7), 2);
+  EXPECT_EQ(c.rmw.shared_by_factor(3), 1) << "no factors: the plain model";
+}
+
+// The defaults charge what the plain model charged; explicit factors of 1
+// and a memory cost equal to memory_ns must give the very same run, access
+// for access, on a random mix of loads, stores and RMWs.
+TEST(Directory, IdentityStateCostsGiveTheDefaultRunExactly) {
+  CostModel identity = two_pairs();
+  for (StateCosts* s : {&identity.load, &identity.store, &identity.rmw}) {
+    s->modified = s->exclusive = s->shared = 1;
+    s->shared_by = {1, 1, 1};
+    s->memory = identity.memory;
+  }
+  CostModel scaled_loads = two_pairs();
+  scaled_loads.load.shared = 1.5;
+  Directory plain{two_pairs()};
+  Directory same{identity};
+  Directory different{scaled_loads};
+  alignas(64) static char storage[4 * 64];
+  std::vector<LineId> lines;
+  for (int i = 0; i < 4; ++i) {
+    const auto at = reinterpret_cast<std::uintptr_t>(&storage[i * 64]);
+    lines.push_back(plain.line_at(at, "l"));
+    same.line_at(at, "l");
+    different.line_at(at, "l");
+  }
+  std::uint64_t state = 12345;
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<unsigned>(state >> 33);
+  };
+  Picos now = 0;
+  bool differed = false;
+  for (int i = 0; i < 2000; ++i) {
+    const unsigned core = next() % 4;
+    const LineId l = lines[next() % lines.size()];
+    const auto kind = static_cast<Access>(next() % 3);
+    const Picos a = plain.access(core, l, kind, now);
+    ASSERT_EQ(same.access(core, l, kind, now), a) << "access " << i;
+    differed = differed || different.access(core, l, kind, now) != a;
+    now += 5'000;
+  }
+  EXPECT_TRUE(differed) << "a load factor on shared lines must show in the same mix";
+}
+
 }  // namespace
 }  // namespace lockscope::engine::coherence

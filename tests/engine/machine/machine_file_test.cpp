@@ -303,5 +303,115 @@ TEST(MachineFile, WrittenFileDescribesItsKeys) {
   EXPECT_NE(text.find("docs/machines.md"), std::string::npos);
 }
 
+// A machine with every new key set away from its default.
+Machine calibrated_pair() {
+  MachineParameters p;
+  p.name = "pair";
+  Machine m = make_machine(p, {}, {0, 27.5, 27.5, 0});
+  m.access.reference_ns = 27.5;
+  m.access.load = {.modified_ns = 61.25, .exclusive_ns = 58, .shared_ns = 40.5,
+                   .shared_by_ns = {}, .memory_ns = 131};
+  m.access.store = {.modified_ns = 66, .exclusive_ns = 64, .shared_ns = 0,
+                    .shared_by_ns = {70, 75.5, 81}, .memory_ns = 140};
+  m.access.rmw = {.modified_ns = 60, .exclusive_ns = 0, .shared_ns = 0,
+                  .shared_by_ns = {72}, .memory_ns = 0};
+  m.arbitration = Arbitration::fifo;
+  m.scheduler = {.slice_us = 750, .thread_switch_ns = 3500, .coroutine_switch_ns = 0};
+  return m;
+}
+
+TEST(MachineFile, PerStateCostsArbitrationAndSchedulerRoundTrip) {
+  const Machine m = calibrated_pair();
+  ASSERT_TRUE(validate(m).has_value()) << validate(m).error();
+  const std::string text = write_machine_toml(m);
+  EXPECT_NE(text.find("[access]"), std::string::npos) << text;
+  EXPECT_NE(text.find("store_shared_ns = [70, 75.5, 81]"), std::string::npos) << text;
+  EXPECT_EQ(text.find("rmw_exclusive_ns"), std::string::npos) << "not given: not written";
+  EXPECT_NE(text.find("arbitration = \"fifo\""), std::string::npos) << text;
+  EXPECT_NE(text.find("[scheduler]"), std::string::npos) << text;
+  auto back = parse_machine_toml(text, "x.toml");
+  ASSERT_TRUE(back.has_value()) << back.error().to_string() << "\n" << text;
+  EXPECT_EQ(*back, m);
+}
+
+TEST(MachineFile, AFileWithoutTheNewKeysLoadsWithThePlainModel) {
+  auto m = parse("latency_ns = [[0, 20], [20, 0]]\n");
+  ASSERT_TRUE(m.has_value()) << m.error().to_string();
+  EXPECT_FALSE(m->access.given());
+  EXPECT_EQ(m->access, AccessCosts{});
+  EXPECT_EQ(m->arbitration, Arbitration::nearest_first);
+  EXPECT_EQ(m->scheduler, Scheduler{});
+  // And it prints as it always did: none of the new keys appear.
+  const std::string text = write_machine_toml(*m);
+  for (const char* key : {"[access]", "[scheduler]", "arbitration"}) {
+    EXPECT_EQ(text.find(key), std::string::npos) << key << " in\n" << text;
+  }
+}
+
+TEST(MachineFile, SchedulerKeysMayBeGivenOneAtATime) {
+  auto m = parse("latency_ns = [[0, 20], [20, 0]]\narbitration = \"nearest-first\"\n"
+                 "[scheduler]\ncoroutine_switch_ns = 80\n");
+  ASSERT_TRUE(m.has_value()) << m.error().to_string();
+  EXPECT_EQ(m->scheduler.coroutine_switch_ns, 80);
+  EXPECT_EQ(m->scheduler.slice_us, Scheduler{}.slice_us);
+  EXPECT_EQ(m->scheduler.thread_switch_ns, Scheduler{}.thread_switch_ns);
+  EXPECT_EQ(m->arbitration, Arbitration::nearest_first);
+}
+
+constexpr std::string_view kMatrix = "latency_ns = [[0, 20], [20, 0]]\n";  // line 7
+
+TEST(MachineFile, BadArbitrationIsReportedAtTheValue) {
+  expect_error(std::string(kMatrix) + "arbitration = \"random\"\n", 8, 15,
+               "'arbitration' must be \"nearest-first\", \"arrival\" or \"fifo\"");
+  expect_error(std::string(kMatrix) + "arbitration = 1\n", 8, 15, "must be a string");
+}
+
+TEST(MachineFile, BadPerStateCostsAreReportedWhereTheyAre) {
+  const std::string head = std::string(kMatrix) + "[access]\n";  // line 8
+  expect_error(head + "load_modified_ns = 30\n", 8, 1, "missing key 'reference_ns'");
+  expect_error(head + "reference_ns = 0\n", 9, 16, "'reference_ns' must be positive");
+  expect_error(head + "reference_ns = 20\nrmw_memory_ns = -3\n", 10, 17,
+               "'rmw_memory_ns' must be positive");
+  expect_error(head + "reference_ns = 20\nload_exclusive_ns = \"fast\"\n", 10, 21,
+               "must be a number");
+  expect_error(head + "reference_ns = 20\nstore_shared_ns = 30\n", 10, 19,
+               "must be an array of costs for k = 1, 2, ...");
+  expect_error(head + "reference_ns = 20\nrmw_shared_ns = []\n", 10, 17, "an empty array");
+  expect_error(head + "reference_ns = 20\nstore_shared_ns = [30, 0]\n", 10, 24,
+               "'store_shared_ns[1]' must be positive");
+  expect_error(head + "reference_ns = 20\nlod_modified_ns = 30\n", 10, 1,
+               "did you mean 'load_modified_ns'");
+  expect_error(std::string(kMatrix) + "access = 3\n", 8, 10, "'access' must be a table");
+}
+
+TEST(MachineFile, BadSchedulerValuesAreReportedWhereTheyAre) {
+  const std::string head = std::string(kMatrix) + "[scheduler]\n";  // line 8
+  expect_error(head + "slice_us = 0\n", 9, 12, "'slice_us' must be positive");
+  expect_error(head + "thread_switch_ns = -1\n", 9, 20, "'thread_switch_ns' must be 0 or more");
+  expect_error(head + "coroutine_switch_ns = inf\n", 9, 23, "finite");
+  expect_error(head + "slice_s = 3000\n", 9, 1, "did you mean 'slice_us'");
+  expect_error(std::string(kMatrix) + "scheduler = \"cfs\"\n", 8, 13,
+               "'scheduler' must be a table");
+}
+
+TEST(MachineFile, MutatedCalibratedFilesAreReadOrRejectedButNeverInvalid) {
+  const std::string good = write_machine_toml(calibrated_pair());
+  const std::string bytes = "0123456789.-+e[]{},=\"#\n x\xff";
+  std::mt19937 rng(5);
+  int read = 0;
+  for (int round = 0; round < 300; ++round) {
+    std::string text = good;
+    text[rng() % text.size()] = bytes[rng() % bytes.size()];
+    auto m = parse_machine_toml(text, "mutant.toml");
+    if (m) {
+      ++read;
+      EXPECT_TRUE(validate(*m).has_value()) << validate(*m).error() << "\n" << text;
+    } else {
+      EXPECT_FALSE(m.error().message.empty());
+    }
+  }
+  EXPECT_GT(read, 0) << "some single-byte mutations (in comments, digits) must still read";
+}
+
 }  // namespace
 }  // namespace lockscope::engine::machine

@@ -89,5 +89,44 @@ TEST(Machine, SummarizeSplitsNearAndFar) {
   EXPECT_LT(s.near.max, s.far.min);
 }
 
+// The five topology presets predate per-state costs, and must simulate as
+// they always did (tests/golden compares their outputs byte for byte).
+TEST(Machine, TopologyPresetsGiveNoPerStateCostsAndTheDefaultScheduler) {
+  for (std::string_view name : {"laptop-8", "ryzen-16", "epyc-64", "xeon-2s-56", "mesh-1024"}) {
+    SCOPED_TRACE(name);
+    const Machine m = *preset(name);
+    EXPECT_FALSE(m.access.given());
+    EXPECT_EQ(m.arbitration, Arbitration::nearest_first);
+    EXPECT_EQ(m.scheduler, Scheduler{});
+  }
+}
+
+TEST(Machine, ValidateChecksPerStateCostsAndTheScheduler) {
+  Machine m = two_by_two();
+  m.access.rmw.modified_ns = 40;
+  ASSERT_FALSE(validate(m).has_value()) << "a cost without its reference latency";
+  EXPECT_NE(validate(m).error().find("reference_ns"), std::string::npos) << validate(m).error();
+  m.access.reference_ns = 30;
+  EXPECT_TRUE(validate(m).has_value()) << validate(m).error();
+  m.access.store.shared_by_ns = {35, -1};
+  ASSERT_FALSE(validate(m).has_value());
+  EXPECT_NE(validate(m).error().find("store_shared_ns[1]"), std::string::npos)
+      << validate(m).error();
+  m.access.store.shared_by_ns = {35};
+  m.access.load.shared_by_ns = {35};
+  EXPECT_FALSE(validate(m).has_value()) << "loads take one shared_ns";
+  m.access.load.shared_by_ns.clear();
+  m.scheduler.slice_us = 0;
+  ASSERT_FALSE(validate(m).has_value());
+  EXPECT_NE(validate(m).error().find("slice_us"), std::string::npos) << validate(m).error();
+}
+
+TEST(Machine, ArbitrationNamesReadBack) {
+  for (const Arbitration a : {Arbitration::nearest_first, Arbitration::arrival, Arbitration::fifo}) {
+    EXPECT_EQ(parse_arbitration(to_string(a)), a);
+  }
+  EXPECT_FALSE(parse_arbitration("nearest_first").has_value());
+}
+
 }  // namespace
 }  // namespace lockscope::engine::machine

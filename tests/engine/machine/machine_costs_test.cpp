@@ -1,0 +1,50 @@
+// From a machine to what the simulator charges (engine/replay/machine_costs):
+// the per-state costs as factors of their reference latency. Without them,
+// the cost model is exactly what it was before they existed.
+#include "engine/replay/machine_costs.hpp"
+
+#include <gtest/gtest.h>
+
+#include "engine/machine/presets.hpp"
+
+namespace lockscope::engine::replay {
+namespace {
+
+using machine::Machine;
+
+TEST(MachineCosts, APresetWithoutPerStateCostsGetsThePlainModel) {
+  for (std::string_view name : {"laptop-8", "ryzen-16", "epyc-64", "xeon-2s-56"}) {
+    SCOPED_TRACE(name);
+    const Machine m = *machine::preset(name);
+    ASSERT_FALSE(m.access.given());
+    const coherence::CostModel c = cost_model(m);
+    EXPECT_EQ(c.load, coherence::StateCosts{});
+    EXPECT_EQ(c.store, coherence::StateCosts{});
+    EXPECT_EQ(c.rmw, coherence::StateCosts{});
+  }
+}
+
+TEST(MachineCosts, PerStateCostsBecomeFactorsOfTheirReference) {
+  machine::MachineParameters p;
+  p.memory_ns = 90;
+  Machine m = machine::make_machine(p, {}, {0, 25, 25, 0});
+  m.access.reference_ns = 25;
+  m.access.load.modified_ns = 50;
+  m.access.load.shared_ns = 30;
+  m.access.load.memory_ns = 110.5;
+  m.access.store.exclusive_ns = 20;
+  m.access.rmw.shared_by_ns = {40, 60};
+  const coherence::CostModel c = cost_model(m);
+  EXPECT_EQ(c.load.modified, 2.0);
+  EXPECT_EQ(c.load.exclusive, 1.0) << "not given: the plain charge";
+  EXPECT_EQ(c.load.shared, 1.2);
+  EXPECT_EQ(c.load.memory, 110'500U);
+  EXPECT_EQ(c.memory, 90'000U) << "memory_ns still charges what has no fill cost of its own";
+  EXPECT_EQ(c.store.exclusive, 0.8);
+  EXPECT_EQ(c.store.memory, 0U);
+  EXPECT_EQ(c.rmw.shared_by, (std::vector<double>{1.6, 2.4}));
+  EXPECT_EQ(c.between(0, 1), 25'000U) << "the matrix itself is unchanged";
+}
+
+}  // namespace
+}  // namespace lockscope::engine::replay
