@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <utility>
 
+#include "engine/machine/published_presets.hpp"
+
 namespace lockscope::engine::machine {
 
 namespace {
@@ -155,6 +157,8 @@ constexpr std::array kPresets = {
     PresetEntry{"laptop-8", laptop_8},     PresetEntry{"ryzen-16", ryzen_16},
     PresetEntry{"epyc-64", epyc_64},       PresetEntry{"xeon-2s-56", xeon_2s_56},
     PresetEntry{"mesh-1024", mesh_1024},
+    // Rebuilt from a published study (published_presets.hpp).
+    PresetEntry{"xeon-80-sosp13", xeon_80_sosp13},
 };
 
 constexpr std::array<std::string_view, kPresets.size()> kPresetNames = [] {
