@@ -1,8 +1,11 @@
 // StatisticsDock: the statistics panel for the whole run or a selected time
 // range: throughput (operations, reads, writes per simulated second), lock
 // waits (p50/p99 and a histogram each for reads and writes), per lock when
-// the timeline names its locks (several locks, or a measured run), and the
-// shared-data cacheline table. A measured run has no cacheline data: the
+// the timeline names its locks (several locks, or a measured run), the
+// shared-data cacheline table, and fairness: per worker its acquisitions (a
+// table whose total column is a bar, most first) and Jain's index with
+// max/min over the workers that tried (engine/stats/fairness.hpp, as
+// lockscope replay's summary prints them). A measured run has no cacheline data: the
 // table is hidden and the transfers row says they were not measured.
 // Figures come from gui/model/run_stats and gui/model/cacheline_table.
 #pragma once
@@ -17,6 +20,7 @@
 #include "gui/model/timeline_model.hpp"
 
 class QLabel;
+class QTableWidget;
 
 namespace lockscope::gui {
 
@@ -37,11 +41,15 @@ class StatisticsDock : public QDockWidget {
   [[nodiscard]] const RunStats& stats() const { return stats_; }
   [[nodiscard]] CachelineTableView* cacheline_table() const { return table_; }
   [[nodiscard]] LockTableView* lock_table() const { return locks_; }
+  // One row per worker that tried to take a lock in the range.
+  enum WorkerColumn { kWorker, kWorkerReads, kWorkerWrites, kWorkerTotal, kWorkerColumnCount };
+  [[nodiscard]] QTableWidget* worker_table() const { return workers_; }
   // The figures above the charts (rich text), for tests.
   [[nodiscard]] QString figures_text() const;
 
  private:
   void refresh();
+  void fill_workers();
 
   std::shared_ptr<const TimelineModel> model_;
   std::optional<std::pair<std::uint64_t, std::uint64_t>> range_;
@@ -52,6 +60,8 @@ class StatisticsDock : public QDockWidget {
   WaitHistogramChart* write_chart_;
   QLabel* locks_title_;
   LockTableView* locks_;
+  QLabel* workers_title_;
+  QTableWidget* workers_;
   QLabel* table_title_;
   CachelineTableView* table_;
 };

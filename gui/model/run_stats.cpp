@@ -81,8 +81,11 @@ RunStats run_stats(const TimelineModel& model, std::uint64_t t0, std::uint64_t t
   s.t1 = t1;
   const auto& timeline = model.timeline();
   s.per_lock.resize(timeline.locks.size());
-  for (const auto& worker : timeline.workers) {
-    const auto& spans = worker.spans;
+  s.per_worker.resize(timeline.workers.size());
+  for (std::size_t wi = 0; wi < timeline.workers.size(); ++wi) {
+    const auto& spans = timeline.workers[wi].spans;
+    engine::stats::WorkerAcquisitions& mine = s.per_worker[wi];
+    mine.id = static_cast<std::uint32_t>(wi);
     // Spans are sorted by start: skip to the first that starts at or after t0.
     auto first = std::partition_point(spans.begin(), spans.end(), [t0](const traces::Span& x) { return x.start < t0; });
     // What the worker holds at `first` depends on its spans since it last ran.
@@ -91,7 +94,13 @@ RunStats run_stats(const TimelineModel& model, std::uint64_t t0, std::uint64_t t
     HeldLocks held;
     for (auto it = from; it != spans.end() && it->start <= t1; ++it) {
       const bool acquires = held.acquires(*it, it == spans.begin() ? nullptr : &*std::prev(it));
+      // A wait that overlaps the range is an attempt in it, even one that
+      // began before t0 and never ended in an acquisition.
+      if ((waits_for_read(it->state) || waits_for_write(it->state)) && (it->end > t0 || it->start >= t0)) {
+        mine.attempted = true;
+      }
       if (it < first || !acquires) continue;
+      mine.attempted = true;
       const bool read = it->state == WorkerState::reading;
       std::uint64_t wait = 0;
       for (auto back = it; back != spans.begin();) {
@@ -103,6 +112,7 @@ RunStats run_stats(const TimelineModel& model, std::uint64_t t0, std::uint64_t t
       LockStats* lock = it->lock < s.per_lock.size() ? &s.per_lock[it->lock] : nullptr;
       if (read) {
         ++s.reads;
+        ++mine.reads;
         s.read_waits.push_back(wait);
         if (lock != nullptr) {
           ++lock->reads;
@@ -110,6 +120,7 @@ RunStats run_stats(const TimelineModel& model, std::uint64_t t0, std::uint64_t t
         }
       } else {
         ++s.writes;
+        ++mine.writes;
         s.write_waits.push_back(wait);
         if (lock != nullptr) {
           ++lock->writes;
