@@ -14,6 +14,7 @@
 #include "engine/cli/plot_command.hpp"
 #include "engine/cli/record_command.hpp"
 #include "engine/cli/replay_command.hpp"
+#include "engine/cli/study_command.hpp"
 #include "engine/cli/sweep_command.hpp"
 
 namespace cli = lockscope::engine::cli;
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
   cli::MachinesCommand& machines = cli::add_machines_command(app);
   cli::CalibrateCommand& calibrate = cli::add_calibrate_command(app);
   cli::DemoCommand& demo = cli::add_demo_command(app);
+  cli::StudyCommand& study = cli::add_study_command(app);
 
   cli::split_record_argv(argc, argv);
   try {
@@ -51,6 +53,7 @@ int main(int argc, char** argv) {
     if (cli::machines_selected(machines)) return cli::run_machines_command(machines);
     if (cli::calibrate_selected(calibrate)) return cli::run_calibrate_command(calibrate);
     if (cli::demo_selected(demo)) return cli::run_demo_command(demo);
+    if (cli::study_selected(study)) return cli::run_study_command(study);
   } catch (const std::exception& e) {
     fmt::print(stderr, "lockscope: {}\n", e.what());
     return 1;

@@ -67,6 +67,14 @@ class Directory {
   // True if `core` can perform `access` on `line` without a miss.
   [[nodiscard]] bool hits(unsigned core, LineId line, Access access) const;
 
+  // The core that holds the line in M or E, or the nearest sharer to `core`
+  // when only sharers have it; kMemory when no core has it. Arbitration
+  // measures a waiting request's distance to it.
+  [[nodiscard]] int holder(LineId line, unsigned core) const {
+    const Line& l = lines_[line];
+    return l.owner != kMemory ? l.owner : nearest_sharer(l, core);
+  }
+
   // When the line last finished moving between caches (0: never moved).
   [[nodiscard]] Picos last_moved(LineId line) const { return lines_[line].busy_until; }
 

@@ -245,6 +245,7 @@ ReplayResult run_replay(const traces::WorkloadTrace& trace, const ReplayOptions&
     }
   };
   sim::SimCosts sim_costs = options.sim_costs;
+  sim_costs.seed = options.seed;
   if (options.strict) {
     sim_costs.quantum = 0;
     sim_costs.lookahead = 0;
@@ -279,6 +280,7 @@ ReplayResult run_replay(const traces::WorkloadTrace& trace, const ReplayOptions&
   r.sim_time_ps = end.end_time - std::min(workers_start, end.end_time);
   r.read_ops = recorder.reads();
   r.write_ops = recorder.writes();
+  r.workers = recorder.worker_acquisitions();
   r.read_wait_ns = recorder.read_wait().summary();
   r.write_wait_ns = recorder.write_wait().summary();
   r.violations = recorder.violations();

@@ -88,9 +88,11 @@ inline void run_worker(std::span<const std::unique_ptr<ReplayLock>> locks, sim::
   auto fail = [&](std::string message) {
     if (shared.error.empty()) shared.error = "worker " + std::to_string(self.id) + ": " + message;
   };
-  // A thread the recorded program started late sleeps until then (its core
-  // is idle: the simulator does not share cores between workers).
+  // A thread the recorded program started late sleeps until then, off its
+  // core; then it takes its turn on it (CoreScheduler: workers that share a
+  // core run one at a time).
   if (plan.start_ns != 0) world.charge(plan.start_ns * 1000);
+  world.join_core();
   HeldLocks held;
   for (const traces::Op& op : plan.ops) {
     if (!shared.error.empty()) break;
@@ -144,7 +146,12 @@ inline void run_worker(std::span<const std::unique_ptr<ReplayLock>> locks, sim::
         break;
       }
       case OpKind::hold:
+        world.charge(jitter.apply(op.value) * 1000);
+        break;
+      // A coroutine that finished a request lets a waiting coroutine of its
+      // context run first.
       case OpKind::think:
+        world.switch_point();
         world.charge(jitter.apply(op.value) * 1000);
         break;
       // Context operations first let every worker that is behind in time
@@ -159,8 +166,7 @@ inline void run_worker(std::span<const std::unique_ptr<ReplayLock>> locks, sim::
         }
         --shared.workers_in[self.context];
         ++shared.workers_in[to];
-        self.context = to;
-        self.core = home_core(to, cores);
+        world.move_to(to, home_core(to, cores));
         break;
       }
       case OpKind::create_context: {
@@ -193,6 +199,7 @@ inline void run_worker(std::span<const std::unique_ptr<ReplayLock>> locks, sim::
   }
   world.sync();
   recorder.finish(self.id, world.now());
+  world.leave_core();
 }
 
 }  // namespace lockscope::engine::replay

@@ -59,11 +59,13 @@ struct SimPlatform {
   }
   // The worker's id (the replay's worker index; the test harness's 0, 1, ...).
   static std::uint32_t current_worker() { return SimWorld::current().self().id; }
-  // A spin iteration: charge a pause and let other workers run.
+  // A spin iteration: charge a pause and let other workers run (a
+  // coroutine of the same context first: the event loop polls).
   static void cpu_relax() {
     SimWorld& world = SimWorld::current();
     world.charge(world.costs().pause);
     world.sync();
+    world.switch_point();
   }
 
  private:

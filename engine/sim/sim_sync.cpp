@@ -29,7 +29,9 @@ void SimMutex::lock() {
   world.sync();
   if (mutex_->try_lock()) return;
   blocked(BlockKind::mutex);
+  world.off_core();
   mutex_->lock();
+  world.on_core();
   unblocked();
 }
 
@@ -50,11 +52,16 @@ void SimMutex::unlock() {
 SimWaitQueue::SimWaitQueue() : cv_(simgrid::s4u::ConditionVariable::create()) {}
 
 void SimWaitQueue::wait(SimMutex& m) {
-  SimWorld::current().sync();
+  SimWorld& world = SimWorld::current();
+  world.sync();
   blocked(BlockKind::wait_queue);
+  world.off_core();
   std::unique_lock<simgrid::s4u::Mutex> held(m.native(), std::adopt_lock);
   cv_->wait(held);
   held.release();  // the caller still holds m, as it did on entry
+  // Waiting for the core while holding m is safe: a worker of this core that
+  // wants m blocks in SimMutex::lock, which gives the core up.
+  world.on_core();
   unblocked();
 }
 
@@ -69,11 +76,17 @@ SimWaiter::SimWaiter()
       line_(SimWorld::current().line_for(this, "waiter")) {}
 
 bool SimWaiter::sleep_unless_kicked_since(std::uint64_t seen) {
-  SimWorld::current().sync();
+  SimWorld& world = SimWorld::current();
+  world.sync();
   std::unique_lock<simgrid::s4u::Mutex> held(*mutex_);
   if (epoch_ != seen) return false;
   blocked(BlockKind::waiter);
+  world.off_core();
   cv_->wait(held);
+  // Not while holding mutex_: a kicker on this core would block on it
+  // without giving the core up.
+  held.unlock();
+  world.on_core();
   unblocked();
   return true;
 }

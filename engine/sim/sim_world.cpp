@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "engine/sim/arbitration.hpp"
+#include "engine/sim/core_scheduler.hpp"
 #include "fmt/format.h"
 
 namespace lockscope::engine::sim {
@@ -27,7 +29,10 @@ std::string full_name(const lockimpl::LineName& name) {
 }  // namespace
 
 SimWorld::SimWorld(coherence::CostModel costs, SimCosts sim_costs)
-    : directory_(std::move(costs)), sim_costs_(sim_costs) {
+    : directory_(std::move(costs)),
+      sim_costs_(sim_costs),
+      scheduler_(std::make_unique<CoreScheduler>(directory_.costs().cores, sim_costs_)),
+      tie_state_(sim_costs.seed * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL) {
   if (g_world != nullptr) fail("a second SimWorld in one process");
   g_world = this;
 }
@@ -89,11 +94,106 @@ void SimWorld::charge(SimWorker& w, Picos cost) {
   if (w.ahead > sim_costs_.quantum) sync(w);
 }
 
-void SimWorld::sync(SimWorker& w) {
+void SimWorld::catch_up(SimWorker& w) {
   if (w.ahead == 0) return;
   const Picos target = clock() + w.ahead;
   w.ahead = 0;
   simgrid::s4u::this_actor::sleep_until(static_cast<double>(target) * 1e-12);
+}
+
+void SimWorld::sync(SimWorker& w) {
+  catch_up(w);
+  if (w.scheduled) scheduler_->preempt_if_due(w, clock());
+}
+
+void SimWorld::join_core() {
+  if (!running_) return;
+  SimWorker& w = self();
+  sync(w);
+  w.scheduled = true;
+  scheduler_->acquire(w, clock());
+}
+
+void SimWorld::leave_core() {
+  if (!running_) return;
+  SimWorker& w = self();
+  if (!w.scheduled) return;
+  sync(w);
+  scheduler_->release(w);
+  w.scheduled = false;
+}
+
+void SimWorld::off_core() {
+  if (!running_) return;
+  SimWorker& w = self();
+  if (!w.scheduled) return;
+  catch_up(w);
+  scheduler_->release(w);
+}
+
+void SimWorld::on_core() {
+  if (!running_) return;
+  SimWorker& w = self();
+  if (w.scheduled && !w.has_core) scheduler_->acquire(w, clock());
+}
+
+void SimWorld::switch_point() {
+  if (!running_) return;
+  SimWorker& w = self();
+  if (!w.scheduled || !scheduler_->sibling_waits(w)) return;
+  sync(w);
+  scheduler_->yield_to_sibling(w);
+}
+
+void SimWorld::move_to(lockimpl::ContextId context, unsigned core) {
+  SimWorker& w = self();
+  const bool scheduled = running_ && w.scheduled;
+  if (scheduled) {
+    sync(w);
+    scheduler_->release(w);
+  }
+  w.context = context;
+  w.core = core;
+  if (scheduled) scheduler_->acquire(w, clock());
+}
+
+Picos SimWorld::wait_for_line(SimWorker& w, coherence::LineId line, coherence::Access access, Picos issue) {
+  if (!w.wake) w.wake = simgrid::s4u::Semaphore::create(0);
+  if (waiting_.size() <= line) waiting_.resize(std::size_t{line} + 1);
+  // splitmix64: a fresh, seeded tie-breaker per request.
+  tie_state_ += 0x9E3779B97F4A7C15ULL;
+  std::uint64_t z = tie_state_;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  waiting_[line].push_back(LineRequest{&w, issue, access, z ^ (z >> 31)});
+  w.granted = false;
+  while (!w.granted) w.wake->acquire();
+  return w.granted_done;
+}
+
+void SimWorld::serve_next(coherence::LineId line, Picos now) {
+  if (line >= waiting_.size() || waiting_[line].empty()) return;
+  std::vector<LineRequest>& queue = waiting_[line];
+  std::size_t best = 0;
+  Picos best_key = 0;
+  for (std::size_t i = 0; i < queue.size(); ++i) {
+    const LineRequest& r = queue[i];
+    const int holder = directory_.holder(line, r.worker->core);
+    const Picos distance = holder < 0 ? directory_.costs().memory
+                                      : directory_.costs().between(r.worker->core, static_cast<unsigned>(holder));
+    const Picos key = arbitration_key(sim_costs_.arbitration, r.issue, now, distance);
+    if (i == 0 || key < best_key || (key == best_key && r.tie < queue[best].tie)) {
+      best = i;
+      best_key = key;
+    }
+  }
+  const LineRequest next = queue[best];
+  queue[best] = queue.back();
+  queue.pop_back();
+  SimWorker& n = *next.worker;
+  n.granted_done = directory_.access(n.core, line, next.access, std::max(now, next.issue));
+  n.granted = true;
+  n.wake->release();
 }
 
 void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl::MemoryOrder order) {
@@ -123,8 +223,14 @@ void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl
   if (w.ahead > sim_costs_.lookahead) sync(w);
   const Picos start = clock() + w.ahead;
   w.ahead = 0;
-  const Picos done = directory_.access(w.core, line, access, start);
+  // An idle line is served at once. One that is in flight, or that others
+  // already wait for, goes to the waiting requests in the order the
+  // arbitration rule gives, each time it lands (serve_next).
+  const bool idle = directory_.last_moved(line) <= start && (line >= waiting_.size() || waiting_[line].empty());
+  const Picos done = idle ? directory_.access(w.core, line, access, start) : wait_for_line(w, line, access, start);
   simgrid::s4u::this_actor::sleep_until(static_cast<double>(done) * 1e-12);
+  serve_next(line, done);
+  if (w.scheduled) scheduler_->preempt_if_due(w, done);
 }
 
 }  // namespace lockscope::engine::sim

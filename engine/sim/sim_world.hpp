@@ -15,6 +15,7 @@
 #pragma once
 
 #include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Semaphore.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -39,12 +40,37 @@ class BlockObserver {
   virtual void unblocked(unsigned worker, Picos at) = 0;
 };
 
+// Which waiting core a contended line goes to next (docs/simulator.md,
+// "Arbitration"). Each rule orders the requests that wait for a busy line by
+// a key; the smallest key wins, exact ties are broken by the seed.
+//   nearest_first  every time the line lands, the requests still waiting
+//                  compete afresh: the one nearest to the new holder reaches
+//                  it first (key: max(issue, landed) + latency(requester,
+//                  holder)). Snooping and retrying fabrics behave so; the
+//                  line stays near while someone near wants it.
+//   arrival        requests travel once, to the holder when they were
+//                  issued (key: issue + latency(requester, holder)): first
+//                  come, first served, with a head start for near cores.
+//   fifo           the request issued first (key: issue), as a home
+//                  directory that queues requests in order would serve them.
+enum class Arbitration : std::uint8_t { nearest_first, arrival, fifo };
+
 struct SimCosts {
   Picos fence = 8'000;           // a full fence: drain the store buffer
   Picos heavy_barrier = 2'000'000;  // membarrier(2): IPIs to every core
   Picos pause = 10'000;          // cpu_relax()
   Picos quantum = 200'000;       // most a worker may run ahead of SimGrid's clock
   Picos lookahead = 50'000;      // a miss this close ahead is issued without catching up first
+  Arbitration arbitration = Arbitration::nearest_first;
+  // Sharing a core (docs/simulator.md, "Sharing a core"): threads of
+  // different contexts on one core take turns every `slice` (Linux CFS's
+  // minimum granularity on a multi-core machine) and pay `thread_switch`;
+  // workers of one context are coroutines and switch cooperatively, paying
+  // `coroutine_switch` (QEMU's qemu_coroutine_switch).
+  Picos slice = 3'000'000'000;   // 3 ms
+  Picos thread_switch = 2'000'000;  // 2 us: kernel entry, scheduler, TLB and cache refill
+  Picos coroutine_switch = 50'000;  // 50 ns: a user-space stack switch
+  std::uint64_t seed = 1;        // breaks exact ties in arbitration
 };
 
 struct SimWorker {
@@ -52,7 +78,16 @@ struct SimWorker {
   unsigned core = 0;
   lockimpl::ContextId context = 0;
   Picos ahead = 0;
+  // Where the worker parks while it waits for a contended line or for its
+  // core; created on first use.
+  simgrid::s4u::SemaphorePtr wake;
+  bool granted = false;   // its line request was served...
+  Picos granted_done = 0; // ...and completes then
+  bool scheduled = false; // shares its core with others (CoreScheduler)
+  bool has_core = false;
 };
+
+class CoreScheduler;
 
 class SimWorld {
  public:
@@ -94,6 +129,21 @@ class SimWorld {
 
   static Picos clock();  // SimGrid's clock, in picoseconds
 
+  // Core sharing (CoreScheduler). The calling worker takes part from
+  // join_core on, and leaves at leave_core (it ends). Outside, these are
+  // no-ops: a worker that never joined has a core of its own.
+  void join_core();
+  void leave_core();
+  // Around a blocking wait: the core goes to the next worker meanwhile.
+  void off_core();
+  void on_core();
+  // A coroutine ends a request (it starts to think) or polls (cpu_relax):
+  // a waiting coroutine of its context may run first.
+  void switch_point();
+  // Moves the calling worker to `context` on `core` (the core changes hands).
+  void move_to(lockimpl::ContextId context, unsigned core);
+  [[nodiscard]] const CoreScheduler& scheduler() const { return *scheduler_; }
+
   // Between set_running(true) and set_running(false) accesses come from
   // worker actors and cost time; outside (building a lock, inspecting it
   // after the run) they are free and untimed.
@@ -104,10 +154,30 @@ class SimWorld {
   // The same, for a worker already looked up (the per-access path).
   void charge(SimWorker& w, Picos cost);
   void sync(SimWorker& w);
+  // sync without the preemption check, for a worker about to leave its core
+  // anyway (it may hold a platform-internal mutex that a worker taking its
+  // core would block on).
+  void catch_up(SimWorker& w);
+  // A miss on a line that is in flight, or that others wait for: waits its
+  // turn (SimCosts::arbitration) and returns when its access completes.
+  Picos wait_for_line(SimWorker& w, coherence::LineId line, coherence::Access access, Picos issue);
+  // The line just landed at its holder: the next waiting request, if any,
+  // is served from now.
+  void serve_next(coherence::LineId line, Picos now);
   std::string prefixed(const void* address, std::string name) const;
+
+  struct LineRequest {
+    SimWorker* worker;
+    Picos issue;
+    coherence::Access access;
+    std::uint64_t tie;  // seeded: breaks exact ties
+  };
 
   coherence::Directory directory_;
   SimCosts sim_costs_;
+  std::unique_ptr<CoreScheduler> scheduler_;
+  std::vector<std::vector<LineRequest>> waiting_;  // by line: requests not yet served
+  std::uint64_t tie_state_;
   std::vector<SimWorker*> by_pid_;
   BlockObserver* observer_ = nullptr;
   std::uint32_t anonymous_lines_ = 0;
