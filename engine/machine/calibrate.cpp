@@ -231,9 +231,9 @@ double measure_heavy_barrier_ns(const std::vector<int>& cpus, unsigned runs) {
 // Trigonakis, SOSP 2013; github.com/trigonak/ccbench): before every timed
 // access, the other threads put the line in the state under test, one after
 // another (a baton passed on a line of its own); then the tester times one
-// access with rdtsc, fenced on both sides. The median of `reps` accesses is
-// kept, minus the median of the same access on a line the tester already
-// holds Modified (the timer, and for a store or an RMW the fence and the
+// access with rdtsc, fenced on both sides. Of `reps` accesses in 9 runs, the
+// median run's mean is kept, minus the same for the same access on a line
+// the tester already holds Modified (the timer, and for a store or an RMW the fence and the
 // locked instruction, which the simulator charges as fence_ns), plus
 // l1_hit_ns. So a figure is what the line's state adds to a hit.
 
@@ -310,7 +310,7 @@ struct Scenario {
 };
 
 // Runs scenarios on one tester, one owner and up to `helpers` more CPUs, all
-// pinned; each returns the median ticks of its timed accesses.
+// pinned; each gives the median over runs of a run's mean ticks per access.
 class StateBench {
  public:
   StateBench(int tester, int owner, std::vector<int> helpers, unsigned reps)
@@ -318,7 +318,7 @@ class StateBench {
     cpus_.insert(cpus_.end(), helpers.begin(), helpers.end());
   }
 
-  // Median ticks of `op` after `scenario`, or an error.
+  // Per case, the median run's mean ticks of `op` after `scenario`, or an error.
   std::expected<std::vector<double>, std::string> run(
       const std::vector<std::pair<Scenario, Op>>& cases) {
     constexpr unsigned kStop = ~0U;

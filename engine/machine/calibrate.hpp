@@ -28,9 +28,11 @@
 // CPU (and, for k > 1 sharers, the CPUs nearest the tester) put one line
 // Modified, Exclusive, Shared by k = 1..min(CPUs - 1, 4) cores, or flush it
 // to memory (clflush); then the tester times one load, store (plus mfence)
-// or fetch_add with rdtsc. Each is the median of `access_samples` accesses,
-// minus the median of the same access on a line the tester holds Modified
-// (timer, fence and locked-instruction overhead), plus l1_hit_ns. The pair's
+// or fetch_add with rdtsc. Each is the median run's mean over
+// `access_samples` accesses in 9 runs (rdtsc steps coarsely on some CPUs, so
+// single accesses are averaged), minus the same for the access on a line the
+// tester holds Modified (timer, fence and locked-instruction overhead), plus
+// l1_hit_ns. The pair's
 // matrix latency is stored as their reference. The farthest pair, when
 // clearly farther, is measured and reported in a progress line only; a CAS
 // on a Modified line likewise. x86 only (rdtsc, clflush); elsewhere a
