@@ -1,0 +1,233 @@
+#include "engine/cli/validate_command.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/bench/cpu_affinity.hpp"
+#include "engine/bench/spin_delay.hpp"
+#include "engine/cli/lists.hpp"
+#include "engine/cli/output_file.hpp"
+#include "engine/cli/progress.hpp"
+#include "engine/machine/resolve.hpp"
+#include "engine/validate/perf_counters.hpp"
+#include "engine/validate/validate_report.hpp"
+#include "engine/validate/validate_run.hpp"
+#include "engine/validate/validate_suite.hpp"
+
+#ifdef LOCKSCOPE_HAVE_PLOT
+#include "plot/validate_plot.hpp"
+#endif
+
+namespace lockscope::engine::cli {
+
+namespace validate = engine::validate;
+
+struct ValidateCommand {
+  CLI::App* sub = nullptr;
+  std::string machine = std::string(machine::kThisMachine);
+  bool quick = false;
+  std::string output = "validate";
+  std::string locks;
+  std::uint64_t ops = 0;  // 0: the suite's default
+  std::uint64_t seed = 1;
+  bool no_pin = false;
+};
+
+namespace {
+
+constexpr std::uint64_t kFullOps = 200'000;
+constexpr std::uint64_t kQuickOps = 50'000;
+constexpr std::uint64_t kMaxOps = 10'000'000;  // bench --record's bound: the trace is held in memory
+
+#ifdef LOCKSCOPE_HAVE_PLOT
+std::optional<plot::ValidateKind> plot_kind(validate::Metric m) {
+  switch (m) {
+    case validate::Metric::throughput: return plot::ValidateKind::throughput;
+    case validate::Metric::read_wait_p50:
+    case validate::Metric::write_wait_p50: return plot::ValidateKind::wait_p50;
+    case validate::Metric::read_wait_p99:
+    case validate::Metric::write_wait_p99: return plot::ValidateKind::wait_p99;
+    case validate::Metric::transfers_per_op: return plot::ValidateKind::transfers_per_op;
+  }
+  return std::nullopt;
+}
+#endif
+
+int write_plot(const std::vector<validate::MetricRow>& rows, const std::string& caption, const std::string& dir) {
+#ifdef LOCKSCOPE_HAVE_PLOT
+  std::vector<plot::ValidatePoint> points;
+  for (const validate::MetricRow& r : rows) {
+    const auto kind = plot_kind(r.metric);
+    if (kind && r.real && r.simulated) points.push_back({r.what.lock, *kind, *r.real, *r.simulated});
+  }
+  auto written = plot::draw_validate_plot(points, caption, dir);
+  if (!written) {
+    fmt::print(stderr, "lockscope: plot: {}\n", written.error());
+    return 1;
+  }
+  fmt::print(stderr, "wrote {}\n", fmt::join(*written, ", "));
+#else
+  (void)rows;
+  (void)caption;
+  (void)dir;
+  fmt::print(stderr, "lockscope: no plot: this lockscope was built without Qt 6 (Gui, Svg); validate.csv has "
+                     "every figure\n");
+#endif
+  return 0;
+}
+
+std::string duration_text(double sec) {
+  if (sec < 60) return fmt::format("{:.0f} s", sec);
+  return fmt::format("{:.0f} min {:02.0f} s", std::floor(sec / 60), std::fmod(sec, 60));
+}
+
+}  // namespace
+
+ValidateCommand& add_validate_command(CLI::App& app) {
+  static ValidateCommand cmd;
+  CLI::App* sub = app.add_subcommand(
+      "validate", "Run a fixed suite on real threads and in the simulator; print and write the error");
+  cmd.sub = sub;
+  sub->footer(
+      "Each case runs the bench loop on pinned real threads (1, 2, 4, ... up to this machine's CPUs,\n"
+      "and no more than the simulated machine's cores), records exactly what the workers did, and\n"
+      "replays those operations in the simulator on --machine. The suite: every lock that runs in\n"
+      "both worlds x read-only, 1% and 10% writes x critical section 0 and 100 ns x think 0 and\n"
+      "200 ns x thread counts. --quick: graph and central, read-only and 10% writes, cs 0, think 0\n"
+      "and 200 ns, 50,000 operations a case (seconds); the full suite takes a few minutes.\n"
+      "Each case runs 3 times on real threads; the run with the median throughput is kept.\n\n"
+      "Writes DIR/validate.csv (case, lock, threads, write_permille, cs_ns, think_ns, metric, unit,\n"
+      "real, simulated, error_pct, note) for throughput, read and write wait p50/p99 and transfers\n"
+      "per operation (real: L1D or cache misses from perf_event_open, n/a where the kernel or VM\n"
+      "hides the counters), DIR/validate.svg and .png (simulated against real, log-log, y = x),\n"
+      "and prints the table. Error % = (simulated - real) / real x 100. See docs/fidelity.md.\n\n"
+      "--machine this-machine needs a calibrated machine file: validate does not calibrate by itself\n"
+      "(it takes a while and wants a quiet machine); run `lockscope calibrate` first.\n\n"
+      "Examples:\n"
+      "  lockscope calibrate && lockscope validate\n"
+      "  lockscope validate --quick -o /tmp/val\n"
+      "  lockscope validate --lock graph,central,pflock --ops 500000 -o val-3locks\n"
+      "  lockscope validate --quick --machine laptop-8     # a preset instead of this machine");
+  sub->add_option("--machine", cmd.machine,
+                  "The simulated side: 'this-machine' (after lockscope calibrate), a preset, or a .toml/.csv file")
+      ->capture_default_str();
+  sub->add_flag("--quick", cmd.quick, "A small subset with short runs (well under a minute)");
+  sub->add_option("-o,--output", cmd.output, "Directory for validate.csv and the plot (created)")
+      ->capture_default_str();
+  sub->add_option("--lock", cmd.locks,
+                  "Only these locks, comma-separated (default: every lock that runs in both worlds)");
+  sub->add_option("--ops", cmd.ops,
+                  fmt::format("Acquisitions per case, all threads together (default {}, {} with --quick)", kFullOps,
+                              kQuickOps))
+      ->check(CLI::Range(std::uint64_t{1}, kMaxOps));
+  sub->add_option("--seed", cmd.seed, "Seed for the read/write choices and the replay")->capture_default_str();
+  sub->add_flag("--no-pin", cmd.no_pin, "Do not pin the real threads to CPUs");
+  sub->add_flag_callback("--list-locks", [] {
+    for (const std::string& name : validate::locks_in_both_worlds()) fmt::print("{}\n", name);
+    std::exit(0);
+  }, "List the locks that run in both worlds (the suite's locks) and exit");
+  return cmd;
+}
+
+bool validate_selected(const ValidateCommand& cmd) { return cmd.sub != nullptr && cmd.sub->parsed(); }
+
+int run_validate_command(const ValidateCommand& cmd) {
+  const std::vector<std::string> both = validate::locks_in_both_worlds();
+  validate::SuiteOptions suite;
+  suite.quick = cmd.quick;
+  suite.locks = split_commas(cmd.locks);
+  if (cmd.sub->count("--lock") != 0 && suite.locks.empty()) {
+    fmt::print(stderr, "lockscope: --lock: no lock named\n");
+    return 2;
+  }
+  for (const std::string& lock : suite.locks) {
+    if (std::ranges::find(both, lock) == both.end()) {
+      fmt::print(stderr, "lockscope: --lock: '{}' does not run in both worlds (lockscope validate --list-locks)\n",
+                 lock);
+      return 2;
+    }
+  }
+  auto machine = machine::resolve_machine(cmd.machine);
+  if (!machine) {
+    fmt::print(stderr, "lockscope: --machine: {}\n", machine.error());
+    return 2;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(cmd.output, ec);
+  if (ec || !std::filesystem::is_directory(cmd.output)) {
+    fmt::print(stderr, "lockscope: -o: cannot create the directory {}\n", cmd.output);
+    return 2;
+  }
+
+  const auto cpus = static_cast<unsigned>(bench::allowed_cpus().size());
+  suite.max_threads = std::min(cpus, machine->cores());
+  const std::vector<validate::ValidateCase> cases = validate::validate_suite(suite);
+  validate::RunOptions options;
+  options.machine = *machine;
+  options.ops = cmd.ops != 0 ? cmd.ops : (cmd.quick ? kQuickOps : kFullOps);
+  options.seed = cmd.seed;
+  options.pin = !cmd.no_pin;
+
+  auto counter = validate::CacheMissCounter::open();
+  std::string counter_note = counter ? "" : counter.error();
+
+  fmt::print(stderr, "validate: {} cases, {} operations each, real threads (up to {}) against {} ({} cores)\n",
+             cases.size(), options.ops, suite.max_threads, machine->name, machine->cores());
+  const bench::SpinDelay delay = bench::SpinDelay::calibrate();
+  const double clock_floor = validate::clock_floor_ns();
+  std::vector<validate::CaseResult> results;
+  results.reserve(cases.size());
+  const auto start = std::chrono::steady_clock::now();
+  {
+    Progress progress;
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const std::string eta =
+          i == 0 ? "" : fmt::format(", about {} left", duration_text(elapsed / static_cast<double>(i) *
+                                                                     static_cast<double>(cases.size() - i)));
+      progress.update(fmt::format("case {}/{}: {}{}", i + 1, cases.size(), cases[i].name(), eta));
+      results.push_back(validate::run_case(cases[i], options, delay, counter ? &*counter : nullptr));
+      if (counter_note.empty() && !results.back().counter_error.empty()) {
+        counter_note = "transfers per operation: n/a: " + results.back().counter_error;
+      }
+    }
+  }
+  const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  const std::vector<validate::MetricRow> rows = validate::metric_rows(results);
+  const std::string csv_path = (std::filesystem::path(cmd.output) / "validate.csv").string();
+  if (auto w = write_output(csv_path, validate::validate_csv(rows)); !w) {
+    fmt::print(stderr, "lockscope: {}\n", w.error());
+    return 1;
+  }
+  fmt::print("validate: real threads on this machine against the simulator on {} ({} cases, {} operations "
+             "each, {})\n\n",
+             machine->name, cases.size(), options.ops, duration_text(total));
+  validate::print_validate_table(stdout, rows);
+  fmt::print("real waits are timed with two steady_clock reads, {:.0f} ns back to back here (not subtracted)\n",
+             clock_floor);
+  if (!counter_note.empty()) fmt::print("{}\n", counter_note);
+  else fmt::print("real transfers per operation: {} per acquisition\n", counter->event());
+  fmt::print("wrote {}\n", csv_path);
+  std::fflush(stdout);
+
+  int status = write_plot(rows, fmt::format("real threads on this machine vs simulated {}; {} cases, {} ops each",
+                                            machine->name, cases.size(), options.ops),
+                          cmd.output);
+  for (const validate::CaseResult& r : results) {
+    if (!r.error.empty()) {
+      fmt::print(stderr, "lockscope: {}: {}\n", r.what.name(), r.error);
+      status = 3;
+    }
+  }
+  return status;
+}
+
+}  // namespace lockscope::engine::cli

@@ -1,0 +1,107 @@
+#include "engine/validate/perf_counters.hpp"
+
+#include <fmt/format.h>
+#include <linux/perf_event.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <utility>
+
+namespace lockscope::engine::validate {
+namespace {
+
+int open_event(std::uint32_t type, std::uint64_t config) {
+  perf_event_attr attr{};
+  attr.size = sizeof attr;
+  attr.type = type;
+  attr.config = config;
+  attr.disabled = 1;
+  attr.inherit = 1;  // the bench's worker threads are created after start()
+  attr.exclude_kernel = 1;
+  attr.exclude_hv = 1;
+  attr.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
+  return static_cast<int>(syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0));
+}
+
+std::string paranoid_level() {
+  std::ifstream in("/proc/sys/kernel/perf_event_paranoid");
+  std::string level;
+  in >> level;
+  return level.empty() ? "?" : level;
+}
+
+}  // namespace
+
+std::expected<CacheMissCounter, std::string> CacheMissCounter::open() {
+  const std::uint64_t l1d_read_miss = PERF_COUNT_HW_CACHE_L1D | (PERF_COUNT_HW_CACHE_OP_READ << 8) |
+                                      (PERF_COUNT_HW_CACHE_RESULT_MISS << 16);
+  if (const int fd = open_event(PERF_TYPE_HW_CACHE, l1d_read_miss); fd >= 0) {
+    return CacheMissCounter(fd, "L1D read misses");
+  }
+  if (const int fd = open_event(PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES); fd >= 0) {
+    return CacheMissCounter(fd, "cache misses");
+  }
+  return std::unexpected(counter_unavailable_reason(errno));
+}
+
+CacheMissCounter::CacheMissCounter(CacheMissCounter&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), event_(std::move(other.event_)) {}
+
+CacheMissCounter& CacheMissCounter::operator=(CacheMissCounter&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+    event_ = std::move(other.event_);
+  }
+  return *this;
+}
+
+CacheMissCounter::~CacheMissCounter() {
+  if (fd_ >= 0) close(fd_);
+}
+
+void CacheMissCounter::start() {
+  ioctl(fd_, PERF_EVENT_IOC_RESET, 0);
+  ioctl(fd_, PERF_EVENT_IOC_ENABLE, 0);
+}
+
+std::expected<std::uint64_t, std::string> CacheMissCounter::stop() {
+  ioctl(fd_, PERF_EVENT_IOC_DISABLE, 0);
+  std::uint64_t values[3] = {0, 0, 0};  // value, time enabled, time running
+  if (read(fd_, values, sizeof values) != static_cast<ssize_t>(sizeof values)) {
+    return std::unexpected(fmt::format("reading the {} counter failed: {}", event_, std::strerror(errno)));
+  }
+  if (values[1] != 0 && values[2] < values[1]) {
+    // Multiplexed: the kernel counted part of the time only; scaling would
+    // be a guess, so say so instead.
+    return std::unexpected(fmt::format("the {} counter ran {:.0f}% of the time (multiplexed)", event_,
+                                       100.0 * static_cast<double>(values[2]) / static_cast<double>(values[1])));
+  }
+  return values[0];
+}
+
+std::string counter_unavailable_reason(int err) {
+  switch (err) {
+    case ENOENT:
+    case EOPNOTSUPP:
+      return fmt::format(
+          "transfers per operation: n/a: this CPU exposes no hardware cache-miss counter to perf_event_open "
+          "({}; usual in a VM whose hypervisor hides the PMU)",
+          err == ENOENT ? "ENOENT" : "EOPNOTSUPP");
+    case EACCES:
+    case EPERM:
+      return fmt::format(
+          "transfers per operation: n/a: perf_event_open refused ({}; kernel.perf_event_paranoid is {})",
+          err == EACCES ? "EACCES" : "EPERM", paranoid_level());
+    case ENOSYS:
+      return "transfers per operation: n/a: this kernel has no perf events (perf_event_open: ENOSYS)";
+    default:
+      return fmt::format("transfers per operation: n/a: perf_event_open failed: {}", std::strerror(err));
+  }
+}
+
+}  // namespace lockscope::engine::validate

@@ -1,0 +1,118 @@
+#include "engine/validate/validate_run.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+#include <vector>
+
+#include "engine/bench/bench_runner.hpp"
+#include "engine/bench/fast_rng.hpp"
+#include "engine/bench/lock_registry.hpp"
+#include "engine/replay/forked_replay.hpp"
+#include "engine/replay/machine_costs.hpp"
+
+namespace lockscope::engine::validate {
+
+traces::WorkloadTrace bench_workload(const bench::BenchConfig& cfg) {
+  traces::WorkloadTrace trace;
+  trace.initial_contexts = cfg.threads;
+  trace.origin = fmt::format(
+      "lockscope bench --lock {} --threads {} --write-permille {} --cs-ns {} --think-ns {} --ops {} --seed {}",
+      cfg.lock, cfg.threads, cfg.write_permille, cfg.cs_ns, cfg.think_ns, cfg.ops, cfg.seed);
+  for (unsigned i = 0; i < cfg.threads; ++i) {
+    // As run_bench: worker i's quota and generator, and worker_loop's choice.
+    const std::uint64_t quota = cfg.ops / cfg.threads + (i < cfg.ops % cfg.threads ? 1 : 0);
+    bench::FastRng rng(cfg.seed * 1'000'003 + i);
+    std::vector<traces::Op> ops;
+    ops.reserve(4 * quota);
+    for (std::uint64_t n = 0; n < quota; ++n) {
+      const bool write = cfg.write_permille != 0 && rng.below(1000) < cfg.write_permille;
+      bench::detail::record_section(ops, write, cfg);
+    }
+    trace.workers.push_back({i, std::move(ops)});
+  }
+  return trace;
+}
+
+bench::BenchConfig bench_config(const ValidateCase& what, std::uint64_t ops, std::uint64_t seed, bool pin) {
+  bench::BenchConfig cfg;
+  cfg.lock = what.lock;
+  cfg.threads = what.threads;
+  cfg.write_permille = what.write_permille;
+  cfg.cs_ns = what.cs_ns;
+  cfg.think_ns = what.think_ns;
+  cfg.ops = ops;  // a quota, not a duration: the trace is the whole run
+  cfg.seed = seed;
+  cfg.pin = pin;
+  cfg.record = false;  // rebuilt afterwards by bench_workload
+  return cfg;
+}
+
+double clock_floor_ns() {
+  using Clock = std::chrono::steady_clock;
+  std::vector<double> samples(1001);
+  for (double& s : samples) {
+    const auto t0 = Clock::now();
+    const auto t1 = Clock::now();
+    s = std::chrono::duration<double, std::nano>(t1 - t0).count();
+  }
+  std::ranges::nth_element(samples, samples.begin() + 500);
+  return samples[500];
+}
+
+CaseResult run_case(const ValidateCase& what, const RunOptions& options, const bench::SpinDelay& delay,
+                    CacheMissCounter* counter) {
+  CaseResult result;
+  result.what = what;
+  const bench::BenchConfig cfg = bench_config(what, options.ops, options.seed, options.pin);
+  const bench::LockEntry* entry = bench::find_bench_lock(what.lock);
+  struct Run {
+    bench::BenchResult bench;
+    std::optional<double> transfers_per_op;
+    std::string counter_error;
+  };
+  std::vector<Run> runs;
+  for (unsigned i = 0; i < std::max(options.real_runs, 1U); ++i) {
+    Run run;
+    if (counter != nullptr) counter->start();
+    run.bench = entry->run(cfg, delay);
+    if (counter != nullptr) {
+      auto misses = counter->stop();
+      const std::uint64_t ops = run.bench.read_ops + run.bench.write_ops;
+      if (!misses) {
+        run.counter_error = misses.error();
+      } else if (ops != 0) {
+        run.transfers_per_op = static_cast<double>(*misses) / static_cast<double>(ops);
+      }
+    }
+    runs.push_back(std::move(run));
+  }
+  std::ranges::sort(runs, {}, [](const Run& r) { return r.bench.ops_per_sec; });
+  Run& kept = runs[runs.size() / 2];
+  result.real = std::move(kept.bench);
+  result.real_transfers_per_op = kept.transfers_per_op;
+  result.counter_error = std::move(kept.counter_error);
+  for (const Run& r : runs) result.real.violations = std::max(result.real.violations, r.bench.violations);
+
+  replay::ReplayOptions replay_options;
+  replay_options.lock = what.lock;
+  replay_options.machine = options.machine.name;
+  replay_options.costs = replay::cost_model(options.machine);
+  replay_options.sim_costs = replay::sim_costs(options.machine);
+  replay_options.seed = options.seed;
+  replay_options.record_timeline = false;
+  result.sim = replay::replay_in_child(bench_workload(cfg), replay_options, "");
+
+  if (!result.sim.error.empty()) {
+    result.error = fmt::format("replay failed: {}", result.sim.error);
+  } else if (!result.sim.healthy()) {
+    result.error = result.sim.deadlock ? "the replay deadlocked" : "the replay was unhealthy (violation or drift)";
+  } else if (result.real.violations != 0) {
+    result.error = fmt::format("{} mutual-exclusion violations on real threads", result.real.violations);
+  }
+  return result;
+}
+
+}  // namespace lockscope::engine::validate

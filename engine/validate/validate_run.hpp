@@ -1,0 +1,75 @@
+// Running one validation case in both worlds: the bench loop on pinned real
+// threads, then the very operations those threads did replayed in the
+// simulator on the machine under test, in a child process (SimGrid allows
+// one simulation per process).
+//
+// The operations are those `bench --record` keeps, but rebuilt after the
+// run instead of recorded during it: with an operation quota the bench
+// loop is deterministic (worker i does its share of the quota, and each
+// read-or-write choice comes from its seeded generator), and keeping the
+// trace costs the real threads far more than the lock (appending to a
+// growing vector, page faults: 20 M ops/s fell to 3 M here), which the
+// simulator would then be blamed for. A test checks that the rebuilt
+// trace equals the recorded one.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "engine/bench/bench_result.hpp"
+#include "engine/bench/spin_delay.hpp"
+#include "engine/machine/machine.hpp"
+#include "engine/replay/replay_result.hpp"
+#include "engine/validate/perf_counters.hpp"
+#include "engine/validate/validate_suite.hpp"
+#include "traces/workload.hpp"
+
+namespace lockscope::engine::validate {
+
+// The workload the bench loop runs for `cfg` (which must have cfg.ops != 0):
+// exactly what BenchConfig::record would have kept.
+[[nodiscard]] traces::WorkloadTrace bench_workload(const bench::BenchConfig& cfg);
+
+// The bench configuration of a case (ops quota, no recording).
+[[nodiscard]] bench::BenchConfig bench_config(const ValidateCase& what, std::uint64_t ops, std::uint64_t seed,
+                                              bool pin);
+
+// What two back-to-back steady_clock reads cost here (median, ns): the real
+// waits are timed with such a pair, so each includes about this much that
+// is not waiting.
+[[nodiscard]] double clock_floor_ns();
+
+struct RunOptions {
+  machine::Machine machine;        // the simulated side: usually this-machine, calibrated
+  std::uint64_t ops = 200'000;     // acquisitions per case, all workers together
+  std::uint64_t seed = 1;          // the bench's read/write choices and the replay's seed
+  bool pin = true;
+  // Real runs per case; the one with the median throughput is kept (its
+  // waits too). A run is a few milliseconds, and on a shared machine one
+  // descheduled thread can halve it; the simulator replays one trace, the
+  // same for every run (the loop is deterministic).
+  unsigned real_runs = 3;
+};
+
+struct CaseResult {
+  ValidateCase what;
+  bench::BenchResult real;  // no workload: see bench_workload
+  // Cache misses per acquisition on the real side, when a counter was given
+  // and read; empty otherwise.
+  std::optional<double> real_transfers_per_op;
+  std::string counter_error;  // why a given counter could not be read
+  replay::ReplayResult sim;   // no timeline
+  // Not a fit for comparison: the replay failed or was unhealthy, or the
+  // real run broke mutual exclusion. Empty when both sides ran clean.
+  std::string error;
+};
+
+// Runs `what` for real options.real_runs times (counting cache misses with
+// `counter` when non-null, over the kept run), then replays the workload. Never throws for a failed replay: the
+// result's `error` says what went wrong. Precondition: what.lock runs in
+// both worlds.
+[[nodiscard]] CaseResult run_case(const ValidateCase& what, const RunOptions& options, const bench::SpinDelay& delay,
+                                  CacheMissCounter* counter);
+
+}  // namespace lockscope::engine::validate

@@ -1,0 +1,66 @@
+#include "engine/validate/validate_run.hpp"
+
+#include <gtest/gtest.h>
+
+#include "engine/bench/lock_registry.hpp"
+#include "engine/machine/presets.hpp"
+
+namespace lockscope::engine::validate {
+namespace {
+
+// One small case end to end: real threads, then the same operations
+// replayed in a child process. Counts only; no wall-clock figure is checked.
+TEST(ValidateRun, ReplaysExactlyTheOperationsTheRealThreadsDid) {
+  RunOptions options;
+  options.machine = *machine::preset("laptop-8");
+  options.ops = 2000;
+  const bench::SpinDelay delay = bench::SpinDelay::calibrate();
+  for (const ValidateCase& what : {ValidateCase{"graph", 1, 100, 0, 200}, ValidateCase{"central", 2, 10, 100, 0}}) {
+    const CaseResult r = run_case(what, options, delay, nullptr);
+    EXPECT_TRUE(r.error.empty()) << what.name() << ": " << r.error;
+    EXPECT_EQ(r.real.read_ops + r.real.write_ops, 2000U) << what.name();
+    EXPECT_EQ(r.sim.read_ops, r.real.read_ops) << what.name();
+    EXPECT_EQ(r.sim.write_ops, r.real.write_ops) << what.name();
+    EXPECT_GT(r.real.ops_per_sec, 0) << what.name();
+    EXPECT_GT(r.sim.throughput_ops_per_sim_sec(), 0) << what.name();
+    EXPECT_TRUE(r.real.workload.workers.empty()) << "the real run does not record";
+    EXPECT_FALSE(r.real_transfers_per_op.has_value());
+  }
+}
+
+// The real run does not record (recording costs the threads more than the
+// lock); the trace is rebuilt from the quota and the seeds. It must be what
+// `bench --record` keeps, operation for operation.
+TEST(ValidateRun, RebuiltWorkloadIsWhatBenchRecords) {
+  const bench::SpinDelay delay = bench::SpinDelay::calibrate();
+  for (const ValidateCase& what : {ValidateCase{"graph", 1, 0, 0, 0}, ValidateCase{"central", 2, 10, 100, 200},
+                                   ValidateCase{"pflock", 3, 100, 0, 200}}) {
+    for (const std::uint64_t ops : {1U, 2U, 1001U}) {
+      for (const std::uint64_t seed : {1U, 7U}) {
+        bench::BenchConfig cfg = bench_config(what, ops, seed, false);
+        cfg.record = true;
+        const bench::BenchResult recorded = bench::find_bench_lock(what.lock)->run(cfg, delay);
+        const traces::WorkloadTrace rebuilt = bench_workload(cfg);
+        EXPECT_EQ(rebuilt.initial_contexts, recorded.workload.initial_contexts) << what.name();
+        EXPECT_EQ(rebuilt.workers, recorded.workload.workers) << what.name() << " ops " << ops << " seed " << seed;
+        EXPECT_EQ(rebuilt.lock_op_count(), ops);
+      }
+    }
+  }
+}
+
+TEST(ValidateRun, BenchConfigCarriesTheCase) {
+  const bench::BenchConfig cfg = bench_config({"numa", 2, 10, 100, 200}, 5000, 3, true);
+  EXPECT_EQ(cfg.lock, "numa");
+  EXPECT_EQ(cfg.threads, 2U);
+  EXPECT_EQ(cfg.write_permille, 10U);
+  EXPECT_EQ(cfg.cs_ns, 100U);
+  EXPECT_EQ(cfg.think_ns, 200U);
+  EXPECT_EQ(cfg.ops, 5000U);
+  EXPECT_EQ(cfg.seed, 3U);
+  EXPECT_TRUE(cfg.pin);
+  EXPECT_FALSE(cfg.record);
+}
+
+}  // namespace
+}  // namespace lockscope::engine::validate
