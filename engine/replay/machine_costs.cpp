@@ -45,6 +45,14 @@ sim::SimCosts sim_costs(const machine::Machine& m) {
   s.heavy_barrier = ps(m.heavy_barrier_ns);
   // A pause instruction: ~40 cycles on current x86 cores.
   s.pause = ps(40.0 / m.clock_ghz);
+  switch (m.arbitration) {
+    case machine::Arbitration::nearest_first: s.arbitration = sim::Arbitration::nearest_first; break;
+    case machine::Arbitration::arrival: s.arbitration = sim::Arbitration::arrival; break;
+    case machine::Arbitration::fifo: s.arbitration = sim::Arbitration::fifo; break;
+  }
+  s.slice = ps(m.scheduler.slice_us * 1000.0);
+  s.thread_switch = ps(m.scheduler.thread_switch_ns);
+  s.coroutine_switch = ps(m.scheduler.coroutine_switch_ns);
   return s;
 }
 

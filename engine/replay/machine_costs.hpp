@@ -1,5 +1,7 @@
 // From a machine description to what the simulator charges: the coherence
-// cost model (picoseconds, cores x cores) and the fence and barrier costs.
+// cost model (picoseconds, cores x cores, with the per-state costs a
+// calibrated machine gives), the fence and barrier costs, the arbitration
+// rule and the scheduler's slice and switch costs.
 #pragma once
 
 #include "engine/coherence/cost_model.hpp"

@@ -1,6 +1,7 @@
 // From a machine to what the simulator charges (engine/replay/machine_costs):
-// the per-state costs as factors of their reference latency. Without them,
-// the cost model is exactly what it was before they existed.
+// the per-state costs as factors of their reference latency, and the
+// arbitration and scheduler keys onto SimCosts. Without the new keys, the
+// cost model and SimCosts are exactly what they were before the keys existed.
 #include "engine/replay/machine_costs.hpp"
 
 #include <gtest/gtest.h>
@@ -12,7 +13,7 @@ namespace {
 
 using machine::Machine;
 
-TEST(MachineCosts, APresetWithoutPerStateCostsGetsThePlainModel) {
+TEST(MachineCosts, APresetWithoutPerStateCostsGetsThePlainModelAndTheSimulatorsDefaults) {
   for (std::string_view name : {"laptop-8", "ryzen-16", "epyc-64", "xeon-2s-56"}) {
     SCOPED_TRACE(name);
     const Machine m = *machine::preset(name);
@@ -21,6 +22,12 @@ TEST(MachineCosts, APresetWithoutPerStateCostsGetsThePlainModel) {
     EXPECT_EQ(c.load, coherence::StateCosts{});
     EXPECT_EQ(c.store, coherence::StateCosts{});
     EXPECT_EQ(c.rmw, coherence::StateCosts{});
+    const sim::SimCosts s = sim_costs(m);
+    const sim::SimCosts defaults;
+    EXPECT_EQ(s.arbitration, defaults.arbitration);
+    EXPECT_EQ(s.slice, defaults.slice);
+    EXPECT_EQ(s.thread_switch, defaults.thread_switch);
+    EXPECT_EQ(s.coroutine_switch, defaults.coroutine_switch);
   }
 }
 
@@ -44,6 +51,25 @@ TEST(MachineCosts, PerStateCostsBecomeFactorsOfTheirReference) {
   EXPECT_EQ(c.store.memory, 0U);
   EXPECT_EQ(c.rmw.shared_by, (std::vector<double>{1.6, 2.4}));
   EXPECT_EQ(c.between(0, 1), 25'000U) << "the matrix itself is unchanged";
+}
+
+TEST(MachineCosts, EveryArbitrationRuleMapsOntoItsSimulatorRule) {
+  Machine m = *machine::preset("laptop-8");
+  m.arbitration = machine::Arbitration::arrival;
+  EXPECT_EQ(sim_costs(m).arbitration, sim::Arbitration::arrival);
+  m.arbitration = machine::Arbitration::nearest_first;
+  EXPECT_EQ(sim_costs(m).arbitration, sim::Arbitration::nearest_first);
+}
+
+TEST(MachineCosts, ArbitrationAndSchedulerMapOntoSimCosts) {
+  Machine m = *machine::preset("laptop-8");
+  m.arbitration = machine::Arbitration::fifo;
+  m.scheduler = {.slice_us = 750, .thread_switch_ns = 3500, .coroutine_switch_ns = 0};
+  const sim::SimCosts s = sim_costs(m);
+  EXPECT_EQ(s.arbitration, sim::Arbitration::fifo);
+  EXPECT_EQ(s.slice, 750'000'000U);
+  EXPECT_EQ(s.thread_switch, 3'500'000U);
+  EXPECT_EQ(s.coroutine_switch, 0U);
 }
 
 }  // namespace
