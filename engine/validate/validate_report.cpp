@@ -120,8 +120,7 @@ void print_validate_table(std::FILE* out, const std::vector<MetricRow>& rows) {
   for (const MetricRow& r : rows) width = std::max(width, r.what.name().size());
   fmt::print(out, "{:<{}}  {:>10} {:>10} {:>6}  {:>7} {:>7} {:>7} {:>7}  {:>12} {:>6}\n", "case", width,
              "ops/s real", "sim", "err", "rd p50", "rd p99", "wr p50", "wr p99", "xfer/op real", "sim");
-  fmt::print(out, "{:<{}}  {:>10} {:>10} {:>6}  {:>31}  {:>19}\n", "", width, "", "", "",
-             "wait error (sim - real) / real", "");
+  fmt::print(out, "{:<{}}  {:>10} {:>10} {:>6}  {:>31}\n", "", width, "", "", "", "wait error (sim - real) / real");
   for (std::size_t i = 0; i < rows.size();) {
     // A case's rows are consecutive (metric_rows' order).
     std::array<const MetricRow*, kMetrics.size()> by{};
