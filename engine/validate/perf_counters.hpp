@@ -29,7 +29,8 @@ class CacheMissCounter {
   // Zero and enable. Threads created after this are counted too.
   void start();
   // Disable and read the count (summed over inherited threads that ended).
-  // Empty when the read fails or the kernel multiplexed the event away.
+  // The error says why when the read fails or the kernel multiplexed the
+  // event (counted part of the time only: scaling up would be a guess).
   [[nodiscard]] std::expected<std::uint64_t, std::string> stop();
 
   [[nodiscard]] const std::string& event() const { return event_; }
