@@ -16,6 +16,7 @@
 #include "engine/cli/replay_command.hpp"
 #include "engine/cli/study_command.hpp"
 #include "engine/cli/sweep_command.hpp"
+#include "engine/cli/validate_command.hpp"
 
 namespace cli = lockscope::engine::cli;
 
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   cli::CalibrateCommand& calibrate = cli::add_calibrate_command(app);
   cli::DemoCommand& demo = cli::add_demo_command(app);
   cli::StudyCommand& study = cli::add_study_command(app);
+  cli::ValidateCommand& validate = cli::add_validate_command(app);
 
   cli::split_record_argv(argc, argv);
   try {
@@ -54,6 +56,7 @@ int main(int argc, char** argv) {
     if (cli::calibrate_selected(calibrate)) return cli::run_calibrate_command(calibrate);
     if (cli::demo_selected(demo)) return cli::run_demo_command(demo);
     if (cli::study_selected(study)) return cli::run_study_command(study);
+    if (cli::validate_selected(validate)) return cli::run_validate_command(validate);
   } catch (const std::exception& e) {
     fmt::print(stderr, "lockscope: {}\n", e.what());
     return 1;

@@ -96,6 +96,9 @@ struct Machine {
   std::vector<double> latency_ns;       // N x N row-major, one way; diagonal = l1_hit_ns
   AccessCosts access;                   // per-state costs; not given: the plain model
   Arbitration arbitration = Arbitration::nearest_first;
+  // How often a waiting request may be overtaken before it is served first
+  // (sim::SimCosts::patience); 0: never forced, the rule alone decides.
+  std::uint32_t arbitration_patience = 64;
   Scheduler scheduler;
 
   [[nodiscard]] unsigned cores() const { return static_cast<unsigned>(core_group.size()); }

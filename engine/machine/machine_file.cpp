@@ -23,10 +23,10 @@ namespace {
 
 using traces::ParseError;
 
-constexpr std::array<std::string_view, 14> kRootKeys = {
+constexpr std::array<std::string_view, 15> kRootKeys = {
     "name",       "description", "clock_ghz",   "l1_hit_ns",   "memory_ns",
     "fence_ns",   "heavy_barrier_ns", "core_group", "topology", "latency_ns",
-    "latency_csv", "arbitration", "access",     "scheduler"};
+    "latency_csv", "arbitration", "arbitration_patience", "access", "scheduler"};
 constexpr std::array<std::string_view, 13> kAccessKeys = {
     "reference_ns",      "load_modified_ns",  "load_exclusive_ns", "load_shared_ns",
     "load_memory_ns",    "store_modified_ns", "store_exclusive_ns", "store_shared_ns",
@@ -516,6 +516,14 @@ std::expected<Machine, ParseError> read_root(const Reader& r, const toml::table&
     if (!arbitration) return std::unexpected(arbitration.error());
     m.arbitration = *arbitration;
   }
+  if (const toml::node* n = root.get("arbitration_patience")) {
+    const auto* i = n->as_integer();
+    if (i == nullptr || i->get() < 0 || i->get() > 1'000'000'000) {
+      return std::unexpected(r.at(n->source(), "'arbitration_patience' must be a whole number from 0 (unbounded) "
+                                               "to 1000000000"));
+    }
+    m.arbitration_patience = static_cast<std::uint32_t>(i->get());
+  }
   if (const toml::node* a = root.get("access")) {
     auto access = read_access(r, *a);
     if (!access) return std::unexpected(access.error());
@@ -581,6 +589,9 @@ std::string write_machine_toml(const Machine& m) {
   out += fmt::format("heavy_barrier_ns = {}\n", m.heavy_barrier_ns);
   if (m.arbitration != Arbitration::nearest_first) {
     out += fmt::format("arbitration = {}\n", toml_string(to_string(m.arbitration)));
+  }
+  if (m.arbitration_patience != Machine{}.arbitration_patience) {
+    out += fmt::format("arbitration_patience = {}\n", m.arbitration_patience);
   }
   out += "core_group = [";
   for (unsigned i = 0; i < m.cores(); ++i) {

@@ -73,6 +73,9 @@ std::string encode_summary(const ReplayResult& r) {
   for (const stats::WorkerAcquisitions& w : r.workers) {
     out << "worker\t" << w.id << '\t' << w.reads << '\t' << w.writes << '\t' << w.attempted << '\n';
   }
+  for (const stats::WorkerAcquisitions& w : r.workers_while_all_ran) {
+    out << "contended\t" << w.id << '\t' << w.reads << '\t' << w.writes << '\t' << w.attempted << '\n';
+  }
   for (const BlockedWorker& b : r.blocked) out << "blocked\t" << b.worker << '\t' << one_line(b.waiting_in) << '\n';
   for (const LockSummary& l : r.locks) {
     out << "lockstat\t" << l.reads << '\t' << l.writes << '\t' << l.failed << '\t' << l.transfers << '\t'
@@ -139,6 +142,10 @@ ReplayResult decode_summary(const std::string& text) {
       stats::WorkerAcquisitions w;
       in >> w.id >> w.reads >> w.writes >> w.attempted;
       r.workers.push_back(w);
+    } else if (key == "contended") {
+      stats::WorkerAcquisitions w;
+      in >> w.id >> w.reads >> w.writes >> w.attempted;
+      r.workers_while_all_ran.push_back(w);
     } else if (key == "blocked") {
       BlockedWorker b;
       in >> b.worker;

@@ -1,6 +1,7 @@
 #include "engine/replay/machine_costs.hpp"
 
 #include <cmath>
+#include <limits>
 
 namespace lockscope::engine::replay {
 namespace {
@@ -50,6 +51,7 @@ sim::SimCosts sim_costs(const machine::Machine& m) {
     case machine::Arbitration::arrival: s.arbitration = sim::Arbitration::arrival; break;
     case machine::Arbitration::fifo: s.arbitration = sim::Arbitration::fifo; break;
   }
+  s.patience = m.arbitration_patience == 0 ? std::numeric_limits<std::uint32_t>::max() : m.arbitration_patience;
   s.slice = ps(m.scheduler.slice_us * 1000.0);
   s.thread_switch = ps(m.scheduler.thread_switch_ns);
   s.coroutine_switch = ps(m.scheduler.coroutine_switch_ns);

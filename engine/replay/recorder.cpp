@@ -120,6 +120,7 @@ void Recorder::unblocked(unsigned worker, Picos at) {
 }
 
 void Recorder::finish(unsigned worker, Picos at) {
+  if (while_all_ran_.empty()) while_all_ran_ = worker_acquisitions();
   Lane& lane = lanes_[worker];
   if (keep_spans_ && at > lane.since) lane.spans.push_back({lane.since, at, lane.state, lane.lock});
   lane.since = at;
@@ -133,6 +134,10 @@ std::vector<stats::WorkerAcquisitions> Recorder::worker_acquisitions() const {
     out.push_back({static_cast<std::uint32_t>(w), lane.reads, lane.writes, lane.attempted});
   }
   return out;
+}
+
+std::vector<stats::WorkerAcquisitions> Recorder::worker_acquisitions_while_all_ran() const {
+  return while_all_ran_.empty() ? worker_acquisitions() : while_all_ran_;
 }
 
 void Recorder::export_to(traces::Timeline& timeline) {

@@ -81,6 +81,11 @@ class Recorder final : public sim::BlockObserver {
   // One entry per worker, by id: its completed reads and writes (summing to
   // reads() + writes()) and whether it began any acquisition.
   [[nodiscard]] std::vector<stats::WorkerAcquisitions> worker_acquisitions() const;
+  // The same counts when the first worker finished (in execution order):
+  // while every worker still competed. Over a whole replay each worker does
+  // its whole trace, so only this window shows which workers a lock favours.
+  // The whole run's counts when no worker finished.
+  [[nodiscard]] std::vector<stats::WorkerAcquisitions> worker_acquisitions_while_all_ran() const;
 
   // Moves the spans and counters into `timeline` (counters sorted by time).
   void export_to(traces::Timeline& timeline);
@@ -120,6 +125,7 @@ class Recorder final : public sim::BlockObserver {
   stats::LatencyHistogram read_wait_;
   stats::LatencyHistogram write_wait_;
   std::vector<traces::TimelineCounter> counters_;
+  std::vector<stats::WorkerAcquisitions> while_all_ran_;  // taken at the first finish
 };
 
 }  // namespace lockscope::engine::replay

@@ -281,6 +281,7 @@ ReplayResult run_replay(const traces::WorkloadTrace& trace, const ReplayOptions&
   r.read_ops = recorder.reads();
   r.write_ops = recorder.writes();
   r.workers = recorder.worker_acquisitions();
+  r.workers_while_all_ran = recorder.worker_acquisitions_while_all_ran();
   r.read_wait_ns = recorder.read_wait().summary();
   r.write_wait_ns = recorder.write_wait().summary();
   r.violations = recorder.violations();

@@ -61,6 +61,9 @@ struct ReplayResult {
   // One per worker, by id: its completed reads and writes over every lock
   // (they sum to read_ops and write_ops) and whether it tried any.
   std::vector<stats::WorkerAcquisitions> workers;
+  // Per worker, its acquisitions until the first worker finished: while
+  // all competed (Recorder::worker_acquisitions_while_all_ran).
+  std::vector<stats::WorkerAcquisitions> workers_while_all_ran;
   std::uint64_t violations = 0;    // mutual exclusion broken (reader with writer, two writers)
   std::int64_t residual_readers = 0;  // the lock's reader count after the run: 0 unless it drifted
   bool deadlock = false;
@@ -83,6 +86,9 @@ struct ReplayResult {
   // Jain's index and max/min of `workers` (engine/stats/fairness.hpp):
   // derived, so it never disagrees with the counts it summarizes.
   [[nodiscard]] stats::Fairness fairness() const { return stats::fairness(workers); }
+  // The same over `workers_while_all_ran`: the figure that shows a lock's
+  // (or a coherence fabric's) bias.
+  [[nodiscard]] stats::Fairness fairness_while_all_ran() const { return stats::fairness(workers_while_all_ran); }
   [[nodiscard]] bool healthy() const {
     return error.empty() && !deadlock && violations == 0 && residual_readers == 0;
   }

@@ -57,8 +57,17 @@ void optional_json(traces::JsonWriter& w, std::string_view key, const std::optio
   }
 }
 
+void fairness_json(traces::JsonWriter& w, const char* key, const stats::Fairness& f) {
+  w.key(key).begin_object().field("workers", f.workers);
+  optional_json(w, "jain", f.jain);
+  w.field("max", f.max).field("max_worker", f.max_worker).field("min", f.min).field("min_worker", f.min_worker);
+  optional_json(w, "max_over_min", f.max_over_min);
+  w.end_object();
+}
+
 // Per worker its acquisitions, and the fairness figures over the workers
-// that tried (engine/stats/fairness.hpp); an undefined figure is null.
+// that tried (engine/stats/fairness.hpp), over the whole run and while all
+// ran; an undefined figure is null.
 void workers_json(traces::JsonWriter& w, const ReplayResult& r) {
   w.key("workers").begin_array();
   for (const stats::WorkerAcquisitions& x : r.workers) {
@@ -66,20 +75,21 @@ void workers_json(traces::JsonWriter& w, const ReplayResult& r) {
     w.field("attempted", x.attempted).end_object();
   }
   w.end_array();
-  const stats::Fairness f = r.fairness();
-  w.key("fairness").begin_object().field("workers", f.workers);
-  optional_json(w, "jain", f.jain);
-  w.field("max", f.max).field("max_worker", f.max_worker).field("min", f.min).field("min_worker", f.min_worker);
-  optional_json(w, "max_over_min", f.max_over_min);
-  w.end_object();
+  fairness_json(w, "fairness", r.fairness());
+  w.key("workers_while_all_ran").begin_array();
+  for (const stats::WorkerAcquisitions& x : r.workers_while_all_ran) {
+    w.begin_object().field("id", x.id).field("reads", x.reads).field("writes", x.writes).end_object();
+  }
+  w.end_array();
+  fairness_json(w, "fairness_while_all_ran", r.fairness_while_all_ran());
 }
 
 // "Jain 0.970, max/min 1.40 (worker 3: 812, worker 9: 580)"; nothing for a
 // result without per-worker counts.
-void print_fairness(std::FILE* out, const ReplayResult& r) {
-  if (r.workers.empty()) return;
-  const stats::Fairness f = r.fairness();
-  fmt::print(out, "  fairness            ");
+void print_fairness(std::FILE* out, const std::vector<stats::WorkerAcquisitions>& workers, const char* label) {
+  if (workers.empty()) return;
+  const stats::Fairness f = stats::fairness(workers);
+  fmt::print(out, "  {:<20}", label);
   if (f.workers == 0) {
     fmt::print(out, "none (no worker tried to take a lock)\n");
     return;
@@ -95,8 +105,8 @@ void print_fairness(std::FILE* out, const ReplayResult& r) {
                f.max_over_min ? fmt::format("{:.2f}", *f.max_over_min) : std::string("inf"), f.max_worker, f.max,
                f.min_worker, f.min, f.min == 0 ? ", starved" : "");
   }
-  const std::size_t idle = r.workers.size() - f.workers;
-  if (idle != 0) fmt::print(out, "; {} of {} workers never tried", idle, r.workers.size());
+  const std::size_t idle = workers.size() - f.workers;
+  if (idle != 0) fmt::print(out, "; {} of {} workers never tried", idle, workers.size());
   fmt::print(out, "\n");
 }
 
@@ -161,7 +171,8 @@ void print_summary(std::FILE* out, const ReplayResult& r, std::size_t max_lines)
              r.read_wait_ns.max);
   fmt::print(out, "  write wait ns       p50 {}  p99 {}  max {}\n", r.write_wait_ns.p50, r.write_wait_ns.p99,
              r.write_wait_ns.max);
-  print_fairness(out, r);
+  print_fairness(out, r.workers, "fairness");
+  print_fairness(out, r.workers_while_all_ran, "while all ran");
   fmt::print(out, "  line transfers      {} ({:.3f} per operation)\n", r.line_transfers, r.transfers_per_op());
   fmt::print(out, "  simulator speed     {}lock ops per wall second ({:.2f} s)\n", stats::human_count(r.sim_ops_per_wall_sec()),
              r.wall_sec);

@@ -174,18 +174,30 @@ Picos SimWorld::wait_for_line(SimWorker& w, coherence::LineId line, coherence::A
 void SimWorld::serve_next(coherence::LineId line, Picos now) {
   if (line >= waiting_.size() || waiting_[line].empty()) return;
   std::vector<LineRequest>& queue = waiting_[line];
-  std::size_t best = 0;
-  Picos best_key = 0;
+  // A request out of patience is served first (the oldest of them);
+  // otherwise the rule's smallest key wins.
+  std::size_t best = queue.size();
   for (std::size_t i = 0; i < queue.size(); ++i) {
-    const LineRequest& r = queue[i];
-    const int holder = directory_.holder(line, r.worker->core);
-    const Picos distance = holder < 0 ? directory_.costs().memory
-                                      : directory_.costs().between(r.worker->core, static_cast<unsigned>(holder));
-    const Picos key = arbitration_key(sim_costs_.arbitration, r.issue, now, distance);
-    if (i == 0 || key < best_key || (key == best_key && r.tie < queue[best].tie)) {
+    if (queue[i].overtaken >= sim_costs_.patience && (best == queue.size() || queue[i].issue < queue[best].issue)) {
       best = i;
-      best_key = key;
     }
+  }
+  if (best == queue.size()) {
+    Picos best_key = 0;
+    for (std::size_t i = 0; i < queue.size(); ++i) {
+      const LineRequest& r = queue[i];
+      const int holder = directory_.holder(line, r.worker->core);
+      const Picos distance = holder < 0 ? directory_.costs().memory
+                                        : directory_.costs().between(r.worker->core, static_cast<unsigned>(holder));
+      const Picos key = arbitration_key(sim_costs_.arbitration, r.issue, now, distance);
+      if (i == 0 || key < best_key || (key == best_key && r.tie < queue[best].tie)) {
+        best = i;
+        best_key = key;
+      }
+    }
+  }
+  for (LineRequest& r : queue) {
+    if (r.issue < queue[best].issue) ++r.overtaken;
   }
   const LineRequest next = queue[best];
   queue[best] = queue.back();

@@ -62,6 +62,11 @@ struct SimCosts {
   Picos quantum = 200'000;       // most a worker may run ahead of SimGrid's clock
   Picos lookahead = 50'000;      // a miss this close ahead is issued without catching up first
   Arbitration arbitration = Arbitration::nearest_first;
+  // How often a waiting request may be overtaken by requests issued after
+  // it before it is served first (the anti-starvation that coherence
+  // fabrics keep: bounded unfairness, never starvation). Unbounded: the rule
+  // alone decides.
+  std::uint32_t patience = 64;
   // Sharing a core (docs/simulator.md, "Sharing a core"): threads of
   // different contexts on one core take turns every `slice` (Linux CFS's
   // minimum granularity on a multi-core machine) and pay `thread_switch`;
@@ -171,6 +176,7 @@ class SimWorld {
     Picos issue;
     coherence::Access access;
     std::uint64_t tie;  // seeded: breaks exact ties
+    std::uint32_t overtaken = 0;  // requests issued after it served before it
   };
 
   coherence::Directory directory_;

@@ -49,6 +49,12 @@ TEST(RecordedRun, ARealTimelineLoadsAndAgreesWithItsTrace) {
   EXPECT_TRUE(model.measured());
   EXPECT_EQ(model.lanes().size(), trace->workers.size()) << "a lane per thread, no cacheline lanes";
   const RunStats stats = run_stats(model, 0, model.end_time());
+  // A lane cannot tell a lock re-taken without a wait inside another from a
+  // hold resumed after the inner one (run_stats.hpp), so counts from lanes
+  // may come out a few acquisitions short of the trace's; never over.
+  const auto close_below = [](std::uint64_t lane, std::uint64_t exact) {
+    return lane <= exact && exact - lane <= exact / 200 + 2;
+  };
   ASSERT_EQ(stats.per_lock.size(), trace->locks.size());
   for (std::uint32_t lock = 0; lock < trace->locks.size(); ++lock) {
     std::uint64_t reads = 0, writes = 0;
@@ -59,16 +65,13 @@ TEST(RecordedRun, ARealTimelineLoadsAndAgreesWithItsTrace) {
         writes += op.kind == traces::OpKind::write_acquire;
       }
     }
-    EXPECT_EQ(stats.per_lock[lock].reads, reads) << trace->locks[lock].name;
-    EXPECT_EQ(stats.per_lock[lock].writes, writes) << trace->locks[lock].name;
+    EXPECT_PRED2(close_below, stats.per_lock[lock].reads, reads) << trace->locks[lock].name;
+    EXPECT_PRED2(close_below, stats.per_lock[lock].writes, writes) << trace->locks[lock].name;
   }
   // And per thread (the fairness figures' counts): lane i is the trace's
   // worker i. A lane cannot tell a lock re-taken without a wait inside
   // another from a hold resumed after the inner one (run_stats.hpp), so
   // the lane may count a few acquisitions fewer; never more.
-  const auto close_below = [](std::uint64_t lane, std::uint64_t exact) {
-    return lane <= exact && exact - lane <= exact / 200 + 2;
-  };
   ASSERT_EQ(stats.per_worker.size(), trace->workers.size());
   for (std::size_t w = 0; w < trace->workers.size(); ++w) {
     std::uint64_t reads = 0, writes = 0;
