@@ -75,10 +75,11 @@ bool CoreScheduler::sibling_waits(const SimWorker& w) const {
                      [&](const SimWorker* x) { return x->context == w.context; });
 }
 
-void CoreScheduler::yield_to_sibling(SimWorker& w) {
-  Core& c = cores_[w.core];
-  if (c.running != &w || c.waiting.empty()) return;
-  const auto next = first_of(c, w.context, true);
+// The running worker gives its core to the first waiting worker of its own
+// context (`same`) or of another, goes to the back of the queue, and waits
+// for the core to come back. Nothing happens when nobody such waits.
+void CoreScheduler::switch_away(Core& c, SimWorker& w, bool same) {
+  const auto next = first_of(c, w.context, same);
   if (next == c.waiting.end()) return;
   c.running = nullptr;
   w.has_core = false;
@@ -86,15 +87,14 @@ void CoreScheduler::yield_to_sibling(SimWorker& w) {
   wait_for_core(w);
 }
 
+void CoreScheduler::yield_to_sibling(SimWorker& w) {
+  Core& c = cores_[w.core];
+  if (c.running == &w && !c.waiting.empty()) switch_away(c, w, true);
+}
+
 void CoreScheduler::preempt_if_due(SimWorker& w, Picos now) {
   Core& c = cores_[w.core];
-  if (c.running != &w || c.waiting.empty() || now < c.slice_start + costs_.slice) return;
-  const auto next = first_of(c, w.context, false);
-  if (next == c.waiting.end()) return;
-  c.running = nullptr;
-  w.has_core = false;
-  hand_over(c, next, &w);
-  wait_for_core(w);
+  if (c.running == &w && !c.waiting.empty() && now >= c.slice_start + costs_.slice) switch_away(c, w, false);
 }
 
 }  // namespace lockscope::engine::sim

@@ -63,6 +63,7 @@ class CoreScheduler {
   // goes to the back of the queue first.
   void hand_over(Core& c, std::deque<SimWorker*>::iterator next, SimWorker* requeue);
   void wait_for_core(SimWorker& w);
+  void switch_away(Core& c, SimWorker& w, bool same);
   // The first waiting worker of `context` (or of any other context).
   std::deque<SimWorker*>::iterator first_of(Core& c, std::uint32_t context, bool same);
 
