@@ -1,7 +1,7 @@
 // `lockscope study [NAME]`: replays a published synchronization study's
 // microbenchmarks on the machine preset rebuilt from it and prints the
 // simulated figures beside the published ones, with the ratio
-// (engine/study/study.hpp, docs/published-study.md). Wired like bench: add
+// (engine/study/study.hpp, docs/fidelity.md). Wired like bench: add
 // after the app is built, check study_selected after parsing, then run.
 #pragma once
 

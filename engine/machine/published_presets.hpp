@@ -1,7 +1,7 @@
 // Machine presets rebuilt from a published synchronization study, figure by
 // figure, so that the study's own microbenchmark can be replayed on them and
 // the simulated figures set beside the published ones (`lockscope study`,
-// docs/published-study.md).
+// docs/fidelity.md, "Published measurements: the SOSP 2013 study").
 //
 // xeon-80-sosp13: the 80-core Intel Xeon of T. David, R. Guerraoui,
 // V. Trigonakis, "Everything You Always Wanted to Know About Synchronization

@@ -13,7 +13,8 @@ namespace {
 using X = machine::Sosp13Xeon;
 
 // Where the figures were read. The paper's pages past the first were not
-// reachable; two public notes quote its Xeon column (docs/published-study.md).
+// reachable; two public notes quote its Xeon column (docs/fidelity.md,
+// "Published measurements").
 constexpr std::string_view kNotes =
     "Table 2 (Xeon, line Modified), as quoted in the lecture notes \"[OS Notes] Synchronization "
     "(Part I)\", Real World Coherence Costs";

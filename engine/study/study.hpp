@@ -1,8 +1,8 @@
 // Published synchronization studies that lockscope replays (`lockscope
 // study`): for each, the machine preset rebuilt from it, the figures it
 // published with where each comes from, and the runs that set the
-// simulator's figures beside them. docs/published-study.md tells the story
-// and gives the table of a run.
+// simulator's figures beside them. docs/fidelity.md ("Published measurements")
+// tells the story and gives the table of a run.
 //
 // A figure is either fitted (the preset was built from it, so matching it
 // checks only that the simulator charges what the machine says) or held out
