@@ -131,8 +131,14 @@ Picos Directory::access(unsigned core, LineId id, Access access, Picos now) {
                             : access == Access::store ? costs_.store
                                                       : costs_.rmw;
   const Picos from_memory = state.memory != 0 ? state.memory : costs_.memory;
-  // One transfer of a line at a time: wait for the previous one to land.
-  const Picos start = std::max(now, l.busy_until);
+  // One transfer of a line at a time: wait for the previous one to land,
+  // and for its owner to have held it for line_hold.
+  const bool taken = l.owner != kMemory;
+  const Picos start = std::max(now, l.busy_until + (taken ? costs_.line_hold : 0));
+  if (taken) {
+    l.leaving = l.owner;
+    l.leaves_at = start;
+  }
   Picos end = start;
   if (access == Access::load) {
     if (l.owner != kMemory) {

@@ -75,6 +75,14 @@ class Directory {
     return l.owner != kMemory ? l.owner : nearest_sharer(l, core);
   }
 
+  // True if `core` owned the line before its latest move and `at` is before
+  // the line left it: until the request reaches it, the old owner keeps
+  // working on its copy.
+  [[nodiscard]] bool keeps(unsigned core, LineId line, Picos at) const {
+    const Line& l = lines_[line];
+    return l.leaving == static_cast<std::int32_t>(core) && at < l.leaves_at;
+  }
+
   // When the line last finished moving between caches (0: never moved).
   [[nodiscard]] Picos last_moved(LineId line) const { return lines_[line].busy_until; }
 
@@ -98,6 +106,8 @@ class Directory {
     std::uint32_t sharer_count = 0;
     bool dirty = false;  // the owner's copy is M (else E); only for the upgrade log
     Picos busy_until = 0;
+    std::int32_t leaving = kMemory;  // the owner before the latest move...
+    Picos leaves_at = 0;             // ...kept the line until then
     LineStats stats;
   };
 

@@ -22,6 +22,7 @@
 #include <tuple>
 
 #include "engine/bench/cpu_affinity.hpp"
+#include "engine/machine/calibrate_handover.hpp"
 #include "engine/machine/resolve.hpp"
 #include "engine/platform/real_platform.hpp"
 
@@ -667,6 +668,29 @@ std::expected<Machine, std::string> calibrate(const CalibrationOptions& options,
     m.access = std::move(*access);
   } else {
     say("per-state costs: not measured (--access-samples 0)");
+  }
+  {
+    // Handover costs at the nearest pair, as the per-state costs.
+    unsigned a = 0, b = 1;
+    for (unsigned i = 0; i < m.cores(); ++i) {
+      for (unsigned j = i + 1; j < m.cores(); ++j) {
+        if (m.latency(i, j) < m.latency(a, b)) std::tie(a, b) = std::pair(i, j);
+      }
+    }
+    say(fmt::format("line hold: a shared counter between CPU {} and CPU {}", cpus[a], cpus[b]));
+    auto hold = measure_line_hold_ns(cpus[a], cpus[b], m.latency(a, b), runs);
+    if (!hold) return std::unexpected(hold.error());
+    m.line_hold_ns = *hold;
+    say(fmt::format("wake-up: a condition-variable relay between CPU {} and CPU {}", cpus[a], cpus[b]));
+    auto wake = measure_wake_ns(cpus[a], cpus[b], runs);
+    if (!wake) return std::unexpected(wake.error());
+    m.scheduler.wake_ns = *wake;
+    say("spin before sleeping (std::atomic::wait)");
+    std::thread([&] {
+      if (bench::pin_current_thread(cpus[a])) m.scheduler.spin_ns = measure_spin_ns(runs);
+    }).join();
+    say(fmt::format("handover: line hold {:.1f} ns, wake-up {:.0f} ns, spin before sleeping {:.0f} ns",
+                    m.line_hold_ns, m.scheduler.wake_ns, m.scheduler.spin_ns));
   }
   if (auto ok = validate(m); !ok) {
     return std::unexpected(fmt::format("calibration produced an invalid machine: {}", ok.error()));

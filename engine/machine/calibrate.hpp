@@ -38,6 +38,9 @@
 // on a Modified line likewise. x86 only (rdtsc, clflush); elsewhere a
 // progress line says they were not measured.
 //
+// Handover costs (Machine::line_hold_ns, Scheduler::wake_ns), at the nearest
+// pair too: calibrate_handover.hpp says how.
+//
 // Not for the simulated world: it reads clocks and spins real threads.
 #pragma once
 

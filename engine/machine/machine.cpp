@@ -101,14 +101,17 @@ std::expected<void, std::string> validate(const Machine& m) {
                                   std::tuple{"l1_hit_ns", m.l1_hit_ns, false},
                                   std::tuple{"memory_ns", m.memory_ns, false},
                                   std::tuple{"fence_ns", m.fence_ns, true},
-                                  std::tuple{"heavy_barrier_ns", m.heavy_barrier_ns, true}}) {
+                                  std::tuple{"heavy_barrier_ns", m.heavy_barrier_ns, true},
+                                  std::tuple{"line_hold_ns", m.line_hold_ns, true}}) {
     if (auto ok = check_cost(what, v, zero_ok); !ok) return ok;
   }
   if (auto ok = check_access(m.access); !ok) return ok;
   for (auto [what, v, zero_ok] :
        {std::tuple{"scheduler.slice_us", m.scheduler.slice_us, false},
         std::tuple{"scheduler.thread_switch_ns", m.scheduler.thread_switch_ns, true},
-        std::tuple{"scheduler.coroutine_switch_ns", m.scheduler.coroutine_switch_ns, true}}) {
+        std::tuple{"scheduler.coroutine_switch_ns", m.scheduler.coroutine_switch_ns, true},
+        std::tuple{"scheduler.wake_ns", m.scheduler.wake_ns, true},
+        std::tuple{"scheduler.spin_ns", m.scheduler.spin_ns, true}}) {
     if (auto ok = check_cost(what, v, zero_ok); !ok) return ok;
   }
   for (std::size_t i = 0; i < n; ++i) {

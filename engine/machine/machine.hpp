@@ -77,6 +77,17 @@ struct Scheduler {
   double slice_us = 3000;           // a thread's turn on a shared core (CFS granularity)
   double thread_switch_ns = 2000;   // switching threads: kernel, scheduler, cache refill
   double coroutine_switch_ns = 50;  // switching coroutines of one context: a stack switch
+  // A thread blocked in the kernel (a futex: a contended mutex, a condition
+  // variable) and woken by a thread on another core runs again this long
+  // after the wake: the IPI, the idle exit and the schedule-in. Linux on a
+  // bare-metal server with shallow idle states; calibrate measures it.
+  double wake_ns = 3000;
+  // A thread that waits for a kick (QEMU's AIO_WAIT_WHILE) polls this long
+  // before it sleeps in the kernel, and a kick that comes meanwhile costs no
+  // wake-up: libstdc++'s std::atomic::wait spins 12 pauses and 4
+  // sched_yield calls first, as QEMU's event loops poll (poll-max-ns)
+  // before they block. calibrate measures the libstdc++ spin.
+  double spin_ns = 800;
   friend bool operator==(const Scheduler&, const Scheduler&) = default;
 };
 
@@ -99,6 +110,11 @@ struct Machine {
   // How often a waiting request may be overtaken before it is served first
   // (sim::SimCosts::patience); 0: never forced, the rule alone decides.
   std::uint32_t arbitration_patience = 64;
+  // After a line lands in a core's cache for writing, that core keeps it
+  // this long before it answers another core's request (docs/simulator.md,
+  // "Holding a line"): a contended counter moves in batches. 0: the line
+  // leaves as soon as it is asked for. calibrate measures it.
+  double line_hold_ns = 0;
   Scheduler scheduler;
 
   [[nodiscard]] unsigned cores() const { return static_cast<unsigned>(core_group.size()); }

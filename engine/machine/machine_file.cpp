@@ -23,17 +23,17 @@ namespace {
 
 using traces::ParseError;
 
-constexpr std::array<std::string_view, 15> kRootKeys = {
+constexpr std::array<std::string_view, 16> kRootKeys = {
     "name",       "description", "clock_ghz",   "l1_hit_ns",   "memory_ns",
     "fence_ns",   "heavy_barrier_ns", "core_group", "topology", "latency_ns",
-    "latency_csv", "arbitration", "arbitration_patience", "access", "scheduler"};
+    "latency_csv", "arbitration", "arbitration_patience", "line_hold_ns", "access", "scheduler"};
 constexpr std::array<std::string_view, 13> kAccessKeys = {
     "reference_ns",      "load_modified_ns",  "load_exclusive_ns", "load_shared_ns",
     "load_memory_ns",    "store_modified_ns", "store_exclusive_ns", "store_shared_ns",
     "store_memory_ns",   "rmw_modified_ns",   "rmw_exclusive_ns",  "rmw_shared_ns",
     "rmw_memory_ns"};
-constexpr std::array<std::string_view, 3> kSchedulerKeys = {"slice_us", "thread_switch_ns",
-                                                            "coroutine_switch_ns"};
+constexpr std::array<std::string_view, 5> kSchedulerKeys = {"slice_us", "thread_switch_ns",
+                                                            "coroutine_switch_ns", "wake_ns", "spin_ns"};
 constexpr std::array<std::string_view, 5> kTopologyKeys = {"groups", "cores_per_group", "near_ns",
                                                            "far_ns", "group_prefix"};
 
@@ -422,6 +422,12 @@ std::expected<Scheduler, ParseError> read_scheduler(const Reader& r, const toml:
   if (!thread) return std::unexpected(thread.error());
   auto coroutine = optional_cost(r, *t, "coroutine_switch_ns", s.coroutine_switch_ns, false);
   if (!coroutine) return std::unexpected(coroutine.error());
+  auto wake = optional_cost(r, *t, "wake_ns", s.wake_ns, false);
+  if (!wake) return std::unexpected(wake.error());
+  s.wake_ns = *wake;
+  auto spin = optional_cost(r, *t, "spin_ns", s.spin_ns, false);
+  if (!spin) return std::unexpected(spin.error());
+  s.spin_ns = *spin;
   s.slice_us = *slice;
   s.thread_switch_ns = *thread;
   s.coroutine_switch_ns = *coroutine;
@@ -524,6 +530,9 @@ std::expected<Machine, ParseError> read_root(const Reader& r, const toml::table&
     }
     m.arbitration_patience = static_cast<std::uint32_t>(i->get());
   }
+  auto hold = optional_cost(r, root, "line_hold_ns", m.line_hold_ns, false);
+  if (!hold) return std::unexpected(hold.error());
+  m.line_hold_ns = *hold;
   if (const toml::node* a = root.get("access")) {
     auto access = read_access(r, *a);
     if (!access) return std::unexpected(access.error());
@@ -593,6 +602,7 @@ std::string write_machine_toml(const Machine& m) {
   if (m.arbitration_patience != Machine{}.arbitration_patience) {
     out += fmt::format("arbitration_patience = {}\n", m.arbitration_patience);
   }
+  if (m.line_hold_ns != 0) out += fmt::format("line_hold_ns = {}\n", m.line_hold_ns);
   out += "core_group = [";
   for (unsigned i = 0; i < m.cores(); ++i) {
     out += i % 8 == 0 ? "\n  " : " ";
@@ -637,6 +647,8 @@ std::string write_machine_toml(const Machine& m) {
     out += fmt::format("slice_us = {}\n", m.scheduler.slice_us);
     out += fmt::format("thread_switch_ns = {}\n", m.scheduler.thread_switch_ns);
     out += fmt::format("coroutine_switch_ns = {}\n", m.scheduler.coroutine_switch_ns);
+    out += fmt::format("wake_ns = {}\n", m.scheduler.wake_ns);
+    out += fmt::format("spin_ns = {}\n", m.scheduler.spin_ns);
   }
   return out;
 }

@@ -28,6 +28,7 @@ coherence::CostModel cost_model(const machine::Machine& m) {
   c.cores = m.cores();
   c.l1_hit = ps(m.l1_hit_ns);
   c.memory = ps(m.memory_ns);
+  c.line_hold = ps(m.line_hold_ns);
   c.transfer.reserve(m.latency_ns.size());
   for (const double ns : m.latency_ns) c.transfer.push_back(ps(ns));
   if (m.access.given()) {
@@ -55,6 +56,8 @@ sim::SimCosts sim_costs(const machine::Machine& m) {
   s.slice = ps(m.scheduler.slice_us * 1000.0);
   s.thread_switch = ps(m.scheduler.thread_switch_ns);
   s.coroutine_switch = ps(m.scheduler.coroutine_switch_ns);
+  s.wake = ps(m.scheduler.wake_ns);
+  s.spin = ps(m.scheduler.spin_ns);
   return s;
 }
 

@@ -21,16 +21,31 @@ void unblocked() {
 }  // namespace
 
 SimMutex::SimMutex()
-    : mutex_(simgrid::s4u::Mutex::create()), line_(SimWorld::current().line_for(this, "mutex")) {}
+    : guard_(simgrid::s4u::Mutex::create()),
+      released_(simgrid::s4u::ConditionVariable::create()),
+      line_(SimWorld::current().line_for(this, "mutex")) {}
 
 void SimMutex::lock() {
   SimWorld& world = SimWorld::current();
   world.access(line_, Access::rmw, MemoryOrder::acquire);
   world.sync();
-  if (mutex_->try_lock()) return;
+  if (!locked_) {
+    locked_ = true;
+    return;
+  }
   blocked(BlockKind::mutex);
   world.off_core();
-  mutex_->lock();
+  std::unique_lock<simgrid::s4u::Mutex> held(*guard_);
+  while (locked_) {
+    released_->wait(held);
+    // The wake-up passes outside the bucket lock, and the mutex may be
+    // taken meanwhile: then this thread sleeps again.
+    held.unlock();
+    world.woken_by(released_on_);
+    held.lock();
+  }
+  locked_ = true;
+  held.unlock();
   world.on_core();
   unblocked();
 }
@@ -39,34 +54,47 @@ bool SimMutex::try_lock() {
   SimWorld& world = SimWorld::current();
   world.access(line_, Access::rmw, MemoryOrder::acquire);
   world.sync();
-  return mutex_->try_lock();
+  if (locked_) return false;
+  locked_ = true;
+  return true;
 }
 
 void SimMutex::unlock() {
   SimWorld& world = SimWorld::current();
   world.access(line_, Access::rmw, MemoryOrder::release);
   world.sync();
-  mutex_->unlock();
+  std::unique_lock<simgrid::s4u::Mutex> held(*guard_);
+  locked_ = false;
+  released_on_ = world.current_core();
+  released_->notify_one();
 }
 
-SimWaitQueue::SimWaitQueue() : cv_(simgrid::s4u::ConditionVariable::create()) {}
+SimWaitQueue::SimWaitQueue()
+    : guard_(simgrid::s4u::Mutex::create()), cv_(simgrid::s4u::ConditionVariable::create()) {}
 
 void SimWaitQueue::wait(SimMutex& m) {
   SimWorld& world = SimWorld::current();
   world.sync();
-  blocked(BlockKind::wait_queue);
-  world.off_core();
-  std::unique_lock<simgrid::s4u::Mutex> held(m.native(), std::adopt_lock);
-  cv_->wait(held);
-  held.release();  // the caller still holds m, as it did on entry
-  // Waiting for the core while holding m is safe: a worker of this core that
-  // wants m blocks in SimMutex::lock, which gives the core up.
+  {
+    // Holding the queue's guard from before m is released until the sleep:
+    // a notify in between cannot be lost.
+    std::unique_lock<simgrid::s4u::Mutex> held(*guard_);
+    m.unlock();
+    blocked(BlockKind::wait_queue);
+    world.off_core();
+    cv_->wait(held);
+  }
+  world.woken_by(notified_from_);
   world.on_core();
   unblocked();
+  m.lock();  // the caller holds m again, as it did on entry
 }
 
 void SimWaitQueue::notify_all() {
-  SimWorld::current().sync();
+  SimWorld& world = SimWorld::current();
+  world.sync();
+  std::unique_lock<simgrid::s4u::Mutex> held(*guard_);
+  notified_from_ = world.current_core();
   cv_->notify_all();
 }
 
@@ -80,12 +108,21 @@ bool SimWaiter::sleep_unless_kicked_since(std::uint64_t seen) {
   world.sync();
   std::unique_lock<simgrid::s4u::Mutex> held(*mutex_);
   if (epoch_ != seen) return false;
+  // Poll first, keeping the core, as the real waiter's std::atomic::wait
+  // does: a kick meanwhile costs no wake-up.
+  if (world.running() && world.costs().spin > 0) {
+    const double until = static_cast<double>(SimWorld::clock() + world.costs().spin) * 1e-12;
+    while (epoch_ == seen && cv_->wait_until(held, until) == std::cv_status::no_timeout) {
+    }
+    if (epoch_ != seen) return true;
+  }
   blocked(BlockKind::waiter);
   world.off_core();
   cv_->wait(held);
   // Not while holding mutex_: a kicker on this core would block on it
   // without giving the core up.
   held.unlock();
+  world.woken_by(kicked_from_);
   world.on_core();
   unblocked();
   return true;
@@ -109,6 +146,7 @@ void SimWaiter::kick() {
   world.sync();
   std::unique_lock<simgrid::s4u::Mutex> held(*mutex_);
   ++epoch_;
+  kicked_from_ = world.current_core();
   cv_->notify_all();
 }
 

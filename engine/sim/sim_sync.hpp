@@ -16,20 +16,29 @@
 
 namespace lockscope::engine::sim {
 
+// A futex-based mutex (glibc's, QEMU's QemuMutex): unlock frees the word and
+// wakes one sleeper, which runs again a wake-up later (SimCosts::wake) and
+// competes afresh; a thread that arrives meanwhile takes the mutex first
+// (barging). Ownership is never handed to a sleeper, so a slow wake-up
+// does not hold the mutex hostage.
 class SimMutex {
  public:
   SimMutex();
   void lock();
   void unlock();
   [[nodiscard]] bool try_lock();
-  simgrid::s4u::Mutex& native() { return *mutex_; }
 
  private:
-  simgrid::s4u::MutexPtr mutex_;
+  simgrid::s4u::MutexPtr guard_;  // the kernel's futex bucket lock
+  simgrid::s4u::ConditionVariablePtr released_;
+  bool locked_ = false;
   coherence::LineId line_;
+  unsigned released_on_ = 0;  // the core of the last unlock: it wakes a sleeper
 };
 
-// QEMU's CoQueue.
+// QEMU's CoQueue, as a condition variable: wait releases m, sleeps until
+// notified, wakes (a wake-up later when the notifier is on another core)
+// and takes m again, blocking again if someone holds it.
 class SimWaitQueue {
  public:
   SimWaitQueue();
@@ -37,7 +46,9 @@ class SimWaitQueue {
   void notify_all();
 
  private:
+  simgrid::s4u::MutexPtr guard_;
   simgrid::s4u::ConditionVariablePtr cv_;
+  unsigned notified_from_ = 0;  // the core of the last notify_all
 };
 
 // QEMU's AioWait: wait_while re-evaluates only when kicked.
@@ -71,6 +82,7 @@ class SimWaiter {
   std::uint64_t epoch_ = 0;
   std::uint32_t waiters_ = 0;
   coherence::LineId line_;  // QEMU's num_waiters: read by every kick
+  unsigned kicked_from_ = 0;  // the core of the last kick that woke someone
 };
 
 }  // namespace lockscope::engine::sim

@@ -157,6 +157,14 @@ void SimWorld::move_to(lockimpl::ContextId context, unsigned core) {
   if (scheduled) scheduler_->acquire(w, clock());
 }
 
+void SimWorld::woken_by(unsigned waker_core) {
+  if (!running_) return;
+  const SimWorker& w = self();
+  if (waker_core != w.core && sim_costs_.wake > 0) {
+    simgrid::s4u::this_actor::sleep_for(static_cast<double>(sim_costs_.wake) * 1e-12);
+  }
+}
+
 Picos SimWorld::wait_for_line(SimWorker& w, coherence::LineId line, coherence::Access access, Picos issue) {
   if (!w.wake) w.wake = simgrid::s4u::Semaphore::create(0);
   if (waiting_.size() <= line) waiting_.resize(std::size_t{line} + 1);
@@ -216,13 +224,15 @@ void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl
   const bool fences = access == coherence::Access::rmw ||
                       (access == coherence::Access::store && order == lockimpl::MemoryOrder::seq_cst);
   if (fences) w.ahead += sim_costs_.fence;
-  if (directory_.hits(w.core, line, access)) {
+  // A core whose line was asked for keeps using it until it leaves
+  // (Directory::keeps): those accesses are hits too.
+  auto has = [&](Picos at) { return directory_.hits(w.core, line, access) || directory_.keeps(w.core, line, at); };
+  if (has(clock() + w.ahead)) {
     // A hit on a line that moved within the last quantum may not be a hit
     // at this worker's time: another core, behind in simulated time, may
     // want it first. Catch up, then look again. Lines that stay put (a
     // context's own counter, a flag nobody writes) keep the lazy fast path.
-    if (directory_.last_moved(line) + sim_costs_.quantum < clock() + w.ahead ||
-        (sync(w), directory_.hits(w.core, line, access))) {
+    if (directory_.last_moved(line) + sim_costs_.quantum < clock() + w.ahead || (sync(w), has(clock()))) {
       charge(w, directory_.costs().l1_hit);
       return;
     }

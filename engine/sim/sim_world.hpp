@@ -75,6 +75,12 @@ struct SimCosts {
   Picos slice = 3'000'000'000;   // 3 ms
   Picos thread_switch = 2'000'000;  // 2 us: kernel entry, scheduler, TLB and cache refill
   Picos coroutine_switch = 50'000;  // 50 ns: a user-space stack switch
+  // A worker blocked in the kernel and woken from another core runs again
+  // this much later (machine::Scheduler::wake_ns).
+  Picos wake = 3'000'000;  // 3 us
+  // A worker waiting for a kick polls this long before it sleeps
+  // (machine::Scheduler::spin_ns).
+  Picos spin = 800'000;  // 800 ns
   std::uint64_t seed = 1;        // breaks exact ties in arbitration
 };
 
@@ -142,6 +148,12 @@ class SimWorld {
   // Around a blocking wait: the core goes to the next worker meanwhile.
   void off_core();
   void on_core();
+  // After a blocking wait ends: a wake from another core costs the kernel's
+  // wake-up (SimCosts::wake); one from this core is a switch, charged by
+  // the core's scheduler.
+  void woken_by(unsigned waker_core);
+  // The calling worker's core while running; 0 outside (building, inspecting).
+  unsigned current_core() { return running_ ? self().core : 0; }
   // A coroutine ends a request (it starts to think) or polls (cpu_relax):
   // a waiting coroutine of its context may run first.
   void switch_point();

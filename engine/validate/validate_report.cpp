@@ -55,14 +55,20 @@ std::optional<double> error_percent(std::optional<double> real, std::optional<do
 
 std::optional<double> MetricRow::error_pct() const { return error_percent(real, simulated); }
 
-std::vector<MetricRow> metric_rows(const std::vector<CaseResult>& results) {
+std::vector<MetricRow> metric_rows(const std::vector<CaseResult>& results, double clock_floor_ns) {
   std::vector<MetricRow> rows;
+  const std::string floor_note =
+      clock_floor_ns > 0 ? fmt::format("simulated includes the {:.0f} ns clock floor", clock_floor_ns) : "";
   for (const CaseResult& r : results) {
     const bool sim_ok = r.error.empty() || r.sim.healthy();
     const bench::BenchResult& b = r.real;
     const replay::ReplayResult& s = r.sim;
     auto add = [&](Metric m, std::optional<double> real, std::optional<double> sim) {
-      MetricRow row{r.what, m, real, sim_ok ? sim : std::nullopt, r.error};
+      const bool wait = m != Metric::throughput && m != Metric::transfers_per_op;
+      if (wait && sim) *sim += clock_floor_ns;
+      std::string note = r.error;
+      if (wait && !floor_note.empty()) note = note.empty() ? floor_note : note + "; " + floor_note;
+      MetricRow row{r.what, m, real, sim_ok ? sim : std::nullopt, std::move(note)};
       rows.push_back(std::move(row));
     };
     add(Metric::throughput, b.ops_per_sec, s.lock_ops() != 0 ? std::optional(s.throughput_ops_per_sim_sec())

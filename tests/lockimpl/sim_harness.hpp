@@ -287,13 +287,15 @@ struct Harness<engine::sim::SimPlatform> {
   // each other (the next one queued before the last one leaves) would shut
   // the readers out forever; so would two that settle into taking turns
   // exactly. So a writer pauses twice as long as its last round took, plus
-  // 1 µs: longer than another writer's turn, which leaves the readers a gap
-  // whatever a round costs (the asymmetric fence's heavy barrier is 2 µs).
+  // a wake-up and 1 µs: longer than another writer's turn, and long enough
+  // for a reader woken from another core to come back (SimCosts::wake), which
+  // leaves the readers a gap whatever a round costs (the asymmetric fence's
+  // heavy barrier is 2 µs).
   static void let_others_in() {
     SimWorld& world = SimWorld::current();
     Picos& last = sim_harness::session().last_pause_end[world.self().id];
     const Picos round = last == 0 ? 0 : world.now() - last;
-    sim_harness::sleep_ps(2 * round + 1'000'000);
+    sim_harness::sleep_ps(2 * round + world.costs().wake + 1'000'000);
     last = world.now();
   }
 

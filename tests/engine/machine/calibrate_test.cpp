@@ -41,6 +41,14 @@ TEST(Calibrate, SmokeOnTwoCpusGivesAValidMatrix) {
   EXPECT_GT(m->l1_hit_ns, 0);
   EXPECT_GE(m->fence_ns, 0);
   EXPECT_FALSE(m->access.given()) << "access_samples = 0 skips the per-state costs";
+  // The handover costs are measured, not the defaults: a futex wake-up and
+  // four sched_yield calls each take at least a system call (> 100 ns
+  // anywhere), and a hold is never negative.
+  EXPECT_GT(m->scheduler.wake_ns, 100);
+  EXPECT_GT(m->scheduler.spin_ns, 100);
+  EXPECT_NE(m->scheduler.wake_ns, Scheduler{}.wake_ns);
+  EXPECT_TRUE(std::isfinite(m->line_hold_ns));
+  EXPECT_GE(m->line_hold_ns, 0);
 }
 
 // The per-state table on two CPUs: k = 1 only, every cost positive and

@@ -316,7 +316,9 @@ Machine calibrated_pair() {
   m.access.rmw = {.modified_ns = 60, .exclusive_ns = 0, .shared_ns = 0,
                   .shared_by_ns = {72}, .memory_ns = 0};
   m.arbitration = Arbitration::fifo;
-  m.scheduler = {.slice_us = 750, .thread_switch_ns = 3500, .coroutine_switch_ns = 0};
+  m.line_hold_ns = 12.5;
+  m.scheduler = {.slice_us = 750, .thread_switch_ns = 3500, .coroutine_switch_ns = 0, .wake_ns = 9100,
+                 .spin_ns = 4700};
   return m;
 }
 
@@ -329,6 +331,9 @@ TEST(MachineFile, PerStateCostsArbitrationAndSchedulerRoundTrip) {
   EXPECT_EQ(text.find("rmw_exclusive_ns"), std::string::npos) << "not given: not written";
   EXPECT_NE(text.find("arbitration = \"fifo\""), std::string::npos) << text;
   EXPECT_NE(text.find("[scheduler]"), std::string::npos) << text;
+  EXPECT_NE(text.find("line_hold_ns = 12.5"), std::string::npos) << text;
+  EXPECT_NE(text.find("wake_ns = 9100"), std::string::npos) << text;
+  EXPECT_NE(text.find("spin_ns = 4700"), std::string::npos) << text;
   auto back = parse_machine_toml(text, "x.toml");
   ASSERT_TRUE(back.has_value()) << back.error().to_string() << "\n" << text;
   EXPECT_EQ(*back, m);
@@ -343,7 +348,8 @@ TEST(MachineFile, AFileWithoutTheNewKeysLoadsWithThePlainModel) {
   EXPECT_EQ(m->scheduler, Scheduler{});
   // And it prints as it always did: none of the new keys appear.
   const std::string text = write_machine_toml(*m);
-  for (const char* key : {"[access]", "[scheduler]", "arbitration"}) {
+  EXPECT_EQ(m->line_hold_ns, 0);
+  for (const char* key : {"[access]", "[scheduler]", "arbitration", "line_hold_ns"}) {
     EXPECT_EQ(text.find(key), std::string::npos) << key << " in\n" << text;
   }
 }
@@ -353,6 +359,8 @@ TEST(MachineFile, SchedulerKeysMayBeGivenOneAtATime) {
                  "[scheduler]\ncoroutine_switch_ns = 80\n");
   ASSERT_TRUE(m.has_value()) << m.error().to_string();
   EXPECT_EQ(m->scheduler.coroutine_switch_ns, 80);
+  EXPECT_EQ(m->scheduler.wake_ns, Scheduler{}.wake_ns);
+  EXPECT_EQ(m->scheduler.spin_ns, Scheduler{}.spin_ns);
   EXPECT_EQ(m->scheduler.slice_us, Scheduler{}.slice_us);
   EXPECT_EQ(m->scheduler.thread_switch_ns, Scheduler{}.thread_switch_ns);
   EXPECT_EQ(m->arbitration, Arbitration::nearest_first);
@@ -390,6 +398,9 @@ TEST(MachineFile, BadSchedulerValuesAreReportedWhereTheyAre) {
   expect_error(head + "thread_switch_ns = -1\n", 9, 20, "'thread_switch_ns' must be 0 or more");
   expect_error(head + "coroutine_switch_ns = inf\n", 9, 23, "finite");
   expect_error(head + "slice_s = 3000\n", 9, 1, "did you mean 'slice_us'");
+  expect_error(head + "wake_ns = -5\n", 9, 11, "'wake_ns' must be 0 or more");
+  expect_error(head + "spin_ns = \"long\"\n", 9, 11, "must be a number");
+  expect_error(std::string(kMatrix) + "line_hold_ns = -1\n", 8, 16, "'line_hold_ns' must be 0 or more");
   expect_error(std::string(kMatrix) + "scheduler = \"cfs\"\n", 8, 13,
                "'scheduler' must be a table");
 }

@@ -76,6 +76,21 @@ TEST(ValidateReport, CaseWithWritesHasWriteWaitRows) {
   EXPECT_NEAR(*rows[4].error_pct(), -30.0, 1e-9);
 }
 
+TEST(ValidateReport, TheClockFloorIsAddedToSimulatedWaitsOnly) {
+  // Real waits carry two clock reads; the simulated ones are seen the same way.
+  const std::vector<MetricRow> rows = metric_rows({made_up({"central", 1, 100, 100, 0})}, 20.0);
+  ASSERT_EQ(rows.size(), 6U);
+  EXPECT_DOUBLE_EQ(*rows[0].simulated, 125e6) << "throughput untouched";
+  EXPECT_TRUE(rows[0].note.empty());
+  EXPECT_DOUBLE_EQ(*rows[1].simulated, 10.0 + 20.0);   // read p50
+  EXPECT_DOUBLE_EQ(*rows[2].simulated, 100.0 + 20.0);  // read p99
+  EXPECT_DOUBLE_EQ(*rows[3].simulated, 300.0 + 20.0);  // write p50
+  EXPECT_DOUBLE_EQ(*rows[4].simulated, 700.0 + 20.0);  // write p99
+  EXPECT_DOUBLE_EQ(*rows[5].simulated, 2.0) << "transfers untouched";
+  for (int i = 1; i <= 4; ++i) EXPECT_EQ(rows[i].note, "simulated includes the 20 ns clock floor");
+  EXPECT_TRUE(rows[5].note.empty());
+}
+
 TEST(ValidateReport, CsvHasTheHeaderAndOneRowPerCaseAndMetric) {
   CaseResult with_counter = made_up({"graph", 2, 100, 0, 0});
   with_counter.real_transfers_per_op = 1.5;

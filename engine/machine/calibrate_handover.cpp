@@ -1,0 +1,169 @@
+#include "engine/machine/calibrate_handover.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+
+#include <sched.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
+#include <vector>
+
+#include "engine/bench/cpu_affinity.hpp"
+
+namespace lockscope::engine::machine {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double median_of(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// Runs body(0) on cpu_a and body(1) on cpu_b, started together; false if
+// either thread could not pin (then neither body runs).
+template <typename Body>
+std::expected<void, std::string> run_pair(int cpu_a, int cpu_b, Body&& body) {
+  std::atomic<int> arrived{0};
+  std::atomic<bool> pin_failed{false};
+  auto side = [&](int id, int cpu) {
+    if (!bench::pin_current_thread(cpu)) pin_failed.store(true);
+    arrived.fetch_add(1);
+    while (arrived.load() < 2) {
+    }
+    if (!pin_failed.load()) body(id);
+  };
+  std::thread a(side, 0, cpu_a);
+  std::thread b(side, 1, cpu_b);
+  a.join();
+  b.join();
+  if (pin_failed.load()) {
+    return std::unexpected(fmt::format("cannot pin a thread to CPU {} or CPU {} (sched_setaffinity refused)",
+                                       cpu_a, cpu_b));
+  }
+  return {};
+}
+
+struct alignas(64) Counter {
+  std::atomic<std::uint32_t> value{0};
+};
+
+// One run of the shared counter: ns between changes of owner.
+std::expected<double, std::string> handoff_interval_ns(int cpu_a, int cpu_b) {
+  constexpr std::uint32_t kOps = 200'000;  // per thread
+  Counter counter;
+  std::vector<std::uint32_t> got[2] = {std::vector<std::uint32_t>(kOps),
+                                       std::vector<std::uint32_t>(kOps)};
+  // The first thread to finish notes the time and the counter: only the
+  // stretch in which both ran is counted.
+  std::atomic<bool> first_done{false};
+  std::uint32_t both_ran_until = 0;
+  Clock::time_point start{}, end{};
+  std::atomic<int> started{0};
+  auto ok = run_pair(cpu_a, cpu_b, [&](int id) {
+    if (started.fetch_add(1) == 0) start = Clock::now();
+    while (started.load() < 2) {
+    }
+    std::uint32_t* out = got[id].data();
+    for (std::uint32_t k = 0; k < kOps; ++k) out[k] = counter.value.fetch_add(1, std::memory_order_relaxed);
+    if (!first_done.exchange(true)) {
+      end = Clock::now();
+      both_ran_until = counter.value.load(std::memory_order_relaxed);
+    }
+  });
+  if (!ok) return std::unexpected(ok.error());
+  std::vector<std::int8_t> owner(std::size_t{2} * kOps, -1);
+  for (int id = 0; id < 2; ++id) {
+    for (const std::uint32_t v : got[id]) owner[v] = static_cast<std::int8_t>(id);
+  }
+  std::uint64_t changes = 0;
+  for (std::uint32_t v = 1; v < both_ran_until && v < owner.size(); ++v) changes += owner[v] != owner[v - 1];
+  const double ns = std::chrono::duration<double, std::nano>(end - start).count();
+  if (changes == 0) {
+    return std::unexpected(fmt::format("the shared counter never changed hands between CPU {} and CPU {} "
+                                       "(is one of them descheduled?)",
+                                       cpu_a, cpu_b));
+  }
+  return ns / static_cast<double>(changes);
+}
+
+// One run of the condition-variable relay: ns per one-way handover.
+std::expected<double, std::string> relay_ns(int cpu_a, int cpu_b) {
+  constexpr int kTurns = 1000;  // per thread
+  std::mutex m;
+  std::condition_variable cv;
+  int turn = 0;
+  Clock::time_point start{}, end{};
+  auto ok = run_pair(cpu_a, cpu_b, [&](int id) {
+    if (id == 0) start = Clock::now();
+    for (int k = 0; k < kTurns; ++k) {
+      std::unique_lock<std::mutex> held(m);
+      cv.wait(held, [&] { return turn == id; });
+      turn = 1 - id;
+      cv.notify_one();
+    }
+    if (id == 1) end = Clock::now();
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return std::chrono::duration<double, std::nano>(end - start).count() / (2.0 * kTurns);
+}
+
+template <typename Run>
+std::expected<double, std::string> median_run(unsigned runs, Run&& run) {
+  if (auto warm = run(); !warm) return warm;
+  std::vector<double> v;
+  for (unsigned r = 0; r < std::max(runs, 1U); ++r) {
+    auto ns = run();
+    if (!ns) return ns;
+    v.push_back(*ns);
+  }
+  return median_of(std::move(v));
+}
+
+}  // namespace
+
+std::expected<double, std::string> measure_line_hold_ns(int cpu_a, int cpu_b, double latency_ns,
+                                                        unsigned runs) {
+  auto interval = median_run(runs, [&] { return handoff_interval_ns(cpu_a, cpu_b); });
+  if (!interval) return interval;
+  return std::max(0.0, *interval - latency_ns);
+}
+
+std::expected<double, std::string> measure_wake_ns(int cpu_a, int cpu_b, unsigned runs) {
+  return median_run(runs, [&] { return relay_ns(cpu_a, cpu_b); });
+}
+
+double measure_spin_ns(unsigned runs) {
+  // libstdc++ 12's __atomic_spin: __atomic_spin_count = 16 turns, the first
+  // __atomic_spin_count_relax = 12 with a pause, the rest with a yield.
+  constexpr int kWaits = 200;
+  double fastest = 0;
+  for (unsigned r = 0; r < std::max(runs, 1U); ++r) {
+    const Clock::time_point start = Clock::now();
+    for (int k = 0; k < kWaits; ++k) {
+      for (int i = 0; i < 16; ++i) {
+        if (i < 12) {
+#if defined(__x86_64__) || defined(__i386__)
+          _mm_pause();
+#endif
+        } else {
+          sched_yield();
+        }
+      }
+    }
+    const double ns = std::chrono::duration<double, std::nano>(Clock::now() - start).count() / kWaits;
+    if (r == 0 || ns < fastest) fastest = ns;
+  }
+  return fastest;
+}
+
+}  // namespace lockscope::engine::machine

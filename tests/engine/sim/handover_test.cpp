@@ -1,0 +1,133 @@
+// Handing a line or a lock from one core to another (docs/simulator.md,
+// "Handing over: lines and sleepers"): a line that just landed stays
+// for line_hold before another core takes it, so a contended counter moves
+// in batches; a worker woken from another core runs again a wake-up later;
+// a waiter kicked while it still polls pays no wake-up.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <sstream>
+#include <string>
+
+#include "engine/replay/replay.hpp"
+#include "tests/engine/replay/in_child.hpp"
+#include "tests/engine/sim/sim_test_util.hpp"
+
+namespace lockscope::engine::sim {
+namespace {
+
+using lockscope::testing::in_child;
+using testing::saturated;
+using testing::two_speed;
+
+struct Figures {
+  double transfers_per_op = 0;
+  double ops_per_sec = 0;
+  std::uint64_t read_wait_max = 0;
+  std::uint64_t write_wait_max = 0;
+};
+
+Figures run(const traces::WorkloadTrace& trace, const std::string& lock, Picos line_hold, Picos wake,
+            Picos spin) {
+  const std::string out = in_child([&] {
+    replay::ReplayOptions o;
+    o.lock = lock;
+    o.costs = two_speed(2, 2, 100'000, 100'000);
+    o.costs.line_hold = line_hold;
+    o.sim_costs.wake = wake;
+    o.sim_costs.spin = spin;
+    const replay::ReplayResult r = replay::replay(trace, o);
+    if (!r.error.empty() || r.deadlock || r.violations != 0) return std::string("error ") + r.error;
+    std::ostringstream s;
+    s << r.transfers_per_op() << ' ' << r.throughput_ops_per_sim_sec() << ' ' << r.read_wait_ns.max << ' '
+      << r.write_wait_ns.max;
+    return s.str();
+  }).out;
+  Figures f;
+  std::istringstream in(out);
+  if (!(in >> f.transfers_per_op >> f.ops_per_sec >> f.read_wait_max >> f.write_wait_max)) {
+    ADD_FAILURE() << lock << ": " << out;
+  }
+  return f;
+}
+
+// Worker 0 writes with a long critical section; worker 1, in another
+// context on the other core, reads back to back.
+traces::WorkloadTrace writer_and_reader(std::uint64_t cs_ns, unsigned rounds) {
+  traces::WorkloadTrace t;
+  t.initial_contexts = 2;
+  traces::WorkerPlan writer;
+  writer.initial_context = 0;
+  traces::WorkerPlan reader;
+  reader.initial_context = 1;
+  for (unsigned i = 0; i < rounds; ++i) {
+    writer.ops.push_back({traces::OpKind::write_acquire});
+    writer.ops.push_back({traces::OpKind::hold, cs_ns});
+    writer.ops.push_back({traces::OpKind::write_release});
+    writer.ops.push_back({traces::OpKind::think, 3 * cs_ns});
+  }
+  for (unsigned i = 0; i < rounds * 40; ++i) {
+    reader.ops.push_back({traces::OpKind::read_acquire});
+    reader.ops.push_back({traces::OpKind::hold, 10});
+    reader.ops.push_back({traces::OpKind::read_release});
+    reader.ops.push_back({traces::OpKind::think, 100});
+  }
+  t.workers = {writer, reader};
+  return t;
+}
+
+TEST(LineHold, AContendedCounterMovesInBatches) {
+  const traces::WorkloadTrace trace = saturated(2, 2, 2000, 1);
+  const Figures eager = run(trace, "central", 0, 0, 0);
+  const Figures held = run(trace, "central", 300'000, 0, 0);
+  // Without a hold every lock and unlock takes the line from the other core.
+  EXPECT_GT(eager.transfers_per_op, 1.8);
+  // Held for 300 ns, a core gets several operations done per visit: fewer
+  // transfers and more operations per second, though each move costs the same.
+  EXPECT_LT(held.transfers_per_op, 0.7 * eager.transfers_per_op);
+  EXPECT_GT(held.ops_per_sec, 1.3 * eager.ops_per_sec);
+}
+
+TEST(LineHold, AnUncontendedLineIsNotDelayed) {
+  // One worker: nobody asks for its lines, so holding them changes nothing.
+  const traces::WorkloadTrace trace = saturated(1, 1, 500, 50);
+  EXPECT_DOUBLE_EQ(run(trace, "central", 0, 0, 0).ops_per_sec, run(trace, "central", 300'000, 0, 0).ops_per_sec);
+}
+
+TEST(Wake, AReaderWokenFromAnotherCorePaysTheWakeUp) {
+  const traces::WorkloadTrace trace = writer_and_reader(2000, 20);
+  const Figures instant = run(trace, "graph", 0, 0, 0);
+  const Figures slow = run(trace, "graph", 0, 20'000'000, 0);  // 20 us
+  // Readers that arrive during a 2 us write section sleep in the queue; a
+  // 20 us wake-up shows in their longest wait, and not without it.
+  EXPECT_LT(instant.read_wait_max, 20'000U);
+  EXPECT_GE(slow.read_wait_max, 20'000U);
+  EXPECT_LT(slow.ops_per_sec, instant.ops_per_sec);
+}
+
+TEST(Wake, AWriterKickedWhilePollingPaysNoWakeUp) {
+  // The reader holds the lock for 20 us; the writer comes 5 us in and waits
+  // (AIO_WAIT_WHILE) until the reader's unlock kicks it, 15 us later.
+  traces::WorkloadTrace t;
+  t.initial_contexts = 2;
+  traces::WorkerPlan writer;
+  writer.initial_context = 0;
+  writer.ops = {{traces::OpKind::think, 5000},
+                {traces::OpKind::write_acquire},
+                {traces::OpKind::hold, 10},
+                {traces::OpKind::write_release}};
+  traces::WorkerPlan reader;
+  reader.initial_context = 1;
+  reader.ops = {{traces::OpKind::read_acquire}, {traces::OpKind::hold, 20000}, {traces::OpKind::read_release}};
+  t.workers = {writer, reader};
+  // Polling for 100 us, it sees the kick at once; without polling it sleeps
+  // and comes back a 50 us wake-up after the kick.
+  const Figures polling = run(t, "graph", 0, 50'000'000, 100'000'000);
+  const Figures sleeping = run(t, "graph", 0, 50'000'000, 0);
+  EXPECT_GT(polling.write_wait_max, 14'000U);
+  EXPECT_LT(polling.write_wait_max, 20'000U);
+  EXPECT_GE(sleeping.write_wait_max, 65'000U);
+}
+
+}  // namespace
+}  // namespace lockscope::engine::sim
