@@ -35,7 +35,7 @@ StudyCommand& add_study_command(CLI::App& app) {
       "Modified in a core at a given distance) the same access is simulated between two cores\n"
       "that far apart; then N workers hammer one line with fetch-and-add for each thread count.\n"
       "Every run is a simulation of its own (a forked child). 'fitted' rows are figures the\n"
-      "preset was built from; 'held out' rows were not used to build it. docs/published-study.md\n"
+      "preset was built from; 'held out' rows were not used to build it. docs/fidelity.md\n"
       "describes the sources and the differences.\n\n"
       "Examples:\n"
       "  lockscope study --list\n"

@@ -182,6 +182,7 @@ int run_validate_command(const ValidateCommand& cmd) {
              cases.size(), options.ops, suite.max_threads, machine->name, machine->cores());
   const bench::SpinDelay delay = bench::SpinDelay::calibrate();
   const double clock_floor = validate::clock_floor_ns();
+  options.clock_read_ns = clock_floor;
   std::vector<validate::CaseResult> results;
   results.reserve(cases.size());
   const auto start = std::chrono::steady_clock::now();
@@ -212,7 +213,7 @@ int run_validate_command(const ValidateCommand& cmd) {
              machine->name, cases.size(), options.ops, duration_text(total));
   validate::print_validate_table(stdout, rows);
   fmt::print("real waits are timed with two steady_clock reads, {:.0f} ns back to back here: the simulated waits "
-             "include it too\n",
+             "include it too, and the replayed loop spends both reads before each timed acquisition\n",
              clock_floor);
   if (!counter_note.empty()) fmt::print("{}\n", counter_note);
   else fmt::print("real transfers per operation: {} per acquisition\n", counter->event());

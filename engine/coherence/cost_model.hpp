@@ -50,8 +50,8 @@ struct CostModel {
   unsigned cores = 0;
   Picos l1_hit = 1'000;      // an access that hits in the core's own cache
   Picos memory = 90'000;     // a miss that no other core can serve
-  // How long a core keeps a line that just landed before another core's
-  // request takes it away (docs/simulator.md, "Holding a line").
+  // How long a core keeps a line that just landed before it answers another
+  // core's request for it (docs/simulator.md, "Handing over").
   Picos line_hold = 0;
   std::vector<Picos> transfer;  // cores x cores, row-major: moving a line from row to column
   // Per-state costs by kind of access (docs/simulator.md, the access-cost

@@ -131,11 +131,13 @@ Picos Directory::access(unsigned core, LineId id, Access access, Picos now) {
                             : access == Access::store ? costs_.store
                                                       : costs_.rmw;
   const Picos from_memory = state.memory != 0 ? state.memory : costs_.memory;
-  // One transfer of a line at a time: wait for the previous one to land,
-  // and for its owner to have held it for line_hold.
-  const bool taken = l.owner != kMemory;
-  const Picos start = std::max(now, l.busy_until + (taken ? costs_.line_hold : 0));
-  if (taken) {
+  // One transfer of a line at a time: wait for the previous one to land.
+  Picos start = std::max(now, l.busy_until);
+  if (l.owner != kMemory) {
+    // Taking the line from its owner, which answers no earlier than
+    // line_hold after the line landed there and keeps working on its copy
+    // until then (keeps()).
+    start = std::max(start, l.busy_until + costs_.line_hold);
     l.leaving = l.owner;
     l.leaves_at = start;
   }

@@ -678,19 +678,33 @@ std::expected<Machine, std::string> calibrate(const CalibrationOptions& options,
       }
     }
     say(fmt::format("line hold: a shared counter between CPU {} and CPU {}", cpus[a], cpus[b]));
-    auto hold = measure_line_hold_ns(cpus[a], cpus[b], m.latency(a, b), runs);
-    if (!hold) return std::unexpected(hold.error());
-    m.line_hold_ns = *hold;
+    auto interval = measure_handoff_interval_ns(cpus[a], cpus[b], runs);
+    if (!interval) return std::unexpected(interval.error());
+    // The transfer the model charges a contended RMW: the pair's latency,
+    // scaled by the per-state cost of an RMW on a Modified line if measured.
+    const double transfer = m.access.given() && m.access.rmw.modified_ns > 0
+                                ? m.latency(a, b) * m.access.rmw.modified_ns / m.access.reference_ns
+                                : m.latency(a, b);
+    m.line_hold_ns = std::max(0.0, *interval - transfer);
     say(fmt::format("wake-up: a condition-variable relay between CPU {} and CPU {}", cpus[a], cpus[b]));
     auto wake = measure_wake_ns(cpus[a], cpus[b], runs);
     if (!wake) return std::unexpected(wake.error());
     m.scheduler.wake_ns = *wake;
-    say("spin before sleeping (std::atomic::wait)");
+    say(fmt::format("wake call: notify_one to a sleeper on CPU {}", cpus[b]));
+    auto wake_call = measure_wake_call_ns(cpus[a], cpus[b], runs);
+    if (!wake_call) return std::unexpected(wake_call.error());
+    m.scheduler.wake_call_ns = *wake_call;
+    say("system call (futex_wait that does not sleep), spin before sleeping (std::atomic::wait)");
     std::thread([&] {
-      if (bench::pin_current_thread(cpus[a])) m.scheduler.spin_ns = measure_spin_ns(runs);
+      if (!bench::pin_current_thread(cpus[a])) return;
+      m.scheduler.syscall_ns = measure_syscall_ns(runs);
+      m.scheduler.spin_ns = measure_spin_ns(runs);
     }).join();
-    say(fmt::format("handover: line hold {:.1f} ns, wake-up {:.0f} ns, spin before sleeping {:.0f} ns",
-                    m.line_hold_ns, m.scheduler.wake_ns, m.scheduler.spin_ns));
+    say(fmt::format("handover: the counter changed hands every {:.1f} ns (an RMW transfer {:.1f} ns): line hold {:.1f} "
+                    "ns; wake-up {:.0f} ns, the waker's call {:.0f} ns; system call {:.0f} ns; spin before sleeping "
+                    "{:.0f} ns",
+                    *interval, transfer, m.line_hold_ns, m.scheduler.wake_ns, m.scheduler.wake_call_ns,
+                    m.scheduler.syscall_ns, m.scheduler.spin_ns));
   }
   if (auto ok = validate(m); !ok) {
     return std::unexpected(fmt::format("calibration produced an invalid machine: {}", ok.error()));

@@ -10,7 +10,10 @@
 #include <mutex>
 #include <thread>
 
+#include <linux/futex.h>
 #include <sched.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -117,6 +120,40 @@ std::expected<double, std::string> relay_ns(int cpu_a, int cpu_b) {
   return std::chrono::duration<double, std::nano>(end - start).count() / (2.0 * kTurns);
 }
 
+// One run of notify_one to a sleeper: the median notify, in ns.
+std::expected<double, std::string> notify_ns(int cpu_a, int cpu_b) {
+  constexpr int kNotifies = 300;
+  std::mutex m;
+  std::condition_variable cv;
+  int released = 0;              // guarded by m: notifies sent
+  std::atomic<int> naps{0};      // times the sleeper went to wait
+  std::vector<double> took;
+  took.reserve(kNotifies);
+  auto ok = run_pair(cpu_a, cpu_b, [&](int id) {
+    for (int k = 0; k < kNotifies; ++k) {
+      if (id == 1) {
+        std::unique_lock<std::mutex> held(m);
+        naps.store(k + 1);
+        cv.wait(held, [&] { return released > k; });
+        continue;
+      }
+      while (naps.load() <= k) {
+      }
+      // Long enough for the sleeper to be in the kernel, not spinning.
+      std::this_thread::sleep_for(std::chrono::microseconds(20));
+      {
+        std::lock_guard<std::mutex> held(m);
+        ++released;
+      }
+      const Clock::time_point start = Clock::now();
+      cv.notify_one();
+      took.push_back(std::chrono::duration<double, std::nano>(Clock::now() - start).count());
+    }
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return median_of(std::move(took));
+}
+
 template <typename Run>
 std::expected<double, std::string> median_run(unsigned runs, Run&& run) {
   if (auto warm = run(); !warm) return warm;
@@ -131,15 +168,32 @@ std::expected<double, std::string> median_run(unsigned runs, Run&& run) {
 
 }  // namespace
 
-std::expected<double, std::string> measure_line_hold_ns(int cpu_a, int cpu_b, double latency_ns,
-                                                        unsigned runs) {
-  auto interval = median_run(runs, [&] { return handoff_interval_ns(cpu_a, cpu_b); });
-  if (!interval) return interval;
-  return std::max(0.0, *interval - latency_ns);
+std::expected<double, std::string> measure_handoff_interval_ns(int cpu_a, int cpu_b, unsigned runs) {
+  return median_run(runs, [&] { return handoff_interval_ns(cpu_a, cpu_b); });
 }
 
 std::expected<double, std::string> measure_wake_ns(int cpu_a, int cpu_b, unsigned runs) {
   return median_run(runs, [&] { return relay_ns(cpu_a, cpu_b); });
+}
+
+std::expected<double, std::string> measure_wake_call_ns(int cpu_a, int cpu_b, unsigned runs) {
+  return median_run(runs, [&] { return notify_ns(cpu_a, cpu_b); });
+}
+
+double measure_syscall_ns(unsigned runs) {
+  constexpr int kCalls = 2000;
+  std::atomic<std::uint32_t> word{1};
+  double fastest = 0;
+  for (unsigned r = 0; r < std::max(runs, 1U); ++r) {
+    const Clock::time_point start = Clock::now();
+    for (int k = 0; k < kCalls; ++k) {
+      // Expects 0, finds 1: the kernel returns EAGAIN without sleeping.
+      syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT_PRIVATE, 0U, nullptr, nullptr, 0U);
+    }
+    const double ns = std::chrono::duration<double, std::nano>(Clock::now() - start).count() / kCalls;
+    if (r == 0 || ns < fastest) fastest = ns;
+  }
+  return fastest;
 }
 
 double measure_spin_ns(unsigned runs) {

@@ -111,6 +111,8 @@ std::expected<void, std::string> validate(const Machine& m) {
         std::tuple{"scheduler.thread_switch_ns", m.scheduler.thread_switch_ns, true},
         std::tuple{"scheduler.coroutine_switch_ns", m.scheduler.coroutine_switch_ns, true},
         std::tuple{"scheduler.wake_ns", m.scheduler.wake_ns, true},
+        std::tuple{"scheduler.wake_call_ns", m.scheduler.wake_call_ns, true},
+        std::tuple{"scheduler.syscall_ns", m.scheduler.syscall_ns, true},
         std::tuple{"scheduler.spin_ns", m.scheduler.spin_ns, true}}) {
     if (auto ok = check_cost(what, v, zero_ok); !ok) return ok;
   }

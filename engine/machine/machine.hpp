@@ -82,6 +82,14 @@ struct Scheduler {
   // after the wake: the IPI, the idle exit and the schedule-in. Linux on a
   // bare-metal server with shallow idle states; calibrate measures it.
   double wake_ns = 3000;
+  // What the waker pays for that: the futex_wake system call, whose IPI to
+  // the sleeper's core it waits for (a VM exit under a hypervisor).
+  double wake_call_ns = 1000;
+  // A futex system call that does not sleep (the word changed): a thread
+  // about to sleep is half of it into the kernel when the word is checked,
+  // so a release or notify meanwhile costs no wake-up. Linux with page-table
+  // isolation on a current server core; calibrate measures it.
+  double syscall_ns = 300;
   // A thread that waits for a kick (QEMU's AIO_WAIT_WHILE) polls this long
   // before it sleeps in the kernel, and a kick that comes meanwhile costs no
   // wake-up: libstdc++'s std::atomic::wait spins 12 pauses and 4
@@ -110,10 +118,10 @@ struct Machine {
   // How often a waiting request may be overtaken before it is served first
   // (sim::SimCosts::patience); 0: never forced, the rule alone decides.
   std::uint32_t arbitration_patience = 64;
-  // After a line lands in a core's cache for writing, that core keeps it
-  // this long before it answers another core's request (docs/simulator.md,
-  // "Holding a line"): a contended counter moves in batches. 0: the line
-  // leaves as soon as it is asked for. calibrate measures it.
+  // After a line lands in a core's cache, that core keeps it this long
+  // before it answers another core's request (docs/simulator.md, "Handing
+  // over"): a contended counter moves in batches. 0: the line leaves as soon
+  // as the request reaches it. calibrate measures it.
   double line_hold_ns = 0;
   Scheduler scheduler;
 

@@ -32,8 +32,10 @@ constexpr std::array<std::string_view, 13> kAccessKeys = {
     "load_memory_ns",    "store_modified_ns", "store_exclusive_ns", "store_shared_ns",
     "store_memory_ns",   "rmw_modified_ns",   "rmw_exclusive_ns",  "rmw_shared_ns",
     "rmw_memory_ns"};
-constexpr std::array<std::string_view, 5> kSchedulerKeys = {"slice_us", "thread_switch_ns",
-                                                            "coroutine_switch_ns", "wake_ns", "spin_ns"};
+constexpr std::array<std::string_view, 7> kSchedulerKeys = {"slice_us",       "thread_switch_ns",
+                                                            "coroutine_switch_ns", "wake_ns",
+                                                            "wake_call_ns",   "syscall_ns",
+                                                            "spin_ns"};
 constexpr std::array<std::string_view, 5> kTopologyKeys = {"groups", "cores_per_group", "near_ns",
                                                            "far_ns", "group_prefix"};
 
@@ -425,6 +427,12 @@ std::expected<Scheduler, ParseError> read_scheduler(const Reader& r, const toml:
   auto wake = optional_cost(r, *t, "wake_ns", s.wake_ns, false);
   if (!wake) return std::unexpected(wake.error());
   s.wake_ns = *wake;
+  auto wake_call = optional_cost(r, *t, "wake_call_ns", s.wake_call_ns, false);
+  if (!wake_call) return std::unexpected(wake_call.error());
+  s.wake_call_ns = *wake_call;
+  auto syscall = optional_cost(r, *t, "syscall_ns", s.syscall_ns, false);
+  if (!syscall) return std::unexpected(syscall.error());
+  s.syscall_ns = *syscall;
   auto spin = optional_cost(r, *t, "spin_ns", s.spin_ns, false);
   if (!spin) return std::unexpected(spin.error());
   s.spin_ns = *spin;
@@ -648,6 +656,8 @@ std::string write_machine_toml(const Machine& m) {
     out += fmt::format("thread_switch_ns = {}\n", m.scheduler.thread_switch_ns);
     out += fmt::format("coroutine_switch_ns = {}\n", m.scheduler.coroutine_switch_ns);
     out += fmt::format("wake_ns = {}\n", m.scheduler.wake_ns);
+    out += fmt::format("wake_call_ns = {}\n", m.scheduler.wake_call_ns);
+    out += fmt::format("syscall_ns = {}\n", m.scheduler.syscall_ns);
     out += fmt::format("spin_ns = {}\n", m.scheduler.spin_ns);
   }
   return out;

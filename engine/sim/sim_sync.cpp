@@ -20,6 +20,11 @@ void unblocked() {
 
 }  // namespace
 
+Picos Sleepers::wake_call() const {
+  SimWorld& world = SimWorld::current();
+  return world.running() && any_besides(world.current_core()) ? world.costs().wake_call : 0;
+}
+
 SimMutex::SimMutex()
     : guard_(simgrid::s4u::Mutex::create()),
       released_(simgrid::s4u::ConditionVariable::create()),
@@ -34,10 +39,22 @@ void SimMutex::lock() {
     return;
   }
   blocked(BlockKind::mutex);
+  // futex_wait: the kernel compares the word half a system call in, and a
+  // mutex released by then is taken without sleeping (glibc retries).
+  world.syscall_leg();
+  if (!locked_) {
+    locked_ = true;
+    world.syscall_leg();
+    unblocked();
+    return;
+  }
   world.off_core();
   std::unique_lock<simgrid::s4u::Mutex> held(*guard_);
+  const unsigned core = world.current_core();
   while (locked_) {
+    sleepers_.add(core);
     released_->wait(held);
+    sleepers_.remove(core);
     // The wake-up passes outside the bucket lock, and the mutex may be
     // taken meanwhile: then this thread sleeps again.
     held.unlock();
@@ -66,7 +83,11 @@ void SimMutex::unlock() {
   std::unique_lock<simgrid::s4u::Mutex> held(*guard_);
   locked_ = false;
   released_on_ = world.current_core();
+  // Asked before the notify: a woken worker leaves the sleepers at once.
+  const Picos call = sleepers_.wake_call();
   released_->notify_one();
+  held.unlock();
+  world.charge(call);  // after the release: the mutex is free meanwhile
 }
 
 SimWaitQueue::SimWaitQueue()
@@ -81,8 +102,22 @@ void SimWaitQueue::wait(SimMutex& m) {
     std::unique_lock<simgrid::s4u::Mutex> held(*guard_);
     m.unlock();
     blocked(BlockKind::wait_queue);
+    // A notify that comes while the futex_wait is still entering the kernel
+    // makes it return without sleeping, and without a wake-up.
+    const Picos entry = world.running() ? world.costs().syscall / 2 : 0;
+    if (entry != 0 &&
+        cv_->wait_until(held, static_cast<double>(SimWorld::clock() + entry) * 1e-12) == std::cv_status::no_timeout) {
+      held.unlock();
+      world.syscall_leg();
+      unblocked();
+      m.lock();
+      return;
+    }
     world.off_core();
+    const unsigned core = world.current_core();
+    sleepers_.add(core);
     cv_->wait(held);
+    sleepers_.remove(core);
   }
   world.woken_by(notified_from_);
   world.on_core();
@@ -95,7 +130,10 @@ void SimWaitQueue::notify_all() {
   world.sync();
   std::unique_lock<simgrid::s4u::Mutex> held(*guard_);
   notified_from_ = world.current_core();
+  const Picos call = sleepers_.wake_call();
   cv_->notify_all();
+  held.unlock();
+  world.charge(call);
 }
 
 SimWaiter::SimWaiter()
@@ -118,7 +156,10 @@ bool SimWaiter::sleep_unless_kicked_since(std::uint64_t seen) {
   }
   blocked(BlockKind::waiter);
   world.off_core();
+  const unsigned core = world.current_core();
+  sleepers_.add(core);
   cv_->wait(held);
+  sleepers_.remove(core);
   // Not while holding mutex_: a kicker on this core would block on it
   // without giving the core up.
   held.unlock();
@@ -147,7 +188,10 @@ void SimWaiter::kick() {
   std::unique_lock<simgrid::s4u::Mutex> held(*mutex_);
   ++epoch_;
   kicked_from_ = world.current_core();
+  const Picos call = sleepers_.wake_call();
   cv_->notify_all();
+  held.unlock();
+  world.charge(call);
 }
 
 }  // namespace lockscope::engine::sim

@@ -10,11 +10,31 @@
 #include <simgrid/s4u/ConditionVariable.hpp>
 #include <simgrid/s4u/Mutex.hpp>
 
+#include <algorithm>
 #include <cstdint>
+#include <vector>
 
 #include "engine/sim/sim_world.hpp"
 
 namespace lockscope::engine::sim {
+
+// The cores of the workers asleep in one primitive. Waking one on another
+// core is a system call for the waker (futex_wake: an IPI), which costs it
+// SimCosts::wake_call; waking a coroutine of its own core costs nothing.
+class Sleepers {
+ public:
+  void add(unsigned core) { cores_.push_back(core); }
+  void remove(unsigned core) { cores_.erase(std::find(cores_.begin(), cores_.end(), core)); }
+  [[nodiscard]] bool any_besides(unsigned core) const {
+    return std::any_of(cores_.begin(), cores_.end(), [core](unsigned c) { return c != core; });
+  }
+  // What waking them costs the calling worker: SimCosts::wake_call if one
+  // is on another core, else 0. Asked before the notify.
+  [[nodiscard]] Picos wake_call() const;
+
+ private:
+  std::vector<unsigned> cores_;
+};
 
 // A futex-based mutex (glibc's, QEMU's QemuMutex): unlock frees the word and
 // wakes one sleeper, which runs again a wake-up later (SimCosts::wake) and
@@ -32,6 +52,7 @@ class SimMutex {
   simgrid::s4u::MutexPtr guard_;  // the kernel's futex bucket lock
   simgrid::s4u::ConditionVariablePtr released_;
   bool locked_ = false;
+  Sleepers sleepers_;
   coherence::LineId line_;
   unsigned released_on_ = 0;  // the core of the last unlock: it wakes a sleeper
 };
@@ -48,6 +69,7 @@ class SimWaitQueue {
  private:
   simgrid::s4u::MutexPtr guard_;
   simgrid::s4u::ConditionVariablePtr cv_;
+  Sleepers sleepers_;
   unsigned notified_from_ = 0;  // the core of the last notify_all
 };
 
@@ -81,6 +103,7 @@ class SimWaiter {
   simgrid::s4u::ConditionVariablePtr cv_;
   std::uint64_t epoch_ = 0;
   std::uint32_t waiters_ = 0;
+  Sleepers sleepers_;  // waiters past their polling
   coherence::LineId line_;  // QEMU's num_waiters: read by every kick
   unsigned kicked_from_ = 0;  // the core of the last kick that woke someone
 };

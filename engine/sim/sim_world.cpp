@@ -165,6 +165,12 @@ void SimWorld::woken_by(unsigned waker_core) {
   }
 }
 
+void SimWorld::syscall_leg() {
+  if (!running_ || sim_costs_.syscall < 2) return;
+  sync();
+  simgrid::s4u::this_actor::sleep_for(static_cast<double>(sim_costs_.syscall / 2) * 1e-12);
+}
+
 Picos SimWorld::wait_for_line(SimWorker& w, coherence::LineId line, coherence::Access access, Picos issue) {
   if (!w.wake) w.wake = simgrid::s4u::Semaphore::create(0);
   if (waiting_.size() <= line) waiting_.resize(std::size_t{line} + 1);

@@ -78,6 +78,13 @@ struct SimCosts {
   // A worker blocked in the kernel and woken from another core runs again
   // this much later (machine::Scheduler::wake_ns).
   Picos wake = 3'000'000;  // 3 us
+  // What waking a sleeper on another core costs the waker: the futex_wake
+  // system call and its IPI (machine::Scheduler::wake_call_ns).
+  Picos wake_call = 1'000'000;  // 1 us
+  // A futex system call that returns without sleeping (machine::Scheduler::
+  // syscall_ns): a blocking wait spends half of it before the kernel checks
+  // whether it must sleep.
+  Picos syscall = 300'000;  // 300 ns
   // A worker waiting for a kick polls this long before it sleeps
   // (machine::Scheduler::spin_ns).
   Picos spin = 800'000;  // 800 ns
@@ -152,6 +159,9 @@ class SimWorld {
   // wake-up (SimCosts::wake); one from this core is a switch, charged by
   // the core's scheduler.
   void woken_by(unsigned waker_core);
+  // Half a system call (SimCosts::syscall), spent by the calling worker on
+  // its core: the way into the kernel, or back out. Nothing outside a run.
+  void syscall_leg();
   // The calling worker's core while running; 0 outside (building, inspecting).
   unsigned current_core() { return running_ ? self().core : 0; }
   // A coroutine ends a request (it starts to think) or polls (cpu_relax):

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <utility>
 #include <vector>
@@ -15,7 +16,7 @@
 
 namespace lockscope::engine::validate {
 
-traces::WorkloadTrace bench_workload(const bench::BenchConfig& cfg) {
+traces::WorkloadTrace bench_workload(const bench::BenchConfig& cfg, std::uint64_t instrument_ns) {
   traces::WorkloadTrace trace;
   trace.initial_contexts = cfg.threads;
   trace.origin = fmt::format(
@@ -29,6 +30,8 @@ traces::WorkloadTrace bench_workload(const bench::BenchConfig& cfg) {
     ops.reserve(4 * quota);
     for (std::uint64_t n = 0; n < quota; ++n) {
       const bool write = cfg.write_permille != 0 && rng.below(1000) < cfg.write_permille;
+      const bool timed = write || (cfg.read_sample_every != 0 && n % cfg.read_sample_every == 0);
+      if (instrument_ns != 0 && timed) ops.push_back({traces::OpKind::think, instrument_ns});
       bench::detail::record_section(ops, write, cfg);
     }
     trace.workers.push_back({i, std::move(ops)});
@@ -103,7 +106,8 @@ CaseResult run_case(const ValidateCase& what, const RunOptions& options, const b
   replay_options.sim_costs = replay::sim_costs(options.machine);
   replay_options.seed = options.seed;
   replay_options.record_timeline = false;
-  result.sim = replay::replay_in_child(bench_workload(cfg), replay_options, "");
+  const auto instrument = static_cast<std::uint64_t>(std::llround(2 * options.clock_read_ns));
+  result.sim = replay::replay_in_child(bench_workload(cfg, instrument), replay_options, "");
 
   if (!result.sim.error.empty()) {
     result.error = fmt::format("replay failed: {}", result.sim.error);

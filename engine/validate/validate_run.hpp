@@ -28,8 +28,11 @@
 namespace lockscope::engine::validate {
 
 // The workload the bench loop runs for `cfg` (which must have cfg.ops != 0):
-// exactly what BenchConfig::record would have kept.
-[[nodiscard]] traces::WorkloadTrace bench_workload(const bench::BenchConfig& cfg);
+// exactly what BenchConfig::record would have kept. With `instrument_ns`,
+// every acquisition the loop times (every write, one read in
+// cfg.read_sample_every) is preceded by that much busy time: the loop's two
+// clock reads, which the real threads spend and a recording leaves out.
+[[nodiscard]] traces::WorkloadTrace bench_workload(const bench::BenchConfig& cfg, std::uint64_t instrument_ns = 0);
 
 // The bench configuration of a case (ops quota, no recording).
 [[nodiscard]] bench::BenchConfig bench_config(const ValidateCase& what, std::uint64_t ops, std::uint64_t seed,
@@ -50,6 +53,9 @@ struct RunOptions {
   // descheduled thread can halve it; the simulator replays one trace, the
   // same for every run (the loop is deterministic).
   unsigned real_runs = 3;
+  // What one steady_clock read costs here (clock_floor_ns()): the replayed
+  // trace spends two per timed acquisition, as the real loop does.
+  double clock_read_ns = 0;
 };
 
 struct CaseResult {

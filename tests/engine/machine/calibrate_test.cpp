@@ -46,6 +46,8 @@ TEST(Calibrate, SmokeOnTwoCpusGivesAValidMatrix) {
   // anywhere), and a hold is never negative.
   EXPECT_GT(m->scheduler.wake_ns, 100);
   EXPECT_GT(m->scheduler.spin_ns, 100);
+  EXPECT_GT(m->scheduler.syscall_ns, 20);  // a futex system call, even with vDSO-fast kernels
+  EXPECT_GT(m->scheduler.wake_call_ns, 20);
   EXPECT_NE(m->scheduler.wake_ns, Scheduler{}.wake_ns);
   EXPECT_TRUE(std::isfinite(m->line_hold_ns));
   EXPECT_GE(m->line_hold_ns, 0);

@@ -65,11 +65,13 @@ TEST(MachineCosts, ArbitrationAndSchedulerMapOntoSimCosts) {
   Machine m = *machine::preset("laptop-8");
   m.arbitration = machine::Arbitration::fifo;
   m.scheduler = {.slice_us = 750, .thread_switch_ns = 3500, .coroutine_switch_ns = 0, .wake_ns = 9100,
-                 .spin_ns = 4700};
+                 .wake_call_ns = 5900, .syscall_ns = 1150, .spin_ns = 4700};
   m.line_hold_ns = 12.5;
   const sim::SimCosts s = sim_costs(m);
   EXPECT_EQ(s.wake, 9'100'000U);
   EXPECT_EQ(s.spin, 4'700'000U);
+  EXPECT_EQ(s.wake_call, 5'900'000U);
+  EXPECT_EQ(s.syscall, 1'150'000U);
   EXPECT_EQ(cost_model(m).line_hold, 12'500U);
   EXPECT_EQ(s.arbitration, sim::Arbitration::fifo);
   EXPECT_EQ(s.slice, 750'000'000U);

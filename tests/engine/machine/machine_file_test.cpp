@@ -318,7 +318,7 @@ Machine calibrated_pair() {
   m.arbitration = Arbitration::fifo;
   m.line_hold_ns = 12.5;
   m.scheduler = {.slice_us = 750, .thread_switch_ns = 3500, .coroutine_switch_ns = 0, .wake_ns = 9100,
-                 .spin_ns = 4700};
+                 .wake_call_ns = 5900, .syscall_ns = 1150, .spin_ns = 4700};
   return m;
 }
 
@@ -334,6 +334,8 @@ TEST(MachineFile, PerStateCostsArbitrationAndSchedulerRoundTrip) {
   EXPECT_NE(text.find("line_hold_ns = 12.5"), std::string::npos) << text;
   EXPECT_NE(text.find("wake_ns = 9100"), std::string::npos) << text;
   EXPECT_NE(text.find("spin_ns = 4700"), std::string::npos) << text;
+  EXPECT_NE(text.find("wake_call_ns = 5900"), std::string::npos) << text;
+  EXPECT_NE(text.find("syscall_ns = 1150"), std::string::npos) << text;
   auto back = parse_machine_toml(text, "x.toml");
   ASSERT_TRUE(back.has_value()) << back.error().to_string() << "\n" << text;
   EXPECT_EQ(*back, m);
@@ -399,6 +401,8 @@ TEST(MachineFile, BadSchedulerValuesAreReportedWhereTheyAre) {
   expect_error(head + "coroutine_switch_ns = inf\n", 9, 23, "finite");
   expect_error(head + "slice_s = 3000\n", 9, 1, "did you mean 'slice_us'");
   expect_error(head + "wake_ns = -5\n", 9, 11, "'wake_ns' must be 0 or more");
+  expect_error(head + "wake_call_ns = -5\n", 9, 16, "'wake_call_ns' must be 0 or more");
+  expect_error(head + "syscall_ns = nan\n", 9, 14, "finite");
   expect_error(head + "spin_ns = \"long\"\n", 9, 11, "must be a number");
   expect_error(std::string(kMatrix) + "line_hold_ns = -1\n", 8, 16, "'line_hold_ns' must be 0 or more");
   expect_error(std::string(kMatrix) + "scheduler = \"cfs\"\n", 8, 13,

@@ -49,6 +49,40 @@ TEST(ValidateRun, RebuiltWorkloadIsWhatBenchRecords) {
   }
 }
 
+// With the clock reads' cost, each timed acquisition (every write, reads
+// 0, 16, 32, ... of a worker) is preceded by that much busy time, and the
+// rest of the trace is unchanged.
+TEST(ValidateRun, TheLoopsClockReadsPrecedeEveryTimedAcquisition) {
+  const bench::BenchConfig cfg = bench_config({"central", 2, 100, 0, 0}, 2000, 1, false);
+  const traces::WorkloadTrace plain = bench_workload(cfg);
+  const traces::WorkloadTrace timed = bench_workload(cfg, 42);
+  ASSERT_EQ(timed.workers.size(), plain.workers.size());
+  for (std::size_t w = 0; w < plain.workers.size(); ++w) {
+    std::vector<traces::Op> without;
+    std::uint64_t n = 0, writes = 0, sampled_reads = 0, inserted = 0;
+    bool pending = false;
+    for (const traces::Op& op : timed.workers[w].ops) {
+      if (op.kind == traces::OpKind::think && op.value == 42) {
+        ++inserted;
+        pending = true;
+        continue;
+      }
+      if (op.kind == traces::OpKind::read_acquire || op.kind == traces::OpKind::write_acquire) {
+        const bool write = op.kind == traces::OpKind::write_acquire;
+        EXPECT_EQ(pending, write || n % 16 == 0) << "worker " << w << " op " << n;
+        if (write) ++writes;
+        else if (n % 16 == 0) ++sampled_reads;
+        pending = false;
+        ++n;
+      }
+      without.push_back(op);
+    }
+    EXPECT_EQ(inserted, writes + sampled_reads);
+    EXPECT_GT(writes, 0U);
+    EXPECT_EQ(without, plain.workers[w].ops);
+  }
+}
+
 TEST(ValidateRun, BenchConfigCarriesTheCase) {
   const bench::BenchConfig cfg = bench_config({"numa", 2, 10, 100, 200}, 5000, 3, true);
   EXPECT_EQ(cfg.lock, "numa");
