@@ -154,15 +154,19 @@ std::expected<double, std::string> notify_ns(int cpu_a, int cpu_b) {
   return median_of(std::move(took));
 }
 
+// The median of the runs that gave a figure (after one warm-up); the last
+// error if none did.
 template <typename Run>
 std::expected<double, std::string> median_run(unsigned runs, Run&& run) {
-  if (auto warm = run(); !warm) return warm;
+  (void)run();  // warm-up
   std::vector<double> v;
+  std::string error;
   for (unsigned r = 0; r < std::max(runs, 1U); ++r) {
     auto ns = run();
-    if (!ns) return ns;
-    v.push_back(*ns);
+    if (ns) v.push_back(*ns);
+    else error = ns.error();
   }
+  if (v.empty()) return std::unexpected(error);
   return median_of(std::move(v));
 }
 

@@ -37,6 +37,7 @@ std::deque<SimWorker*>::iterator CoreScheduler::first_of(Core& c, std::uint32_t 
 }
 
 void CoreScheduler::acquire(SimWorker& w, Picos now) {
+  in_use_ = true;
   Core& c = cores_[w.core];
   if (c.running == nullptr && c.waiting.empty()) {
     take(c, w, now, true);

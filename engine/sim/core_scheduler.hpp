@@ -39,6 +39,17 @@ class CoreScheduler {
   // Whether a coroutine of the worker's context waits for its core: a
   // cooperative switch point is free (no simcall) when none does.
   [[nodiscard]] bool sibling_waits(const SimWorker& w) const;
+  // Whether a core other than `core` runs a worker now (one that has not
+  // blocked or ended): what membarrier(2) must interrupt.
+  [[nodiscard]] bool another_core_runs(unsigned core) const {
+    for (unsigned c = 0; c < cores_.size(); ++c) {
+      if (c != core && cores_[c].running != nullptr) return true;
+    }
+    return false;
+  }
+  // Whether any worker ever took a core (the replay's workers do; a bare
+  // lock test's actors may not).
+  [[nodiscard]] bool in_use() const { return in_use_; }
   // A cooperative switch point: hands the core to a waiting coroutine of
   // the same context, if there is one, and waits for it back.
   void yield_to_sibling(SimWorker& w);
@@ -68,6 +79,7 @@ class CoreScheduler {
   std::deque<SimWorker*>::iterator first_of(Core& c, std::uint32_t context, bool same);
 
   std::vector<Core> cores_;
+  bool in_use_ = false;
   SimCosts costs_;
   std::uint64_t thread_switches_ = 0;
   std::uint64_t coroutine_switches_ = 0;

@@ -29,7 +29,7 @@ struct SimPlatform {
   // membarrier(2): interrupts every core; the caller waits for all of them.
   static void heavy_barrier() {
     SimWorld& world = SimWorld::current();
-    world.charge(world.costs().heavy_barrier);
+    world.charge(world.heavy_barrier_cost());
     world.sync();
   }
   static bool heavy_barrier_available() { return true; }

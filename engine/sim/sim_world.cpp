@@ -165,6 +165,13 @@ void SimWorld::woken_by(unsigned waker_core) {
   }
 }
 
+Picos SimWorld::heavy_barrier_cost() {
+  if (!running_ || !scheduler_->in_use() || scheduler_->another_core_runs(self().core)) {
+    return sim_costs_.heavy_barrier;
+  }
+  return sim_costs_.syscall;
+}
+
 void SimWorld::syscall_leg() {
   if (!running_ || sim_costs_.syscall < 2) return;
   sync();

@@ -162,6 +162,12 @@ class SimWorld {
   // Half a system call (SimCosts::syscall), spent by the calling worker on
   // its core: the way into the kernel, or back out. Nothing outside a run.
   void syscall_leg();
+  // What membarrier(2) costs the calling worker now: private expedited
+  // interrupts only the cores that run a thread of the process, so with no
+  // other core running a worker it is a plain system call (SimCosts::
+  // syscall); otherwise SimCosts::heavy_barrier (measured with every other
+  // core busy).
+  [[nodiscard]] Picos heavy_barrier_cost();
   // The calling worker's core while running; 0 outside (building, inspecting).
   unsigned current_core() { return running_ ? self().core : 0; }
   // A coroutine ends a request (it starts to think) or polls (cpu_relax):
