@@ -91,8 +91,9 @@ bool any_thread_recorded() { return g_next_serial.load(std::memory_order_relaxed
 
 std::uint64_t dropped_without_slot() { return g_dropped_without_slot.load(std::memory_order_relaxed); }
 
-bool start_thread(ThreadState& t) {
-  if (t.internal) return false;
+namespace {
+
+bool start_thread_now(ThreadState& t) {
   if (g_mode.load(std::memory_order_acquire) != Mode::recording) {
     if (!t.announced) {
       t.announced = true;
@@ -129,6 +130,22 @@ bool start_thread(ThreadState& t) {
   }
   begin_chunk(t, c);
   return true;
+}
+
+}  // namespace
+
+bool start_thread(ThreadState& t, bool from_append) {
+  if (t.internal) return false;
+  if (t.starting || (t.appending && !from_append)) {
+    dropped_reentrant(t);
+    return false;
+  }
+  t.starting = true;
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  const bool started = start_thread_now(t);
+  std::atomic_signal_fence(std::memory_order_seq_cst);
+  t.starting = false;
+  return started;
 }
 
 void chunk_full(ThreadState& t) {

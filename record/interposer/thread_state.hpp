@@ -49,6 +49,7 @@ struct ThreadState {
   bool internal;       // the writer thread: never recorded
   bool announced;      // a non-recorded child said so already
   bool appending;      // inside append(): a signal handler's lock call must not re-enter it
+  bool starting;       // inside start_thread(): nor that
   ThreadSlot* slot;
   std::uint64_t serial;  // 0 until the thread's first event
   std::uint32_t tid;
@@ -60,8 +61,12 @@ extern constinit __attribute__((tls_model("initial-exec"))) thread_local ThreadS
 
 // The first record of a thread (or one after it stopped): registers it and
 // gives it a chunk. False: do not record this call (not recording, the
-// writer thread, or no memory: then the event is counted as dropped).
-bool start_thread(ThreadState& t);
+// writer thread, or no memory: then the event is counted as dropped). A
+// call from a signal handler that interrupted this thread inside append()
+// or start_thread() is counted as dropped too: the chunk it would take is
+// overwritten when the interrupted code resumes. `from_append`: the call is
+// append()'s own.
+bool start_thread(ThreadState& t, bool from_append = false);
 
 // The chunk is full: hand it to the writer and take a fresh one.
 void chunk_full(ThreadState& t);
@@ -100,7 +105,7 @@ inline void append(ThreadState& t, const void* lock, std::uint64_t begin, std::u
   std::atomic_signal_fence(std::memory_order_seq_cst);
   Chunk* c = t.chunk;
   if (__builtin_expect(c == nullptr, 0)) {
-    if (!start_thread(t)) {
+    if (!start_thread(t, true)) {
       std::atomic_signal_fence(std::memory_order_seq_cst);
       t.appending = false;
       return;
