@@ -138,8 +138,10 @@ CalibrateCommand& add_calibrate_command(CLI::App& app) {
       "trip, the median of --samples runs. Also measured: clock, L1 hit, fence, memory and\n"
       "membarrier(2), and, at the nearest pair, the cost of a load, a store and an RMW on a\n"
       "line Modified or Exclusive in the other CPU, Shared by k CPUs, or in memory (as\n"
-      "ccbench does; the [access] table). The file is what `--machine this-machine` then\n"
-      "uses.\n\n"
+      "ccbench does; the [access] table), and the handover costs: how long a core keeps a\n"
+      "contended line (line_hold_ns), a futex wake-up and what it costs the waker, a futex\n"
+      "call that does not sleep, and libstdc++'s spin before it sleeps ([scheduler]). The\n"
+      "file is what `--machine this-machine` then uses.\n\n"
       "Examples:\n"
       "  lockscope calibrate\n"
       "  lockscope calibrate --samples 3 --cpus 0-7 --output box.toml");
