@@ -64,6 +64,12 @@ inline std::uint64_t elapsed_ns(Clock::time_point from, Clock::time_point to) {
       std::chrono::duration_cast<std::chrono::nanoseconds>(to - from).count());
 }
 
+// Whether the loop times its n-th acquisition when it is a read (every
+// write is timed): one read in cfg.read_sample_every.
+inline bool read_is_timed(const BenchConfig& cfg, std::uint64_t n) {
+  return cfg.read_sample_every != 0 && n % cfg.read_sample_every == 0;
+}
+
 // One worker's loop. `quota` is this worker's share of cfg.ops (0: until stop).
 template <BenchLock L>
 void worker_loop(L& lock, typename L::Session& session, const BenchConfig& cfg,
@@ -86,7 +92,7 @@ void worker_loop(L& lock, typename L::Session& session, const BenchConfig& cfg,
       lock.unlock(session);
       ++tally.writes;
     } else {
-      if (cfg.read_sample_every != 0 && n % cfg.read_sample_every == 0) {
+      if (read_is_timed(cfg, n)) {
         const auto t0 = Clock::now();
         lock.lock_shared(session);
         tally.read_latency.record(elapsed_ns(t0, Clock::now()));

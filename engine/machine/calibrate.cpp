@@ -23,6 +23,7 @@
 
 #include "engine/bench/cpu_affinity.hpp"
 #include "engine/machine/calibrate_handover.hpp"
+#include "engine/machine/calibrate_runs.hpp"
 #include "engine/machine/resolve.hpp"
 #include "engine/platform/real_platform.hpp"
 
@@ -30,27 +31,12 @@ namespace lockscope::engine::machine {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using calibration::Clock;
+using calibration::fastest_of;
+using calibration::median;
+using calibration::ns_since;
+using calibration::run_pair;
 using engine::platform::RealPlatform;
-
-double ns_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::nano>(Clock::now() - start).count();
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t m = v.size() / 2;
-  return v.size() % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
-}
-
-// The fastest of a few runs: preemption and frequency ramps only ever make a
-// run slower, and this is a shared machine.
-template <class F>
-double fastest_of(unsigned runs, F&& run) {
-  double best = run();
-  for (unsigned r = 1; r < runs; ++r) best = std::min(best, run());
-  return best;
-}
 
 // The flag the two threads bounce, alone on its line.
 struct alignas(64) Flag {
@@ -64,31 +50,20 @@ constexpr std::uint32_t kPong = 1;
 std::expected<double, std::string> ping_pong(int cpu_a, int cpu_b, unsigned samples,
                                              unsigned round_trips) {
   Flag flag;
-  std::atomic<int> arrived{0};
-  std::atomic<bool> pin_failed{false};
-  // Both threads pin, then meet; if either could not pin, neither spins.
-  auto meet = [&](int cpu) {
-    if (!bench::pin_current_thread(cpu)) pin_failed.store(true);
-    arrived.fetch_add(1);
-    while (arrived.load() < 2) {
-    }
-    return !pin_failed.load();
-  };
   const std::uint64_t total = std::uint64_t{samples + 1} * round_trips;
   std::vector<double> runs;
-  std::thread pong([&] {
-    if (!meet(cpu_b)) return;
-    for (std::uint64_t k = 0; k < total; ++k) {
-      std::uint32_t expected = kPing;
-      // Relaxed: the flag carries no data; only its line's travel is timed.
-      while (!flag.state.compare_exchange_weak(expected, kPong, std::memory_order_relaxed)) {
-        expected = kPing;
+  auto ok = run_pair(cpu_a, cpu_b, [&](int id) {
+    if (id == 1) {  // pong
+      for (std::uint64_t k = 0; k < total; ++k) {
+        std::uint32_t expected = kPing;
+        // Relaxed: the flag carries no data; only its line's travel is timed.
+        while (!flag.state.compare_exchange_weak(expected, kPong, std::memory_order_relaxed)) {
+          expected = kPing;
+        }
       }
+      return;
     }
-  });
-  std::thread ping([&] {
-    if (!meet(cpu_a)) return;
-    for (unsigned s = 0; s <= samples; ++s) {
+    for (unsigned s = 0; s <= samples; ++s) {  // ping
       const Clock::time_point start = Clock::now();
       for (unsigned k = 0; k < round_trips; ++k) {
         std::uint32_t expected = kPong;
@@ -100,13 +75,7 @@ std::expected<double, std::string> ping_pong(int cpu_a, int cpu_b, unsigned samp
       if (s != 0) runs.push_back(ns / round_trips / 2);  // run 0 warms up
     }
   });
-  ping.join();
-  pong.join();
-  if (pin_failed.load()) {
-    return std::unexpected(
-        fmt::format("cannot pin a thread to CPU {} or CPU {} (sched_setaffinity refused)", cpu_a,
-                    cpu_b));
-  }
+  if (!ok) return std::unexpected(ok.error());
   return median(std::move(runs));
 }
 

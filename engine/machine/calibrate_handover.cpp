@@ -15,46 +15,22 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <vector>
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #endif
-#include <vector>
 
-#include "engine/bench/cpu_affinity.hpp"
+#include "engine/machine/calibrate_runs.hpp"
 
 namespace lockscope::engine::machine {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double median_of(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
-// Runs body(0) on cpu_a and body(1) on cpu_b, started together; false if
-// either thread could not pin (then neither body runs).
-template <typename Body>
-std::expected<void, std::string> run_pair(int cpu_a, int cpu_b, Body&& body) {
-  std::atomic<int> arrived{0};
-  std::atomic<bool> pin_failed{false};
-  auto side = [&](int id, int cpu) {
-    if (!bench::pin_current_thread(cpu)) pin_failed.store(true);
-    arrived.fetch_add(1);
-    while (arrived.load() < 2) {
-    }
-    if (!pin_failed.load()) body(id);
-  };
-  std::thread a(side, 0, cpu_a);
-  std::thread b(side, 1, cpu_b);
-  a.join();
-  b.join();
-  if (pin_failed.load()) {
-    return std::unexpected(fmt::format("cannot pin a thread to CPU {} or CPU {} (sched_setaffinity refused)",
-                                       cpu_a, cpu_b));
-  }
-  return {};
-}
+using calibration::Clock;
+using calibration::fastest_of;
+using calibration::median;
+using calibration::ns_since;
+using calibration::run_pair;
 
 struct alignas(64) Counter {
   std::atomic<std::uint32_t> value{0};
@@ -147,11 +123,11 @@ std::expected<double, std::string> notify_ns(int cpu_a, int cpu_b) {
       }
       const Clock::time_point start = Clock::now();
       cv.notify_one();
-      took.push_back(std::chrono::duration<double, std::nano>(Clock::now() - start).count());
+      took.push_back(ns_since(start));
     }
   });
   if (!ok) return std::unexpected(ok.error());
-  return median_of(std::move(took));
+  return median(std::move(took));
 }
 
 // The median of the runs that gave a figure (after one warm-up); the last
@@ -167,7 +143,7 @@ std::expected<double, std::string> median_run(unsigned runs, Run&& run) {
     else error = ns.error();
   }
   if (v.empty()) return std::unexpected(error);
-  return median_of(std::move(v));
+  return median(std::move(v));
 }
 
 }  // namespace
@@ -187,25 +163,21 @@ std::expected<double, std::string> measure_wake_call_ns(int cpu_a, int cpu_b, un
 double measure_syscall_ns(unsigned runs) {
   constexpr int kCalls = 2000;
   std::atomic<std::uint32_t> word{1};
-  double fastest = 0;
-  for (unsigned r = 0; r < std::max(runs, 1U); ++r) {
+  return fastest_of(std::max(runs, 1U), [&] {
     const Clock::time_point start = Clock::now();
     for (int k = 0; k < kCalls; ++k) {
       // Expects 0, finds 1: the kernel returns EAGAIN without sleeping.
       syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAIT_PRIVATE, 0U, nullptr, nullptr, 0U);
     }
-    const double ns = std::chrono::duration<double, std::nano>(Clock::now() - start).count() / kCalls;
-    if (r == 0 || ns < fastest) fastest = ns;
-  }
-  return fastest;
+    return ns_since(start) / kCalls;
+  });
 }
 
 double measure_spin_ns(unsigned runs) {
   // libstdc++ 12's __atomic_spin: __atomic_spin_count = 16 turns, the first
   // __atomic_spin_count_relax = 12 with a pause, the rest with a yield.
   constexpr int kWaits = 200;
-  double fastest = 0;
-  for (unsigned r = 0; r < std::max(runs, 1U); ++r) {
+  return fastest_of(std::max(runs, 1U), [] {
     const Clock::time_point start = Clock::now();
     for (int k = 0; k < kWaits; ++k) {
       for (int i = 0; i < 16; ++i) {
@@ -218,10 +190,8 @@ double measure_spin_ns(unsigned runs) {
         }
       }
     }
-    const double ns = std::chrono::duration<double, std::nano>(Clock::now() - start).count() / kWaits;
-    if (r == 0 || ns < fastest) fastest = ns;
-  }
-  return fastest;
+    return ns_since(start) / kWaits;
+  });
 }
 
 }  // namespace lockscope::engine::machine

@@ -14,7 +14,7 @@ namespace lockscope::engine::machine {
 
 namespace {
 
-std::expected<void, std::string> check_cost(const char* what, double v, bool may_be_zero) {
+std::expected<void, std::string> check_cost(std::string_view what, double v, bool may_be_zero) {
   if (!std::isfinite(v)) return std::unexpected(fmt::format("{} is not a finite number", what));
   if (may_be_zero ? v < 0 : v <= 0) {
     return std::unexpected(
@@ -106,15 +106,8 @@ std::expected<void, std::string> validate(const Machine& m) {
     if (auto ok = check_cost(what, v, zero_ok); !ok) return ok;
   }
   if (auto ok = check_access(m.access); !ok) return ok;
-  for (auto [what, v, zero_ok] :
-       {std::tuple{"scheduler.slice_us", m.scheduler.slice_us, false},
-        std::tuple{"scheduler.thread_switch_ns", m.scheduler.thread_switch_ns, true},
-        std::tuple{"scheduler.coroutine_switch_ns", m.scheduler.coroutine_switch_ns, true},
-        std::tuple{"scheduler.wake_ns", m.scheduler.wake_ns, true},
-        std::tuple{"scheduler.wake_call_ns", m.scheduler.wake_call_ns, true},
-        std::tuple{"scheduler.syscall_ns", m.scheduler.syscall_ns, true},
-        std::tuple{"scheduler.spin_ns", m.scheduler.spin_ns, true}}) {
-    if (auto ok = check_cost(what, v, zero_ok); !ok) return ok;
+  for (const SchedulerKey& k : kSchedulerKeys) {
+    if (auto ok = check_cost(fmt::format("scheduler.{}", k.key), m.scheduler.*k.field, !k.positive); !ok) return ok;
   }
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = 0; j < n; ++j) {

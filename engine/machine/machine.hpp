@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstddef>
+#include <array>
 #include <cstdint>
 #include <expected>
 #include <optional>
@@ -98,6 +99,23 @@ struct Scheduler {
   double spin_ns = 800;
   friend bool operator==(const Scheduler&, const Scheduler&) = default;
 };
+
+// Every [scheduler] key, once: the machine file reads and writes these,
+// validate checks them. `positive`: 0 is not allowed (else: 0 or more).
+struct SchedulerKey {
+  std::string_view key;
+  double Scheduler::*field;
+  bool positive;
+};
+inline constexpr std::array<SchedulerKey, 7> kSchedulerKeys = {{
+    {"slice_us", &Scheduler::slice_us, true},
+    {"thread_switch_ns", &Scheduler::thread_switch_ns, false},
+    {"coroutine_switch_ns", &Scheduler::coroutine_switch_ns, false},
+    {"wake_ns", &Scheduler::wake_ns, false},
+    {"wake_call_ns", &Scheduler::wake_call_ns, false},
+    {"syscall_ns", &Scheduler::syscall_ns, false},
+    {"spin_ns", &Scheduler::spin_ns, false},
+}};
 
 // "nearest-first" / "arrival" / "fifo", as machine files spell them.
 std::string_view to_string(Arbitration a);

@@ -32,10 +32,12 @@ constexpr std::array<std::string_view, 13> kAccessKeys = {
     "load_memory_ns",    "store_modified_ns", "store_exclusive_ns", "store_shared_ns",
     "store_memory_ns",   "rmw_modified_ns",   "rmw_exclusive_ns",  "rmw_shared_ns",
     "rmw_memory_ns"};
-constexpr std::array<std::string_view, 7> kSchedulerKeys = {"slice_us",       "thread_switch_ns",
-                                                            "coroutine_switch_ns", "wake_ns",
-                                                            "wake_call_ns",   "syscall_ns",
-                                                            "spin_ns"};
+// The [scheduler] key names, from machine::kSchedulerKeys.
+constexpr std::array<std::string_view, kSchedulerKeys.size()> kSchedulerKeyNames = [] {
+  std::array<std::string_view, kSchedulerKeys.size()> names{};
+  for (std::size_t i = 0; i < names.size(); ++i) names[i] = kSchedulerKeys[i].key;
+  return names;
+}();
 constexpr std::array<std::string_view, 5> kTopologyKeys = {"groups", "cores_per_group", "near_ns",
                                                            "far_ns", "group_prefix"};
 
@@ -414,31 +416,15 @@ std::expected<Scheduler, ParseError> read_scheduler(const Reader& r, const toml:
   const toml::table* t =
       table_or_error(r, node, "scheduler", "[scheduler] with slice_us = 3000", error);
   if (t == nullptr) return std::unexpected(*error);
-  if (auto ok = r.no_unknown_keys(*t, kSchedulerKeys, "[scheduler]"); !ok) {
+  if (auto ok = r.no_unknown_keys(*t, kSchedulerKeyNames, "[scheduler]"); !ok) {
     return std::unexpected(ok.error());
   }
   Scheduler s;
-  auto slice = optional_cost(r, *t, "slice_us", s.slice_us, true);
-  if (!slice) return std::unexpected(slice.error());
-  auto thread = optional_cost(r, *t, "thread_switch_ns", s.thread_switch_ns, false);
-  if (!thread) return std::unexpected(thread.error());
-  auto coroutine = optional_cost(r, *t, "coroutine_switch_ns", s.coroutine_switch_ns, false);
-  if (!coroutine) return std::unexpected(coroutine.error());
-  auto wake = optional_cost(r, *t, "wake_ns", s.wake_ns, false);
-  if (!wake) return std::unexpected(wake.error());
-  s.wake_ns = *wake;
-  auto wake_call = optional_cost(r, *t, "wake_call_ns", s.wake_call_ns, false);
-  if (!wake_call) return std::unexpected(wake_call.error());
-  s.wake_call_ns = *wake_call;
-  auto syscall = optional_cost(r, *t, "syscall_ns", s.syscall_ns, false);
-  if (!syscall) return std::unexpected(syscall.error());
-  s.syscall_ns = *syscall;
-  auto spin = optional_cost(r, *t, "spin_ns", s.spin_ns, false);
-  if (!spin) return std::unexpected(spin.error());
-  s.spin_ns = *spin;
-  s.slice_us = *slice;
-  s.thread_switch_ns = *thread;
-  s.coroutine_switch_ns = *coroutine;
+  for (const SchedulerKey& k : kSchedulerKeys) {
+    auto v = optional_cost(r, *t, k.key, s.*k.field, k.positive);
+    if (!v) return std::unexpected(v.error());
+    s.*k.field = *v;
+  }
   return s;
 }
 
@@ -652,13 +638,7 @@ std::string write_machine_toml(const Machine& m) {
   }
   if (m.scheduler != Scheduler{}) {
     out += "\n[scheduler]\n";
-    out += fmt::format("slice_us = {}\n", m.scheduler.slice_us);
-    out += fmt::format("thread_switch_ns = {}\n", m.scheduler.thread_switch_ns);
-    out += fmt::format("coroutine_switch_ns = {}\n", m.scheduler.coroutine_switch_ns);
-    out += fmt::format("wake_ns = {}\n", m.scheduler.wake_ns);
-    out += fmt::format("wake_call_ns = {}\n", m.scheduler.wake_call_ns);
-    out += fmt::format("syscall_ns = {}\n", m.scheduler.syscall_ns);
-    out += fmt::format("spin_ns = {}\n", m.scheduler.spin_ns);
+    for (const SchedulerKey& k : kSchedulerKeys) out += fmt::format("{} = {}\n", k.key, m.scheduler.*k.field);
   }
   return out;
 }

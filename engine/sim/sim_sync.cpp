@@ -1,5 +1,6 @@
 #include "engine/sim/sim_sync.hpp"
 
+#include <algorithm>
 #include <mutex>
 
 namespace lockscope::engine::sim {
@@ -20,9 +21,11 @@ void unblocked() {
 
 }  // namespace
 
-Picos Sleepers::wake_call() const {
+Picos Sleepers::wake() {
   SimWorld& world = SimWorld::current();
-  return world.running() && any_besides(world.current_core()) ? world.costs().wake_call : 0;
+  waker_ = world.current_core();
+  const bool other = std::any_of(cores_.begin(), cores_.end(), [this](unsigned c) { return c != waker_; });
+  return world.running() && other ? world.costs().wake_call : 0;
 }
 
 SimMutex::SimMutex()
@@ -58,7 +61,7 @@ void SimMutex::lock() {
     // The wake-up passes outside the bucket lock, and the mutex may be
     // taken meanwhile: then this thread sleeps again.
     held.unlock();
-    world.woken_by(released_on_);
+    world.woken_by(sleepers_.waker());
     held.lock();
   }
   locked_ = true;
@@ -82,9 +85,7 @@ void SimMutex::unlock() {
   world.sync();
   std::unique_lock<simgrid::s4u::Mutex> held(*guard_);
   locked_ = false;
-  released_on_ = world.current_core();
-  // Asked before the notify: a woken worker leaves the sleepers at once.
-  const Picos call = sleepers_.wake_call();
+  const Picos call = sleepers_.wake();
   released_->notify_one();
   held.unlock();
   world.charge(call);  // after the release: the mutex is free meanwhile
@@ -106,7 +107,7 @@ void SimWaitQueue::wait(SimMutex& m) {
     // makes it return without sleeping, and without a wake-up.
     const Picos entry = world.running() ? world.costs().syscall / 2 : 0;
     if (entry != 0 &&
-        cv_->wait_until(held, static_cast<double>(SimWorld::clock() + entry) * 1e-12) == std::cv_status::no_timeout) {
+        cv_->wait_until(held, to_seconds(SimWorld::clock() + entry)) == std::cv_status::no_timeout) {
       held.unlock();
       world.syscall_leg();
       unblocked();
@@ -119,7 +120,7 @@ void SimWaitQueue::wait(SimMutex& m) {
     cv_->wait(held);
     sleepers_.remove(core);
   }
-  world.woken_by(notified_from_);
+  world.woken_by(sleepers_.waker());
   world.on_core();
   unblocked();
   m.lock();  // the caller holds m again, as it did on entry
@@ -129,8 +130,7 @@ void SimWaitQueue::notify_all() {
   SimWorld& world = SimWorld::current();
   world.sync();
   std::unique_lock<simgrid::s4u::Mutex> held(*guard_);
-  notified_from_ = world.current_core();
-  const Picos call = sleepers_.wake_call();
+  const Picos call = sleepers_.wake();
   cv_->notify_all();
   held.unlock();
   world.charge(call);
@@ -149,7 +149,7 @@ bool SimWaiter::sleep_unless_kicked_since(std::uint64_t seen) {
   // Poll first, keeping the core, as the real waiter's std::atomic::wait
   // does: a kick meanwhile costs no wake-up.
   if (world.running() && world.costs().spin > 0) {
-    const double until = static_cast<double>(SimWorld::clock() + world.costs().spin) * 1e-12;
+    const double until = to_seconds(SimWorld::clock() + world.costs().spin);
     while (epoch_ == seen && cv_->wait_until(held, until) == std::cv_status::no_timeout) {
     }
     if (epoch_ != seen) return true;
@@ -163,7 +163,7 @@ bool SimWaiter::sleep_unless_kicked_since(std::uint64_t seen) {
   // Not while holding mutex_: a kicker on this core would block on it
   // without giving the core up.
   held.unlock();
-  world.woken_by(kicked_from_);
+  world.woken_by(sleepers_.waker());
   world.on_core();
   unblocked();
   return true;
@@ -187,8 +187,7 @@ void SimWaiter::kick() {
   world.sync();
   std::unique_lock<simgrid::s4u::Mutex> held(*mutex_);
   ++epoch_;
-  kicked_from_ = world.current_core();
-  const Picos call = sleepers_.wake_call();
+  const Picos call = sleepers_.wake();
   cv_->notify_all();
   held.unlock();
   world.charge(call);

@@ -18,22 +18,23 @@
 
 namespace lockscope::engine::sim {
 
-// The cores of the workers asleep in one primitive. Waking one on another
-// core is a system call for the waker (futex_wake: an IPI), which costs it
-// SimCosts::wake_call; waking a coroutine of its own core costs nothing.
+// The cores of the workers asleep in one primitive, and the core that woke
+// them last. Waking one on another core is a system call for the waker
+// (futex_wake: an IPI), which costs it SimCosts::wake_call, and the woken
+// one runs again a wake-up later (SimWorld::woken_by); waking a coroutine of
+// its own core costs neither.
 class Sleepers {
  public:
   void add(unsigned core) { cores_.push_back(core); }
   void remove(unsigned core) { cores_.erase(std::find(cores_.begin(), cores_.end(), core)); }
-  [[nodiscard]] bool any_besides(unsigned core) const {
-    return std::any_of(cores_.begin(), cores_.end(), [core](unsigned c) { return c != core; });
-  }
-  // What waking them costs the calling worker: SimCosts::wake_call if one
-  // is on another core, else 0. Asked before the notify.
-  [[nodiscard]] Picos wake_call() const;
+  // The calling worker wakes them: remembers its core and returns what the
+  // wake costs it. Called before the notify: a woken worker leaves at once.
+  [[nodiscard]] Picos wake();
+  [[nodiscard]] unsigned waker() const { return waker_; }
 
  private:
   std::vector<unsigned> cores_;
+  unsigned waker_ = 0;
 };
 
 // A futex-based mutex (glibc's, QEMU's QemuMutex): unlock frees the word and
@@ -51,10 +52,11 @@ class SimMutex {
  private:
   simgrid::s4u::MutexPtr guard_;  // the kernel's futex bucket lock
   simgrid::s4u::ConditionVariablePtr released_;
-  bool locked_ = false;
   Sleepers sleepers_;
   coherence::LineId line_;
-  unsigned released_on_ = 0;  // the core of the last unlock: it wakes a sleeper
+  // After line_, so the object keeps its size: a lock's later variables,
+  // and the simulated lines they fall in, follow it.
+  bool locked_ = false;
 };
 
 // QEMU's CoQueue, as a condition variable: wait releases m, sleeps until
@@ -70,7 +72,6 @@ class SimWaitQueue {
   simgrid::s4u::MutexPtr guard_;
   simgrid::s4u::ConditionVariablePtr cv_;
   Sleepers sleepers_;
-  unsigned notified_from_ = 0;  // the core of the last notify_all
 };
 
 // QEMU's AioWait: wait_while re-evaluates only when kicked.
@@ -103,9 +104,8 @@ class SimWaiter {
   simgrid::s4u::ConditionVariablePtr cv_;
   std::uint64_t epoch_ = 0;
   std::uint32_t waiters_ = 0;
-  Sleepers sleepers_;  // waiters past their polling
   coherence::LineId line_;  // QEMU's num_waiters: read by every kick
-  unsigned kicked_from_ = 0;  // the core of the last kick that woke someone
+  Sleepers sleepers_;  // waiters past their polling
 };
 
 }  // namespace lockscope::engine::sim

@@ -98,7 +98,7 @@ void SimWorld::catch_up(SimWorker& w) {
   if (w.ahead == 0) return;
   const Picos target = clock() + w.ahead;
   w.ahead = 0;
-  simgrid::s4u::this_actor::sleep_until(static_cast<double>(target) * 1e-12);
+  simgrid::s4u::this_actor::sleep_until(to_seconds(target));
 }
 
 void SimWorld::sync(SimWorker& w) {
@@ -161,7 +161,7 @@ void SimWorld::woken_by(unsigned waker_core) {
   if (!running_) return;
   const SimWorker& w = self();
   if (waker_core != w.core && sim_costs_.wake > 0) {
-    simgrid::s4u::this_actor::sleep_for(static_cast<double>(sim_costs_.wake) * 1e-12);
+    simgrid::s4u::this_actor::sleep_for(to_seconds(sim_costs_.wake));
   }
 }
 
@@ -175,7 +175,7 @@ Picos SimWorld::heavy_barrier_cost() {
 void SimWorld::syscall_leg() {
   if (!running_ || sim_costs_.syscall < 2) return;
   sync();
-  simgrid::s4u::this_actor::sleep_for(static_cast<double>(sim_costs_.syscall / 2) * 1e-12);
+  simgrid::s4u::this_actor::sleep_for(to_seconds(sim_costs_.syscall / 2));
 }
 
 Picos SimWorld::wait_for_line(SimWorker& w, coherence::LineId line, coherence::Access access, Picos issue) {
@@ -263,7 +263,7 @@ void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl
   // arbitration rule gives, each time it lands (serve_next).
   const bool idle = directory_.last_moved(line) <= start && (line >= waiting_.size() || waiting_[line].empty());
   const Picos done = idle ? directory_.access(w.core, line, access, start) : wait_for_line(w, line, access, start);
-  simgrid::s4u::this_actor::sleep_until(static_cast<double>(done) * 1e-12);
+  simgrid::s4u::this_actor::sleep_until(to_seconds(done));
   serve_next(line, done);
   if (w.scheduled) scheduler_->preempt_if_due(w, done);
 }

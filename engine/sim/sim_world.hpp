@@ -55,6 +55,9 @@ class BlockObserver {
 //                  directory that queues requests in order would serve them.
 enum class Arbitration : std::uint8_t { nearest_first, arrival, fifo };
 
+// SimGrid's time, in seconds, for one of ours.
+inline double to_seconds(Picos t) { return static_cast<double>(t) * 1e-12; }
+
 struct SimCosts {
   Picos fence = 8'000;           // a full fence: drain the store buffer
   Picos heavy_barrier = 2'000'000;  // membarrier(2): IPIs to every core

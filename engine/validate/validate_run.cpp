@@ -30,7 +30,7 @@ traces::WorkloadTrace bench_workload(const bench::BenchConfig& cfg, std::uint64_
     ops.reserve(4 * quota);
     for (std::uint64_t n = 0; n < quota; ++n) {
       const bool write = cfg.write_permille != 0 && rng.below(1000) < cfg.write_permille;
-      const bool timed = write || (cfg.read_sample_every != 0 && n % cfg.read_sample_every == 0);
+      const bool timed = write || bench::detail::read_is_timed(cfg, n);
       if (instrument_ns != 0 && timed) ops.push_back({traces::OpKind::think, instrument_ns});
       bench::detail::record_section(ops, write, cfg);
     }

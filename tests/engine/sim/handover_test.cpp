@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "engine/replay/replay.hpp"
 #include "tests/engine/replay/in_child.hpp"
@@ -60,29 +62,32 @@ Figures run(const traces::WorkloadTrace& trace, const std::string& lock, Knobs k
   return f;
 }
 
+// Two workers on the two cores, in contexts 0 and 1, with these operations.
+traces::WorkloadTrace two_workers(std::vector<traces::Op> on_core0, std::vector<traces::Op> on_core1) {
+  traces::WorkloadTrace t;
+  t.initial_contexts = 2;
+  traces::WorkerPlan a;
+  a.initial_context = 0;
+  a.ops = std::move(on_core0);
+  traces::WorkerPlan b;
+  b.initial_context = 1;
+  b.ops = std::move(on_core1);
+  t.workers = {std::move(a), std::move(b)};
+  return t;
+}
+
 // Worker 0 writes with a long critical section; worker 1, in another
 // context on the other core, reads back to back.
 traces::WorkloadTrace writer_and_reader(std::uint64_t cs_ns, unsigned rounds) {
-  traces::WorkloadTrace t;
-  t.initial_contexts = 2;
-  traces::WorkerPlan writer;
-  writer.initial_context = 0;
-  traces::WorkerPlan reader;
-  reader.initial_context = 1;
+  using O = traces::OpKind;
+  std::vector<traces::Op> writer, reader;
   for (unsigned i = 0; i < rounds; ++i) {
-    writer.ops.push_back({traces::OpKind::write_acquire});
-    writer.ops.push_back({traces::OpKind::hold, cs_ns});
-    writer.ops.push_back({traces::OpKind::write_release});
-    writer.ops.push_back({traces::OpKind::think, 3 * cs_ns});
+    writer.insert(writer.end(), {{O::write_acquire}, {O::hold, cs_ns}, {O::write_release}, {O::think, 3 * cs_ns}});
   }
   for (unsigned i = 0; i < rounds * 40; ++i) {
-    reader.ops.push_back({traces::OpKind::read_acquire});
-    reader.ops.push_back({traces::OpKind::hold, 10});
-    reader.ops.push_back({traces::OpKind::read_release});
-    reader.ops.push_back({traces::OpKind::think, 100});
+    reader.insert(reader.end(), {{O::read_acquire}, {O::hold, 10}, {O::read_release}, {O::think, 100}});
   }
-  t.workers = {writer, reader};
-  return t;
+  return two_workers(std::move(writer), std::move(reader));
 }
 
 TEST(LineHold, AContendedCounterMovesInBatches) {
@@ -118,18 +123,9 @@ TEST(Wake, AReaderWokenFromAnotherCorePaysTheWakeUp) {
 TEST(Wake, AWriterKickedWhilePollingPaysNoWakeUp) {
   // The reader holds the lock for 20 us; the writer comes 5 us in and waits
   // (AIO_WAIT_WHILE) until the reader's unlock kicks it, 15 us later.
-  traces::WorkloadTrace t;
-  t.initial_contexts = 2;
-  traces::WorkerPlan writer;
-  writer.initial_context = 0;
-  writer.ops = {{traces::OpKind::think, 5000},
-                {traces::OpKind::write_acquire},
-                {traces::OpKind::hold, 10},
-                {traces::OpKind::write_release}};
-  traces::WorkerPlan reader;
-  reader.initial_context = 1;
-  reader.ops = {{traces::OpKind::read_acquire}, {traces::OpKind::hold, 20000}, {traces::OpKind::read_release}};
-  t.workers = {writer, reader};
+  using O = traces::OpKind;
+  const traces::WorkloadTrace t = two_workers({{O::think, 5000}, {O::write_acquire}, {O::hold, 10}, {O::write_release}},
+                                              {{O::read_acquire}, {O::hold, 20000}, {O::read_release}});
   // Polling for 100 us, it sees the kick at once; without polling it sleeps
   // and comes back a 50 us wake-up after the kick.
   const Figures polling = run(t, "graph", {.wake = 50'000'000, .spin = 100'000'000});
@@ -143,17 +139,11 @@ TEST(Wake, TheWakerPaysForWakingASleeperOnAnotherCore) {
   // The reader comes during a 2 us write section and sleeps in the queue;
   // the writer's unlock wakes it, which costs the writer a 20 us system call
   // before its second, short write.
-  traces::WorkloadTrace t;
-  t.initial_contexts = 2;
-  traces::WorkerPlan writer;
-  writer.initial_context = 0;
-  writer.ops = {{traces::OpKind::write_acquire}, {traces::OpKind::hold, 2000}, {traces::OpKind::write_release},
-                {traces::OpKind::think, 10},     {traces::OpKind::write_acquire}, {traces::OpKind::hold, 10},
-                {traces::OpKind::write_release}};
-  traces::WorkerPlan reader;
-  reader.initial_context = 1;
-  reader.ops = {{traces::OpKind::think, 500}, {traces::OpKind::read_acquire}, {traces::OpKind::read_release}};
-  t.workers = {writer, reader};
+  using O = traces::OpKind;
+  const traces::WorkloadTrace t =
+      two_workers({{O::write_acquire}, {O::hold, 2000}, {O::write_release}, {O::think, 10}, {O::write_acquire},
+                   {O::hold, 10}, {O::write_release}},
+                  {{O::think, 500}, {O::read_acquire}, {O::read_release}});
   const Figures free_call = run(t, "graph", {});
   const Figures dear_call = run(t, "graph", {.wake_call = 20'000'000});
   // 3 operations: about 2.5 us without the call, over 22 us with it.
@@ -166,18 +156,10 @@ TEST(Wake, AMutexFreedWhileEnteringTheKernelIsTakenWithoutSleeping) {
   // ns in and blocks on the writer mutex. With a 1 us futex call it is still
   // on its way into the kernel when the mutex is freed, and takes it without
   // a 50 us wake-up; with an instant call it sleeps first.
-  traces::WorkloadTrace t;
-  t.initial_contexts = 2;
-  traces::WorkerPlan first;
-  first.initial_context = 0;
-  first.ops = {{traces::OpKind::write_acquire}, {traces::OpKind::hold, 200}, {traces::OpKind::write_release}};
-  traces::WorkerPlan second;
-  second.initial_context = 1;
-  second.ops = {{traces::OpKind::think, 100},
-                {traces::OpKind::write_acquire},
-                {traces::OpKind::hold, 10},
-                {traces::OpKind::write_release}};
-  t.workers = {first, second};
+  using O = traces::OpKind;
+  const traces::WorkloadTrace t =
+      two_workers({{O::write_acquire}, {O::hold, 200}, {O::write_release}},
+                  {{O::think, 100}, {O::write_acquire}, {O::hold, 10}, {O::write_release}});
   const Figures entering = run(t, "graph", {.wake = 50'000'000, .syscall = 1'000'000});
   const Figures instant = run(t, "graph", {.wake = 50'000'000});
   EXPECT_LT(entering.write_wait_max, 5'000U);
