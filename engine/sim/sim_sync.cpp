@@ -35,39 +35,50 @@ SimMutex::SimMutex()
 
 void SimMutex::lock() {
   SimWorld& world = SimWorld::current();
-  world.access(line_, Access::rmw, MemoryOrder::acquire);
-  world.sync();
-  if (!locked_) {
-    locked_ = true;
-    return;
+  for (bool contended = false;; contended = true) {
+    // glibc's lll_lock: an atomic exchange on the word, in user space; every
+    // retry after a futex_wait is another exchange.
+    world.access(line_, Access::rmw, MemoryOrder::acquire);
+    world.sync();
+    if (!locked_) {
+      locked_ = true;
+      if (contended) unblocked();
+      return;
+    }
+    if (!contended) blocked(BlockKind::mutex);
+    sleep_while_locked();
   }
-  blocked(BlockKind::mutex);
-  // futex_wait: the kernel compares the word half a system call in, and a
-  // mutex released by then is taken without sleeping (glibc retries).
+}
+
+void SimMutex::sleep_while_locked() {
+  SimWorld& world = SimWorld::current();
+  // futex_wait: the kernel compares the word half a system call in; a mutex
+  // released by then makes it return at once (EAGAIN), and the thread
+  // retries in user space after the way back. The mutex is not held on the
+  // way back: another thread may take it meanwhile.
   world.syscall_leg();
   if (!locked_) {
-    locked_ = true;
     world.syscall_leg();
-    unblocked();
     return;
   }
   world.off_core();
-  std::unique_lock<simgrid::s4u::Mutex> held(*guard_);
-  const unsigned core = world.current_core();
-  while (locked_) {
-    sleepers_.add(core);
-    released_->wait(held);
-    sleepers_.remove(core);
-    // The wake-up passes outside the bucket lock, and the mutex may be
-    // taken meanwhile: then this thread sleeps again.
-    held.unlock();
-    world.woken_by(sleepers_.waker());
-    held.lock();
+  bool slept = false;
+  {
+    // Re-checked under the bucket lock, which unlock() takes to free the
+    // word: an unlock that came while we gave the core up is not lost.
+    std::unique_lock<simgrid::s4u::Mutex> held(*guard_);
+    if (locked_) {
+      const unsigned core = world.current_core();
+      sleepers_.add(core);
+      released_->wait(held);
+      sleepers_.remove(core);
+      slept = true;
+    }
   }
-  locked_ = true;
-  held.unlock();
+  // The wake-up passes outside the bucket lock: the woken thread competes
+  // afresh when it runs again.
+  if (slept) world.woken_by(sleepers_.waker());
   world.on_core();
-  unblocked();
 }
 
 bool SimMutex::try_lock() {

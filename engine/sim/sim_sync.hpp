@@ -50,6 +50,10 @@ class SimMutex {
   [[nodiscard]] bool try_lock();
 
  private:
+  // One futex_wait: returns after the way back from the kernel if the word
+  // was free by the time the kernel looked, else after a wake-up.
+  void sleep_while_locked();
+
   simgrid::s4u::MutexPtr guard_;  // the kernel's futex bucket lock
   simgrid::s4u::ConditionVariablePtr released_;
   Sleepers sleepers_;

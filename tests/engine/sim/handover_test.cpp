@@ -166,5 +166,23 @@ TEST(Wake, AMutexFreedWhileEnteringTheKernelIsTakenWithoutSleeping) {
   EXPECT_GE(instant.write_wait_max, 50'000U);
 }
 
+TEST(Wake, AThreadBackFromTheKernelCompetesAfreshForTheMutex) {
+  // glibc's lll_lock_wait: futex_wait returns at once when the word changed
+  // (EAGAIN), and the thread takes the mutex with another exchange in user
+  // space, back from the kernel. Writer 1 asks 100 ns into writer 0's 200 ns
+  // section and enters a 1 us futex call; the word is free half-way, so the
+  // call returns. Writer 0 writes again 500 ns after its first unlock, while
+  // writer 1 is still on its way back, and takes the mutex (barging) for 5
+  // us: writer 1 finds it held and waits for all of it. A model that gave
+  // writer 1 the mutex in the kernel makes writer 0 wait instead, about a
+  // microsecond, and nobody waits 5.
+  using O = traces::OpKind;
+  const traces::WorkloadTrace t = two_workers(
+      {{O::write_acquire}, {O::hold, 200}, {O::write_release}, {O::think, 500}, {O::write_acquire}, {O::hold, 5000},
+       {O::write_release}},
+      {{O::think, 100}, {O::write_acquire}, {O::hold, 10}, {O::write_release}});
+  EXPECT_GE(run(t, "graph", {.syscall = 1'000'000}).write_wait_max, 5'000U);
+}
+
 }  // namespace
 }  // namespace lockscope::engine::sim
