@@ -18,6 +18,7 @@
 #pragma once
 
 #include "engine/scenario/scenario.hpp"
+#include "traces/narrative.hpp"
 #include "traces/parse_error.hpp"
 
 #include <toml++/toml.h>
@@ -57,11 +58,10 @@ struct ScenarioDoc {
 [[nodiscard]] std::expected<Scenario, traces::ParseError> read_scenario_file(
     const std::string& path, std::span<const std::string> overrides = {});
 
-// The leading comment block of a scenario file (every `#` line before the
-// first line that is neither a comment nor blank), with the `#` and one
-// following space removed; empty if the file cannot be read. For the GUI and
-// `lockscope generate --explain`.
-[[nodiscard]] std::string narrative(const std::string& path);
-[[nodiscard]] std::string narrative_of_text(std::string_view text);
+// The leading comment block of a scenario file, for `lockscope generate
+// --explain` and the demo: a format, read in traces/ so that the GUI shows
+// it without this reader (traces/narrative.hpp).
+using traces::narrative;
+using traces::narrative_of_text;
 
 }  // namespace lockscope::engine::scenario

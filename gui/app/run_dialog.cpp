@@ -15,9 +15,9 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
-#include "engine/scenario/scenario_reader.hpp"
 #include "gui/app/child_run.hpp"
 #include "gui/app/locate.hpp"
+#include "traces/narrative.hpp"
 
 namespace lockscope::gui {
 
@@ -154,7 +154,7 @@ QString RunDialog::status() const { return status_->text(); }
 
 void RunDialog::show_narrative() {
   const QString path = QDir(scenarios_).filePath(scenario_->currentText());
-  narrative_->setPlainText(QString::fromStdString(engine::scenario::narrative(path.toStdString())));
+  narrative_->setPlainText(QString::fromStdString(traces::narrative(path.toStdString())));
 }
 
 void RunDialog::machine_changed() {

@@ -62,7 +62,7 @@ QString worker_name(const traces::Timeline& tl, std::uint32_t id) {
 // "Jain 0.970, max/min 1.40 (worker 3: 812, worker 9: 580)", the figures
 // lockscope replay's summary prints, with the timeline's worker names.
 QString fairness_row(const RunStats& s, const traces::Timeline& tl) {
-  const engine::stats::Fairness f = s.fairness();
+  const traces::Fairness f = s.fairness();
   QString text;
   if (f.workers == 0) {
     text = QStringLiteral("— (no worker tried to take a lock)");
@@ -233,7 +233,7 @@ void StatisticsDock::refresh() {
 void StatisticsDock::fill_workers() {
   workers_->setSortingEnabled(false);
   workers_->setRowCount(0);
-  std::vector<const engine::stats::WorkerAcquisitions*> rows;
+  std::vector<const traces::WorkerAcquisitions*> rows;
   for (const auto& w : stats_.per_worker) {
     if (w.attempted) rows.push_back(&w);
   }
@@ -241,7 +241,7 @@ void StatisticsDock::fill_workers() {
   const std::uint64_t most = rows.empty() ? 0 : rows.front()->total();
   workers_->setRowCount(static_cast<int>(rows.size()));
   for (int r = 0; r < workers_->rowCount(); ++r) {
-    const engine::stats::WorkerAcquisitions& w = *rows[static_cast<std::size_t>(r)];
+    const traces::WorkerAcquisitions& w = *rows[static_cast<std::size_t>(r)];
     workers_->setItem(r, kWorker, new QTableWidgetItem(worker_name(model_->timeline(), w.id)));
     workers_->setItem(r, kWorkerReads, new NumberItem(w.reads));
     workers_->setItem(r, kWorkerWrites, new NumberItem(w.writes));

@@ -4,7 +4,7 @@
 // the timeline names its locks (several locks, or a measured run), the
 // shared-data cacheline table, and fairness: per worker its acquisitions (a
 // table whose total column is a bar, most first) and Jain's index with
-// max/min over the workers that tried (engine/stats/fairness.hpp, as
+// max/min over the workers that tried (traces/fairness.hpp, as
 // lockscope replay's summary prints them). A measured run has no cacheline data: the
 // table is hidden and the transfers row says they were not measured.
 // Figures come from gui/model/run_stats and gui/model/cacheline_table.

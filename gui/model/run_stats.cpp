@@ -84,7 +84,7 @@ RunStats run_stats(const TimelineModel& model, std::uint64_t t0, std::uint64_t t
   s.per_worker.resize(timeline.workers.size());
   for (std::size_t wi = 0; wi < timeline.workers.size(); ++wi) {
     const auto& spans = timeline.workers[wi].spans;
-    engine::stats::WorkerAcquisitions& mine = s.per_worker[wi];
+    traces::WorkerAcquisitions& mine = s.per_worker[wi];
     mine.id = static_cast<std::uint32_t>(wi);
     // Spans are sorted by start: skip to the first that starts at or after t0.
     auto first = std::partition_point(spans.begin(), spans.end(), [t0](const traces::Span& x) { return x.start < t0; });

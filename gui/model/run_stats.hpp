@@ -18,15 +18,15 @@
 // range, and whether it tried to take a lock there: an acquisition, or a
 // waiting span that overlaps the range (a worker stuck waiting through the
 // whole range tried and got nothing). fairness() summarizes them with
-// engine/stats/fairness.hpp, the function lockscope replay's summary uses.
+// traces/fairness.hpp, the function lockscope replay's summary uses.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "engine/stats/fairness.hpp"
 #include "gui/model/timeline_model.hpp"
+#include "traces/fairness.hpp"
 
 namespace lockscope::gui {
 
@@ -55,7 +55,7 @@ struct RunStats {
   std::vector<LockStats> per_lock;
   // [worker] for each of Timeline::workers: reads and writes in the range
   // (they sum to reads and writes above) and whether it tried.
-  std::vector<engine::stats::WorkerAcquisitions> per_worker;
+  std::vector<traces::WorkerAcquisitions> per_worker;
 
   [[nodiscard]] std::uint64_t ops() const { return reads + writes; }
   [[nodiscard]] double seconds() const { return static_cast<double>(t1 - t0) * 1e-12; }
@@ -65,7 +65,7 @@ struct RunStats {
   [[nodiscard]] double writes_per_second() const;
   [[nodiscard]] double transfers_per_op() const;
   // Jain's index and max/min over the workers that tried in the range.
-  [[nodiscard]] engine::stats::Fairness fairness() const { return engine::stats::fairness(per_worker); }
+  [[nodiscard]] traces::Fairness fairness() const { return traces::fairness(per_worker); }
 };
 
 [[nodiscard]] RunStats run_stats(const TimelineModel& model, std::uint64_t t0, std::uint64_t t1);

@@ -1,5 +1,5 @@
 // The statistics dock's fairness figures: acquisitions per worker and
-// Jain's index with max/min (engine/stats/fairness.hpp), for a timeline
+// Jain's index with max/min (traces/fairness.hpp), for a timeline
 // loaded from a file, for a range, and for a measured run.
 #include <gtest/gtest.h>
 
@@ -74,7 +74,7 @@ TEST(FairnessDock, PerWorkerCountsAndFairnessOfALoadedTimeline) {
   EXPECT_EQ(sum, s.ops());
 
   // Totals 3, 2, 0 over the three workers that tried: Jain 25 / (3 · 13).
-  const engine::stats::Fairness f = s.fairness();
+  const traces::Fairness f = s.fairness();
   EXPECT_EQ(f.workers, 3U);
   EXPECT_DOUBLE_EQ(f.jain.value_or(0), 25.0 / 39.0);
   EXPECT_EQ(f.max, 3U);
@@ -109,7 +109,7 @@ TEST(FairnessDock, TheRangeDecidesWhoTriedAndWhatTheyGot) {
   StatisticsDock dock;
   dock.set_model(loaded(fairness_timeline()));
   dock.set_range(0, 650);
-  const engine::stats::Fairness f = dock.stats().fairness();
+  const traces::Fairness f = dock.stats().fairness();
   EXPECT_EQ(f.workers, 2U);
   EXPECT_DOUBLE_EQ(f.jain.value_or(0), 25.0 / 26.0);
   EXPECT_DOUBLE_EQ(f.max_over_min.value_or(0), 1.5);

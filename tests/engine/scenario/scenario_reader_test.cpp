@@ -260,15 +260,6 @@ TEST(Override, ApplyOverrideEditsTheDocument) {
   EXPECT_EQ(s->contexts, 64U);
 }
 
-// ---- narrative ------------------------------------------------------------
-
-TEST(Narrative, IsTheLeadingCommentBlock) {
-  EXPECT_EQ(narrative_of_text("\n# Title\n#\n#   indented\n\n# more\n[scenario]\n# not this\n"),
-            "Title\n\n  indented\n\nmore\n");
-  EXPECT_EQ(narrative_of_text("[scenario]\n# late\n"), "");
-  EXPECT_EQ(narrative("/nonexistent/lockscope.toml"), "");
-}
-
 TEST(ScenarioReader, WritePermilleMayBeFractionalForReadMostlyWorkloads) {
   auto s = read_scenario("[writes]\nwrite_permille = 0.1\n", "s.toml");
   ASSERT_TRUE(s.has_value()) << s.error().to_string();

@@ -1,10 +1,10 @@
-#include "engine/stats/fairness.hpp"
+#include "traces/fairness.hpp"
 
 #include <gtest/gtest.h>
 
 #include <vector>
 
-namespace lockscope::engine::stats {
+namespace lockscope::traces {
 namespace {
 
 // Workers 0..n-1, each having attempted, with these totals (all reads).
@@ -105,4 +105,4 @@ TEST(Fairness, HugeCountsDoNotOverflow) {
 }
 
 }  // namespace
-}  // namespace lockscope::engine::stats
+}  // namespace lockscope::traces

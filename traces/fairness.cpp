@@ -1,6 +1,6 @@
-#include "engine/stats/fairness.hpp"
+#include "traces/fairness.hpp"
 
-namespace lockscope::engine::stats {
+namespace lockscope::traces {
 
 Fairness fairness(std::span<const WorkerAcquisitions> workers) {
   Fairness f;
@@ -29,4 +29,4 @@ Fairness fairness(std::span<const WorkerAcquisitions> workers) {
   return f;
 }
 
-}  // namespace lockscope::engine::stats
+}  // namespace lockscope::traces
