@@ -17,6 +17,7 @@
 #include "engine/cli/progress.hpp"
 #include "engine/machine/resolve.hpp"
 #include "engine/validate/perf_counters.hpp"
+#include "engine/validate/real_figures.hpp"
 #include "engine/validate/validate_report.hpp"
 #include "engine/validate/validate_run.hpp"
 #include "engine/validate/validate_suite.hpp"
@@ -38,6 +39,7 @@ struct ValidateCommand {
   std::uint64_t ops = 0;  // 0: the suite's default
   std::uint64_t seed = 1;
   bool no_pin = false;
+  std::vector<std::string> real_from;  // validate.csv files of earlier runs
 };
 
 namespace {
@@ -114,7 +116,10 @@ ValidateCommand& add_validate_command(CLI::App& app) {
       "  lockscope calibrate && lockscope validate\n"
       "  lockscope validate --quick -o /tmp/val\n"
       "  lockscope validate --lock graph,central,pflock --ops 500000 -o val-3locks\n"
-      "  lockscope validate --quick --machine laptop-8     # a preset instead of this machine");
+      "  lockscope validate --quick --machine laptop-8     # a preset instead of this machine\n"
+      "  lockscope validate -o run1 && lockscope validate -o run2     # two real runs ...\n"
+      "  lockscope validate --real-from run1/validate.csv,run2/validate.csv -o model2\n"
+      "                                                   # ... and a model change judged against both");
   sub->add_option("--machine", cmd.machine,
                   "The simulated side: 'this-machine' (after lockscope calibrate), a preset, or a .toml/.csv file")
       ->capture_default_str();
@@ -129,6 +134,12 @@ ValidateCommand& add_validate_command(CLI::App& app) {
       ->check(CLI::Range(std::uint64_t{1}, kMaxOps));
   sub->add_option("--seed", cmd.seed, "Seed for the read/write choices and the replay")->capture_default_str();
   sub->add_flag("--no-pin", cmd.no_pin, "Do not pin the real threads to CPUs");
+  sub->add_option("--real-from", cmd.real_from,
+                  "Run no real threads: take the real figures from these earlier validate.csv files (their "
+                  "median per case and metric) and replay only the simulated side. Use the --quick, --lock, "
+                  "--ops and --seed of those runs: the replayed operations are rebuilt from them")
+      ->delimiter(',')
+      ->check(CLI::ExistingFile);
   sub->add_flag_callback("--list-locks", [] {
     for (const std::string& name : validate::locks_in_both_worlds()) fmt::print("{}\n", name);
     std::exit(0);
@@ -175,13 +186,47 @@ int run_validate_command(const ValidateCommand& cmd) {
   options.seed = cmd.seed;
   options.pin = !cmd.no_pin;
 
-  auto counter = validate::CacheMissCounter::open();
-  std::string counter_note = counter ? "" : counter.error();
+  std::optional<validate::RealFigures> earlier;
+  if (!cmd.real_from.empty()) {
+    auto figures = validate::read_real_figures(cmd.real_from);
+    if (!figures) {
+      fmt::print(stderr, "lockscope: --real-from: {}\n", figures.error().to_string());
+      return 2;
+    }
+    for (const validate::ValidateCase& c : cases) {
+      if (figures->by_case.contains(c.name())) continue;
+      fmt::print(stderr,
+                 "lockscope: --real-from: {}: no real figures for the case '{}' (run with the same --quick, "
+                 "--lock and thread counts?)\n",
+                 cmd.real_from.front(), c.name());
+      return 2;
+    }
+    earlier = std::move(*figures);
+  }
 
-  fmt::print(stderr, "validate: {} cases, {} operations each, real threads (up to {}) against {} ({} cores)\n",
-             cases.size(), options.ops, suite.max_threads, machine->name, machine->cores());
-  const bench::SpinDelay delay = bench::SpinDelay::calibrate();
-  const double clock_floor = validate::clock_floor_ns();
+  std::optional<validate::CacheMissCounter> counter;
+  std::string counter_note;
+  if (!earlier) {
+    auto opened = validate::CacheMissCounter::open();
+    if (opened) counter.emplace(std::move(*opened));
+    else counter_note = opened.error();
+  }
+
+  if (earlier) {
+    fmt::print(stderr, "validate: {} cases, {} operations each, real figures from {} earlier run{} (median), "
+                       "simulated on {} ({} cores)\n",
+               cases.size(), options.ops, earlier->files, earlier->files == 1 ? "" : "s", machine->name,
+               machine->cores());
+  } else {
+    fmt::print(stderr, "validate: {} cases, {} operations each, real threads (up to {}) against {} ({} cores)\n",
+               cases.size(), options.ops, suite.max_threads, machine->name, machine->cores());
+  }
+  const std::optional<bench::SpinDelay> delay =
+      earlier ? std::nullopt : std::optional(bench::SpinDelay::calibrate());
+  // The earlier runs' floor, so that their simulated waits and these are
+  // seen through the same instrument.
+  const double clock_floor =
+      earlier && earlier->clock_floor_ns ? *earlier->clock_floor_ns : validate::clock_floor_ns();
   options.clock_read_ns = clock_floor;
   std::vector<validate::CaseResult> results;
   results.reserve(cases.size());
@@ -194,7 +239,11 @@ int run_validate_command(const ValidateCommand& cmd) {
           i == 0 ? "" : fmt::format(", about {} left", duration_text(elapsed / static_cast<double>(i) *
                                                                      static_cast<double>(cases.size() - i)));
       progress.update(fmt::format("case {}/{}: {}{}", i + 1, cases.size(), cases[i].name(), eta));
-      results.push_back(validate::run_case(cases[i], options, delay, counter ? &*counter : nullptr));
+      if (earlier) {
+        results.push_back(validate::replay_case(cases[i], options));
+        continue;
+      }
+      results.push_back(validate::run_case(cases[i], options, *delay, counter ? &*counter : nullptr));
       if (counter_note.empty() && !results.back().counter_error.empty()) {
         counter_note = "transfers per operation: n/a: " + results.back().counter_error;
       }
@@ -202,21 +251,27 @@ int run_validate_command(const ValidateCommand& cmd) {
   }
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  const std::vector<validate::MetricRow> rows = validate::metric_rows(results, clock_floor);
+  std::vector<validate::MetricRow> rows = validate::metric_rows(results, clock_floor);
+  if (earlier) validate::use_real_figures(rows, *earlier);
   const std::string csv_path = (std::filesystem::path(cmd.output) / "validate.csv").string();
   if (auto w = write_output(csv_path, validate::validate_csv(rows)); !w) {
     fmt::print(stderr, "lockscope: {}\n", w.error());
     return 1;
   }
-  fmt::print("validate: real threads on this machine against the simulator on {} ({} cases, {} operations "
-             "each, {})\n\n",
-             machine->name, cases.size(), options.ops, duration_text(total));
+  if (earlier) {
+    fmt::print("validate: real figures from {} against the simulator on {} ({} cases, {} operations each, {})\n\n",
+               fmt::join(cmd.real_from, ", "), machine->name, cases.size(), options.ops, duration_text(total));
+  } else {
+    fmt::print("validate: real threads on this machine against the simulator on {} ({} cases, {} operations "
+               "each, {})\n\n",
+               machine->name, cases.size(), options.ops, duration_text(total));
+  }
   validate::print_validate_table(stdout, rows);
   fmt::print("real waits are timed with two steady_clock reads, {:.0f} ns back to back here: the simulated waits "
              "include it too, and the replayed loop spends both reads before each timed acquisition\n",
              clock_floor);
   if (!counter_note.empty()) fmt::print("{}\n", counter_note);
-  else fmt::print("real transfers per operation: {} per acquisition\n", counter->event());
+  else if (counter) fmt::print("real transfers per operation: {} per acquisition\n", counter->event());
   fmt::print("wrote {}\n", csv_path);
   std::fflush(stdout);
 

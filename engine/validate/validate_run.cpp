@@ -99,6 +99,19 @@ CaseResult run_case(const ValidateCase& what, const RunOptions& options, const b
   result.counter_error = std::move(kept.counter_error);
   for (const Run& r : runs) result.real.violations = std::max(result.real.violations, r.bench.violations);
 
+  CaseResult simulated = replay_case(what, options);
+  result.sim = std::move(simulated.sim);
+  result.error = std::move(simulated.error);
+  if (result.error.empty() && result.real.violations != 0) {
+    result.error = fmt::format("{} mutual-exclusion violations on real threads", result.real.violations);
+  }
+  return result;
+}
+
+CaseResult replay_case(const ValidateCase& what, const RunOptions& options) {
+  CaseResult result;
+  result.what = what;
+  const bench::BenchConfig cfg = bench_config(what, options.ops, options.seed, options.pin);
   replay::ReplayOptions replay_options;
   replay_options.lock = what.lock;
   replay_options.machine = options.machine.name;
@@ -108,13 +121,10 @@ CaseResult run_case(const ValidateCase& what, const RunOptions& options, const b
   replay_options.record_timeline = false;
   const auto instrument = static_cast<std::uint64_t>(std::llround(2 * options.clock_read_ns));
   result.sim = replay::replay_in_child(bench_workload(cfg, instrument), replay_options, "");
-
   if (!result.sim.error.empty()) {
     result.error = fmt::format("replay failed: {}", result.sim.error);
   } else if (!result.sim.healthy()) {
     result.error = result.sim.deadlock ? "the replay deadlocked" : "the replay was unhealthy (violation or drift)";
-  } else if (result.real.violations != 0) {
-    result.error = fmt::format("{} mutual-exclusion violations on real threads", result.real.violations);
   }
   return result;
 }

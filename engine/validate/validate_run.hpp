@@ -78,4 +78,9 @@ struct CaseResult {
 [[nodiscard]] CaseResult run_case(const ValidateCase& what, const RunOptions& options, const bench::SpinDelay& delay,
                                   CacheMissCounter* counter);
 
+// The simulated side alone: the replay of the case's operations, with
+// `error` set when it failed or was unhealthy; `real` is left empty
+// (validate --real-from takes the real figures from earlier runs).
+[[nodiscard]] CaseResult replay_case(const ValidateCase& what, const RunOptions& options);
+
 }  // namespace lockscope::engine::validate

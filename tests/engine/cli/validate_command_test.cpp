@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -89,6 +90,43 @@ TEST(ValidateCommand, QuickWritesTheTableAndTheCsv) {
   // A plot, or one line saying why there is none.
   const bool plotted = fs::exists(dir / "validate.svg") && fs::exists(dir / "validate.png");
   EXPECT_TRUE(plotted || r.err.find("no plot") != std::string::npos) << r.err;
+  fs::remove_all(dir);
+}
+
+TEST(ValidateCommand, RealFromReplaysOnlyTheSimulatedSideAgainstEarlierFigures) {
+  const fs::path dir = scratch_dir("real-from");
+  fs::remove_all(dir);
+  const std::string suite = "validate --quick --lock graph --ops 4000 --machine laptop-8 ";
+  const CliRun first = run_cli(suite + "-o " + (dir / "a").string());
+  ASSERT_EQ(first.status, 0) << first.err;
+  const CliRun again = run_cli(suite + "--real-from " + (dir / "a" / "validate.csv").string() + " -o " +
+                               (dir / "b").string());
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_NE(again.err.find("real figures from 1 earlier run"), std::string::npos) << again.err;
+  // The same real figures, and the same simulated ones (the replay is
+  // deterministic): the same table, but for the last digit of an error
+  // computed from a real figure the CSV kept to 6 digits.
+  const std::vector<std::string> a = split(slurp(dir / "a" / "validate.csv"), '\n');
+  const std::vector<std::string> b = split(slurp(dir / "b" / "validate.csv"), '\n');
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    std::vector<std::string> fa = split(a[i], ','), fb = split(b[i], ',');
+    ASSERT_EQ(fa.size(), fb.size()) << b[i];
+    if (fa.size() > 10 && i != 0) fa[10] = fb[10] = "";
+    EXPECT_EQ(fa, fb) << b[i];
+  }
+
+  // A broken file is one line naming the file, line and column.
+  std::ofstream(dir / "bad.csv") << "case,lock\n";
+  const CliRun bad = run_cli(suite + "--real-from " + (dir / "bad.csv").string() + " -o " + (dir / "c").string());
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
+  EXPECT_NE(bad.err.find("bad.csv:1:1:"), std::string::npos) << bad.err;
+  // Figures of another suite: the missing case is named.
+  const CliRun other = run_cli("validate --quick --lock central --ops 4000 --machine laptop-8 --real-from " +
+                               (dir / "a" / "validate.csv").string() + " -o " + (dir / "d").string());
+  EXPECT_EQ(other.status, 2);
+  EXPECT_NE(other.err.find("no real figures for the case 'central t1"), std::string::npos) << other.err;
   fs::remove_all(dir);
 }
 
