@@ -70,10 +70,10 @@ std::string encode_summary(const ReplayResult& r) {
   for (const LineSummary& l : r.lines) {
     out << "line\t" << l.transfers << '\t' << l.invalidations << '\t' << l.cores_touching << '\t' << l.name << '\n';
   }
-  for (const stats::WorkerAcquisitions& w : r.workers) {
+  for (const traces::WorkerAcquisitions& w : r.workers) {
     out << "worker\t" << w.id << '\t' << w.reads << '\t' << w.writes << '\t' << w.attempted << '\n';
   }
-  for (const stats::WorkerAcquisitions& w : r.workers_while_all_ran) {
+  for (const traces::WorkerAcquisitions& w : r.workers_while_all_ran) {
     out << "contended\t" << w.id << '\t' << w.reads << '\t' << w.writes << '\t' << w.attempted << '\n';
   }
   for (const BlockedWorker& b : r.blocked) out << "blocked\t" << b.worker << '\t' << one_line(b.waiting_in) << '\n';
@@ -139,11 +139,11 @@ ReplayResult decode_summary(const std::string& text) {
       std::getline(in, l.name);
       r.locks.push_back(std::move(l));
     } else if (key == "worker") {
-      stats::WorkerAcquisitions w;
+      traces::WorkerAcquisitions w;
       in >> w.id >> w.reads >> w.writes >> w.attempted;
       r.workers.push_back(w);
     } else if (key == "contended") {
-      stats::WorkerAcquisitions w;
+      traces::WorkerAcquisitions w;
       in >> w.id >> w.reads >> w.writes >> w.attempted;
       r.workers_while_all_ran.push_back(w);
     } else if (key == "blocked") {

@@ -126,8 +126,8 @@ void Recorder::finish(unsigned worker, Picos at) {
   lane.since = at;
 }
 
-std::vector<stats::WorkerAcquisitions> Recorder::worker_acquisitions() const {
-  std::vector<stats::WorkerAcquisitions> out;
+std::vector<traces::WorkerAcquisitions> Recorder::worker_acquisitions() const {
+  std::vector<traces::WorkerAcquisitions> out;
   out.reserve(lanes_.size());
   for (std::size_t w = 0; w < lanes_.size(); ++w) {
     const Lane& lane = lanes_[w];
@@ -136,7 +136,7 @@ std::vector<stats::WorkerAcquisitions> Recorder::worker_acquisitions() const {
   return out;
 }
 
-std::vector<stats::WorkerAcquisitions> Recorder::worker_acquisitions_while_all_ran() const {
+std::vector<traces::WorkerAcquisitions> Recorder::worker_acquisitions_while_all_ran() const {
   return while_all_ran_.empty() ? worker_acquisitions() : while_all_ran_;
 }
 

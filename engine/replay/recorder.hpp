@@ -13,7 +13,7 @@
 //
 // Per worker it counts the acquisitions (reads and writes, over every
 // lock) and whether the worker tried any, for the fairness figures
-// (engine/stats/fairness.hpp).
+// (traces/fairness.hpp).
 //
 // The exclusion check runs on acquisitions, which happen in the
 // simulator's execution order (sequentially consistent): a worker that
@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "engine/sim/sim_world.hpp"
-#include "engine/stats/fairness.hpp"
+#include "traces/fairness.hpp"
 #include "engine/stats/latency_histogram.hpp"
 #include "traces/timeline.hpp"
 
@@ -80,12 +80,12 @@ class Recorder final : public sim::BlockObserver {
   [[nodiscard]] const LockCounts& lock_counts(std::uint32_t lock) const { return per_lock_[lock].counts; }
   // One entry per worker, by id: its completed reads and writes (summing to
   // reads() + writes()) and whether it began any acquisition.
-  [[nodiscard]] std::vector<stats::WorkerAcquisitions> worker_acquisitions() const;
+  [[nodiscard]] std::vector<traces::WorkerAcquisitions> worker_acquisitions() const;
   // The same counts when the first worker finished (in execution order):
   // while every worker still competed. Over a whole replay each worker does
   // its whole trace, so only this window shows which workers a lock favours.
   // The whole run's counts when no worker finished.
-  [[nodiscard]] std::vector<stats::WorkerAcquisitions> worker_acquisitions_while_all_ran() const;
+  [[nodiscard]] std::vector<traces::WorkerAcquisitions> worker_acquisitions_while_all_ran() const;
 
   // Moves the spans and counters into `timeline` (counters sorted by time).
   void export_to(traces::Timeline& timeline);
@@ -125,7 +125,7 @@ class Recorder final : public sim::BlockObserver {
   stats::LatencyHistogram read_wait_;
   stats::LatencyHistogram write_wait_;
   std::vector<traces::TimelineCounter> counters_;
-  std::vector<stats::WorkerAcquisitions> while_all_ran_;  // taken at the first finish
+  std::vector<traces::WorkerAcquisitions> while_all_ran_;  // taken at the first finish
 };
 
 }  // namespace lockscope::engine::replay

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/stats/fairness.hpp"
+#include "traces/fairness.hpp"
 #include "engine/stats/latency_histogram.hpp"
 #include "traces/timeline.hpp"
 
@@ -60,10 +60,10 @@ struct ReplayResult {
   std::vector<LockSummary> locks;  // version-2 traces: one per trace lock, by id
   // One per worker, by id: its completed reads and writes over every lock
   // (they sum to read_ops and write_ops) and whether it tried any.
-  std::vector<stats::WorkerAcquisitions> workers;
+  std::vector<traces::WorkerAcquisitions> workers;
   // Per worker, its acquisitions until the first worker finished: while
   // all competed (Recorder::worker_acquisitions_while_all_ran).
-  std::vector<stats::WorkerAcquisitions> workers_while_all_ran;
+  std::vector<traces::WorkerAcquisitions> workers_while_all_ran;
   std::uint64_t violations = 0;    // mutual exclusion broken (reader with writer, two writers)
   std::int64_t residual_readers = 0;  // the lock's reader count after the run: 0 unless it drifted
   bool deadlock = false;
@@ -83,12 +83,12 @@ struct ReplayResult {
   [[nodiscard]] double sim_ops_per_wall_sec() const {
     return wall_sec <= 0 ? 0 : static_cast<double>(lock_ops()) / wall_sec;
   }
-  // Jain's index and max/min of `workers` (engine/stats/fairness.hpp):
+  // Jain's index and max/min of `workers` (traces/fairness.hpp):
   // derived, so it never disagrees with the counts it summarizes.
-  [[nodiscard]] stats::Fairness fairness() const { return stats::fairness(workers); }
+  [[nodiscard]] traces::Fairness fairness() const { return traces::fairness(workers); }
   // The same over `workers_while_all_ran`: the figure that shows a lock's
   // (or a coherence fabric's) bias.
-  [[nodiscard]] stats::Fairness fairness_while_all_ran() const { return stats::fairness(workers_while_all_ran); }
+  [[nodiscard]] traces::Fairness fairness_while_all_ran() const { return traces::fairness(workers_while_all_ran); }
   [[nodiscard]] bool healthy() const {
     return error.empty() && !deadlock && violations == 0 && residual_readers == 0;
   }

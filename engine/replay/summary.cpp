@@ -57,7 +57,7 @@ void optional_json(traces::JsonWriter& w, std::string_view key, const std::optio
   }
 }
 
-void fairness_json(traces::JsonWriter& w, const char* key, const stats::Fairness& f) {
+void fairness_json(traces::JsonWriter& w, const char* key, const traces::Fairness& f) {
   w.key(key).begin_object().field("workers", f.workers);
   optional_json(w, "jain", f.jain);
   w.field("max", f.max).field("max_worker", f.max_worker).field("min", f.min).field("min_worker", f.min_worker);
@@ -66,18 +66,18 @@ void fairness_json(traces::JsonWriter& w, const char* key, const stats::Fairness
 }
 
 // Per worker its acquisitions, and the fairness figures over the workers
-// that tried (engine/stats/fairness.hpp), over the whole run and while all
+// that tried (traces/fairness.hpp), over the whole run and while all
 // ran; an undefined figure is null.
 void workers_json(traces::JsonWriter& w, const ReplayResult& r) {
   w.key("workers").begin_array();
-  for (const stats::WorkerAcquisitions& x : r.workers) {
+  for (const traces::WorkerAcquisitions& x : r.workers) {
     w.begin_object().field("id", x.id).field("reads", x.reads).field("writes", x.writes);
     w.field("attempted", x.attempted).end_object();
   }
   w.end_array();
   fairness_json(w, "fairness", r.fairness());
   w.key("workers_while_all_ran").begin_array();
-  for (const stats::WorkerAcquisitions& x : r.workers_while_all_ran) {
+  for (const traces::WorkerAcquisitions& x : r.workers_while_all_ran) {
     w.begin_object().field("id", x.id).field("reads", x.reads).field("writes", x.writes).end_object();
   }
   w.end_array();
@@ -86,9 +86,9 @@ void workers_json(traces::JsonWriter& w, const ReplayResult& r) {
 
 // "Jain 0.970, max/min 1.40 (worker 3: 812, worker 9: 580)"; nothing for a
 // result without per-worker counts.
-void print_fairness(std::FILE* out, const std::vector<stats::WorkerAcquisitions>& workers, const char* label) {
+void print_fairness(std::FILE* out, const std::vector<traces::WorkerAcquisitions>& workers, const char* label) {
   if (workers.empty()) return;
-  const stats::Fairness f = stats::fairness(workers);
+  const traces::Fairness f = traces::fairness(workers);
   fmt::print(out, "  {:<20}", label);
   if (f.workers == 0) {
     fmt::print(out, "none (no worker tried to take a lock)\n");

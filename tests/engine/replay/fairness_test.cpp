@@ -126,7 +126,7 @@ TEST(ReplayFairness, OneEntryPerWorkerSummingToTheRunsOperations) {
     EXPECT_FALSE(r.workers[3].attempted) << "it only thinks";
 
     // Totals 3, 5, 3; worker 3 is left out.
-    const stats::Fairness f = r.fairness();
+    const traces::Fairness f = r.fairness();
     EXPECT_EQ(f.workers, 3U);
     EXPECT_EQ(f.max, 5U);
     EXPECT_EQ(f.max_worker, 1U);
@@ -184,7 +184,7 @@ TEST(ReplayFairness, AStarvedWorkerCountsWithZeroAndTheRatioIsInfinite) {
   EXPECT_EQ(r.workers[0].reads, 1U);
   EXPECT_EQ(r.workers[1].reads + r.workers[1].writes, 0U);
   EXPECT_TRUE(r.workers[1].attempted);
-  const stats::Fairness f = r.fairness();
+  const traces::Fairness f = r.fairness();
   EXPECT_EQ(f.workers, 2U);
   EXPECT_EQ(f.min, 0U);
   EXPECT_EQ(f.min_worker, 1U);

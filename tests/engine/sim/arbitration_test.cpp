@@ -202,7 +202,7 @@ TEST(Arbitration, TwoGroupPresetsShowNearCoreBias) {
       o.sim_costs = replay::sim_costs(*m);
       o.record_timeline = false;
       const replay::ReplayResult r = replay::replay(saturated(m->cores(), m->cores(), 3000), o);
-      const stats::Fairness f = r.fairness_while_all_ran();
+      const traces::Fairness f = r.fairness_while_all_ran();
       std::ostringstream s;
       s << f.min << ' ' << f.max_over_min.value_or(0);
       return s.str();
