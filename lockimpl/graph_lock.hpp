@@ -208,15 +208,10 @@ class GraphLock {
       slot.readers.owner_add(1, memory_order_relaxed);
       reader_barrier();  // [A] pairs with [B] in lock(): the writer sees our increment or we see its flag
       // [F] pairs with [E] in unlock(): a 0 from a writer's unlock shows us its critical section
-      if (has_writer_.load(memory_order_acquire) == 0) [[likely]] {  // [F] pairs with [E]
-        count_read_taken();
-        return;
-      }
-      if (!back_off_and_sleep(slot)) {
-        count_read_taken();
-        return;
-      }
+      if (has_writer_.load(memory_order_acquire) == 0) [[likely]] break;  // [F] pairs with [E]
+      if (!back_off_and_sleep(slot)) break;
     }
+    count_read_taken();
   }
 
   // Like lock_shared, but returns false instead of sleeping. Blocks: no.

@@ -15,6 +15,7 @@
 #include "engine/replay/summary.hpp"
 #include "engine/scenario/generator.hpp"
 #include "engine/scenario/scenario_reader.hpp"
+#include "traces/narrative.hpp"
 
 namespace lockscope::engine::cli {
 
@@ -54,7 +55,7 @@ int run_demo_command(const DemoCommand& cmd) {
   fmt::print("lockscope demo: {} readers on a simulated {}-core AMD EPYC (epyc-64, CCXs of 8 cores).\n",
              trace.workers.size(), cmd.cores);
   fmt::print("No writer ever comes; each reader holds the lock ~5 ns and thinks ~40 ns.\n\n");
-  fmt::print("{}\n", scenario::narrative_of_text(kDemoScenario));
+  fmt::print("{}\n", traces::narrative_of_text(kDemoScenario));
 
   std::error_code ec;
   std::filesystem::create_directories(cmd.out_dir, ec);

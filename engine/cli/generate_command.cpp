@@ -7,6 +7,7 @@
 #include "engine/cli/output_file.hpp"
 #include "engine/cli/workload_input.hpp"
 #include "engine/scenario/scenario_reader.hpp"
+#include "traces/narrative.hpp"
 #include "traces/workload_writer.hpp"
 
 namespace lockscope::engine::cli {
@@ -43,7 +44,7 @@ int run_generate_command(const GenerateCommand& cmd) {
     fmt::print(stderr, "lockscope: {}\n", trace.error());
     return 2;
   }
-  if (cmd.explain) fmt::print("{}\n", scenario::narrative(cmd.input.scenario));
+  if (cmd.explain) fmt::print("{}\n", traces::narrative(cmd.input.scenario));
   if (cmd.output.empty()) {
     if (!cmd.explain) {
       fmt::print(stderr, "lockscope: generate: say where the trace goes (-o FILE, or -o - for stdout)\n");

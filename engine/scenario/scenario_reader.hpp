@@ -18,7 +18,6 @@
 #pragma once
 
 #include "engine/scenario/scenario.hpp"
-#include "traces/narrative.hpp"
 #include "traces/parse_error.hpp"
 
 #include <toml++/toml.h>
@@ -57,11 +56,5 @@ struct ScenarioDoc {
 // Reads `path` (a missing or unreadable file is a ParseError with line 0).
 [[nodiscard]] std::expected<Scenario, traces::ParseError> read_scenario_file(
     const std::string& path, std::span<const std::string> overrides = {});
-
-// The leading comment block of a scenario file, for `lockscope generate
-// --explain` and the demo: a format, read in traces/ so that the GUI shows
-// it without this reader (traces/narrative.hpp).
-using traces::narrative;
-using traces::narrative_of_text;
 
 }  // namespace lockscope::engine::scenario

@@ -1,6 +1,7 @@
 #include "engine/scenario/generator.hpp"
 #include "engine/scenario/scenario_reader.hpp"
 #include "tests/engine/scenario/trace_checker.hpp"
+#include "traces/narrative.hpp"
 
 #include <gtest/gtest.h>
 
@@ -32,7 +33,7 @@ TEST(ShippedScenarios, EachParsesAndGeneratesAValidTrace) {
 TEST(ShippedScenarios, EachOpensWithANarrative) {
   for (const char* name : kShipped) {
     SCOPED_TRACE(name);
-    EXPECT_GT(narrative(path_of(name)).size(), 200U);
+    EXPECT_GT(traces::narrative(path_of(name)).size(), 200U);
   }
 }
 
