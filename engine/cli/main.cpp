@@ -14,6 +14,7 @@
 #include "engine/cli/plot_command.hpp"
 #include "engine/cli/record_command.hpp"
 #include "engine/cli/replay_command.hpp"
+#include "engine/cli/stress_command.hpp"
 #include "engine/cli/study_command.hpp"
 #include "engine/cli/sweep_command.hpp"
 #include "engine/cli/validate_command.hpp"
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer("Run `lockscope <command> --help` for a command's options. Docs: docs/ in the source tree.");
   cli::BenchCommand& bench = cli::add_bench_command(app);
+  cli::StressCommand& stress = cli::add_stress_command(app);
   cli::GenerateCommand& generate = cli::add_generate_command(app);
   cli::RecordCommand& record = cli::add_record_command(app);
   cli::ReplayCommand& replay = cli::add_replay_command(app);
@@ -46,6 +48,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (cli::bench_selected(bench)) return cli::run_bench_command(bench);
+    if (cli::stress_selected(stress)) return cli::run_stress_command(stress);
     if (cli::generate_selected(generate)) return cli::run_generate_command(generate);
     if (cli::record_selected(record)) return cli::run_record_command(record);
     if (cli::replay_selected(replay)) return cli::run_replay_command(replay);
