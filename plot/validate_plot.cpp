@@ -1,11 +1,9 @@
 #include "plot/validate_plot.hpp"
 
-#include <QFile>
 #include <QFont>
 #include <QGuiApplication>
 #include <QImage>
 #include <QPainter>
-#include <QSvgGenerator>
 
 #include <algorithm>
 #include <cmath>
@@ -15,6 +13,7 @@
 
 #include "plot/model/scale.hpp"
 #include "plot/render/axes.hpp"
+#include "plot/render/image_file.hpp"
 #include "plot/render/legend.hpp"
 #include "plot/render/marks.hpp"
 
@@ -148,31 +147,8 @@ void ensure_gui_application() {
   new QGuiApplication(argc, argv);
 }
 
-std::expected<void, std::string> commit(const std::string& tmp, const std::string& path) {
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    return std::unexpected("cannot write " + path);
-  }
-  return {};
-}
-
 std::expected<void, std::string> save_svg(const ValidateFigure& fig, const std::string& path) {
-  const std::string tmp = path + ".tmp";
-  {
-    QSvgGenerator svg;
-    svg.setFileName(QString::fromStdString(tmp));
-    svg.setSize(fig.size());
-    svg.setViewBox(QRect(QPoint(0, 0), fig.size()));
-    svg.setTitle("lockscope validate");
-    QPainter p;
-    if (!p.begin(&svg)) return std::unexpected("cannot write " + path);
-    fig.paint(p);
-    p.end();
-  }
-  if (!QFile::exists(QString::fromStdString(tmp))) return std::unexpected("cannot write " + path);
-  return commit(tmp, path);
+  return plot::save_svg(path, fig.size(), "lockscope validate", QString(), [&fig](QPainter& p) { fig.paint(p); });
 }
 
 std::expected<void, std::string> save_png(const ValidateFigure& fig, const std::string& path) {
@@ -185,13 +161,7 @@ std::expected<void, std::string> save_png(const ValidateFigure& fig, const std::
     p.scale(kScale, kScale);
     fig.paint(p);
   }
-  const std::string tmp = path + ".tmp";
-  if (!image.save(QString::fromStdString(tmp), "PNG")) {
-    std::error_code ec;
-    std::filesystem::remove(tmp, ec);
-    return std::unexpected("cannot write " + path);
-  }
-  return commit(tmp, path);
+  return plot::save_png(image, path);
 }
 
 }  // namespace

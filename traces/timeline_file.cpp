@@ -14,6 +14,7 @@
 #include <limits>
 #include <ostream>
 
+#include "traces/atomic_output.hpp"
 #include "traces/huge_pages.hpp"
 
 namespace lockscope::traces {
@@ -679,30 +680,7 @@ std::expected<void, std::string> write_timeline_file(const std::filesystem::path
   if (!bytes)
     return std::unexpected(fmt::format("{}: not written: invalid timeline: {}", path.string(), bytes.error()));
 
-  const std::string tmp = fmt::format("{}.tmp.{}", path.string(), getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) return std::unexpected(fmt::format("{}: cannot write: {}", path.string(), std::strerror(errno)));
-  std::size_t done = 0;
-  int err = 0;
-  while (done < bytes->size()) {
-    const ssize_t n = ::write(fd, bytes->data() + done, bytes->size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      err = n < 0 ? errno : EIO;
-      break;
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  // fsync before rename: after a crash, the target is the old file or the
-  // whole new one, never an empty or partial one.
-  if (err == 0 && ::fsync(fd) != 0) err = errno;
-  if (::close(fd) != 0 && err == 0) err = errno;
-  if (err == 0 && std::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
-  if (err != 0) {
-    ::unlink(tmp.c_str());
-    return std::unexpected(fmt::format("{}: cannot write: {}", path.string(), std::strerror(err)));
-  }
-  return {};
+  return write_file_atomically(path.string(), std::string_view(bytes->data(), bytes->size()));
 }
 
 std::expected<Timeline, ParseError> decode_timeline(std::string_view bytes, std::string_view file_name) {

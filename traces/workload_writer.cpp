@@ -15,6 +15,8 @@
 #include <ostream>
 #include <string_view>
 
+#include "traces/atomic_output.hpp"
+
 namespace lockscope::traces {
 namespace {
 
@@ -208,34 +210,11 @@ void emit(Emitter<Sink>& e, const WorkloadTrace& trace, const WorkloadWriteOptio
   e.put('\n');
 }
 
-// Writes to a file descriptor, keeping the first error.
-class FdSink {
- public:
-  explicit FdSink(int fd) : fd_(fd) {}
-  void write(const char* data, std::size_t size) {
-    while (error_ == 0 && size > 0) {
-      const ssize_t n = ::write(fd_, data, size);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        error_ = n < 0 ? errno : EIO;
-        break;
-      }
-      data += n;
-      size -= static_cast<std::size_t>(n);
-    }
-  }
-  [[nodiscard]] int error() const { return error_; }
-
- private:
-  int fd_;
-  int error_ = 0;
-};
-
-// Deflates into an FdSink as one gzip member (header with no name and
+// Deflates into an AtomicOutput as one gzip member (header with no name and
 // mtime 0, so the bytes depend on the trace alone).
 class GzipSink {
  public:
-  explicit GzipSink(FdSink& out) : out_(out) {
+  explicit GzipSink(AtomicOutput& out) : out_(out) {
     ok_ = deflateInit2(&z_, kLevel, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
   }
   GzipSink(const GzipSink&) = delete;
@@ -276,12 +255,12 @@ class GzipSink {
         ok_ = false;
         return rc;
       }
-      out_.write(reinterpret_cast<const char*>(out_buf_.data()), out_buf_.size() - z_.avail_out);
+      out_.write({reinterpret_cast<const char*>(out_buf_.data()), out_buf_.size() - z_.avail_out});
     } while (z_.avail_out == 0 || (flush == Z_FINISH && rc != Z_STREAM_END));
     return rc;
   }
 
-  FdSink& out_;
+  AtomicOutput& out_;
   z_stream z_{};
   bool ok_ = false;
   std::array<unsigned char, std::size_t{1} << 16> out_buf_{};
@@ -306,35 +285,22 @@ void write_workload(std::FILE* out, const WorkloadTrace& trace, const WorkloadWr
 std::expected<void, std::string> write_workload_file(const std::string& path, const WorkloadTrace& trace,
                                                      const WorkloadWriteOptions& options) {
   const bool gzip = path.size() > 3 && path.ends_with(".gz");
-  const std::string tmp = fmt::format("{}.tmp.{}", path, getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) return std::unexpected(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
-  FdSink file(fd);
-  int err = 0;
+  auto out = AtomicOutput::create(path);
+  if (!out) return std::unexpected(out.error());
   if (gzip) {
-    GzipSink gz(file);
+    GzipSink gz(*out);
     {
       auto sink = [&gz](const char* data, std::size_t size) { gz.write(data, size); };
       Emitter<decltype(sink)> e(sink);
       emit(e, trace, options);
     }
-    if (!gz.finish() && file.error() == 0) err = EIO;
+    if (!gz.finish() && out->error() == 0) return std::unexpected(cannot_write(path, EIO));
   } else {
-    auto sink = [&file](const char* data, std::size_t size) { file.write(data, size); };
+    auto sink = [&out](const char* data, std::size_t size) { out->write({data, size}); };
     Emitter<decltype(sink)> e(sink);
     emit(e, trace, options);
   }
-  if (err == 0) err = file.error();
-  // fsync before rename: after a crash, `path` is the old file or the whole
-  // new one, never an empty or partial one.
-  if (err == 0 && ::fsync(fd) != 0) err = errno;
-  if (::close(fd) != 0 && err == 0) err = errno;
-  if (err == 0 && std::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
-  if (err != 0) {
-    ::unlink(tmp.c_str());
-    return std::unexpected(fmt::format("{}: cannot write: {}", path, std::strerror(err)));
-  }
-  return {};
+  return out->commit();
 }
 
 }  // namespace lockscope::traces

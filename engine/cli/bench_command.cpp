@@ -13,7 +13,7 @@
 #include "engine/bench/readpath_suite.hpp"
 #include "engine/bench/report.hpp"
 #include "engine/cli/lists.hpp"
-#include "engine/cli/output_file.hpp"
+#include "traces/atomic_output.hpp"
 #include "engine/cli/progress.hpp"
 #include "engine/cli/sweep_command.hpp"
 #include "engine/record/launch.hpp"
@@ -52,7 +52,7 @@ int print_lock_list() {
 
 int emit_json(const std::string& path, const std::string& text) {
   if (path.empty()) return 0;
-  if (auto written = write_output(path, text); !written) {
+  if (auto written = traces::write_file_atomically(path, text); !written) {
     fmt::print(stderr, "lockscope: {}\n", written.error());
     return 1;
   }
@@ -305,7 +305,7 @@ int run_bench_command(const BenchCommand& cmd) {
   if (!cmd.record.empty() && status == 0) {
     std::ostringstream trace;
     traces::write_workload(trace, results.front().workload);
-    if (auto written = write_output(cmd.record, trace.str()); !written) {
+    if (auto written = traces::write_file_atomically(cmd.record, trace.str()); !written) {
       fmt::print(stderr, "lockscope: {}\n", written.error());
       return 1;
     }

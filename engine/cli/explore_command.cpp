@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/cli/output_file.hpp"
+#include "traces/atomic_output.hpp"
 #include "engine/cli/progress.hpp"
 #include "engine/cli/workload_input.hpp"
 #include "engine/machine/machine.hpp"
@@ -145,7 +145,7 @@ int run_explore_command(const ExploreCommand& cmd) {
     w.key("findings").begin_array();
     for (const Finding& f : findings) w.begin_object().field("seed", f.seed).field("what", f.what).end_object();
     w.end_array().end_object();
-    if (auto written = write_output(cmd.json, w.str() + "\n"); !written) {
+    if (auto written = traces::write_file_atomically(cmd.json, w.str() + "\n"); !written) {
       fmt::print(stderr, "lockscope: {}\n", written.error());
       return 1;
     }

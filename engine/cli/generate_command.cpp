@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "engine/cli/output_file.hpp"
+#include "traces/atomic_output.hpp"
 #include "engine/cli/workload_input.hpp"
 #include "engine/scenario/scenario_reader.hpp"
 #include "traces/narrative.hpp"
@@ -54,7 +54,7 @@ int run_generate_command(const GenerateCommand& cmd) {
   }
   std::ostringstream out;
   traces::write_workload(out, *trace);
-  if (auto written = write_output(cmd.output, out.str()); !written) {
+  if (auto written = traces::write_file_atomically(cmd.output, out.str()); !written) {
     fmt::print(stderr, "lockscope: {}\n", written.error());
     return 1;
   }

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/cli/output_file.hpp"
+#include "traces/atomic_output.hpp"
 #include "engine/cli/progress.hpp"
 #include "engine/machine/calibrate.hpp"
 #include "engine/machine/machine_file.hpp"
@@ -215,7 +215,7 @@ int run_calibrate_command(const CalibrateCommand& cmd) {
     fmt::print(stderr, "lockscope: calibrate: {}\n", m.error());
     return 1;
   }
-  if (auto written = write_output(output, mach::write_machine_toml(*m)); !written) {
+  if (auto written = traces::write_file_atomically(output, mach::write_machine_toml(*m)); !written) {
     fmt::print(stderr, "lockscope: {}\n", written.error());
     return 1;
   }

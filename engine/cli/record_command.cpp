@@ -11,7 +11,7 @@
 #include <thread>
 #include <utility>
 
-#include "engine/cli/output_file.hpp"
+#include "traces/atomic_output.hpp"
 #include "engine/cli/progress.hpp"
 #include "engine/record/convert.hpp"
 #include "engine/record/launch.hpp"
@@ -190,7 +190,7 @@ int run_record_command(const RecordCommand& cmd) {
     }
   }
   if (!cmd.json.empty()) {
-    if (auto w = write_output(cmd.json, record::summary_json(conversion.summary, *raw)); !w) {
+    if (auto w = traces::write_file_atomically(cmd.json, record::summary_json(conversion.summary, *raw)); !w) {
       fmt::print(stderr, "lockscope: record: {}\n", w.error());
       return status != 0 ? status : 1;
     }

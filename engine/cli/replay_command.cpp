@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "engine/cli/lists.hpp"
-#include "engine/cli/output_file.hpp"
+#include "traces/atomic_output.hpp"
 #include "engine/cli/progress.hpp"
 #include "engine/cli/workload_input.hpp"
 #include "engine/machine/machine.hpp"
@@ -66,7 +66,7 @@ int export_views(const std::string& timeline_path, const std::string& perfetto, 
   if (!perfetto.empty()) {
     std::ostringstream out;
     traces::write_perfetto(out, *timeline);
-    if (auto w = write_output(perfetto, out.str()); !w) {
+    if (auto w = traces::write_file_atomically(perfetto, out.str()); !w) {
       fmt::print(stderr, "lockscope: {}\n", w.error());
       return 1;
     }
@@ -74,7 +74,7 @@ int export_views(const std::string& timeline_path, const std::string& perfetto, 
   if (!paje.empty()) {
     std::ostringstream out;
     traces::write_paje(out, *timeline);
-    if (auto w = write_output(paje, out.str()); !w) {
+    if (auto w = traces::write_file_atomically(paje, out.str()); !w) {
       fmt::print(stderr, "lockscope: {}\n", w.error());
       return 1;
     }
@@ -239,7 +239,7 @@ int run_replay_command(const ReplayCommand& cmd) {
   if (!cmd.json.empty()) {
     std::vector<std::string> objects;
     for (const replay::ReplayResult& r : results) objects.push_back(replay::summary_json(r));
-    if (auto w = write_output(cmd.json, json_one_or_array(objects)); !w) {
+    if (auto w = traces::write_file_atomically(cmd.json, json_one_or_array(objects)); !w) {
       fmt::print(stderr, "lockscope: {}\n", w.error());
       return 1;
     }

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/cli/output_file.hpp"
+#include "traces/atomic_output.hpp"
 #include "engine/cli/progress.hpp"
 #include "engine/machine/presets.hpp"
 #include "engine/study/study.hpp"
@@ -101,7 +101,7 @@ int run_study_command(const StudyCommand& cmd) {
   }
   fmt::print("{}", st::format_table(*study, result));
   if (!cmd.csv.empty()) {
-    if (auto written = write_output(cmd.csv, st::format_csv(*study, result)); !written) {
+    if (auto written = traces::write_file_atomically(cmd.csv, st::format_csv(*study, result)); !written) {
       fmt::print(stderr, "lockscope: {}\n", written.error());
       return 1;
     }

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "engine/cli/lists.hpp"
-#include "engine/cli/output_file.hpp"
+#include "traces/atomic_output.hpp"
 #include "engine/cli/progress.hpp"
 #include "engine/machine/resolve.hpp"
 #include "engine/scenario/scenario_reader.hpp"
@@ -88,7 +88,7 @@ bool sweep_selected(const SweepCommand& cmd) { return cmd.sub != nullptr && cmd.
 int write_sweep_outputs(const traces::SweepTable& table, const std::string& dir, bool csv, bool quiet) {
   const std::string csv_path = (std::filesystem::path(dir) / "results.csv").string();
   if (csv) {
-    if (auto w = write_output(csv_path, traces::write_sweep_csv(table)); !w) {
+    if (auto w = traces::write_file_atomically(csv_path, traces::write_sweep_csv(table)); !w) {
       fmt::print(stderr, "lockscope: {}\n", w.error());
       return 1;
     }

@@ -13,7 +13,7 @@
 #include "engine/bench/cpu_affinity.hpp"
 #include "engine/bench/spin_delay.hpp"
 #include "engine/cli/lists.hpp"
-#include "engine/cli/output_file.hpp"
+#include "traces/atomic_output.hpp"
 #include "engine/cli/progress.hpp"
 #include "engine/machine/resolve.hpp"
 #include "engine/validate/perf_counters.hpp"
@@ -254,7 +254,7 @@ int run_validate_command(const ValidateCommand& cmd) {
   std::vector<validate::MetricRow> rows = validate::metric_rows(results, clock_floor);
   if (earlier) validate::use_real_figures(rows, *earlier);
   const std::string csv_path = (std::filesystem::path(cmd.output) / "validate.csv").string();
-  if (auto w = write_output(csv_path, validate::validate_csv(rows)); !w) {
+  if (auto w = traces::write_file_atomically(csv_path, validate::validate_csv(rows)); !w) {
     fmt::print(stderr, "lockscope: {}\n", w.error());
     return 1;
   }

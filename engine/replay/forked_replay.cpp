@@ -1,9 +1,11 @@
 #include "engine/replay/forked_replay.hpp"
 
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <sstream>
 
@@ -167,6 +169,7 @@ ReplayChild start_replay_child(const std::function<ReplayResult()>& run, const R
     return child;
   }
   std::fflush(nullptr);
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) {
     close(fds[0]);
@@ -176,6 +179,12 @@ ReplayChild start_replay_child(const std::function<ReplayResult()>& run, const R
   }
   if (pid == 0) {
     close(fds[0]);
+    // A replay outlives no parent: if the parent is killed (even by
+    // SIGKILL), the child gets SIGTERM, which removes its partial output
+    // files (traces/atomic_output.hpp) and ends it. The getppid() check
+    // covers a parent that died before prctl.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(1);
     const ReplayResult r = run();
     const bool sent = write_all(fds[1], encode_summary(r));
     close(fds[1]);

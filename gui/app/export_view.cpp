@@ -1,11 +1,10 @@
 #include "gui/app/export_view.hpp"
 
-#include <QFile>
 #include <QImage>
 #include <QPainter>
-#include <QSvgGenerator>
 
 #include "gui/render/timeline_painter.hpp"
+#include "plot/render/image_file.hpp"
 
 namespace lockscope::gui {
 
@@ -15,29 +14,18 @@ ExportFormat export_format_for(const QString& path) {
 
 std::expected<void, QString> export_view(const QString& path, ExportFormat format, const TimelineModel& model,
                                          const ViewTransform& view, const ViewState& state, QSize size) {
+  const std::string file = path.toStdString();
+  std::expected<void, std::string> written;
   if (format == ExportFormat::png) {
-    const QImage image = render_timeline(model, view, size, state);
-    if (!image.save(path, "PNG")) return std::unexpected(QStringLiteral("%1: could not write the PNG").arg(path));
-    return {};
+    written = plot::save_png(render_timeline(model, view, size, state), file);
+  } else {
+    const QString description =
+        QString::fromStdString((model.measured() ? std::string("measured run") : model.timeline().lock) + " on " +
+                               model.timeline().machine);
+    written = plot::save_svg(file, size, QStringLiteral("lockscope timeline"), description,
+                             [&](QPainter& p) { paint_timeline(p, model, view, size, state); });
   }
-  {
-    // QSvgGenerator reports no error of its own: check the file can be written first.
-    QFile probe(path);
-    if (!probe.open(QIODevice::WriteOnly)) {
-      return std::unexpected(QStringLiteral("%1: could not write the SVG: %2").arg(path, probe.errorString()));
-    }
-  }
-  QSvgGenerator svg;
-  svg.setFileName(path);
-  svg.setSize(size);
-  svg.setViewBox(QRect(QPoint(0, 0), size));
-  svg.setTitle(QStringLiteral("lockscope timeline"));
-  svg.setDescription(QString::fromStdString((model.measured() ? std::string("measured run") : model.timeline().lock) +
-                                            " on " + model.timeline().machine));
-  QPainter p;
-  if (!p.begin(&svg)) return std::unexpected(QStringLiteral("%1: could not write the SVG").arg(path));
-  paint_timeline(p, model, view, size, state);
-  p.end();
+  if (!written) return std::unexpected(QString::fromStdString(written.error()));
   return {};
 }
 

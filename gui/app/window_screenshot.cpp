@@ -10,6 +10,7 @@
 #include "gui/app/run_dialog.hpp"
 #include "gui/app/statistics_dock.hpp"
 #include "gui/render/layout.hpp"
+#include "plot/render/image_file.hpp"
 
 namespace lockscope::gui {
 
@@ -18,8 +19,8 @@ namespace {
 int save(QWidget& widget, const QString& out) {
   widget.show();
   for (int i = 0; i < 5; ++i) QApplication::processEvents();
-  if (!widget.grab().save(out, "PNG")) {
-    std::fprintf(stderr, "lockscope-gui: could not write %s\n", out.toLocal8Bit().constData());
+  if (auto written = plot::save_png(widget.grab().toImage(), out.toStdString()); !written) {
+    std::fprintf(stderr, "lockscope-gui: %s\n", written.error().c_str());
     return 1;
   }
   return 0;

@@ -1,14 +1,12 @@
 #include "plot/render/figure.hpp"
 
-#include <QFile>
 #include <QFont>
 #include <QRect>
-#include <QSvgGenerator>
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 
+#include "plot/render/image_file.hpp"
 #include "plot/render/legend.hpp"
 #include "plot/render/marks.hpp"
 
@@ -61,16 +59,6 @@ QFont font_px(int px, bool bold = false) {
   f.setPixelSize(px);
   f.setBold(bold);
   return f;
-}
-
-std::expected<void, std::string> commit(const std::string& tmp, const std::string& path) {
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    return std::unexpected("cannot write " + path);
-  }
-  return {};
 }
 
 }  // namespace
@@ -150,31 +138,11 @@ QImage Figure::render(qreal scale) const {
 }
 
 std::expected<void, std::string> Figure::save_png(const std::string& path, qreal scale) const {
-  const std::string tmp = path + ".tmp";
-  if (!render(scale).save(QString::fromStdString(tmp), "PNG")) {
-    std::error_code ec;
-    std::filesystem::remove(tmp, ec);
-    return std::unexpected("cannot write " + path);
-  }
-  return commit(tmp, path);
+  return plot::save_png(render(scale), path);
 }
 
 std::expected<void, std::string> Figure::save_svg(const std::string& path) const {
-  const std::string tmp = path + ".tmp";
-  {
-    QSvgGenerator svg;
-    svg.setFileName(QString::fromStdString(tmp));
-    svg.setSize(size_);
-    svg.setViewBox(QRect(QPoint(0, 0), size_));
-    svg.setTitle(title_);
-    svg.setDescription(caption_);
-    QPainter p;
-    if (!p.begin(&svg)) return std::unexpected("cannot write " + path);
-    paint(p);
-    p.end();
-  }
-  if (!QFile::exists(QString::fromStdString(tmp))) return std::unexpected("cannot write " + path);
-  return commit(tmp, path);
+  return plot::save_svg(path, size_, title_, caption_, [this](QPainter& p) { paint(p); });
 }
 
 }  // namespace lockscope::plot

@@ -25,12 +25,12 @@ inline std::string slurp(const std::filesystem::path& p) {
   return s.str();
 }
 
-inline CliRun run_cli(const std::string& args) {
+// A shell command line (sh -c), its output captured the same way.
+inline CliRun run_cli_in_shell(const std::string& command) {
   const auto dir = std::filesystem::temp_directory_path();
   const auto out = dir / ("lockscope_cli_out_" + std::to_string(::getpid()));
   const auto err = dir / ("lockscope_cli_err_" + std::to_string(::getpid()));
-  const std::string cmd = std::string(LOCKSCOPE_CLI) + " " + args + " >" + out.string() + " 2>" +
-                          err.string() + " </dev/null";
+  const std::string cmd = "{ " + command + "; } >" + out.string() + " 2>" + err.string() + " </dev/null";
   const int raw = std::system(cmd.c_str());
   CliRun r;
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
@@ -40,5 +40,7 @@ inline CliRun run_cli(const std::string& args) {
   std::filesystem::remove(err);
   return r;
 }
+
+inline CliRun run_cli(const std::string& args) { return run_cli_in_shell(std::string(LOCKSCOPE_CLI) + " " + args); }
 
 }  // namespace lockscope::testing
