@@ -353,6 +353,15 @@ std::span<const std::string_view> sim_lock_names() { return kNames; }
 bool is_sim_lock(std::string_view name) { return find_factory(name) != nullptr && name != "glibc-mutex"; }
 
 ReplayResult replay(const traces::WorkloadTrace& trace, const ReplayOptions& options) {
+  if (const unsigned most = sim::max_sim_workers(); trace.workers.size() > most) {
+    ReplayResult r;
+    r.lock = options.lock;
+    r.error = fmt::format(
+        "the trace has {} workers; a simulation here holds at most {} (one SimGrid actor with its own stack per "
+        "worker, limited by vm.max_map_count: raise it with `sysctl -w vm.max_map_count=N` for more)",
+        trace.workers.size(), most);
+    return r;
+  }
   const std::vector<std::string> designs = designs_for(trace, options);
   for (const std::string& design : designs) {
     if (find_factory(design) == nullptr) {

@@ -3,6 +3,8 @@
 #include <simgrid/s4u/Engine.hpp>
 #include <simgrid/s4u/NetZone.hpp>
 
+#include <algorithm>
+#include <cstdio>
 #include <string>
 #include <utility>
 
@@ -36,6 +38,19 @@ SimHosts make_cores(unsigned cores) {
 }
 
 }  // namespace
+
+unsigned max_sim_workers() {
+  // Mappings left for everything else: the binary, its libraries, the heap
+  // arenas, the trace and the timeline's buffers.
+  constexpr unsigned long kReserved = 4096;
+  unsigned long maps = 65530;  // the kernel's default, if /proc cannot say
+  if (std::FILE* f = std::fopen("/proc/sys/vm/max_map_count", "r")) {
+    unsigned long v = 0;
+    if (std::fscanf(f, "%lu", &v) == 1) maps = v;
+    std::fclose(f);
+  }
+  return maps > 2 * kReserved ? static_cast<unsigned>(std::min<unsigned long>((maps - kReserved) / 2, 1U << 30)) : kReserved;
+}
 
 SimulationEnd run_simulation(const coherence::CostModel& costs, const SimCosts& sim_costs, const SimMain& main,
                              unsigned main_id, const SimAfter& after) {

@@ -37,6 +37,13 @@ struct SimulationEnd {
 SimulationEnd run_simulation(const coherence::CostModel& costs, const SimCosts& sim_costs, const SimMain& main,
                              unsigned main_id = 0, const SimAfter& after = {});
 
+// How many workers one simulation can hold on this machine. Each is a
+// SimGrid actor with a stack of its own, and its guard page splits the
+// stack into two memory mappings; the kernel caps a process's mappings at
+// vm.max_map_count (65530 by default, so about 30,000 workers). Past it,
+// SimGrid aborts mid-run; callers refuse such a workload up front.
+unsigned max_sim_workers();
+
 // From an actor of the running simulation: starts an actor on
 // `hosts[worker.core]` that attaches itself to `worker` (which must outlive
 // it) and runs `body`.

@@ -1,5 +1,6 @@
 #include "engine/replay/replay.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <string>
 
 #include "engine/replay/forked_replay.hpp"
+#include "engine/sim/sim_session.hpp"
 #include "traces/timeline_file.hpp"
 #include "tests/engine/replay/in_child.hpp"
 
@@ -348,6 +350,24 @@ TEST(Replay, AReaderThatTakesTheWriteLockDeadlocksAndIsReported) {
   t.workers[0].ops = {{OpKind::read_acquire}, {OpKind::write_acquire}};
   const Summary s = run(t, "graph", 1);
   EXPECT_EQ(s.deadlock, 1);
+}
+
+// A million-worker trace used to abort deep inside SimGrid (it could not
+// protect the stacks of so many actors); now it is refused up front, before
+// any simulation starts.
+TEST(Replay, ATraceWithMoreWorkersThanASimulationHoldsIsRefusedWithTheReason) {
+  const unsigned most = sim::max_sim_workers();
+  traces::WorkloadTrace t;
+  t.initial_contexts = 1;
+  t.workers.resize(std::size_t{most} + 1);
+  ReplayOptions o;
+  o.lock = "graph";
+  o.costs = grouped(8);
+  const ReplayResult r = replay(t, o);
+  EXPECT_NE(r.error.find(fmt::format("the trace has {} workers; a simulation here holds at most {}", most + 1, most)),
+            std::string::npos)
+      << r.error;
+  EXPECT_NE(r.error.find("vm.max_map_count"), std::string::npos) << r.error;
 }
 
 }  // namespace

@@ -57,9 +57,6 @@ class EveryLock : public ::testing::TestWithParam<std::string_view> {};
 void skip_known_bugs(StressConfig& cfg) {
   // BravoFailedTryLockLeavesFastReadersUnscanned
   if (cfg.lock == "bravo") cfg.mix.try_write = 0;
-  // PflockFailedTryLockBreaksPhaseAlternation (a hang, so not pinned by a
-  // test: see stress_findings_test.cpp)
-  if (cfg.lock == "pflock") cfg.mix.try_write = 0;
 }
 
 TEST_P(EveryLock, ShortRunFindsNoViolationAndDoesEveryKind) {
