@@ -352,7 +352,45 @@ std::span<const std::string_view> sim_lock_names() { return kNames; }
 // no rwlock: --lock cannot name it.
 bool is_sim_lock(std::string_view name) { return find_factory(name) != nullptr && name != "glibc-mutex"; }
 
+namespace {
+
+// The simulated clock counts picoseconds in 64 bits (about 213 days), and
+// jitter may stretch a duration to twice its size: a worker's durations
+// must add up to at most a million seconds, or the clock would wrap and the
+// results be silently wrong. The error names the first worker past it.
+std::string durations_too_long(const traces::WorkloadTrace& trace) {
+  constexpr std::uint64_t kMaxNs = 1'000'000ULL * 1'000'000'000ULL;
+  for (std::size_t w = 0; w < trace.workers.size(); ++w) {
+    std::uint64_t total = 0;
+    for (const traces::Op& op : trace.workers[w].ops) {
+      switch (op.kind) {
+        case traces::OpKind::hold:
+        case traces::OpKind::think:
+        case traces::OpKind::read_acquire_failed:
+        case traces::OpKind::write_acquire_failed:
+          total = op.value > kMaxNs - total ? kMaxNs + 1 : total + op.value;
+          break;
+        default: break;
+      }
+      if (total > kMaxNs) {
+        return fmt::format("worker {}'s think, hold and wait times add up to more than 1,000,000 s of simulated "
+                           "time, the most a replay simulates (its clock counts picoseconds in 64 bits)",
+                           w);
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 ReplayResult replay(const traces::WorkloadTrace& trace, const ReplayOptions& options) {
+  if (std::string too_long = durations_too_long(trace); !too_long.empty()) {
+    ReplayResult r;
+    r.lock = options.lock;
+    r.error = std::move(too_long);
+    return r;
+  }
   if (const unsigned most = sim::max_sim_workers(); trace.workers.size() > most) {
     ReplayResult r;
     r.lock = options.lock;

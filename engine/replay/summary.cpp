@@ -166,7 +166,7 @@ void print_summary(std::FILE* out, const ReplayResult& r, std::size_t max_lines)
   fmt::print(out, "{} on {} ({} cores), seed {}\n", r.lock, r.machine, r.cores, r.seed);
   fmt::print(out, "  simulated time      {:.3f} us\n", static_cast<double>(r.sim_time_ps) / 1e6);
   fmt::print(out, "  lock operations     {} ({} reads, {} writes)\n", r.lock_ops(), r.read_ops, r.write_ops);
-  fmt::print(out, "  throughput          {}ops per simulated second\n", stats::human_count(r.throughput_ops_per_sim_sec()));
+  fmt::print(out, "  throughput          {} per simulated second\n", stats::human_count(r.throughput_ops_per_sim_sec(), "ops"));
   fmt::print(out, "  read wait  ns       p50 {}  p99 {}  max {}\n", r.read_wait_ns.p50, r.read_wait_ns.p99,
              r.read_wait_ns.max);
   fmt::print(out, "  write wait ns       p50 {}  p99 {}  max {}\n", r.write_wait_ns.p50, r.write_wait_ns.p99,
@@ -174,7 +174,7 @@ void print_summary(std::FILE* out, const ReplayResult& r, std::size_t max_lines)
   print_fairness(out, r.workers, "fairness");
   print_fairness(out, r.workers_while_all_ran, "while all ran");
   fmt::print(out, "  line transfers      {} ({:.3f} per operation)\n", r.line_transfers, r.transfers_per_op());
-  fmt::print(out, "  simulator speed     {}lock ops per wall second ({:.2f} s)\n", stats::human_count(r.sim_ops_per_wall_sec()),
+  fmt::print(out, "  simulator speed     {} per wall second ({:.2f} s)\n", stats::human_count(r.sim_ops_per_wall_sec(), "lock ops"),
              r.wall_sec);
   if (!r.lines.empty()) {
     fmt::print(out, "\n  {:<36} {:>12} {:>14} {:>6}\n", "shared line", "transfers", "invalidations", "cores");

@@ -11,4 +11,11 @@ std::string human_count(double v) {
   return fmt::format("{:.0f}", v);
 }
 
+std::string human_count(double v, std::string_view unit) {
+  std::string out = human_count(v);
+  if (v < 1e3) out += ' ';
+  out += unit;
+  return out;
+}
+
 }  // namespace lockscope::engine::stats

@@ -370,5 +370,22 @@ TEST(Replay, ATraceWithMoreWorkersThanASimulationHoldsIsRefusedWithTheReason) {
   EXPECT_NE(r.error.find("vm.max_map_count"), std::string::npos) << r.error;
 }
 
+// A think time of 2^64-1 ns used to wrap the picosecond clock: the replay
+// reported 0.137 us of simulated time as if nothing were wrong.
+TEST(Replay, DurationsPastTheSimulatedClockAreRefusedNotWrapped) {
+  for (const std::vector<std::uint64_t>& thinks :
+       {std::vector<std::uint64_t>{UINT64_MAX}, std::vector<std::uint64_t>{600'000'000'000'000'000ULL, 600'000'000'000'000'000ULL},
+        std::vector<std::uint64_t>{1'000'000'000'000'001ULL}}) {
+    traces::WorkloadTrace t = readers(2, 1);
+    for (const std::uint64_t ns : thinks) t.workers[1].ops.push_back({OpKind::think, ns});
+    ReplayOptions o;
+    o.lock = "graph";
+    o.costs = grouped(8);
+    const ReplayResult r = replay(t, o);
+    EXPECT_NE(r.error.find("worker 1's think, hold and wait times add up to more than 1,000,000 s"), std::string::npos)
+        << r.error;
+  }
+}
+
 }  // namespace
 }  // namespace lockscope::engine::replay
