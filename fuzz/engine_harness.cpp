@@ -51,7 +51,7 @@ Verdict fuzz_machine(std::string_view bytes) {
     return Verdict::rejected;
   }
   auto reread = engine::machine::parse_machine_toml(engine::machine::write_machine_toml(*machine), kMachineSource);
-  require(reread.has_value(), "the writer's rendering of an accepted machine file reads back");
+  require(reread.has_value(), "the writer's rendering of an accepted machine file reads back: " + error_of(reread));
   return Verdict::accepted;
 }
 

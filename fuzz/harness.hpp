@@ -15,7 +15,10 @@
 //   sweep_csv    a sweep's results.csv (traces/sweep_results)
 #pragma once
 
-#include <span>
+#include "traces/parse_error.hpp"
+
+#include <expected>
+#include <string>
 #include <string_view>
 
 namespace lockscope::fuzz {
@@ -44,5 +47,11 @@ inline constexpr Target kTargets[] = {
 // Aborts with `what` when `ok` is false: a property the readers promise
 // (for instance, what the reader accepts its writer writes back) is broken.
 void require(bool ok, std::string_view what);
+
+// The error a reader returned, for require()'s message ("" when it read).
+template <typename T>
+std::string error_of(const std::expected<T, traces::ParseError>& result) {
+  return result ? std::string() : result.error().to_string();
+}
 
 }  // namespace lockscope::fuzz

@@ -33,7 +33,7 @@ Verdict fuzz_workload(std::string_view bytes) {
   traces::write_workload(out, *trace);
   std::istringstream again{out.str()};
   auto reread = traces::read_workload(again, "rewritten.workload");
-  require(reread.has_value(), "the writer's rendering of an accepted trace reads back");
+  require(reread.has_value(), "the writer's rendering of an accepted trace reads back: " + error_of(reread));
   require(*reread == *trace, "an accepted trace survives write and read unchanged");
   return Verdict::accepted;
 }
@@ -64,7 +64,7 @@ Verdict decode_and_reencode(std::string_view bytes) {
   auto encoded = traces::encode_timeline(*timeline);
   require(encoded.has_value(), "the writer encodes every timeline the reader accepts");
   auto redecoded = traces::decode_timeline(*encoded, "reencoded.lstl");
-  require(redecoded.has_value(), "a re-encoded timeline decodes");
+  require(redecoded.has_value(), "a re-encoded timeline decodes: " + error_of(redecoded));
   require(*redecoded == *timeline, "an accepted timeline survives encode and decode unchanged");
   return Verdict::accepted;
 }
@@ -84,7 +84,7 @@ Verdict fuzz_sweep_csv(std::string_view bytes) {
     return Verdict::rejected;
   }
   auto reread = traces::read_sweep_csv(traces::write_sweep_csv(*table), "rewritten.csv");
-  require(reread.has_value(), "the writer's rendering of an accepted results.csv reads back");
+  require(reread.has_value(), "the writer's rendering of an accepted results.csv reads back: " + error_of(reread));
   require(reread->rows.size() == table->rows.size() && reread->param_keys == table->param_keys,
           "an accepted results.csv keeps its rows and parameter columns when rewritten");
   return Verdict::accepted;

@@ -128,19 +128,27 @@ std::string csv_field(std::string_view s) {
 
 std::string write_sweep_csv(const SweepTable& table) {
   std::string out;
-  auto cell = [&out](std::string_view s) {
-    if (!out.empty() && out.back() != '\n') out += ',';
+  // A separator before every cell but a line's first: an empty first cell
+  // (a row whose world is "") must not swallow the comma after it.
+  bool first_in_line = true;
+  auto cell = [&out, &first_in_line](std::string_view s) {
+    if (!first_in_line) out += ',';
+    first_in_line = false;
     out += csv_field(s);
+  };
+  auto end_line = [&out, &first_in_line] {
+    out += '\n';
+    first_in_line = true;
   };
   for (const Column& c : head_columns()) cell(c.name);
   for (const std::string& k : table.param_keys) cell(k);
   for (const Column& c : tail_columns()) cell(c.name);
-  out += '\n';
+  end_line();
   for (const SweepRow& r : table.rows) {
     for (const Column& c : head_columns()) cell(c.get(r));
     for (const std::string& k : table.param_keys) cell(r.param(k));
     for (const Column& c : tail_columns()) cell(c.get(r));
-    out += '\n';
+    end_line();
   }
   return out;
 }

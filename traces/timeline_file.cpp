@@ -464,8 +464,10 @@ bool Decoder::transfers(Timeline& t) {
       return fail(at, fmt::format("transfer {} moves line {}, but there are {} lines", i, line, t.lines.size()));
     }
     if (from > t.cores || to >= t.cores) {
+      // from - 1 in unsigned arithmetic: memory (0) prints as -1, and a
+      // `from` of 2^63 cannot overflow.
       return fail(at, fmt::format("transfer {} goes from core {} to core {}, but the machine has {} cores", i,
-                                  static_cast<std::int64_t>(from) - 1, to, t.cores));
+                                  static_cast<std::int64_t>(from - 1), to, t.cores));
     }
     if (from > std::uint64_t{std::numeric_limits<std::int32_t>::max()} + 1) {
       return fail(at, fmt::format("transfer {} comes from core {}, which does not fit in 31 bits", i, from - 1));

@@ -79,6 +79,21 @@ TEST(SweepResults, ReadingWhatWasWrittenGivesTheSameRows) {
   EXPECT_EQ(b.error, in.rows[1].error);
 }
 
+// Found by fuzz_sweep_csv (fuzz/regressions/sweep_csv/): the writer put a
+// comma before a cell only when the line so far was not empty, so a row
+// whose first cells were empty lost their separators and did not read back.
+TEST(SweepResults, RowWithEmptyLeadingCellsReadsBack) {
+  SweepTable in = sample();
+  in.rows[0].world = "";
+  in.rows[0].scenario = "";
+  auto out = read_sweep_csv(write_sweep_csv(in), "results.csv");
+  ASSERT_TRUE(out.has_value()) << out.error().to_string();
+  ASSERT_EQ(out->rows.size(), 2u);
+  EXPECT_EQ(out->rows[0].world, "");
+  EXPECT_EQ(out->rows[0].scenario, "");
+  EXPECT_EQ(out->rows[0].lock, "graph");
+}
+
 TEST(SweepResults, RowWithTheWrongFieldCountIsAnErrorAtItsLine) {
   std::string csv = write_sweep_csv(sample());
   csv += "sim,x,y,graph,4\n";
