@@ -5,7 +5,7 @@
 namespace lockscope::engine::stress {
 namespace {
 
-TEST(ParseCount, PlainScientificAndPowerForms) {
+TEST(StressParseCount, PlainScientificAndPowerForms) {
   EXPECT_EQ(parse_count("2000000").value(), 2'000'000U);
   EXPECT_EQ(parse_count("1_000_000").value(), 1'000'000U);
   EXPECT_EQ(parse_count("2e7").value(), 20'000'000U);
@@ -17,7 +17,7 @@ TEST(ParseCount, PlainScientificAndPowerForms) {
   EXPECT_EQ(parse_count("18446744073709551615").value(), 18'446'744'073'709'551'615U);
 }
 
-TEST(ParseCount, RejectsWhatIsNotAWholePositiveCount) {
+TEST(StressParseCount, RejectsWhatIsNotAWholePositiveCount) {
   for (const char* bad : {"", "0", "0e5", "-5", "abc", "1e", "e9", "1.5", "1.25e1", "1e20", "18446744073709551616",
                           "2^64", "1e9x", " 1", "1..5e3", "^3"}) {
     const auto r = parse_count(bad);

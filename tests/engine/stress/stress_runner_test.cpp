@@ -57,6 +57,9 @@ class EveryLock : public ::testing::TestWithParam<std::string_view> {};
 void skip_known_bugs(StressConfig& cfg) {
   // BravoFailedTryLockLeavesFastReadersUnscanned
   if (cfg.lock == "bravo") cfg.mix.try_write = 0;
+  // PflockFailedTryLockBreaksPhaseAlternation (a hang, so not pinned by a
+  // test: see stress_findings_test.cpp)
+  if (cfg.lock == "pflock") cfg.mix.try_write = 0;
 }
 
 TEST_P(EveryLock, ShortRunFindsNoViolationAndDoesEveryKind) {
@@ -129,7 +132,7 @@ TEST(StressRunner, ProgressIsReportedWhileRunning) {
 }
 
 // The correct twin of the broken locks passes the full mix.
-TEST(BrokenLocks, CorrectTwinPasses) {
+TEST(StressBrokenLocks, CorrectTwinPasses) {
   const StressResult r = run_stress<TestLock<Bug::none>>(short_run(100'000));
   EXPECT_EQ(r.total_violations(), 0U);
   EXPECT_GT(r.op(OpKind::orphaned_read), 0U);
@@ -148,26 +151,26 @@ StressResult until_caught(StressConfig cfg) {
   return r;
 }
 
-TEST(BrokenLocks, WriterThatIgnoresReadersIsCaught) {
+TEST(StressBrokenLocks, WriterThatIgnoresReadersIsCaught) {
   const StressResult r = until_caught<Bug::writer_ignores_readers>(short_run(100'000));
   EXPECT_GT(r.total_violations(), 0U);
   EXPECT_GT(r.violation(ViolationKind::reader_saw_writer) + r.violation(ViolationKind::writer_saw_reader), 0U);
 }
 
-TEST(BrokenLocks, TryReadThatIgnoresTheWriterIsCaught) {
+TEST(StressBrokenLocks, TryReadThatIgnoresTheWriterIsCaught) {
   StressConfig cfg = short_run(100'000);
   cfg.mix.try_read = 300;
   const StressResult r = until_caught<Bug::try_read_ignores_writer>(cfg);
   EXPECT_GT(r.total_violations(), 0U);
 }
 
-TEST(BrokenLocks, TryReadBugIsInvisibleWithoutTryReads) {
+TEST(StressBrokenLocks, TryReadBugIsInvisibleWithoutTryReads) {
   StressConfig cfg = short_run(50'000);
   cfg.mix.try_read = 0;
   EXPECT_EQ(run_stress<TestLock<Bug::try_read_ignores_writer>>(cfg).total_violations(), 0U);
 }
 
-TEST(BrokenLocks, LockThatDropsOrphanedReadersIsCaught) {
+TEST(StressBrokenLocks, LockThatDropsOrphanedReadersIsCaught) {
   StressConfig cfg = short_run(100'000);
   cfg.mix.migrating_read = 0;  // see broken_locks.hpp: no hang without migration
   cfg.mix.orphaned_read = 100;
@@ -176,7 +179,7 @@ TEST(BrokenLocks, LockThatDropsOrphanedReadersIsCaught) {
   EXPECT_GT(r.op(OpKind::orphaned_read), 0U);
 }
 
-TEST(BrokenLocks, DroppedOrphansAreInvisibleWithoutOrphansOrChurn) {
+TEST(StressBrokenLocks, DroppedOrphansAreInvisibleWithoutOrphansOrChurn) {
   // What the orphaned-reader operation adds: without it (and without churn,
   // which unregisters contexts too) the same broken lock passes.
   StressConfig cfg = short_run(50'000);
