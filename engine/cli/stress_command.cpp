@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <expected>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct StressCommand {
   stress::StressConfig config;
   bool list = false;
   std::string json;
+  std::string mix;
 };
 
 namespace {
@@ -37,6 +39,33 @@ int print_lock_list() {
 }
 
 std::string millions(double n) { return fmt::format("{:.1f} M", n / 1e6); }
+
+// "--mix try_write=0,orphaned_read=100": per-thousand shares by name.
+std::expected<stress::OpMix, std::string> parse_mix(const std::string& text, stress::OpMix mix) {
+  for (const std::string& item : split_commas(text)) {
+    const auto eq = item.find('=');
+    const std::string key = item.substr(0, eq);
+    unsigned* share = key == "write"            ? &mix.write
+                      : key == "try_write"      ? &mix.try_write
+                      : key == "try_read"       ? &mix.try_read
+                      : key == "migrating_read" ? &mix.migrating_read
+                      : key == "orphaned_read"  ? &mix.orphaned_read
+                      : key == "context_churn"  ? &mix.context_churn
+                                                : nullptr;
+    const std::string value = eq == std::string::npos ? "" : item.substr(eq + 1);
+    if (share == nullptr || value.empty() || value.size() > 4 ||
+        value.find_first_not_of("0123456789") != std::string::npos || std::stoul(value) > 1000) {
+      return std::unexpected(fmt::format("'{}' is not KIND=PERMILLE (0..1000) with KIND one of write, try_write, "
+                                         "try_read, migrating_read, orphaned_read, context_churn", item));
+    }
+    *share = static_cast<unsigned>(std::stoul(value));
+  }
+  const stress::OpMix& m = mix;
+  if (m.write + m.try_write + m.try_read + m.migrating_read + m.orphaned_read + m.context_churn > 1000) {
+    return std::unexpected(std::string("the shares add up to more than 1000"));
+  }
+  return mix;
+}
 
 }  // namespace
 
@@ -69,6 +98,10 @@ StressCommand& add_stress_command(CLI::App& app) {
   sub->add_option("--stall-seconds", cmd.config.stall_seconds,
                   "Give up (exit 4) when no operation finishes for this long; 0: never")
       ->capture_default_str();
+  sub->add_option("--mix", cmd.mix,
+                  "Change the operation mix, per thousand: e.g. try_write=0,orphaned_read=100 (kinds: write, "
+                  "try_write, try_read, migrating_read, orphaned_read, context_churn; plain reads take the rest; "
+                  "default 40,10,50,30,10,5)");
   sub->add_option("--json", cmd.json, "Write the summary as JSON to FILE ('-' for stdout)");
   sub->add_flag("--list", cmd.list, "List the lock names with what the soak exercises on each, and exit");
   return cmd;
@@ -101,24 +134,34 @@ int run_stress_command(const StressCommand& cmd) {
     return 2;
   }
 
+  const auto mix = parse_mix(cmd.mix, cmd.config.mix);
+  if (!mix) {
+    fmt::print(stderr, "lockscope: --mix: {}\n", mix.error());
+    return 2;
+  }
+
   std::vector<stress::StressResult> results;
   for (const stress::StressEntry* e : entries) {
     stress::StressConfig cfg = cmd.config;
     cfg.lock = std::string(e->name);
     cfg.ops = *ops;
-    Progress progress;
-    stress::StressHooks hooks;
-    hooks.progress = [&](std::uint64_t done, double elapsed) {
-      const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
-      progress.update(fmt::format("{}: {} of {} ops ({:.0f}%), {} ops/s, {:.0f} s", cfg.lock,
-                                  millions(static_cast<double>(done)), millions(static_cast<double>(cfg.ops)),
-                                  100.0 * static_cast<double>(done) / static_cast<double>(cfg.ops),
-                                  millions(rate), elapsed));
-    };
-    results.push_back(e->run(cfg, hooks));
+    cfg.mix = *mix;
+    {
+      Progress progress;
+      stress::StressHooks hooks;
+      hooks.progress = [&](std::uint64_t done, double elapsed) {
+        const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
+        progress.update(fmt::format("{}: {} of {} ops ({:.0f}%), {} ops/s, {:.0f} s", cfg.lock,
+                                    millions(static_cast<double>(done)), millions(static_cast<double>(cfg.ops)),
+                                    100.0 * static_cast<double>(done) / static_cast<double>(cfg.ops),
+                                    millions(rate), elapsed));
+      };
+      results.push_back(e->run(cfg, hooks));
+    }  // the progress line is cleared before the summary
+    // Each summary as soon as its run ends: a later lock may hang (exit 4).
+    stress::print_stress_summary(stdout, results.back());
+    std::fflush(stdout);
   }
-  for (const stress::StressResult& r : results) stress::print_stress_summary(stdout, r);
-  std::fflush(stdout);
 
   int status = 0;
   if (!cmd.json.empty()) {

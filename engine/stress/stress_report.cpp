@@ -19,6 +19,10 @@ void print_stress_summary(std::FILE* out, const StressResult& r) {
   fmt::print(out, "  contexts (churn, orphaned and migrating readers): {}; try-locks: {}; readers checked: {}\n",
              yes_no(r.contexts), yes_no(r.try_locks), r.readers_checked ? "yes" : "no (readers may overlap writers)");
   if (!r.note.empty()) fmt::print(out, "  note: {}\n", r.note);
+  const OpMix& m = c.mix;
+  fmt::print(out, "  mix per thousand: write {}, try_write {}, try_read {}, migrating_read {}, orphaned_read {}, "
+             "context_churn {}, read the rest\n", m.write, m.try_write, m.try_read, m.migrating_read, m.orphaned_read,
+             m.context_churn);
   fmt::print(out, "  {:<20} {:>15}\n", "operation", "count");
   for (std::size_t k = 0; k < kOpKinds; ++k) {
     fmt::print(out, "  {:<20} {:>15}\n", op_name(static_cast<OpKind>(k)), r.ops[k]);
@@ -36,6 +40,11 @@ std::string stress_json(const StressResult& r) {
   w.field("lock", r.config.lock).field("threads", r.config.threads);
   w.field("seed", r.config.seed).field("ops", r.total_ops());
   w.field("contexts", r.contexts).field("try_locks", r.try_locks).field("readers_checked", r.readers_checked);
+  const OpMix& m = r.config.mix;
+  w.key("mix_permille").begin_object();
+  w.field("write", m.write).field("try_write", m.try_write).field("try_read", m.try_read);
+  w.field("migrating_read", m.migrating_read).field("orphaned_read", m.orphaned_read);
+  w.field("context_churn", m.context_churn).end_object();
   w.key("ops_by_kind").begin_object();
   for (std::size_t k = 0; k < kOpKinds; ++k) w.field(op_name(static_cast<OpKind>(k)), r.ops[k]);
   w.end_object();

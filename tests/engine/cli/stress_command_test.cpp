@@ -80,6 +80,18 @@ TEST(StressCommand, BadOpsIsAOneLineError) {
   }
 }
 
+TEST(StressCommand, MixChangesTheOperationsAndBadMixIsAOneLineError) {
+  const CliRun r = run_cli("stress --lock graph --ops 5000 --mix try_write=0,try_read=0,orphaned_read=200");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("try_read 0, migrating_read 30, orphaned_read 200"), std::string::npos) << r.out;
+  for (const char* mix : {"nosuch=1", "write=1001", "write", "write=-1", "write=600,try_read=600"}) {
+    const CliRun bad = run_cli(std::string("stress --ops 100 --mix ") + mix);
+    EXPECT_EQ(bad.status, 2) << mix;
+    EXPECT_EQ(line_count(bad.err), 1) << mix << ": " << bad.err;
+    EXPECT_NE(bad.err.find("--mix"), std::string::npos) << bad.err;
+  }
+}
+
 TEST(StressCommand, OutOfRangeFlagsAreRejected) {
   EXPECT_NE(run_cli("stress --threads 0").status, 0);
   EXPECT_NE(run_cli("stress --threads 5000").status, 0);
