@@ -126,6 +126,16 @@ std::expected<void, std::string> validate(const SweepPlanInput& input, std::uint
     }
   }
 
+  // Counted before anything is expanded: a plan of millions of runs would
+  // take minutes and gigabytes just to list.
+  double runs = static_cast<double>(input.locks.size()) * static_cast<double>(input.cores.size());
+  for (const SetAxis& axis : input.axes) runs *= static_cast<double>(axis.values.size());
+  if (runs > static_cast<double>(kMaxSweepRuns)) {
+    return std::unexpected(fmt::format("the sweep has {:.0f} runs (locks x core counts x --set values); at most {} "
+                                       "in one sweep: split it into several",
+                                       runs, kMaxSweepRuns));
+  }
+
   std::ifstream file(input.scenario, std::ios::binary);
   if (!file) return std::unexpected(fmt::format("--scenario: cannot open {}", input.scenario));
   std::ostringstream text;

@@ -6,6 +6,7 @@
 // one error line.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <expected>
 #include <string>
@@ -44,6 +45,10 @@ struct SweepPlanInput {
   // scenario's own contexts, mapped onto however many cores there are.
   bool contexts_follow_cores = true;
 };
+
+// The most runs one sweep plans: ten times the largest cluster sweep in
+// docs/sweep.md, and small enough to list and check in seconds.
+inline constexpr std::size_t kMaxSweepRuns = 100'000;
 
 // Every run, in the order results.csv lists them.
 [[nodiscard]] std::vector<SweepRun> expand(const SweepPlanInput& input);

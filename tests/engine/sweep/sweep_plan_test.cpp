@@ -1,6 +1,7 @@
 #include "engine/sweep/sweep_plan.hpp"
 #include "engine/sweep/sweep_runner.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <string>
@@ -96,6 +97,16 @@ TEST(SweepPlan, UnknownLockCoresBeyondTheMachineAndDuplicateAxesAreErrors) {
   SweepPlanInput missing = plan();
   missing.scenario = "/nonexistent.toml";
   EXPECT_NE(error_of(missing).find("cannot open"), std::string::npos);
+}
+
+// Two --set axes of a thousand values each used to spend minutes and
+// gigabytes listing 14 million runs before saying anything.
+TEST(SweepPlan, APlanOfMillionsOfRunsIsRefusedBeforeItIsListed) {
+  std::vector<std::string> values;
+  for (int v = 0; v < 1000; ++v) values.push_back(std::to_string(v));
+  const std::string e = error_of(plan({{"writes.write_permille", values}, {"reads.cs_ns", values}}));
+  EXPECT_NE(e.find("the sweep has 6000000 runs"), std::string::npos) << e;
+  EXPECT_NE(e.find(fmt::format("at most {}", kMaxSweepRuns)), std::string::npos) << e;
 }
 
 TEST(SweepSchedule, MostCoresStartFirstTiesInPlanOrder) {
