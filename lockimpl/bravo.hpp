@@ -31,10 +31,13 @@
 //                    through the fast path. Only w stores stamp(w) (a CAS
 //                    from 0) and only w clears it, so at unlock a worker
 //                    that finds its own stamp holds a fast-path read lock.
-//   rbias_           1: readers may take the fast path. Set only by a
-//                    reader holding the underlying read lock (so no writer
-//                    is inside or scanning), cleared only by a writer
-//                    holding the underlying write lock.
+//   rbias_           1: readers may take the fast path. Set by a reader
+//                    holding the underlying read lock (so no writer is
+//                    inside or scanning), or put back by a try_lock that
+//                    found a fast reader and gives up; cleared only by a
+//                    writer holding the underlying write lock. Off means no
+//                    fast reader is inside: a writer that finds it off
+//                    skips the scan.
 //   inhibit_until_   P::now_ns() before which no reader re-enables the bias;
 //                    written by a writer under the underlying write lock.
 //   under_           the underlying CentralLock: every writer, and every
@@ -60,7 +63,8 @@
 //   [C] fast rdunlock and back-off: slot store 0 (release). Pairs with [B]'s
 //       loads (acquire included in seq_cst): a writer that sees the slot
 //       clear sees the reader's section finished.
-//   [E] slow reader re-enables the bias: rbias_ store 1 (release). Pairs with
+//   [E] slow reader re-enables the bias, or a failed try_lock puts it back:
+//       rbias_ store 1 (release). Pairs with
 //       [F], the fast reader's rbias_ load in [A] (seq_cst includes
 //       acquire): the slow reader holds the underlying read lock, so it
 //       acquired the last writer's section (CentralLock's [G]/[H]), and a
@@ -165,9 +169,18 @@ class BravoLock {
     for (std::size_t i = 0; i < table_.size() && clear; ++i) {
       clear = table_[i].owner.load(memory_order_seq_cst) == 0;  // [B] pairs with [A] and [C]
     }
-    inhibit_after_scan(start);
-    if (!clear) under_.unlock();
-    return clear;
+    if (clear) {
+      inhibit_after_scan(start);
+      return true;
+    }
+    // A fast reader is inside and we give up: the bias must go back on
+    // before the underlying lock is released, or the next writer, seeing it
+    // off, would skip the scan and enter beside that reader. No reader can
+    // have published itself meanwhile (they saw the bias off and went the
+    // slow way, into under_, which we hold).
+    rbias_.store(1, memory_order_release);  // [E] pairs with [F]
+    under_.unlock();
+    return false;
   }
 
   // wrunlock. Blocks: on the underlying lock's list mutex.
@@ -247,7 +260,8 @@ class BravoLock {
   // The writer's view of the bias. It holds the underlying write lock, so
   // no reader is on the slow path to set it.
   bool bias_on_under_write_lock() const {
-    // Set only by readers holding the underlying read lock, ordered before us by it.
+    // Set by readers holding the underlying read lock or by a failed try_lock
+    // holding the write lock; either way ordered before us by that lock.
     // relaxed: the underlying write lock's acquire already orders those stores.
     return rbias_.load(memory_order_relaxed) != 0;
   }

@@ -19,14 +19,22 @@
 // ## Fields and the invariant each keeps
 //   rin_   bits 8..31: readers that ever entered or waited (RINC = 0x100 per
 //          reader); bit 1 (PRES): a writer is present (waiting or inside);
-//          bit 0 (PHID): that writer's phase id, the low bit of its ticket,
-//          so a reader that waits can tell "the same writer" from "the
-//          next one". Bits 0..1 are WBITS; bits 2..7 stay 0.
+//          bit 0 (PHID): that writer's phase id, so a reader that waits can
+//          tell "the same writer" from "the next one". Bits 0..1 are WBITS;
+//          bits 2..7 stay 0.
 //   rout_  readers that left, in units of RINC. rin_ & ~0xff == rout_
 //          exactly when no reader is inside or waiting.
 //   win_   writer tickets handed out (a writer takes win_++ on arrival).
 //   wout_  writer tickets served: the writer whose ticket equals wout_ is
 //          the next (or current) one; wrunlock advances it.
+//   phase_ the phase id the next write phase takes; each write phase
+//          flips it. Only the writer whose ticket is served touches it.
+//          ck_pflock uses the ticket's low bit instead, which is the same
+//          thing as long as every ticket makes a phase; our try_lock may
+//          give its ticket up without one, and two write phases in a row
+//          with one id would let a reader that waited through the first
+//          sleep through the second while that writer waits for it: a
+//          deadlock (found by `lockscope stress --lock pflock`).
 // ck_pflock packs the four words into 16 bytes of one line; here each has a
 // line of its own (LineName pflock.rin, ...), so the simulator can say which
 // one bounces: rin and rout, on every read.
@@ -36,8 +44,9 @@
 // ## Lines each operation touches
 //   rdlock: pflock.rin (an RMW: an ownership transfer whenever another core
 //   touched it last; spinning readers read-share it). rdunlock: pflock.rout
-//   (an RMW). wrlock: pflock.win (RMW), pflock.wout (spin), pflock.rin (RMW),
-//   pflock.rout (spin). wrunlock: pflock.rin (RMW), pflock.wout (RMW).
+//   (an RMW). wrlock: pflock.win (RMW), pflock.wout (spin; pflock.phase is
+//   in its line), pflock.rin (RMW), pflock.rout (spin). wrunlock: pflock.rin
+//   (RMW), pflock.wout (RMW).
 //   Every reader writes two shared lines: the collapse GraphLock avoids.
 //
 // ## Ordering legend
@@ -55,7 +64,7 @@
 //       and [A']: the readers that waited out this phase, and those after.
 //   [E] wrlock: rout_ load(acquire) until it equals the ticket. Pairs with [B].
 //   [F] wrlock: wout_ load(acquire) until it equals our ticket. Pairs with
-//       [G]: the next writer sees the last writer's section.
+//       [G]: the next writer sees the last writer's section (and phase_).
 //   [G] wrunlock: wout_ fetch_add(release). Pairs with [F].
 //
 // ## State table (R = readers inside, W = writers waiting or inside)
@@ -139,7 +148,7 @@ class PfLock {
     // relaxed: the ticket only orders writers through wout_ ([F]/[G]).
     const std::uint32_t ticket = win_.fetch_add(1, memory_order_relaxed);
     while (wout_.load(memory_order_acquire) != ticket) P::cpu_relax();  // [F] pairs with [G]
-    enter_write_phase(ticket);
+    enter_write_phase();
   }
 
   // Blocks: no. Succeeds only when no writer is present and no reader is in.
@@ -152,10 +161,13 @@ class PfLock {
     // The readers are out iff rin_ (WBITS clear: no writer is present) equals rout_.
     const std::uint32_t out = rout_.load(memory_order_acquire);  // [E] pairs with [B]
     std::uint32_t in = out;
-    if (rin_.compare_exchange_strong(in, out + ((ticket & kPhaseId) | kPresent),
-                                     memory_order_acq_rel)) {  // [C] pairs with [A]
+    // relaxed: ours while our ticket is served ([F]/[G] order it between writers).
+    const std::uint32_t id = phase_.load(memory_order_relaxed);
+    if (rin_.compare_exchange_strong(in, out + (id | kPresent), memory_order_acq_rel)) {  // [C] pairs with [A]
+      phase_.store(id ^ kPhaseId, memory_order_relaxed);  // relaxed: as above
       return true;
     }
+    // No write phase, so the phase id stays for the next writer.
     wout_.fetch_add(1, memory_order_release);  // [G] pairs with [F]: hands the ticket on
     return false;
   }
@@ -180,12 +192,14 @@ class PfLock {
 
  private:
   // Blocks new readers and waits for those already counted to leave.
-  void enter_write_phase(std::uint32_t ticket) {
+  void enter_write_phase() {
+    // relaxed: ours while our ticket is served ([F]/[G] order it between writers).
+    const std::uint32_t id = phase_.load(memory_order_relaxed);
+    phase_.store(id ^ kPhaseId, memory_order_relaxed);  // relaxed: as above
     // rin_ as it was (WBITS clear: the last writer cleared them before
     // serving our ticket) counts every reader that entered before us; we
     // wait until as many have left.
-    const std::uint32_t readers_before =
-        rin_.fetch_add((ticket & kPhaseId) | kPresent, memory_order_acq_rel);  // [C] pairs with [A]
+    const std::uint32_t readers_before = rin_.fetch_add(id | kPresent, memory_order_acq_rel);  // [C] pairs with [A]
     while (rout_.load(memory_order_acquire) != readers_before) P::cpu_relax();  // [E] pairs with [B]
   }
 
@@ -193,6 +207,9 @@ class PfLock {
   alignas(kCachelineBytes) Atomic<std::uint32_t> rout_{0, LineName{"pflock.rout"}};
   alignas(kCachelineBytes) Atomic<std::uint32_t> win_{0, LineName{"pflock.win"}};
   alignas(kCachelineBytes) Atomic<std::uint32_t> wout_{0, LineName{"pflock.wout"}};
+  // Beside wout_ in its line (no size change): the writer that reads it has
+  // just read wout_.
+  Atomic<std::uint32_t> phase_{0, LineName{"pflock.phase"}};
 };
 
 }  // namespace lockscope::lockimpl

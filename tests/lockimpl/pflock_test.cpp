@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/lockimpl/thread_harness.hpp"
@@ -195,6 +196,56 @@ TEST(PfLock, NewReadersStayOutOnceAWriterWaits) {
   lock.unlock_shared();
   workers.join_all();
   EXPECT_TRUE(writer_entered.load(std::memory_order_relaxed));
+}
+
+// RealPlatform, except that the thread that asks stops in its next
+// cpu_relax() until the test lets it go: a reader "descheduled" in its spin,
+// on demand, with no clock.
+struct GatedPlatform : RealPlatform {
+  static inline thread_local bool gated = false;
+  static inline std::atomic<int> stopped{0};
+  static inline std::atomic<bool> go{false};
+  static void cpu_relax() {
+    if (gated) {
+      gated = false;
+      stopped.store(1, std::memory_order_release);  // pairs with the test's acquire: we are in the spin
+      while (!go.load(std::memory_order_acquire)) std::this_thread::yield();  // pairs with the test's release
+    }
+    RealPlatform::cpu_relax();
+  }
+};
+
+// Found by `lockscope stress --lock pflock`: a try_lock that gave up its
+// ticket without a write phase made the next two write phases share a
+// phase id (the ticket's low bit), so a reader waiting out the first one
+// that did not look until the second had begun spun on forever, while that
+// writer waited for it. Hung before the fix (the ctest timeout reports it).
+TEST(PfLock, AFailedTryLockDoesNotTrapAReaderWaitingOutAWritePhase) {
+  lockimpl::PfLock<GatedPlatform> lock;
+  lock.lock();  // write phase 1
+  std::atomic<bool> reader_done{false};
+  std::thread reader([&] {
+    GatedPlatform::gated = true;
+    lock.lock_shared();  // meets phase 1, stops in its first spin
+    lock.unlock_shared();
+    reader_done.store(true, std::memory_order_relaxed);  // relaxed: read after the join
+  });
+  while (GatedPlatform::stopped.load(std::memory_order_acquire) == 0) std::this_thread::yield();
+  lock.unlock();                 // phase 1 ends while the reader is not looking
+  EXPECT_FALSE(lock.try_lock());  // the reader is counted: gives its ticket up
+  std::thread writer([&] {
+    lock.lock();  // write phase 2: waits for the reader
+    lock.unlock();
+  });
+  // Phase 2 has begun once a new reader is refused.
+  while (lock.try_lock_shared()) {
+    lock.unlock_shared();
+    std::this_thread::yield();
+  }
+  GatedPlatform::go.store(true, std::memory_order_release);  // pairs with the reader's acquire
+  reader.join();
+  writer.join();
+  EXPECT_TRUE(reader_done.load(std::memory_order_relaxed));
 }
 
 #endif

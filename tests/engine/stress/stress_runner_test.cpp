@@ -51,23 +51,11 @@ TEST(StressRegistry, ContextLocksAreTheOnesThatCountPerContext) {
 
 class EveryLock : public ::testing::TestWithParam<std::string_view> {};
 
-// Operations a lock is known to get wrong, left out of its run here until
-// it is fixed (the bug is pinned in stress_findings_test.cpp), so that this
-// test keeps guarding everything else.
-void skip_known_bugs(StressConfig& cfg) {
-  // BravoFailedTryLockLeavesFastReadersUnscanned
-  if (cfg.lock == "bravo") cfg.mix.try_write = 0;
-  // PflockFailedTryLockBreaksPhaseAlternation (a hang, so not pinned by a
-  // test: see stress_findings_test.cpp)
-  if (cfg.lock == "pflock") cfg.mix.try_write = 0;
-}
-
 TEST_P(EveryLock, ShortRunFindsNoViolationAndDoesEveryKind) {
   const StressEntry* e = find_stress_lock(GetParam());
   ASSERT_NE(e, nullptr);
   StressConfig cfg = short_run(20'000);
   cfg.lock = std::string(e->name);
-  skip_known_bugs(cfg);
   const StressResult r = e->run(cfg, {});
   EXPECT_EQ(r.total_violations(), 0U) << r.config.lock;
   EXPECT_EQ(r.total_ops(), cfg.ops);
