@@ -159,10 +159,10 @@ class CentralLock {
   }
 
   alignas(kCachelineBytes) Atomic<std::int64_t> state_{0, LineName{"central.readers"}};
-  alignas(kCachelineBytes) typename P::Mutex list_mutex_;
-  typename P::WaitQueue reader_queue_;
-  alignas(kCachelineBytes) typename P::Waiter writer_waiter_;
-  alignas(kCachelineBytes) typename P::Mutex writer_mutex_;
+  alignas(kCachelineBytes) typename P::Mutex list_mutex_{LineName{"central.list_mutex"}};
+  typename P::WaitQueue reader_queue_{LineName{"central.reader_queue"}};
+  alignas(kCachelineBytes) typename P::Waiter writer_waiter_{LineName{"central.writer_waiter"}};
+  alignas(kCachelineBytes) typename P::Mutex writer_mutex_{LineName{"central.writer_mutex"}};
 };
 
 }  // namespace lockscope::lockimpl

@@ -64,7 +64,8 @@ class alignas(kCachelineBytes) FutexBucket {
   using Atomic = typename P::template Atomic<T>;
 
  public:
-  explicit FutexBucket(LineName name) : waiters_(0, name) {}
+  // The spinlock shares the bucket's line and name: one line per bucket.
+  explicit FutexBucket(LineName name) : waiters_(0, name), mutex_(name), queue_(name) {}
   FutexBucket(const FutexBucket&) = delete;
   FutexBucket& operator=(const FutexBucket&) = delete;
 

@@ -251,7 +251,7 @@ class GraphFairLock {
 
   ContextCounters<P> counters_;
   alignas(kCachelineBytes) Atomic<std::uint32_t> has_writer_{0, LineName{"graph-fair.has_writer"}};
-  alignas(kCachelineBytes) typename P::Mutex mutex_;
+  alignas(kCachelineBytes) typename P::Mutex mutex_{LineName{"graph-fair.mutex"}};
   Atomic<std::int64_t> granted_{0, LineName{"graph-fair.granted"}};
   std::uint32_t writers_ = 0;        // under mutex_
   std::uint64_t next_ticket_ = 0;    // under mutex_
@@ -259,9 +259,9 @@ class GraphFairLock {
   bool writer_inside_ = false;       // under mutex_
   std::int64_t queued_ = 0;          // under mutex_
   std::uint64_t generation_ = 0;     // under mutex_
-  typename P::WaitQueue reader_queue_;
-  typename P::WaitQueue writer_queue_;
-  alignas(kCachelineBytes) typename P::Waiter writer_waiter_;
+  typename P::WaitQueue reader_queue_{LineName{"graph-fair.reader_queue"}};
+  typename P::WaitQueue writer_queue_{LineName{"graph-fair.writer_queue"}};
+  alignas(kCachelineBytes) typename P::Waiter writer_waiter_{LineName{"graph-fair.writer_waiter"}};
 };
 
 }  // namespace lockscope::lockimpl

@@ -439,12 +439,12 @@ class GraphLock {
   // build. Empty in unchecked builds; read-only after construction but for
   // each worker's own entry.
   std::vector<std::int32_t> reads_held_;
-  alignas(kCachelineBytes) typename P::Mutex list_mutex_;
+  alignas(kCachelineBytes) typename P::Mutex list_mutex_{LineName{"graph.list_mutex"}};
   Atomic<std::int64_t> orphaned_{0, LineName{"graph.orphaned"}};
   std::vector<ContextId> registered_;
-  typename P::WaitQueue reader_queue_;
-  alignas(kCachelineBytes) typename P::Waiter writer_waiter_;
-  alignas(kCachelineBytes) typename P::Mutex writer_mutex_;
+  typename P::WaitQueue reader_queue_{LineName{"graph.reader_queue"}};
+  alignas(kCachelineBytes) typename P::Waiter writer_waiter_{LineName{"graph.writer_waiter"}};
+  alignas(kCachelineBytes) typename P::Mutex writer_mutex_{LineName{"graph.writer_mutex"}};
   static constexpr std::uint32_t kNoWriter = ~std::uint32_t{0};
   std::uint32_t writer_ = kNoWriter;  // in writer_mutex_'s padding; guarded by it
 };

@@ -258,10 +258,10 @@ class NumaLock {
   std::uint32_t max_contexts_;
   IndexedArray<Node> nodes_;
   alignas(kCachelineBytes) Atomic<std::uint32_t> writer_{0, LineName{"numa.writer"}};
-  alignas(kCachelineBytes) typename P::Mutex queue_mutex_;
-  typename P::WaitQueue reader_queue_;
-  alignas(kCachelineBytes) typename P::Waiter writer_waiter_;
-  alignas(kCachelineBytes) typename P::Mutex writer_mutex_;
+  alignas(kCachelineBytes) typename P::Mutex queue_mutex_{LineName{"numa.queue_mutex"}};
+  typename P::WaitQueue reader_queue_{LineName{"numa.reader_queue"}};
+  alignas(kCachelineBytes) typename P::Waiter writer_waiter_{LineName{"numa.writer_waiter"}};
+  alignas(kCachelineBytes) typename P::Mutex writer_mutex_{LineName{"numa.writer_mutex"}};
 };
 
 }  // namespace lockscope::lockimpl

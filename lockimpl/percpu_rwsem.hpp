@@ -400,16 +400,16 @@ class PercpuRwsem {
   ContextCounters<P> counters_;
   alignas(kCachelineBytes) Atomic<std::uint32_t> gp_state_{kIdle, LineName{"percpu.gp_state"}};
   alignas(kCachelineBytes) Atomic<std::uint32_t> block_{0, LineName{"percpu.block"}};
-  alignas(kCachelineBytes) typename P::Mutex mutex_;
+  alignas(kCachelineBytes) typename P::Mutex mutex_{LineName{"percpu.mutex"}};
   Atomic<std::int64_t> granted_{0, LineName{"percpu.granted"}};
   std::uint32_t gp_count_ = 0;       // under mutex_
   std::uint64_t exit_seq_ = 0;       // under mutex_
   std::uint64_t grace_periods_ = 0;  // under mutex_
   WaitRecord* head_ = nullptr;       // under mutex_
   WaitRecord* tail_ = nullptr;       // under mutex_
-  typename P::WaitQueue wake_;
-  typename P::WaitQueue gp_waiters_;
-  alignas(kCachelineBytes) typename P::Waiter writer_waiter_;
+  typename P::WaitQueue wake_{LineName{"percpu.wake"}};
+  typename P::WaitQueue gp_waiters_{LineName{"percpu.gp_waiters"}};
+  alignas(kCachelineBytes) typename P::Waiter writer_waiter_{LineName{"percpu.writer_waiter"}};
 };
 
 }  // namespace lockscope::lockimpl

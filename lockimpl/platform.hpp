@@ -21,6 +21,9 @@
 //                      runs a thread of this process (membarrier(2)).
 //   P::heavy_barrier_available()  false where the heavy barrier cannot work.
 //   P::Mutex           lock / unlock / try_lock (blocking).
+//   P::Mutex, P::WaitQueue and P::Waiter are constructed with a LineName
+//                      too (`graph.writer_mutex`), so the simulator's lanes
+//                      and cacheline table say which one a line is.
 //   P::WaitQueue       QEMU's CoQueue: wait(m) atomically releases the held
 //                      mutex m and sleeps, re-acquires m before returning;
 //                      notify_all() wakes every sleeper. Spurious returns are
@@ -118,9 +121,9 @@ template <class P>
 concept Platform =
     PlatformAtomic<typename P::template Atomic<std::int64_t>, std::int64_t> &&
     PlatformAtomic<typename P::template Atomic<std::uint32_t>, std::uint32_t> &&
-    std::default_initializable<typename P::Mutex> &&
-    std::default_initializable<typename P::WaitQueue> &&
-    std::default_initializable<typename P::Waiter> &&
+    std::constructible_from<typename P::Mutex, LineName> &&
+    std::constructible_from<typename P::WaitQueue, LineName> &&
+    std::constructible_from<typename P::Waiter, LineName> &&
     requires(typename P::Mutex& m, typename P::WaitQueue& q, typename P::Waiter& w) {
       { P::fence() } -> std::same_as<void>;
       { P::light_barrier() } -> std::same_as<void>;

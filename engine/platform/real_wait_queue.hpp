@@ -8,10 +8,15 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "lockimpl/platform.hpp"
+
 namespace lockscope::engine::platform {
 
+// The LineName is the simulator's; real threads have no use for it.
 class RealMutex {
  public:
+  RealMutex() = default;
+  explicit RealMutex(lockimpl::LineName /*name*/) {}
   void lock() { m_.lock(); }
   void unlock() { m_.unlock(); }
   [[nodiscard]] bool try_lock() { return m_.try_lock(); }
@@ -23,6 +28,8 @@ class RealMutex {
 
 class RealWaitQueue {
  public:
+  RealWaitQueue() = default;
+  explicit RealWaitQueue(lockimpl::LineName /*name*/) {}
   void wait(RealMutex& m) {
     std::unique_lock<std::mutex> held(m.native(), std::adopt_lock);
     cv_.wait(held);

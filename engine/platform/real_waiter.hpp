@@ -23,6 +23,8 @@ namespace lockscope::engine::platform {
 
 class RealWaiter {
  public:
+  RealWaiter() = default;
+  explicit RealWaiter(lockimpl::LineName /*name*/) {}  // the simulator's; unused here
   template <class Pred>
   void wait_while(Pred pred) {
     waiters_.fetch_add(1, std::memory_order_relaxed);  // ordered by [K2] below

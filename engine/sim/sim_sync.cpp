@@ -33,6 +33,11 @@ SimMutex::SimMutex()
       released_(simgrid::s4u::ConditionVariable::create()),
       line_(SimWorld::current().line_for(this, "mutex")) {}
 
+SimMutex::SimMutex(const lockimpl::LineName& name)
+    : guard_(simgrid::s4u::Mutex::create()),
+      released_(simgrid::s4u::ConditionVariable::create()),
+      line_(SimWorld::current().line_for(this, name)) {}
+
 void SimMutex::lock() {
   SimWorld& world = SimWorld::current();
   for (bool contended = false;; contended = true) {
@@ -105,6 +110,8 @@ void SimMutex::unlock() {
 SimWaitQueue::SimWaitQueue()
     : guard_(simgrid::s4u::Mutex::create()), cv_(simgrid::s4u::ConditionVariable::create()) {}
 
+SimWaitQueue::SimWaitQueue(const lockimpl::LineName& /*name*/) : SimWaitQueue() {}
+
 void SimWaitQueue::wait(SimMutex& m) {
   SimWorld& world = SimWorld::current();
   world.sync();
@@ -151,6 +158,11 @@ SimWaiter::SimWaiter()
     : mutex_(simgrid::s4u::Mutex::create()),
       cv_(simgrid::s4u::ConditionVariable::create()),
       line_(SimWorld::current().line_for(this, "waiter")) {}
+
+SimWaiter::SimWaiter(const lockimpl::LineName& name)
+    : mutex_(simgrid::s4u::Mutex::create()),
+      cv_(simgrid::s4u::ConditionVariable::create()),
+      line_(SimWorld::current().line_for(this, name)) {}
 
 bool SimWaiter::sleep_unless_kicked_since(std::uint64_t seen) {
   SimWorld& world = SimWorld::current();

@@ -44,7 +44,9 @@ class Sleepers {
 // does not hold the mutex hostage.
 class SimMutex {
  public:
+  // Named as the lock knows it (`graph.writer_mutex`); unnamed, `mutex#N`.
   SimMutex();
+  explicit SimMutex(const lockimpl::LineName& name);
   void lock();
   void unlock();
   [[nodiscard]] bool try_lock();
@@ -69,6 +71,9 @@ class SimMutex {
 class SimWaitQueue {
  public:
   SimWaitQueue();
+  // A wait queue has no line of its own here (the kernel's futex hash
+  // bucket is the mutex's); the name is taken for the platform's sake.
+  explicit SimWaitQueue(const lockimpl::LineName& name);
   void wait(SimMutex& m);
   void notify_all();
 
@@ -82,6 +87,7 @@ class SimWaitQueue {
 class SimWaiter {
  public:
   SimWaiter();
+  explicit SimWaiter(const lockimpl::LineName& name);
 
   template <class Pred>
   void wait_while(Pred pred) {

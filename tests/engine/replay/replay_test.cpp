@@ -387,5 +387,27 @@ TEST(Replay, DurationsPastTheSimulatedClockAreRefusedNotWrapped) {
   }
 }
 
+// Every line a lock's mutexes, wait queues and waiters fall in is named as
+// the lock knows it (graph.writer_mutex), never `mutex#0` or `waiter#1`.
+TEST(Replay, EveryLocksMutexesAndWaitersNameTheirLines) {
+  traces::WorkloadTrace t = readers(4, 20);
+  add_writes(t, 0, 5);
+  add_writes(t, 3, 5);
+  for (const std::string_view lock : sim_lock_names()) {
+    const auto child = in_child([&] {
+      ReplayOptions o;
+      o.lock = std::string(lock);
+      o.costs = grouped(8);
+      const ReplayResult r = replay(t, o);
+      std::string names;
+      for (const LineSummary& line : r.lines) names += line.name + "\n";
+      return r.error.empty() ? names : "error: " + r.error;
+    });
+    ASSERT_EQ(child.status, 0) << lock;
+    EXPECT_EQ(child.out.find("error:"), std::string::npos) << lock << ": " << child.out;
+    EXPECT_EQ(child.out.find('#'), std::string::npos) << lock << " has an unnamed line:\n" << child.out;
+  }
+}
+
 }  // namespace
 }  // namespace lockscope::engine::replay
