@@ -19,8 +19,9 @@ enum class WorkerState : std::uint8_t {
   reading,        // holds the read lock
   waiting_read,   // in rdlock, not yet asleep (spinning, fetching lines, on the list mutex)
   queued_read,    // asleep in the reader queue (QEMU's CoQueue) until wrunlock
-  waiting_write,  // in wrlock, behind another writer
-  draining,       // in wrlock, flag up, waiting for readers to drain
+  waiting_write,  // in wrlock: behind another writer, or spinning where the lock does not say for what
+  draining,       // in wrlock, waiting for the readers inside to leave (a Waiter: the flag up, or
+                  // down while graph-qemu's writer polls)
   writing,        // holds the write lock
 };
 inline constexpr int kWorkerStateCount = 7;

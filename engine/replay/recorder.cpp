@@ -112,6 +112,16 @@ void Recorder::blocked(unsigned worker, sim::BlockKind kind, Picos at) {
   }
 }
 
+void Recorder::in_waiter(unsigned worker, bool waiting, Picos at) {
+  if (worker >= lanes_.size()) return;
+  const Lane& lane = lanes_[worker];
+  if (waiting && lane.state == WorkerState::waiting_write) {
+    switch_to(worker, WorkerState::draining, lane.lock, at);
+  } else if (!waiting && lane.state == WorkerState::draining) {
+    switch_to(worker, WorkerState::waiting_write, lane.lock, at);
+  }
+}
+
 void Recorder::unblocked(unsigned worker, Picos at) {
   if (worker >= lanes_.size()) return;
   Lane& lane = lanes_[worker];

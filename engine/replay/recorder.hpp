@@ -64,6 +64,8 @@ class Recorder final : public sim::BlockObserver {
   void attempt_failed(unsigned worker, std::uint32_t lock, Picos at, WorkerState after, std::uint32_t after_lock);
   void blocked(unsigned worker, sim::BlockKind kind, Picos at) override;
   void unblocked(unsigned worker, Picos at) override;
+  // A writer in a Waiter waits for readers (draining), not for a writer.
+  void in_waiter(unsigned worker, bool waiting, Picos at) override;
   // Closes the worker's last span at its own end time.
   void finish(unsigned worker, Picos at);
 

@@ -193,13 +193,17 @@ bool SimWaiter::sleep_unless_kicked_since(std::uint64_t seen) {
 }
 
 void SimWaiter::arrive() {
-  SimWorld::current().access(line_, Access::rmw, MemoryOrder::seq_cst);
+  SimWorld& world = SimWorld::current();
+  world.access(line_, Access::rmw, MemoryOrder::seq_cst);
   ++waiters_;
+  if (world.observer() != nullptr) world.observer()->in_waiter(world.self().id, true, world.now());
 }
 
 void SimWaiter::leave() {
-  SimWorld::current().access(line_, Access::rmw, MemoryOrder::relaxed);
+  SimWorld& world = SimWorld::current();
+  world.access(line_, Access::rmw, MemoryOrder::relaxed);
   --waiters_;
+  if (world.observer() != nullptr) world.observer()->in_waiter(world.self().id, false, world.now());
 }
 
 void SimWaiter::kick() {

@@ -38,6 +38,10 @@ class BlockObserver {
   virtual ~BlockObserver() = default;
   virtual void blocked(unsigned worker, BlockKind kind, Picos at) = 0;
   virtual void unblocked(unsigned worker, Picos at) = 0;
+  // The worker entered (`waiting`) or left a Waiter's wait_while (QEMU's
+  // AIO_WAIT_WHILE): it waits, spinning or asleep, for a condition others
+  // change. Every lock here uses it for a writer waiting for readers.
+  virtual void in_waiter(unsigned /*worker*/, bool /*waiting*/, Picos /*at*/) {}
 };
 
 // Which waiting core a contended line goes to next (docs/simulator.md,

@@ -9,8 +9,8 @@ QColor state_color(traces::WorkerState state) {
     case S::reading: return {0x3c, 0xb0, 0x4a};        // green: holds the read lock
     case S::waiting_read: return {0xf2, 0xc1, 0x2e};   // yellow: spinning to read
     case S::queued_read: return {0xf0, 0x8a, 0x24};    // orange: asleep in the reader queue
-    case S::waiting_write: return {0xe8, 0x9a, 0xc8};  // pink: behind another writer
-    case S::draining: return {0xd6, 0x27, 0x28};       // red: waiting for readers to drain
+    case S::waiting_write: return {0xe8, 0x9a, 0xc8};  // pink: waiting to write (behind another writer)
+    case S::draining: return {0xd6, 0x27, 0x28};       // red: waiting for the readers to leave
     case S::writing: return {0x1f, 0x5f, 0xc8};        // blue: holds the write lock
   }
   return Qt::black;
@@ -29,18 +29,11 @@ const char* state_label(traces::WorkerState state) {
     case S::reading: return "reading";
     case S::waiting_read: return "waiting to read";
     case S::queued_read: return "queued (asleep)";
-    case S::waiting_write: return "waiting for writer";
-    case S::draining: return "draining readers";
+    case S::waiting_write: return "waiting to write";
+    case S::draining: return "waiting for readers";
     case S::writing: return "writing";
   }
   return "?";
-}
-
-const char* state_label(traces::WorkerState state, traces::TimelineSource source) {
-  if (source == traces::TimelineSource::measured && state == traces::WorkerState::waiting_write) {
-    return "waiting to write";
-  }
-  return state_label(state);
 }
 
 bool state_possible(traces::WorkerState state, traces::TimelineSource source) {

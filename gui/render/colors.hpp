@@ -12,9 +12,6 @@ namespace lockscope::gui {
 [[nodiscard]] QColor state_color(traces::WorkerState state);
 [[nodiscard]] QColor line_color(std::uint32_t line);
 [[nodiscard]] const char* state_label(traces::WorkerState state);
-// As a run of `source` says it: a measured thread in wrlock waits for
-// whoever holds the lock ("waiting to write"), not for "another writer".
-[[nodiscard]] const char* state_label(traces::WorkerState state, traces::TimelineSource source);
 // Whether a run of `source` can be in `state`: a recording sees only
 // running, waiting to read, reading, waiting to write and writing.
 [[nodiscard]] bool state_possible(traces::WorkerState state, traces::TimelineSource source);

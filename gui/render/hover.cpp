@@ -146,7 +146,7 @@ std::optional<Details> details_at(const TimelineModel& model, const Layout& layo
   // A measured thread has no real core (TimelineModel): none is shown.
   d.fields.emplace_back(measured ? QStringLiteral("thread") : QStringLiteral("worker"), QString::fromStdString(l.label));
   if (!measured) d.fields.emplace_back(QStringLiteral("core"), QString::number(l.core));
-  d.fields.emplace_back(QStringLiteral("state"), QString::fromUtf8(state_label(s->state, model.timeline().source)));
+  d.fields.emplace_back(QStringLiteral("state"), QString::fromUtf8(state_label(s->state)));
   if (const QString lock = span_lock(model, *s); !lock.isEmpty()) d.fields.emplace_back(QStringLiteral("lock"), lock);
   d.fields.emplace_back(QStringLiteral("start"), time_of(s->start, s->end - s->start));
   d.fields.emplace_back(QStringLiteral("duration"), time_of(s->end - s->start, s->end - s->start));
@@ -168,7 +168,7 @@ QString hover_text(const TimelineModel& model, const Layout& layout, const ViewT
     if (s == nullptr) return {};
     const QString who = model.measured() ? QString::fromStdString(l.label)
                                          : QStringLiteral("%1 (core %2)").arg(QString::fromStdString(l.label)).arg(l.core);
-    QString what = QString::fromUtf8(state_label(s->state, tl.source));
+    QString what = QString::fromUtf8(state_label(s->state));
     if (const QString lock = span_lock(model, *s); !lock.isEmpty()) what += QStringLiteral("\nlock: ") + lock;
     return QStringLiteral("%1\n%2\n%3").arg(who, what, interval(s->start, s->end));
   }

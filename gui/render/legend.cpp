@@ -22,7 +22,7 @@ void paint_legend(QPainter& p, const QRect& legend, const TimelineModel& model) 
     const auto state = static_cast<traces::WorkerState>(s);
     if (!state_possible(state, source)) continue;
     p.fillRect(QRect(x, y, 14, 10), state_color(state));
-    const QString text = QString::fromUtf8(state_label(state, source));
+    const QString text = QString::fromUtf8(state_label(state));
     p.setPen(QColor(0x30, 0x30, 0x30));
     p.drawText(x + 18, y + 9, text);
     x += 18 + fm.horizontalAdvance(text) + 14;

@@ -215,7 +215,7 @@ TEST_F(MeasuredRendered, LegendSaysThereIsNoCachelineData) {
   EXPECT_TRUE(text.contains(QStringLiteral("measured run")));
   EXPECT_TRUE(text.contains(QStringLiteral("waiting to write")));
   EXPECT_FALSE(text.contains(QStringLiteral("| line:")));
-  EXPECT_FALSE(text.contains(QStringLiteral("draining readers"))) << "a recording never drains";
+  EXPECT_FALSE(text.contains(QStringLiteral("waiting for readers"))) << "a recording never drains";
   // And in pixels: the simulated legend has an M swatch, the measured one none.
   const auto legend_has = [](const QImage& image, const Layout& l, QColor c) {
     for (int y = l.legend.top(); y <= l.legend.bottom(); ++y) {

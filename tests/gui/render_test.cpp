@@ -45,7 +45,7 @@ TEST_F(Rendered, SpansAndTransfersHaveTheirColors) {
   // Lane 0 is worker a (core 0): reading at 3.3 ns; writing at 8.3 ns (off the ruler's grid lines).
   EXPECT_EQ(image.pixel(at(3300, 0)), state_color(traces::WorkerState::reading).rgb());
   EXPECT_EQ(image.pixel(at(8300, 0)), state_color(traces::WorkerState::writing).rgb());
-  // Lane 1 is worker b (core 1): draining readers at 4.3 ns.
+  // Lane 1 is worker b (core 1): waiting for readers at 4.3 ns.
   EXPECT_EQ(image.pixel(at(4300, 1)), state_color(traces::WorkerState::draining).rgb());
   // Lane 2 is line "counter": a tick at 1.5 ns in the line's color, in the strip at the lane's bottom.
   const int strip_y = layout.lanes[2].top + layout.lanes[2].height - 3;
@@ -159,7 +159,7 @@ TEST_F(Rendered, ClickDetailsOfSpanTransferAndArrow) {
 
 TEST_F(Rendered, HoverNamesTheSpanAndTheTransfer) {
   EXPECT_TRUE(hover_text(model, layout, view, at(3000, 0)).contains(QStringLiteral("reading")));
-  EXPECT_TRUE(hover_text(model, layout, view, at(4000, 1)).contains(QStringLiteral("draining")));
+  EXPECT_TRUE(hover_text(model, layout, view, at(4000, 1)).contains(QStringLiteral("waiting for readers")));
   EXPECT_TRUE(hover_text(model, layout, view, at(1500, 2)).contains(QStringLiteral("core 1")));
   EXPECT_TRUE(hover_text(model, layout, view, QPoint(2, 2)).isEmpty());
 }
