@@ -13,20 +13,13 @@ namespace {
 
 // SimGrid's engine takes argv-style options: picosecond precision (the
 // default 1e-9 s would round a 1-cycle access away), no log chatter, and
-// raw contexts (the fastest actor switch). Under AddressSanitizer, threads:
-// Debian's SimGrid switches raw and ucontext stacks without telling ASan,
-// which then reports false stack overflows when an actor's stack unwinds
-// (an actor killed at the end of a deadlocked run). Same results, slower.
+// raw contexts (the fastest actor switch).
 simgrid::s4u::Engine& make_engine() {
   static int argc = 4;
   static char arg0[] = "lockscope";
   static char arg1[] = "--cfg=surf/precision:1e-13";
   static char arg2[] = "--log=root.thres:critical";
-#if defined(LOCKSCOPE_SIM_THREAD_CONTEXTS)
-  static char arg3[] = "--cfg=contexts/factory:thread";
-#else
   static char arg3[] = "--cfg=contexts/factory:raw";
-#endif
   static char* argv[] = {arg0, arg1, arg2, arg3, nullptr};
   static simgrid::s4u::Engine engine(&argc, argv);
   return engine;
