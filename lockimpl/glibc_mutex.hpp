@@ -1,5 +1,5 @@
 // GlibcMutex: glibc 2.36's default mutex (the NORMAL / TIMED_NP kind, the
-// one a default-initialized mutex and std::mutex get), over a platform
+// one PTHREAD_MUTEX_INITIALIZER and the C++ standard library's mutex get), over a platform
 // policy.
 //
 // ## Where it comes from
