@@ -21,9 +21,21 @@ simgrid::s4u::Engine& make_engine() {
   static char arg2[] = "--log=root.thres:critical";
   static char arg3[] = "--cfg=contexts/factory:raw";
   static char* argv[] = {arg0, arg1, arg2, arg3, nullptr};
-  static simgrid::s4u::Engine engine(&argc, argv);
-  return engine;
+  // Never destroyed: a run that ended deadlocked leaves its actors blocked
+  // (below), and tearing the engine down at exit would kill them then.
+  static auto* engine = new simgrid::s4u::Engine(&argc, argv);
+  return *engine;
 }
+
+// Thrown out of the engine when no actor can run any more. SimGrid would
+// otherwise kill every blocked actor by throwing its kill exception on the
+// actor's own stack and unwinding it: destructors of the lock code then run
+// in actors that can never be scheduled again (a simcall from a dying actor
+// hangs with thread contexts), and AddressSanitizer, which does not see
+// SimGrid's stack switches, reports that unwind as a stack overflow. Leaving
+// the blocked actors as they are costs nothing: a process runs one
+// simulation, and the caller reads the world, never the actors.
+struct DeadlockStop {};
 
 // One host per core (SimGrid has no core pinning; a host per core is its
 // documented way to model one), and no network: cores talk only through
@@ -67,7 +79,12 @@ SimulationEnd run_simulation(const coherence::CostModel& costs, const SimCosts& 
     end.main_finished = true;
   });
   world.set_running(true);
-  engine.run();
+  simgrid::s4u::Engine::on_deadlock_cb([] { throw DeadlockStop{}; });
+  try {
+    engine.run();
+  } catch (const DeadlockStop&) {
+    // end.main_finished stays false: the caller reports the blocked workers
+  }
   world.set_running(false);
   end.end_time = SimWorld::clock();
   if (after) after(world);

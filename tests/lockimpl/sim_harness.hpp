@@ -188,10 +188,9 @@ struct Harness<engine::sim::SimPlatform> {
     Workers() = default;
     Workers(const Workers&) = delete;
     Workers& operator=(const Workers&) = delete;
-    // A deadlock ends the simulation by killing every actor: SimGrid throws
-    // its kill exception out of whatever the actor was blocked in, and it
-    // must unwind the whole actor. Here that is join_all (the destructor
-    // may let it out), or an unwinding already under way (nothing to join).
+    // A deadlock ends the simulation with its actors left blocked, never
+    // unwound (run_simulation); an exception of the test's own may still
+    // unwind this one, and then there is nothing to join.
     ~Workers() noexcept(false) {
       if (std::uncaught_exceptions() == 0) join_all();
     }
@@ -326,9 +325,9 @@ struct Harness<engine::sim::SimPlatform> {
             world.set_observer(&session);
             session.hosts = &hosts;
             sim_harness::current_session() = &session;
-            // Deleted only after a body that returned. A deadlock kills
-            // every actor, unwinding this one too; a lock whose workers
-            // died inside it cannot pass its destructor, so it is leaked.
+            // Deleted only after a body that returned. A deadlock stops the
+            // engine with this actor blocked; the lock, with workers still
+            // inside it, could not pass its destructor anyway.
             L* lock = new L();
             body(*lock);
             delete lock;
