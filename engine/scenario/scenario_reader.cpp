@@ -1,11 +1,11 @@
 #include "engine/scenario/scenario_reader.hpp"
 
 #include "engine/scenario/generator.hpp"
+#include "traces/toml_schema.hpp"
 #include "traces/workload_reader.hpp"
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -21,96 +21,87 @@ namespace lockscope::engine::scenario {
 namespace {
 
 using traces::ParseError;
+namespace toml_schema = traces::toml_schema;
 
 // ---- schema -----------------------------------------------------------------
 
-enum class KeyType : std::uint8_t { string, integer, number, dist };
-
-struct KeySpec {
-  std::string_view section;
-  std::string_view key;
-  KeyType type;
-};
-
-constexpr std::array kSections = {std::string_view{"scenario"}, std::string_view{"contexts"},
-                                  std::string_view{"workers"},  std::string_view{"reads"},
-                                  std::string_view{"writes"},   std::string_view{"churn"},
-                                  std::string_view{"migration"}};
-
-constexpr std::array kKeys = {
-    KeySpec{"scenario", "name", KeyType::string},
-    KeySpec{"scenario", "description", KeyType::string},
-    KeySpec{"scenario", "duration_us", KeyType::integer},
-    KeySpec{"scenario", "seed", KeyType::integer},
-    KeySpec{"contexts", "count", KeyType::integer},
-    KeySpec{"contexts", "workers_per_context", KeyType::integer},
-    KeySpec{"workers", "think_ns", KeyType::dist},
-    KeySpec{"reads", "cs_ns", KeyType::dist},
-    KeySpec{"writes", "write_permille", KeyType::number},
-    KeySpec{"writes", "cs_ns", KeyType::dist},
-    KeySpec{"writes", "writer_period_us", KeyType::integer},
-    KeySpec{"writes", "writers", KeyType::integer},
-    KeySpec{"writes", "writer_jitter_ns", KeyType::integer},
-    KeySpec{"writes", "writer_context", KeyType::integer},
-    KeySpec{"churn", "period_us", KeyType::integer},
-    KeySpec{"churn", "sections", KeyType::integer},
-    KeySpec{"churn", "orphan_permille", KeyType::integer},
-    KeySpec{"migration", "permille", KeyType::integer},
-};
-
-constexpr std::array kDistKeys = {KeySpec{"", "dist", KeyType::string}, KeySpec{"", "mean", KeyType::integer},
-                                  KeySpec{"", "min", KeyType::integer}, KeySpec{"", "max", KeyType::integer}};
+using toml_schema::between;
+using toml_schema::Key;
+using toml_schema::Table;
+using toml_schema::Type;
 
 constexpr std::uint64_t kMaxNs = 1'000'000'000'000ULL;  // 1000 s: any single hold or think
 constexpr std::uint64_t kMaxUs = 1'000'000'000ULL;      // 1000 s: durations and periods
 constexpr std::uint64_t kMaxContexts = 65536;
 constexpr std::uint64_t kMaxWorkers = 65536;
 
-const KeySpec* find_key(std::string_view section, std::string_view key) {
-  for (const KeySpec& spec : kKeys) {
-    if (spec.section == section && spec.key == key) return &spec;
-  }
-  return nullptr;
+constexpr toml_schema::Range kNs = between(0, kMaxNs);
+constexpr toml_schema::Range kPermille = between(0, 1000);
+
+constexpr std::array<std::string_view, 3> kDistKinds = {"fixed", "uniform", "exponential"};
+constexpr std::array kDistKeys = {
+    Key{.name = "dist", .type = Type::string, .choices = kDistKinds},
+    Key{.name = "mean", .type = Type::integer, .range = kNs},
+    Key{.name = "min", .type = Type::integer, .range = kNs},
+    Key{.name = "max", .type = Type::integer, .range = kNs},
+};
+constexpr Table kDist{kDistKeys};
+
+// A time in ns: an integer (fixed), or a table with dist, mean, min, max.
+constexpr Key dist_key(std::string_view name) {
+  return Key{.name = name,
+             .type = Type::integer | Type::table,
+             .range = kNs,
+             .table = &kDist,
+             .expected = "a distribution (an integer in ns, or a table with dist, mean, min, max)"};
 }
 
-const KeySpec* find_dist_key(std::string_view key) {
-  for (const KeySpec& spec : kDistKeys) {
-    if (spec.key == key) return &spec;
-  }
-  return nullptr;
-}
+constexpr std::array kScenarioKeys = {
+    Key{.name = "name", .type = Type::string},
+    Key{.name = "description", .type = Type::string},
+    Key{.name = "duration_us", .type = Type::integer, .range = between(1, kMaxUs)},
+    Key{.name = "seed", .type = Type::integer, .range = toml_schema::kNonNegative},
+};
+constexpr std::array kContextsKeys = {
+    Key{.name = "count", .type = Type::integer, .range = between(1, kMaxContexts)},
+    Key{.name = "workers_per_context", .type = Type::integer, .range = between(1, kMaxWorkers)},
+};
+constexpr std::array kWorkersKeys = {dist_key("think_ns")};
+constexpr std::array kReadsKeys = {dist_key("cs_ns")};
+constexpr std::array kWritesKeys = {
+    Key{.name = "write_permille", .type = toml_schema::kNumber, .range = kPermille},
+    dist_key("cs_ns"),
+    Key{.name = "writer_period_us", .type = Type::integer, .range = between(0, kMaxUs)},
+    Key{.name = "writers", .type = Type::integer, .range = between(1, 4096)},
+    Key{.name = "writer_jitter_ns", .type = Type::integer, .range = kNs},
+    Key{.name = "writer_context", .type = Type::integer, .range = between(0, kMaxContexts)},
+};
+constexpr std::array kChurnKeys = {
+    Key{.name = "period_us", .type = Type::integer, .range = between(0, kMaxUs)},
+    Key{.name = "sections", .type = Type::integer, .range = kPermille},
+    Key{.name = "orphan_permille", .type = Type::integer, .range = kPermille},
+};
+constexpr std::array kMigrationKeys = {Key{.name = "permille", .type = Type::integer, .range = kPermille}};
 
-bool is_section(std::string_view name) { return std::ranges::find(kSections, name) != kSections.end(); }
+constexpr Table kScenarioSection{kScenarioKeys};
+constexpr Table kContexts{kContextsKeys};
+constexpr Table kWorkers{kWorkersKeys};
+constexpr Table kReads{kReadsKeys};
+constexpr Table kWrites{kWritesKeys};
+constexpr Table kChurn{kChurnKeys};
+constexpr Table kMigration{kMigrationKeys};
 
-std::string known_keys(std::string_view section) {
-  std::string out;
-  for (const KeySpec& spec : kKeys) {
-    if (spec.section != section) continue;
-    if (!out.empty()) out += ", ";
-    out += spec.key;
-  }
-  return out;
-}
-
-std::string_view type_name(KeyType type) {
-  switch (type) {
-    case KeyType::string: return "a string";
-    case KeyType::integer: return "an integer";
-    case KeyType::number: return "a number";
-    case KeyType::dist: return "a distribution (an integer in ns, or a table with dist, mean, min, max)";
-  }
-  return "?";
-}
-
-bool has_type(const toml::node& node, KeyType type) {
-  switch (type) {
-    case KeyType::string: return node.is_string();
-    case KeyType::integer: return node.is_integer();
-    case KeyType::number: return node.is_integer() || node.is_floating_point();
-    case KeyType::dist: return node.is_integer() || node.is_table();
-  }
-  return false;
-}
+constexpr std::array kSectionKeys = {
+    Key{.name = "scenario", .type = Type::table, .table = &kScenarioSection},
+    Key{.name = "contexts", .type = Type::table, .table = &kContexts},
+    Key{.name = "workers", .type = Type::table, .table = &kWorkers},
+    Key{.name = "reads", .type = Type::table, .table = &kReads},
+    Key{.name = "writes", .type = Type::table, .table = &kWrites},
+    Key{.name = "churn", .type = Type::table, .table = &kChurn},
+    Key{.name = "migration", .type = Type::table, .table = &kMigration},
+};
+// The whole file: tables only, each with its keys.
+constexpr Table kScenario{kSectionKeys};
 
 // ---- errors -----------------------------------------------------------------
 
@@ -120,67 +111,64 @@ struct Failure {
 };
 
 [[noreturn]] void fail_at(const std::string& file, const toml::source_region& where, std::string message) {
-  ParseError error;
-  error.file = where.path ? *where.path : file;
-  error.line = where.begin.line;
-  error.column = where.begin.column;
-  error.message = std::move(message);
-  throw Failure{std::move(error)};
+  throw Failure{toml_schema::error_at(where, file, std::move(message))};
 }
 
 // ---- validation ---------------------------------------------------------------
 
+// Every key, type and range is the schema's (checked first, so the getters
+// below meet only well-typed values in range); what is left here depends on
+// several values at once.
 class Validator {
  public:
   explicit Validator(const ScenarioDoc& doc) : doc_(doc) {}
 
   Scenario run() {
-    check_structure();
+    if (auto ok = toml_schema::check(doc_.table, kScenario, doc_.file); !ok) throw Failure{ok.error()};
     Scenario s;
     s.source = doc_.file;
     s.name = std::filesystem::path(doc_.file).stem().string();
     if (auto v = string_of("scenario", "name")) s.name = *v;
     if (auto v = string_of("scenario", "description")) s.description = *v;
-    s.duration_us = integer_of("scenario", "duration_us", 1, kMaxUs).value_or(s.duration_us);
-    s.seed = integer_of("scenario", "seed", 0, UINT64_MAX).value_or(s.seed);
-    s.contexts = narrow(integer_of("contexts", "count", 1, kMaxContexts).value_or(s.contexts));
-    s.workers_per_context =
-        narrow(integer_of("contexts", "workers_per_context", 1, kMaxWorkers).value_or(s.workers_per_context));
+    s.duration_us = integer_of("scenario", "duration_us").value_or(s.duration_us);
+    s.seed = integer_of("scenario", "seed").value_or(s.seed);
+    s.contexts = narrow(integer_of("contexts", "count").value_or(s.contexts));
+    s.workers_per_context = narrow(integer_of("contexts", "workers_per_context").value_or(s.workers_per_context));
     if (std::uint64_t{s.contexts} * s.workers_per_context > kMaxWorkers) {
       fail_at(doc_.file, region("contexts", "workers_per_context"),
-              fmt::format("contexts.count * contexts.workers_per_context is {}; at most {} workers",
+              fmt::format("`contexts.count` * `contexts.workers_per_context` is {}; at most {} workers",
                           std::uint64_t{s.contexts} * s.workers_per_context, kMaxWorkers));
     }
     s.think_ns = dist_of("workers", "think_ns").value_or(s.think_ns);
     s.read_cs_ns = dist_of("reads", "cs_ns").value_or(s.read_cs_ns);
     s.write_permille = permille_of("writes", "write_permille").value_or(s.write_permille);
     s.write_cs_ns = dist_of("writes", "cs_ns").value_or(s.write_cs_ns);
-    s.writer_period_us = integer_of("writes", "writer_period_us", 0, kMaxUs).value_or(s.writer_period_us);
-    s.writers = narrow(integer_of("writes", "writers", 1, 4096).value_or(s.writers));
-    s.writer_jitter_ns = integer_of("writes", "writer_jitter_ns", 0, kMaxNs).value_or(s.writer_jitter_ns);
-    s.writer_context = narrow(integer_of("writes", "writer_context", 0, kMaxContexts).value_or(s.writer_context));
+    s.writer_period_us = integer_of("writes", "writer_period_us").value_or(s.writer_period_us);
+    s.writers = narrow(integer_of("writes", "writers").value_or(s.writers));
+    s.writer_jitter_ns = integer_of("writes", "writer_jitter_ns").value_or(s.writer_jitter_ns);
+    s.writer_context = narrow(integer_of("writes", "writer_context").value_or(s.writer_context));
     if (s.writer_context >= s.contexts) {
       fail_at(doc_.file, region("writes", "writer_context"),
-              fmt::format("writes.writer_context is {}, but only contexts 0 .. {} exist", s.writer_context,
+              fmt::format("`writes.writer_context` is {}, but only contexts 0 .. {} exist", s.writer_context,
                           s.contexts - 1));
     }
-    s.churn_period_us = integer_of("churn", "period_us", 0, kMaxUs).value_or(s.churn_period_us);
-    s.churn_sections = narrow(integer_of("churn", "sections", 0, 1000).value_or(s.churn_sections));
-    s.orphan_permille = narrow(integer_of("churn", "orphan_permille", 0, 1000).value_or(s.orphan_permille));
-    s.migration_permille = narrow(integer_of("migration", "permille", 0, 1000).value_or(s.migration_permille));
+    s.churn_period_us = integer_of("churn", "period_us").value_or(s.churn_period_us);
+    s.churn_sections = narrow(integer_of("churn", "sections").value_or(s.churn_sections));
+    s.orphan_permille = narrow(integer_of("churn", "orphan_permille").value_or(s.orphan_permille));
+    s.migration_permille = narrow(integer_of("migration", "permille").value_or(s.migration_permille));
 
     const double write_share = s.write_permille / 1000.0;
     const double iteration = s.think_ns.expected() + write_share * s.write_cs_ns.expected() +
                              (1.0 - write_share) * s.read_cs_ns.expected();
     if (iteration <= 0.0) {
       fail_at(doc_.file, region("workers", "think_ns"),
-              "think and critical-section times are all 0 ns: workers would never reach duration_us");
+              "think and critical-section times are all 0 ns: workers would never reach `scenario.duration_us`");
     }
     const double ops = estimated_op_count(s);
     if (ops > kMaxEstimatedOps) {
       fail_at(doc_.file, region("scenario", "duration_us"),
               fmt::format("this scenario would generate about {:.0f} million ops (limit {:.0f} million); "
-                          "lower scenario.duration_us or the worker count",
+                          "lower `scenario.duration_us` or the worker count",
                           ops / 1e6, kMaxEstimatedOps / 1e6));
     }
     return s;
@@ -199,64 +187,19 @@ class Validator {
     return n != nullptr ? n->source() : toml::source_region{};
   }
 
-  void check_structure() const {
-    for (auto&& [name, value] : doc_.table) {
-      if (!is_section(name.str())) {
-        fail_at(doc_.file, name.source(),
-                fmt::format("unknown table [{}] (known: scenario, contexts, workers, reads, writes, churn, migration)",
-                            name.str()));
-      }
-      const toml::table* section = value.as_table();
-      if (section == nullptr) fail_at(doc_.file, value.source(), fmt::format("`{}` must be a table", name.str()));
-      for (auto&& [key, item] : *section) {
-        const KeySpec* spec = find_key(name.str(), key.str());
-        if (spec == nullptr) {
-          fail_at(doc_.file, key.source(),
-                  fmt::format("unknown key `{}` in [{}] (known: {})", key.str(), name.str(), known_keys(name.str())));
-        }
-        check_type(item, *spec, fmt::format("{}.{}", name.str(), key.str()));
-        if (const toml::table* dist = item.as_table(); dist != nullptr) {
-          for (auto&& [sub, subitem] : *dist) {
-            const KeySpec* subspec = find_dist_key(sub.str());
-            if (subspec == nullptr) {
-              fail_at(doc_.file, sub.source(),
-                      fmt::format("unknown key `{}` in distribution {}.{} (known: dist, mean, min, max)", sub.str(),
-                                  name.str(), key.str()));
-            }
-            check_type(subitem, *subspec, fmt::format("{}.{}.{}", name.str(), key.str(), sub.str()));
-          }
-        }
-      }
-    }
-  }
-
-  void check_type(const toml::node& item, const KeySpec& spec, const std::string& path) const {
-    if (!has_type(item, spec.type)) {
-      fail_at(doc_.file, item.source(), fmt::format("{} must be {}", path, type_name(spec.type)));
-    }
-  }
-
   std::optional<std::string> string_of(std::string_view section, std::string_view key) const {
     const toml::node* n = node(section, key);
     if (n == nullptr) return std::nullopt;
     return n->as_string()->get();
   }
 
-  std::uint64_t checked(const toml::node& n, const std::string& path, std::uint64_t lo, std::uint64_t hi) const {
-    const std::int64_t v = n.as_integer()->get();
-    if (v < 0) fail_at(doc_.file, n.source(), fmt::format("{} is {}; it must not be negative", path, v));
-    const auto u = static_cast<std::uint64_t>(v);
-    if (u < lo || u > hi) {
-      fail_at(doc_.file, n.source(), fmt::format("{} is {}; it must be between {} and {}", path, u, lo, hi));
-    }
-    return u;
-  }
+  // Not negative: the schema's ranges start at 0 or 1.
+  static std::uint64_t unsigned_of(const toml::node& n) { return static_cast<std::uint64_t>(n.as_integer()->get()); }
 
-  std::optional<std::uint64_t> integer_of(std::string_view section, std::string_view key, std::uint64_t lo,
-                                          std::uint64_t hi) const {
+  std::optional<std::uint64_t> integer_of(std::string_view section, std::string_view key) const {
     const toml::node* n = node(section, key);
     if (n == nullptr) return std::nullopt;
-    return checked(*n, fmt::format("{}.{}", section, key), lo, hi);
+    return unsigned_of(*n);
   }
 
   // A rate per thousand that may be fractional down to 0.001 (one in a
@@ -264,16 +207,12 @@ class Validator {
   std::optional<double> permille_of(std::string_view section, std::string_view key) const {
     const toml::node* n = node(section, key);
     if (n == nullptr) return std::nullopt;
-    const std::string path = fmt::format("{}.{}", section, key);
-    if (n->is_integer()) return static_cast<double>(checked(*n, path, 0, 1000));
+    if (n->is_integer()) return static_cast<double>(unsigned_of(*n));
     const double v = n->as_floating_point()->get();
-    if (!(v >= 0.0 && v <= 1000.0)) {
-      fail_at(doc_.file, n->source(), fmt::format("{} is {}; it must be between 0 and 1000", path, v));
-    }
     const double per_million = v * 1000.0;
     if (std::fabs(per_million - std::round(per_million)) > 1e-6) {
       fail_at(doc_.file, n->source(),
-              fmt::format("{} is {}; its resolution is 0.001 (one in a million)", path, v));
+              fmt::format("`{}.{}` is {}; its resolution is 0.001 (one in a million)", section, key, v));
     }
     return std::round(per_million) / 1000.0;
   }
@@ -282,27 +221,27 @@ class Validator {
     const toml::node* n = node(section, key);
     if (n == nullptr) return std::nullopt;
     const std::string path = fmt::format("{}.{}", section, key);
-    if (n->is_integer()) return Distribution::fixed(checked(*n, path, 0, kMaxNs));
+    if (n->is_integer()) return Distribution::fixed(unsigned_of(*n));
     const toml::table& t = *n->as_table();
     auto part = [&](std::string_view sub) -> std::optional<std::uint64_t> {
       const toml::node* p = t.get(sub);
       if (p == nullptr) return std::nullopt;
-      return checked(*p, fmt::format("{}.{}", path, sub), 0, kMaxNs);
+      return unsigned_of(*p);
     };
     auto where = [&](std::string_view sub) { return t.get(sub) != nullptr ? t.get(sub)->source() : t.source(); };
+    auto a = [](std::string_view kind) { return fmt::format("{} {}", kind == "exponential" ? "an" : "a", kind); };
     auto reject = [&](std::string_view sub, std::string_view kind, std::string_view uses) {
       if (t.get(sub) != nullptr) {
-        fail_at(doc_.file, where(sub),
-                fmt::format("{}.{}: a {} distribution takes only {}", path, sub, kind, uses));
+        fail_at(doc_.file, where(sub), fmt::format("`{}.{}`: {} distribution takes only {}", path, sub, a(kind), uses));
       }
     };
     auto require = [&](std::string_view sub, std::string_view kind) {
       const auto v = part(sub);
-      if (!v) fail_at(doc_.file, t.source(), fmt::format("{}: a {} distribution needs `{}`", path, kind, sub));
+      if (!v) fail_at(doc_.file, t.source(), fmt::format("`{}`: {} distribution needs `{}`", path, a(kind), sub));
       return *v;
     };
     std::string kind = "fixed";
-    if (const toml::node* d = t.get("dist")) kind = d->as_string()->get();
+    if (const toml::node* d = t.get("dist")) kind = d->as_string()->get();  // one of kDistKinds
     if (kind == "fixed") {
       reject("min", kind, "mean");
       reject("max", kind, "mean");
@@ -312,19 +251,21 @@ class Validator {
       reject("mean", kind, "min and max (the mean is their midpoint)");
       const std::uint64_t lo = require("min", kind);
       const std::uint64_t hi = require("max", kind);
-      if (lo > hi) fail_at(doc_.file, where("min"), fmt::format("{}: min ({}) is greater than max ({})", path, lo, hi));
+      if (lo > hi) {
+        fail_at(doc_.file, where("min"), fmt::format("`{}`: min ({}) is greater than max ({})", path, lo, hi));
+      }
       return Distribution::uniform(lo, hi);
     }
-    if (kind == "exponential") {
-      const std::uint64_t mean = require("mean", kind);
-      const std::uint64_t lo = part("min").value_or(0);
-      const std::uint64_t hi = part("max").value_or(Distribution::kNoMax);
-      if (lo > mean) fail_at(doc_.file, where("min"), fmt::format("{}: min ({}) is greater than mean ({})", path, lo, mean));
-      if (hi < mean) fail_at(doc_.file, where("max"), fmt::format("{}: max ({}) is less than mean ({})", path, hi, mean));
-      return Distribution::exponential(mean, lo, hi);
+    const std::uint64_t mean = require("mean", kind);
+    const std::uint64_t lo = part("min").value_or(0);
+    const std::uint64_t hi = part("max").value_or(Distribution::kNoMax);
+    if (lo > mean) {
+      fail_at(doc_.file, where("min"), fmt::format("`{}`: min ({}) is greater than mean ({})", path, lo, mean));
     }
-    fail_at(doc_.file, where("dist"),
-            fmt::format("{}.dist is \"{}\"; expected \"fixed\", \"uniform\" or \"exponential\"", path, kind));
+    if (hi < mean) {
+      fail_at(doc_.file, where("max"), fmt::format("`{}`: max ({}) is less than mean ({})", path, hi, mean));
+    }
+    return Distribution::exponential(mean, lo, hi);
   }
 
   const ScenarioDoc& doc_;
@@ -360,12 +301,9 @@ void put(toml::table& table, std::string_view key, toml::node&& value) {
 std::expected<ScenarioDoc, ParseError> parse_scenario_doc(std::string_view text, std::string_view file) {
   ScenarioDoc doc;
   doc.file = std::string(file);
-  try {
-    doc.table = toml::parse(text, std::string_view{doc.file});
-  } catch (const toml::parse_error& e) {
-    return std::unexpected(ParseError{doc.file, e.source().begin.line, e.source().begin.column,
-                                      std::string(e.description())});
-  }
+  auto table = toml_schema::parse(text, doc.file);
+  if (!table) return std::unexpected(table.error());
+  doc.table = std::move(*table);
   return doc;
 }
 
@@ -399,85 +337,71 @@ std::expected<void, ParseError> apply_override(ScenarioDoc& doc, std::string_vie
   }
   while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
 
-  const auto [section, section_column] = parts[0];
-  if (!is_section(section)) {
-    return std::unexpected(override_error(
-        index, section_column,
-        fmt::format("unknown table `{}` (known: scenario, contexts, workers, reads, writes, churn, migration)", section)));
-  }
-  if (parts.size() < 2) {
-    return std::unexpected(override_error(index, section_column, fmt::format("`{}` needs a key: {}.<key>", section, section)));
-  }
-  const KeySpec* spec = find_key(section, parts[1].first);
-  if (spec == nullptr) {
-    return std::unexpected(override_error(
-        index, parts[1].second,
-        fmt::format("unknown key `{}` in [{}] (known: {})", parts[1].first, section, known_keys(section))));
-  }
-  const KeySpec* leaf = spec;
-  if (parts.size() >= 3) {
-    if (spec->type != KeyType::dist) {
-      return std::unexpected(override_error(index, parts[2].second,
-                                            fmt::format("{}.{} has no sub-keys", section, spec->key)));
+  // Each part is a key of the table the part before it names, as in the file.
+  std::vector<const Key*> keys;
+  std::string path;
+  const Table* table = &kScenario;
+  for (const auto& [name, column] : parts) {
+    if (table == nullptr) {
+      return std::unexpected(override_error(index, column, fmt::format("`{}` has no sub-keys", path)));
     }
-    leaf = find_dist_key(parts[2].first);
-    if (leaf == nullptr) {
-      return std::unexpected(override_error(
-          index, parts[2].second,
-          fmt::format("unknown key `{}` in distribution {}.{} (known: dist, mean, min, max)", parts[2].first, section,
-                      spec->key)));
+    const Key* key = toml_schema::find(*table, name);
+    if (key == nullptr) {
+      return std::unexpected(
+          override_error(index, column, toml_schema::unknown_key(name, *table, path, table == &kScenario)));
     }
-    if (parts.size() > 3) {
-      return std::unexpected(override_error(index, parts[3].second, "a distribution key has no sub-keys"));
-    }
+    keys.push_back(key);
+    path = toml_schema::dotted(path, key->name);
+    table = key->table;
   }
-  const std::string path = fmt::format("{}.{}{}{}", section, spec->key, leaf != spec ? "." : "",
-                                       leaf != spec ? leaf->key : "");
+  const Key& leaf = *keys.back();
+  if (leaf.type == Type::table) {
+    return std::unexpected(
+        override_error(index, parts[0].second, fmt::format("`{}` needs a key: {}.<key>", path, path)));
+  }
   if (value.empty()) {
-    return std::unexpected(override_error(index, value_column, fmt::format("{} needs a value", path)));
+    return std::unexpected(override_error(index, value_column, fmt::format("`{}` needs a value", path)));
   }
 
   std::optional<toml::table> parsed = parse_value(value, index, value_column);
-  const bool typed = parsed && parsed->get("x") != nullptr && has_type(*parsed->get("x"), leaf->type);
-  if (!typed && leaf->type == KeyType::string && value.find_first_of("'\n\r") == std::string_view::npos) {
+  const bool typed = parsed && parsed->get("x") != nullptr && toml_schema::has_type(*parsed->get("x"), leaf.type);
+  if (!typed && toml_schema::allows(leaf.type, Type::string) &&
+      value.find_first_of("'\n\r") == std::string_view::npos) {
     // A bare string: quote it, keeping the value's column.
     parsed = parse_value(fmt::format("'{}'", value), index, value_column);
   }
-  if (!parsed || parsed->get("x") == nullptr || !has_type(*parsed->get("x"), leaf->type)) {
+  if (!parsed || parsed->get("x") == nullptr || !toml_schema::has_type(*parsed->get("x"), leaf.type)) {
     return std::unexpected(
-        override_error(index, value_column, fmt::format("`{}` is not valid for {}: expected {}", value, path,
-                                                        type_name(leaf->type))));
+        override_error(index, value_column, toml_schema::wrong_type(path, leaf, fmt::format("`{}`", value))));
   }
 
-  toml::node* section_node = doc.table.get(section);
-  if (section_node == nullptr) {
-    doc.table.insert_or_assign(section, toml::table{});
-    section_node = doc.table.get(section);
-  }
-  toml::table* target = section_node->as_table();
-  if (target == nullptr) {
-    return std::unexpected(override_error(index, section_column, fmt::format("`{}` in the scenario is not a table", section)));
-  }
-  if (leaf != spec) {
-    toml::node* dist = target->get(spec->key);
-    if (dist != nullptr && dist->is_integer()) {
+  // Find or create the tables on the way; one the file gives with another
+  // type is the file's error, reported where the file has it.
+  toml::table* target = &doc.table;
+  for (std::size_t i = 0; i + 1 < keys.size(); ++i) {
+    const Key& key = *keys[i];
+    toml::node* node = target->get(key.name);
+    if (node != nullptr && node->is_integer() && toml_schema::allows(key.type, Type::table)) {
       // `cs_ns = 100` is short for a fixed distribution; expand it to set one part.
       toml::table expanded;
       expanded.insert_or_assign("dist", "fixed");
-      expanded.insert_or_assign("mean", dist->as_integer()->get());
-      target->insert_or_assign(spec->key, std::move(expanded));
-      dist = target->get(spec->key);
+      expanded.insert_or_assign("mean", node->as_integer()->get());
+      target->insert_or_assign(key.name, std::move(expanded));
+      node = target->get(key.name);
     }
-    if (dist == nullptr) {
-      target->insert_or_assign(spec->key, toml::table{});
-      dist = target->get(spec->key);
+    if (node == nullptr) {
+      target->insert_or_assign(key.name, toml::table{});
+      node = target->get(key.name);
     }
-    if (!dist->is_table()) {
-      return std::unexpected(override_error(index, parts[1].second, fmt::format("{}.{} is not a table", section, spec->key)));
+    if (!node->is_table()) {
+      std::string at;
+      for (std::size_t j = 0; j <= i; ++j) at = toml_schema::dotted(at, keys[j]->name);
+      return std::unexpected(
+          toml_schema::error_at(node->source(), doc.file, toml_schema::wrong_type(at, key, toml_schema::type_name(*node))));
     }
-    target = dist->as_table();
+    target = node->as_table();
   }
-  put(*target, leaf->key, std::move(*parsed->get("x")));
+  put(*target, leaf.name, std::move(*parsed->get("x")));
   return {};
 }
 

@@ -1,10 +1,12 @@
 // Scenario files (TOML, docs/scenarios.md) into a validated Scenario.
 //
-// Reading is strict: an unknown table or key (a typo), a value of the wrong
-// type, a number out of range, an inconsistent distribution (min > max) or
-// a TOML syntax error is a ParseError at the file, line and column of the
-// offending key or value; no input makes the reader crash or return a
-// half-checked Scenario.
+// Reading is strict: an unknown table or key (a typo, with a suggestion), a
+// value of the wrong type, a number out of range, an inconsistent
+// distribution (min > max) or a TOML syntax error is a ParseError at the
+// file, line and column of the offending key or value, in the words of
+// every TOML reader (traces/toml_schema.hpp checks the file against the
+// schema in scenario_reader.cpp); no input makes the reader crash or return
+// a half-checked Scenario.
 //
 // Overrides (`lockscope generate --set key=value`) address any leaf by its
 // dotted path — `writes.write_permille=5`, `reads.cs_ns.mean=40`,
@@ -14,7 +16,9 @@
 // (`reads.cs_ns.dist=uniform`). Errors in an override (an unknown key, a
 // malformed or mistyped value, or a range error found later) are reported
 // as `--set:<n>:<column>: message`, where n counts the --set flags from 1
-// and the column points into that flag's text.
+// and the column points into that flag's text, in the words an error in
+// the file would use (`--set:1:8: unknown key `write_permile` in [writes]
+// (did you mean `write_permille`?)`).
 #pragma once
 
 #include "engine/scenario/scenario.hpp"

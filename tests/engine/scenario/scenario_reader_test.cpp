@@ -95,35 +95,51 @@ TEST(ScenarioReader, DistributionAsAStandardTable) {
   EXPECT_EQ(s->read_cs_ns, Distribution::uniform(3, 4));
 }
 
-TEST(ScenarioReader, UnknownKeyIsAnErrorAtItsLineAndColumn) {
-  EXPECT_ERROR_AT(error_of("[writes]\n  write_permile = 3\n"), "s.toml", 2U, 3U, "unknown key `write_permile`");
+TEST(ScenarioReader, MisspeltKeyIsAnErrorAtItsLineAndColumnWithASuggestion) {
+  EXPECT_ERROR_AT(error_of("[writes]\n  write_permile = 3\n"), "s.toml", 2U, 3U,
+                  "unknown key `write_permile` in [writes] (did you mean `write_permille`?)");
+}
+
+TEST(ScenarioReader, UnknownKeyFarFromEveryKeyListsTheKnownOnes) {
+  EXPECT_ERROR_AT(error_of("[contexts]\nthreads = 3\n"), "s.toml", 2U, 1U,
+                  "unknown key `threads` in [contexts] (known: count, workers_per_context)");
 }
 
 TEST(ScenarioReader, UnknownTableIsAnErrorAtItsName) {
-  EXPECT_ERROR_AT(error_of("[scenario]\nseed = 1\n[wrties]\n"), "s.toml", 3U, 2U, "unknown table [wrties]");
+  EXPECT_ERROR_AT(error_of("[scenario]\nseed = 1\n[wrties]\n"), "s.toml", 3U, 2U, "unknown table `wrties` (did you mean `writes`?)");
 }
 
 TEST(ScenarioReader, UnknownDistributionKeyIsAnError) {
   EXPECT_ERROR_AT(error_of("[reads]\ncs_ns = { dist = \"fixed\", maen = 3 }\n"), "s.toml", 2U, 27U,
-                  "unknown key `maen`");
+                  "unknown key `maen` in [reads.cs_ns] (did you mean `mean`?)");
 }
 
 TEST(ScenarioReader, WrongTypeIsAnErrorAtTheValue) {
-  EXPECT_ERROR_AT(error_of("[scenario]\nduration_us = \"long\"\n"), "s.toml", 2U, 15U, "must be an integer");
+  EXPECT_ERROR_AT(error_of("[scenario]\nduration_us = \"long\"\n"), "s.toml", 2U, 15U,
+                  "`scenario.duration_us` must be an integer, not a string");
   EXPECT_ERROR_AT(error_of("[reads]\ncs_ns = 1.5\n"), "s.toml", 2U, 9U, "must be a distribution");
-  EXPECT_ERROR_AT(error_of("scenario = 3\n"), "s.toml", 1U, 12U, "must be a table");
+  EXPECT_ERROR_AT(error_of("scenario = 3\n"), "s.toml", 1U, 12U, "`scenario` must be a table, not an integer");
+  EXPECT_ERROR_AT(error_of("[writes]\nwrite_permille = true\n"), "s.toml", 2U, 18U,
+                  "`writes.write_permille` must be a number, not a boolean");
 }
 
 TEST(ScenarioReader, NegativeDurationIsAnError) {
-  EXPECT_ERROR_AT(error_of("[scenario]\nduration_us = -5\n"), "s.toml", 2U, 15U, "must not be negative");
+  EXPECT_ERROR_AT(error_of("[scenario]\nduration_us = -5\n"), "s.toml", 2U, 15U,
+                  "`scenario.duration_us` is -5; it must be between 1 and 1000000000");
+  EXPECT_ERROR_AT(error_of("[scenario]\nseed = -1\n"), "s.toml", 2U, 8U, "`scenario.seed` is -1; it must be 0 or more");
 }
 
 TEST(ScenarioReader, PermilleAbove1000IsAnError) {
-  EXPECT_ERROR_AT(error_of("[writes]\nwrite_permille = 1001\n"), "s.toml", 2U, 18U, "between 0 and 1000");
+  EXPECT_ERROR_AT(error_of("[writes]\nwrite_permille = 1001\n"), "s.toml", 2U, 18U,
+                  "`writes.write_permille` is 1001; it must be between 0 and 1000");
+  EXPECT_ERROR_AT(error_of("[writes]\nwrite_permille = 1000.5\n"), "s.toml", 2U, 18U,
+                  "`writes.write_permille` is 1000.5; it must be between 0 and 1000");
+  EXPECT_ERROR_AT(error_of("[writes]\nwrite_permille = nan\n"), "s.toml", 2U, 18U,
+                  "`writes.write_permille` is nan; it must be a finite number");
 }
 
 TEST(ScenarioReader, ZeroContextsIsAnError) {
-  EXPECT_ERROR_AT(error_of("[contexts]\ncount = 0\n"), "s.toml", 2U, 9U, "between 1 and");
+  EXPECT_ERROR_AT(error_of("[contexts]\ncount = 0\n"), "s.toml", 2U, 9U, "`contexts.count` is 0; it must be between 1 and 65536");
 }
 
 TEST(ScenarioReader, DistributionMinAboveMaxIsAnError) {
@@ -135,8 +151,13 @@ TEST(ScenarioReader, DistributionMinAboveMaxIsAnError) {
 
 TEST(ScenarioReader, DistributionKindsCheckTheirParts) {
   EXPECT_ERROR_AT(error_of("[reads]\ncs_ns = { dist = \"normal\", mean = 3 }\n"), "s.toml", 2U, 18U,
-                  "expected \"fixed\", \"uniform\" or \"exponential\"");
+                  "`reads.cs_ns.dist` is \"normal\"; it must be \"fixed\", \"uniform\" or \"exponential\"");
+  EXPECT_ERROR_AT(error_of("[reads]\ncs_ns = { dist = \"unifrom\", min = 3, max = 4 }\n"), "s.toml", 2U, 18U,
+                  "(did you mean \"uniform\"?)");
   EXPECT_ERROR_AT(error_of("[reads]\ncs_ns = { dist = \"uniform\", min = 3 }\n"), "s.toml", 2U, 9U, "needs `max`");
+  // A required part missing from a standard table: at the table's header.
+  EXPECT_ERROR_AT(error_of("[scenario]\nseed = 1\n[reads.cs_ns]\ndist = \"exponential\"\n"), "s.toml", 3U, 1U,
+                  "`reads.cs_ns`: an exponential distribution needs `mean`");
   EXPECT_ERROR_AT(error_of("[reads]\ncs_ns = { mean = 3, max = 4 }\n"), "s.toml", 2U, 27U, "takes only mean");
 }
 
@@ -232,21 +253,26 @@ TEST(Override, ReplacesAWholeDistribution) {
 
 TEST(Override, UnknownKeyIsAnErrorAtItsColumn) {
   EXPECT_ERROR_AT(error_of("", {"scenario.seed=1", "writes.write_permile=1"}), "--set", 2U, 8U,
-                  "unknown key `write_permile` in [writes]");
-  EXPECT_ERROR_AT(error_of("", {"wirtes.writers=1"}), "--set", 1U, 1U, "unknown table `wirtes`");
-  EXPECT_ERROR_AT(error_of("", {"reads.cs_ns.mode=3"}), "--set", 1U, 13U, "unknown key `mode`");
+                  "unknown key `write_permile` in [writes] (did you mean `write_permille`?)");
+  EXPECT_ERROR_AT(error_of("", {"wirtes.writers=1"}), "--set", 1U, 1U, "unknown table `wirtes` (did you mean `writes`?)");
+  EXPECT_ERROR_AT(error_of("", {"reads.cs_ns.mode=3"}), "--set", 1U, 13U, "unknown key `mode` in [reads.cs_ns] (known: dist, mean, min, max)");
   EXPECT_ERROR_AT(error_of("", {"scenario.seed"}), "--set", 1U, 1U, "not key=value");
 }
 
 TEST(Override, BadTypeIsAnErrorAtTheValue) {
-  EXPECT_ERROR_AT(error_of("", {"writes.write_permille=lots"}), "--set", 1U, 23U, "expected a number");
-  EXPECT_ERROR_AT(error_of("", {"scenario.duration_us=1.5"}), "--set", 1U, 22U, "expected an integer");
+  EXPECT_ERROR_AT(error_of("", {"writes.write_permille=lots"}), "--set", 1U, 23U,
+                  "`writes.write_permille` must be a number, not `lots`");
+  EXPECT_ERROR_AT(error_of("", {"scenario.duration_us=1.5"}), "--set", 1U, 22U,
+                  "`scenario.duration_us` must be an integer, not `1.5`");
   EXPECT_ERROR_AT(error_of("", {"contexts.count="}), "--set", 1U, 16U, "needs a value");
 }
 
 TEST(Override, RangeErrorPointsIntoTheSetFlag) {
   EXPECT_ERROR_AT(error_of("", {"scenario.seed=3", "writes.write_permille=2000"}), "--set", 2U, 23U,
-                  "between 0 and 1000");
+                  "`writes.write_permille` is 2000; it must be between 0 and 1000");
+  EXPECT_ERROR_AT(error_of("", {"reads.cs_ns.dist=unifrom"}), "--set", 1U, 18U,
+                  "`reads.cs_ns.dist` is \"unifrom\"; it must be \"fixed\", \"uniform\" or \"exponential\" "
+                  "(did you mean \"uniform\"?)");
   EXPECT_ERROR_AT(error_of("", {"reads.cs_ns={dist=\"uniform\",min=9,max=1}"}), "--set", 1U, 33U,
                   "greater than max");
 }
