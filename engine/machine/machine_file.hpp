@@ -2,7 +2,7 @@
 // docs/machines.md is the user's reference for both formats.
 //
 // A machine file has these keys and no others (an unknown key is an error,
-// so a typo never silently falls back to a default):
+// with a did-you-mean, so a typo never silently falls back to a default):
 //
 //   name = "epyc-64"                 # required, non-empty string
 //   description = "..."              # optional string
@@ -22,8 +22,10 @@
 // may hold anything finite and not negative; off-diagonal entries must be
 // positive. An asymmetric matrix is accepted as is (measured matrices are
 // never exactly symmetric). Without core_group, groups are inferred
-// (infer_core_groups). Every error carries the file, line and column of the
-// offending key or value, or line 0 for a key missing from the file.
+// (infer_core_groups). Every error is one line, `file:line:column: message`,
+// at the offending key or value, or at the table that lacks a required key
+// (1:1 for the top level), in the words of every TOML reader: the schema in
+// machine_file.cpp is checked by traces/toml_schema.hpp.
 #pragma once
 
 #include <expected>
