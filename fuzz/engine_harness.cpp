@@ -39,6 +39,8 @@ Verdict fuzz_scenario(std::string_view bytes) {
   auto scenario = engine::scenario::read_scenario(text, "fuzz.toml", overrides);
   if (!scenario) {
     require(!scenario.error().message.empty(), "a scenario error has a message");
+    require(scenario.error().message.find('\n') == std::string::npos,
+            "a scenario error is one line: " + scenario.error().to_string());
     return Verdict::rejected;
   }
   return Verdict::accepted;
@@ -48,6 +50,8 @@ Verdict fuzz_machine(std::string_view bytes) {
   auto machine = engine::machine::parse_machine_toml(bytes, kMachineSource);
   if (!machine) {
     require(!machine.error().message.empty(), "a machine file error has a message");
+    require(machine.error().message.find('\n') == std::string::npos,
+            "a machine file error is one line: " + machine.error().to_string());
     return Verdict::rejected;
   }
   auto reread = engine::machine::parse_machine_toml(engine::machine::write_machine_toml(*machine), kMachineSource);
