@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "traces/exact_micros.hpp"
+
 namespace lockscope::traces {
 namespace {
 
@@ -88,19 +90,6 @@ std::string quote(std::string_view s) {
   }
   out.push_back('"');
   return out;
-}
-
-// Picoseconds as exact microseconds: 1234567 -> 1.234567, 5000000 -> 5.
-void append_micros(std::string& out, std::uint64_t ps) {
-  fmt::format_to(std::back_inserter(out), "{}", ps / 1'000'000);
-  std::uint64_t frac = ps % 1'000'000;
-  if (frac == 0) return;
-  int digits = 6;
-  while (frac % 10 == 0) {
-    frac /= 10;
-    --digits;
-  }
-  fmt::format_to(std::back_inserter(out), ".{:0{}}", frac, digits);
 }
 
 // One body event, to be sorted by time. `order` breaks ties (see the header);
@@ -261,7 +250,7 @@ void write_paje(std::ostream& os, const Timeline& t) {
   std::string time;
   for (const Pending& p : pending) {
     time.clear();
-    append_micros(time, p.time);
+    append_exact_micros(time, p.time);
     switch (p.kind) {
       case Pending::push_worker: {
         const Span& span = t.workers[p.index].spans[p.detail];
@@ -305,7 +294,7 @@ void write_paje(std::ostream& os, const Timeline& t) {
 
   // Destroy children before their parents.
   std::string end_time;
-  append_micros(end_time, end);
+  append_exact_micros(end_time, end);
   for (std::size_t w = 0; w < t.workers.size(); ++w) line(ev(kDestroyContainer), end_time, "W", fmt::format("w{}", w));
   for (std::size_t l = 0; l < t.lines.size(); ++l) {
     if (line_used[l]) line(ev(kDestroyContainer), end_time, "L", fmt::format("l{}", l));
