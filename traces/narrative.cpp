@@ -1,8 +1,8 @@
 #include "traces/narrative.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
+
+#include "traces/read_file.hpp"
 
 namespace lockscope::traces {
 
@@ -31,11 +31,8 @@ std::string narrative_of_text(std::string_view text) {
 }
 
 std::string narrative(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {};
-  std::ostringstream content;
-  content << in.rdbuf();
-  return narrative_of_text(content.view());
+  const auto text = read_file(path);
+  return text ? narrative_of_text(*text) : std::string();
 }
 
 }  // namespace lockscope::traces

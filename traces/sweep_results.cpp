@@ -4,11 +4,10 @@
 
 #include <algorithm>
 #include <charconv>
-#include <fstream>
 #include <functional>
-#include <sstream>
 
 #include "traces/csv.hpp"
+#include "traces/read_file.hpp"
 
 namespace lockscope::traces {
 namespace {
@@ -197,11 +196,9 @@ std::expected<SweepTable, ParseError> read_sweep_csv(std::string_view text, std:
 }
 
 std::expected<SweepTable, ParseError> read_sweep_csv_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::unexpected(ParseError{path, 0, 0, "cannot open the file"});
-  std::ostringstream text;
-  text << in.rdbuf();
-  return read_sweep_csv(text.str(), path);
+  auto text = read_file(path);
+  if (!text) return std::unexpected(text.error());
+  return read_sweep_csv(*text, path);
 }
 
 }  // namespace lockscope::traces

@@ -1,21 +1,18 @@
 #include "traces/timeline_file.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <istream>
 #include <limits>
 #include <ostream>
 
 #include "traces/atomic_output.hpp"
 #include "traces/huge_pages.hpp"
+#include "traces/read_file.hpp"
 
 namespace lockscope::traces {
 namespace {
@@ -705,27 +702,9 @@ std::expected<Timeline, ParseError> read_timeline(std::istream& in, std::string_
 
 std::expected<Timeline, ParseError> read_timeline_file(const std::filesystem::path& path) {
   const std::string name = path.string();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::unexpected(binary_error(name, fmt::format("cannot open: {}", std::strerror(errno))));
-  std::string bytes;
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  in.seekg(0, std::ios::beg);
-  if (size > 0) {
-    bytes.reserve(static_cast<std::size_t>(size));
-    advise_huge_pages(bytes.data(), bytes.capacity());
-    bytes.resize(static_cast<std::size_t>(size));
-    in.read(bytes.data(), size);
-    if (in.gcount() != size) return std::unexpected(binary_error(name, "read error (the file shrank while reading)"));
-    if (in.peek() != std::ifstream::traits_type::eof()) {
-      return std::unexpected(binary_error(name, "read error (the file grew while reading)"));
-    }
-  } else {
-    // Not seekable (a pipe): read to the end.
-    in.clear();
-    return read_timeline(in, name);
-  }
-  return decode_timeline(bytes, name);
+  const auto bytes = read_file(name);
+  if (!bytes) return std::unexpected(bytes.error());
+  return decode_timeline(*bytes, name);
 }
 
 }  // namespace lockscope::traces

@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "engine/machine/machine_file.hpp"
-#include "engine/machine/text_file.hpp"
+#include "traces/read_file.hpp"
 
 namespace lockscope::engine::machine {
 
@@ -228,7 +228,7 @@ std::expected<Machine, ParseError> parse_latency_csv(std::string_view text,
 
 std::expected<Machine, ParseError> read_latency_csv(const std::string& path,
                                                     const MachineParameters& base) {
-  auto text = detail::read_text_file(path);
+  auto text = traces::read_file(path, traces::kMaxTextInputBytes);
   if (!text) return std::unexpected(text.error());
   return parse_latency_csv(*text, path, base);
 }

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "engine/machine/presets.hpp"
-#include "engine/machine/text_file.hpp"
+#include "traces/read_file.hpp"
 #include "traces/toml_schema.hpp"
 
 namespace lockscope::engine::machine {
@@ -344,7 +344,7 @@ std::expected<Machine, ParseError> parse_machine_toml(std::string_view text,
 }
 
 std::expected<Machine, ParseError> read_machine_file(const std::string& path) {
-  auto text = detail::read_text_file(path);
+  auto text = traces::read_file(path, traces::kMaxTextInputBytes);
   if (!text) return std::unexpected(text.error());
   return parse_machine_toml(*text, path);
 }

@@ -3,11 +3,10 @@
 #include <fmt/format.h>
 
 #include <charconv>
-#include <fstream>
-#include <sstream>
 
 #include "engine/replay/replay.hpp"
 #include "engine/scenario/scenario_reader.hpp"
+#include "traces/read_file.hpp"
 
 namespace lockscope::engine::sweep {
 namespace {
@@ -136,11 +135,9 @@ std::expected<void, std::string> validate(const SweepPlanInput& input, std::uint
                                        runs, kMaxSweepRuns));
   }
 
-  std::ifstream file(input.scenario, std::ios::binary);
-  if (!file) return std::unexpected(fmt::format("--scenario: cannot open {}", input.scenario));
-  std::ostringstream text;
-  text << file.rdbuf();
-  auto doc = scenario::parse_scenario_doc(text.str(), input.scenario);
+  const auto text = traces::read_file(input.scenario);
+  if (!text) return std::unexpected(fmt::format("--scenario: {}", text.error().to_string()));
+  auto doc = scenario::parse_scenario_doc(*text, input.scenario);
   if (!doc) return std::unexpected(doc.error().to_string());
 
   // Each run's overrides, on a copy of the document, read like one replay's.

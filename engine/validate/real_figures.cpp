@@ -6,8 +6,8 @@
 #include <string_view>
 #include <utility>
 
-#include "engine/machine/text_file.hpp"
 #include "traces/csv.hpp"
+#include "traces/read_file.hpp"
 
 namespace lockscope::engine::validate {
 namespace {
@@ -134,7 +134,7 @@ std::expected<RealFigures, traces::ParseError> parse_real_figures(const std::vec
 std::expected<RealFigures, traces::ParseError> read_real_figures(const std::vector<std::string>& paths) {
   std::vector<std::string> texts;
   for (const std::string& path : paths) {
-    auto text = machine::detail::read_text_file(path);
+    auto text = traces::read_file(path, traces::kMaxTextInputBytes);
     if (!text) return std::unexpected(text.error());
     texts.push_back(std::move(*text));
   }

@@ -3,7 +3,6 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QDir>
-#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -24,6 +23,7 @@
 #include "gui/app/locate.hpp"
 #include "gui/app/run_dialog.hpp"
 #include "gui/model/csv_table.hpp"
+#include "traces/read_file.hpp"
 
 namespace lockscope::gui {
 namespace {
@@ -198,15 +198,16 @@ void CompareLocksView::finished(bool ok, const QString& error) {
 
 QString CompareLocksView::open_dir(const QString& dir) {
   const QDir d(dir);
-  QFile csv(d.filePath(QStringLiteral("results.csv")));
+  const QString csv = d.filePath(QStringLiteral("results.csv"));
   QString error;
   CsvTable table;
-  if (!csv.open(QIODevice::ReadOnly)) {
-    error = QStringLiteral("%1: no results.csv (is it a `lockscope sweep -o DIR` folder?)").arg(dir);
+  if (const auto text = traces::read_file(csv.toStdString()); !text) {
+    error = QStringLiteral("%1: no results.csv (%2; is it a `lockscope sweep -o DIR` folder?)")
+                .arg(dir, QString::fromStdString(text.error().message));
   } else {
-    auto parsed = parse_csv(csv.readAll().toStdString());
+    auto parsed = parse_csv(*text);
     if (!parsed) {
-      error = QStringLiteral("%1: %2").arg(csv.fileName(), QString::fromStdString(parsed.error()));
+      error = QStringLiteral("%1: %2").arg(csv, QString::fromStdString(parsed.error()));
     } else {
       table = std::move(*parsed);
     }

@@ -145,8 +145,7 @@ TEST(MachineFile, MissingCsvIsReportedAtTheValue) {
 TEST(MachineFile, MissingFileIsAWholeFileError) {
   auto m = read_machine_file("/nonexistent/lockscope/box.toml");
   ASSERT_FALSE(m.has_value());
-  EXPECT_EQ(m.error().line, 0U);
-  EXPECT_NE(m.error().message.find("cannot read"), std::string::npos);
+  EXPECT_EQ(m.error().to_string(), "/nonexistent/lockscope/box.toml: cannot open: No such file or directory");
 }
 
 TEST(MachineFile, SyntaxErrorHasItsPosition) {
