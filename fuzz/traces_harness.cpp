@@ -3,6 +3,7 @@
 // again: the readers and writers promise the same invariants.
 #include "fuzz/harness.hpp"
 
+#include "traces/fnv1a.hpp"
 #include "traces/sweep_results.hpp"
 #include "traces/timeline_file.hpp"
 #include "traces/workload_reader.hpp"
@@ -13,6 +14,7 @@
 #include <cstdlib>
 #include <sstream>
 #include <string>
+#include <string_view>
 
 namespace lockscope::fuzz {
 
@@ -46,11 +48,7 @@ namespace {
 std::string with_fixed_checksum(std::string_view bytes) {
   std::string fixed(bytes);
   if (fixed.size() < 8) return fixed;
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (std::size_t i = 0; i < fixed.size() - 8; ++i) {
-    h ^= static_cast<unsigned char>(fixed[i]);
-    h *= 0x100000001b3ULL;
-  }
+  const std::uint64_t h = traces::fnv1a64(std::string_view(fixed).substr(0, fixed.size() - 8));
   for (std::size_t i = 0; i < 8; ++i) fixed[fixed.size() - 8 + i] = static_cast<char>((h >> (8 * i)) & 0xff);
   return fixed;
 }

@@ -11,6 +11,7 @@
 #include <ostream>
 
 #include "traces/atomic_output.hpp"
+#include "traces/fnv1a.hpp"
 #include "traces/huge_pages.hpp"
 #include "traces/read_file.hpp"
 
@@ -54,15 +55,6 @@ constexpr std::size_t kMinSampleBytes = 2;
 constexpr std::size_t kMinUpgradeBytes = 3;
 constexpr std::size_t kMinLockBytes = 1;
 constexpr std::size_t kChecksumBytes = 8;
-
-std::uint64_t fnv1a64(std::string_view bytes) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (const char c : bytes) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
 
 std::uint64_t zigzag(std::int64_t v) {
   return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63);

@@ -2,6 +2,9 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
+
+#include "traces/fnv1a.hpp"
 
 namespace lockscope::plot {
 namespace {
@@ -39,14 +42,11 @@ constexpr std::array kFallbackColors = {Rgb{148, 103, 189}, Rgb{140, 86, 75},  R
 constexpr std::array kMarkers = {Marker::circle,        Marker::square, Marker::triangle_up, Marker::diamond,
                                  Marker::triangle_down, Marker::cross,  Marker::plus,        Marker::star};
 
-std::uint64_t fnv1a(std::string_view s) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (const char c : s) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
+// FNV-1a from a basis that lost the standard one's last digit
+// (14695981039346656037) when this was first written; kept, so that every
+// lock outside the table keeps the colour and marker it has in plots
+// already made.
+constexpr std::uint64_t kPaletteBasis = 1469598103934665603ULL;
 
 }  // namespace
 
@@ -54,7 +54,7 @@ LockStyle lock_style(std::string_view lock) {
   for (const Entry& e : kTable) {
     if (e.lock == lock) return e.style;
   }
-  const std::uint64_t h = fnv1a(lock);
+  const std::uint64_t h = traces::fnv1a64(lock, kPaletteBasis);
   // graph:<knobs> combinations stay in the graph family's blues.
   if (lock.starts_with("graph")) {
     constexpr std::array blues = {Rgb{33, 113, 181}, Rgb{49, 130, 189}, Rgb{8, 81, 156}, Rgb{92, 146, 214}};

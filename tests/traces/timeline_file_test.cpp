@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "traces/fnv1a.hpp"
+
 namespace lockscope::traces {
 namespace {
 
@@ -126,16 +128,9 @@ std::string encode(const Timeline& t) {
 
 // ------------------------------------------------ hand-made files (spec)
 
-// The format, independently of the writer: docs/timeline-format.md.
-std::uint64_t fnv1a64(std::string_view bytes) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (const char c : bytes) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
+// The format, independently of the writer: docs/timeline-format.md. The
+// checksum is traces::fnv1a64, which fnv1a_test.cpp checks against FNV's
+// published values.
 std::string varint(std::uint64_t v) {
   std::string out;
   while (v >= 0x80) {

@@ -2,6 +2,7 @@
 
 #include "engine/scenario/scenario_reader.hpp"
 #include "tests/engine/scenario/trace_checker.hpp"
+#include "traces/fnv1a.hpp"
 #include "traces/workload_reader.hpp"
 #include "traces/workload_writer.hpp"
 
@@ -179,9 +180,7 @@ TEST(Generator, GoldenDigestPinsTheOutput) {
   s.writer_period_us = 10;
   s.writer_jitter_ns = 300;
   const std::string text = text_of(generate(s));
-  std::uint64_t hash = 0xcbf29ce484222325ULL;  // FNV-1a
-  for (const char c : text) hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
-  EXPECT_EQ(hash, 13232517354235200764ULL) << "size " << text.size();
+  EXPECT_EQ(traces::fnv1a64(text), 13232517354235200764ULL) << "size " << text.size();
 }
 
 }  // namespace
