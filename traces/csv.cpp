@@ -2,6 +2,17 @@
 
 namespace lockscope::traces {
 
+std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string out = "\"";
+  for (const char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
 std::expected<std::vector<CsvRecord>, ParseError> split_csv(std::string_view text, std::string_view file) {
   std::vector<CsvRecord> records;
   CsvRecord current{1, {}};

@@ -114,17 +114,6 @@ std::string SweepRow::param(std::string_view key) const {
   return {};
 }
 
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
 std::string write_sweep_csv(const SweepTable& table) {
   std::string out;
   // A separator before every cell but a line's first: an empty first cell

@@ -72,7 +72,4 @@ struct SweepTable {
 [[nodiscard]] std::expected<SweepTable, ParseError> read_sweep_csv(std::string_view text, std::string_view file);
 [[nodiscard]] std::expected<SweepTable, ParseError> read_sweep_csv_file(const std::string& path);
 
-// One CSV field, quoted when it holds a comma, a quote or a line break.
-[[nodiscard]] std::string csv_field(std::string_view s);
-
 }  // namespace lockscope::traces

@@ -6,21 +6,9 @@
 #include <string>
 #include <string_view>
 
+#include "traces/csv.hpp"
+
 namespace lockscope::traces {
-namespace {
-
-std::string csv_field(std::string_view s) {
-  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (const char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
-
-}  // namespace
 
 void write_transfers_csv(std::ostream& out, const Timeline& t) {
   std::string buf = "start_ps,end_ps,line,line_name,from,to,kind\n";

@@ -5,6 +5,26 @@
 namespace lockscope::traces {
 namespace {
 
+TEST(CsvField, QuotesOnlyWhatNeedsIt) {
+  EXPECT_EQ(csv_field("graph.list_mutex"), "graph.list_mutex");
+  EXPECT_EQ(csv_field(""), "");
+  EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
+  EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
+  EXPECT_EQ(csv_field("cr\r"), "\"cr\r\"");
+  EXPECT_EQ(csv_field("tab\tand space"), "tab\tand space");
+}
+
+TEST(CsvField, SplitCsvReadsBackWhatItWrote) {
+  const std::vector<std::string> fields = {"plain", "a,b", "\"", "x\r\ny", ""};
+  std::string line;
+  for (const std::string& f : fields) line += (line.empty() && &f == &fields.front() ? "" : ",") + csv_field(f);
+  const auto r = split_csv(line + "\n", "f.csv");
+  ASSERT_TRUE(r) << r.error().to_string();
+  ASSERT_EQ(r->size(), 1U);
+  EXPECT_EQ((*r)[0].fields, fields);
+}
+
 TEST(SplitCsv, QuotedFieldsKeepCommasQuotesAndLineBreaks) {
   const auto r = split_csv("a,b\r\n\"x,y\",\"say \"\"hi\"\"\"\n\n\"two\nlines\",z\nlast,row", "f.csv");
   ASSERT_TRUE(r) << r.error().to_string();
