@@ -194,21 +194,4 @@ std::string si(double value) {
   return buf;
 }
 
-std::string time_text(double ps) {
-  struct Unit {
-    double scale;
-    const char* name;
-  };
-  static constexpr Unit kUnits[] = {{1e12, "s"}, {1e9, "ms"}, {1e6, "us"}, {1e3, "ns"}};
-  char buf[48];
-  for (const auto& u : kUnits) {
-    if (std::fabs(ps) >= u.scale) {
-      std::snprintf(buf, sizeof buf, "%.4g %s", ps / u.scale, u.name);
-      return buf;
-    }
-  }
-  std::snprintf(buf, sizeof buf, "%.4g ps", ps);
-  return buf;
-}
-
 }  // namespace lockscope::gui

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "gui/model/time_text.hpp"  // how the panels show these times
 #include "gui/model/timeline_model.hpp"
 #include "traces/fairness.hpp"
 
@@ -86,7 +87,5 @@ struct HistogramBin {
 
 // "22.3 M", "950 k", "12": a count or rate with an SI prefix.
 [[nodiscard]] std::string si(double value);
-// "343 ns", "1.59 ms", "12 ps": a time in picoseconds with a readable unit.
-[[nodiscard]] std::string time_text(double ps);
 
 }  // namespace lockscope::gui

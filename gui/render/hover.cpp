@@ -4,6 +4,7 @@
 #include <cmath>
 #include <utility>
 
+#include "gui/model/time_text.hpp"
 #include "gui/render/colors.hpp"
 
 namespace lockscope::gui {
@@ -13,15 +14,8 @@ namespace {
 // A time in the unit of its own magnitude (1.467423 ms, not 1467423400 ps),
 // with the decimals that still resolve a tenth of `len`.
 QString time_of(std::uint64_t t, std::uint64_t len) {
-  static constexpr std::pair<double, const char*> kUnits[] = {{1e12, "s"}, {1e9, "ms"}, {1e6, "µs"}, {1e3, "ns"}};
-  const double v = static_cast<double>(t);
-  for (const auto& [ps, name] : kUnits) {
-    if (v < ps) continue;
-    const double step = std::max(static_cast<double>(len) / 10, 1.0);
-    const int decimals = step >= ps ? 0 : std::min(9, static_cast<int>(std::ceil(std::log10(ps / step))));
-    return QString::number(v / ps, 'f', decimals) + QStringLiteral(" ") + QString::fromUtf8(name);
-  }
-  return QString::number(t) + QStringLiteral(" ps");
+  const auto v = static_cast<double>(t);
+  return QString::fromStdString(time_text(v, v, std::max(static_cast<double>(len) / 10, 1.0)));
 }
 
 QString interval(std::uint64_t a, std::uint64_t b) {

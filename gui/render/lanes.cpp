@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "gui/model/time_text.hpp"
 #include "gui/render/colors.hpp"
 #include "gui/render/rect_filler.hpp"
 #include "gui/render/ruler.hpp"
@@ -185,7 +186,8 @@ void paint_selection(QPainter& p, const Layout& layout, const ViewTransform& vie
   p.drawLine(x0, layout.ruler.top(), x0, layout.data.bottom());
   p.drawLine(x1, layout.ruler.top(), x1, layout.data.bottom());
   const double len = static_cast<double>(r.duration());
-  const QString text = format_time(len, ruler_step(std::max(len, 1.0) / 5, 1));
+  const double step = ruler_step(std::max(len, 1.0) / 5, 1);
+  const QString text = QString::fromStdString(time_text(len, step, step));
   QFont font = p.font();
   font.setPixelSize(11);
   font.setBold(true);

@@ -3,6 +3,7 @@
 #include <QPainter>
 #include <cmath>
 
+#include "gui/model/time_text.hpp"
 #include "gui/render/rect_filler.hpp"
 
 namespace lockscope::gui {
@@ -14,25 +15,6 @@ double ruler_step(double ps_per_px, double min_px) {
     if (m * decade >= raw) return m * decade;
   }
   return 10 * decade;
-}
-
-QString format_time(double t, double step) {
-  struct Unit {
-    double ps;
-    const char* name;
-  };
-  static constexpr Unit kUnits[] = {{1e12, "s"}, {1e9, "ms"}, {1e6, "µs"}, {1e3, "ns"}, {1, "ps"}};
-  const Unit* unit = &kUnits[4];
-  for (const auto& u : kUnits) {
-    if (step >= u.ps) {
-      unit = &u;
-      break;
-    }
-  }
-  const double v = t / unit->ps;
-  const double s = step / unit->ps;
-  const int decimals = s >= 1 ? 0 : static_cast<int>(std::ceil(-std::log10(s)));
-  return QString::number(v, 'f', std::min(decimals, 6)) + QStringLiteral(" ") + QString::fromUtf8(unit->name);
 }
 
 void paint_ruler(QPainter& p, const QRect& ruler, const QRect& data, const ViewTransform& view) {
@@ -52,7 +34,7 @@ void paint_ruler(QPainter& p, const QRect& ruler, const QRect& data, const ViewT
     if (major) {
       grid.darken(xi, data.top(), 1, data.height(), 28);
       p.setPen(QColor(0x30, 0x30, 0x30));
-      p.drawText(xi + 3, ruler.top() + 12, format_time(std::round(t / step) * step, step));
+      p.drawText(xi + 3, ruler.top() + 12, QString::fromStdString(time_text(std::round(t / step) * step, step, step)));
     }
   }
   p.setPen(QColor(0xa0, 0xa0, 0xa0));

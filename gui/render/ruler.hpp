@@ -13,8 +13,6 @@ namespace lockscope::gui {
 
 // The tick step (ps) giving at least `min_px` pixels between ticks.
 [[nodiscard]] double ruler_step(double ps_per_px, double min_px);
-// "250 ns", "1.5 µs": `t` in the unit chosen for `step`.
-[[nodiscard]] QString format_time(double t, double step);
 
 void paint_ruler(QPainter& p, const QRect& ruler, const QRect& data, const ViewTransform& view);
 

@@ -200,13 +200,9 @@ TEST(RectFillerDarken, MatchesATranslucentBlackFill) {
   }
 }
 
-TEST(Ruler, StepsAndLabels) {
+TEST(Ruler, Steps) {
   EXPECT_DOUBLE_EQ(ruler_step(1000, 90), 100000);  // 90 ns -> 100 ns
   EXPECT_DOUBLE_EQ(ruler_step(1, 90), 100);
-  EXPECT_EQ(format_time(250000, 100000), QStringLiteral("250 ns"));
-  EXPECT_EQ(format_time(1.5e6, 5e5), QStringLiteral("1500 ns"));
-  EXPECT_EQ(format_time(2e6, 1e6), QStringLiteral("2 µs"));
-  EXPECT_EQ(format_time(3e9, 1e9), QStringLiteral("3 ms"));
 }
 
 }  // namespace
