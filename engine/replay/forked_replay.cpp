@@ -69,8 +69,10 @@ std::string encode_summary(const ReplayResult& r) {
   out << "line_transfers\t" << r.line_transfers << "\nviolations\t" << r.violations << "\nresidual\t"
       << r.residual_readers << "\ndeadlock\t" << r.deadlock << "\nmissed_wakeup\t" << r.missed_wakeup
       << "\nwall_sec\t" << r.wall_sec << '\n';
-  for (const LineSummary& l : r.lines) {
-    out << "line\t" << l.transfers << '\t' << l.invalidations << '\t' << l.cores_touching << '\t' << l.name << '\n';
+  for (const traces::CachelineRow& l : r.lines) {
+    out << "line\t" << l.line << '\t' << l.transfers << '\t' << l.invalidations << '\t' << l.cores.size();
+    for (const std::uint32_t core : l.cores) out << ' ' << core;
+    out << '\t' << l.name << '\n';
   }
   for (const traces::WorkerAcquisitions& w : r.workers) {
     out << "worker\t" << w.id << '\t' << w.reads << '\t' << w.writes << '\t' << w.attempted << '\n';
@@ -123,8 +125,10 @@ ReplayResult decode_summary(const std::string& text) {
     else if (key == "wall_sec") in >> r.wall_sec;
     else if (key == "error") r.error = rest;
     else if (key == "line") {
-      LineSummary l;
-      in >> l.transfers >> l.invalidations >> l.cores_touching;
+      traces::CachelineRow l;
+      std::size_t cores = 0;
+      in >> l.line >> l.transfers >> l.invalidations >> cores;
+      for (std::uint32_t core = 0; cores != 0 && in >> core; --cores) l.cores.push_back(core);
       in.get();
       std::getline(in, l.name);
       r.lines.push_back(std::move(l));

@@ -88,16 +88,21 @@ traces::TransferKind convert(coherence::TransferKind k) {
 void collect(const coherence::Directory& dir, const std::vector<coherence::Transfer>& transfers,
              const std::vector<coherence::Upgrade>& upgrades, ReplayResult& r, traces::Timeline* timeline) {
   r.line_transfers = dir.total_transfers();
+  std::vector<traces::CachelineRow> lines;
+  lines.reserve(dir.line_count());
   for (coherence::LineId id = 0; id < dir.line_count(); ++id) {
     const coherence::LineStats& s = dir.stats(id);
     if (timeline != nullptr) timeline->lines.push_back({s.name});
-    if (s.transfers == 0 && s.invalidations == 0) continue;
-    const auto touching = static_cast<std::uint32_t>(std::count(s.touched_by.begin(), s.touched_by.end(), true));
-    r.lines.push_back({s.name, s.transfers, s.invalidations, touching});
+    traces::CachelineRow& row = lines.emplace_back();
+    row.line = id;
+    row.name = s.name;
+    row.transfers = s.transfers;
+    row.invalidations = s.invalidations;
+    for (std::uint32_t core = 0; core < s.touched_by.size(); ++core) {
+      if (s.touched_by[core]) row.cores.push_back(core);
+    }
   }
-  std::stable_sort(r.lines.begin(), r.lines.end(), [](const LineSummary& a, const LineSummary& b) {
-    return a.transfers + a.invalidations > b.transfers + b.invalidations;
-  });
+  r.lines = traces::cacheline_table(std::move(lines));
   if (timeline == nullptr) return;
   timeline->transfers.reserve(transfers.size());
   for (const coherence::Transfer& x : transfers) {

@@ -6,18 +6,12 @@
 #include <string>
 #include <vector>
 
-#include "traces/fairness.hpp"
 #include "engine/stats/latency_histogram.hpp"
+#include "traces/cacheline_table.hpp"
+#include "traces/fairness.hpp"
 #include "traces/timeline.hpp"
 
 namespace lockscope::engine::replay {
-
-struct LineSummary {
-  std::string name;
-  std::uint64_t transfers = 0;
-  std::uint64_t invalidations = 0;
-  std::uint32_t cores_touching = 0;
-};
 
 // One lock of a version-2 trace: what the replay measured, and what the
 // recording observed (samples 0 when the trace has no observed waits).
@@ -56,7 +50,10 @@ struct ReplayResult {
   stats::LatencySummary read_wait_ns;
   stats::LatencySummary write_wait_ns;
   std::uint64_t line_transfers = 0;
-  std::vector<LineSummary> lines;  // most transfers first
+  // The shared-data cacheline table (traces/cacheline_table.hpp), from the
+  // coherence directory's per-line totals: the rows the GUI's dock shows
+  // for this run's timeline.
+  std::vector<traces::CachelineRow> lines;
   std::vector<LockSummary> locks;  // version-2 traces: one per trace lock, by id
   // One per worker, by id: its completed reads and writes over every lock
   // (they sum to read_ops and write_ops) and whether it tried any.

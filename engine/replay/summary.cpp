@@ -123,9 +123,9 @@ std::string summary_json(const ReplayResult& r) {
   wait_json(w, "write_wait_ns", r.write_wait_ns);
   w.field("line_transfers", r.line_transfers).field("transfers_per_op", r.transfers_per_op());
   w.key("lines").begin_array();
-  for (const LineSummary& l : r.lines) {
+  for (const traces::CachelineRow& l : r.lines) {
     w.begin_object().field("name", l.name).field("transfers", l.transfers);
-    w.field("invalidations", l.invalidations).field("cores", l.cores_touching).end_object();
+    w.field("invalidations", l.invalidations).field("cores", l.cores.size()).end_object();
   }
   w.end_array();
   if (!r.locks.empty()) {
@@ -179,8 +179,8 @@ void print_summary(std::FILE* out, const ReplayResult& r, std::size_t max_lines)
   if (!r.lines.empty()) {
     fmt::print(out, "\n  {:<36} {:>12} {:>14} {:>6}\n", "shared line", "transfers", "invalidations", "cores");
     for (std::size_t i = 0; i < r.lines.size() && i < max_lines; ++i) {
-      const LineSummary& l = r.lines[i];
-      fmt::print(out, "  {:<36} {:>12} {:>14} {:>6}\n", l.name, l.transfers, l.invalidations, l.cores_touching);
+      const traces::CachelineRow& l = r.lines[i];
+      fmt::print(out, "  {:<36} {:>12} {:>14} {:>6}\n", l.name, l.transfers, l.invalidations, l.cores.size());
     }
     if (r.lines.size() > max_lines) fmt::print(out, "  ... {} more lines\n", r.lines.size() - max_lines);
   }

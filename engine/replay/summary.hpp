@@ -1,6 +1,7 @@
-// The replay's outputs for people and scripts: a terminal summary with a
-// shared-data cacheline table (like perf c2c's), and the JSON summary whose
-// keys docs/replay.md lists.
+// The replay's outputs for people and scripts: a terminal summary with the
+// shared-data cacheline table (traces/cacheline_table.hpp, like perf
+// c2c's: the rows the GUI's statistics dock shows), and the JSON summary
+// whose keys docs/replay.md lists.
 #pragma once
 
 #include <cstdio>

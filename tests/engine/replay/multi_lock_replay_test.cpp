@@ -135,7 +135,7 @@ TEST(MultiLockReplay, TransfersAreCountedOnTheLockWhoseLinesMoved) {
   EXPECT_GT(r.locks[0].transfers, 100U);
   EXPECT_LT(r.locks[1].transfers, r.locks[0].transfers / 10);
   bool named = false;
-  for (const LineSummary& l : r.lines) named |= l.name.rfind("cache: ", 0) == 0;
+  for (const traces::CachelineRow& l : r.lines) named |= l.name.rfind("cache: ", 0) == 0;
   EXPECT_TRUE(named) << "lines are named after their lock";
 }
 

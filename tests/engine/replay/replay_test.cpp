@@ -320,7 +320,7 @@ TEST(ForkedReplay, SummaryRoundTripsThroughItsTextForm) {
   r.read_wait_ns = {5, 1, 2, 3};
   r.violations = 2;
   r.deadlock = true;
-  r.lines.push_back({"a + b", 7, 1, 2});
+  r.lines.push_back({4, "a + b", 7, 1, {0, 5}});
   r.blocked.push_back({3, "the reader queue"});
   const ReplayResult back = decode_summary(encode_summary(r));
   EXPECT_EQ(back.lock, r.lock);
@@ -328,8 +328,7 @@ TEST(ForkedReplay, SummaryRoundTripsThroughItsTextForm) {
   EXPECT_EQ(back.read_wait_ns.p99, 2U);
   EXPECT_EQ(back.violations, 2U);
   EXPECT_TRUE(back.deadlock);
-  ASSERT_EQ(back.lines.size(), 1U);
-  EXPECT_EQ(back.lines[0].name, "a + b");
+  EXPECT_EQ(back.lines, r.lines) << "a line's id, counts, cores and a name with spaces";
   ASSERT_EQ(back.blocked.size(), 1U);
   EXPECT_EQ(back.blocked[0].waiting_in, "the reader queue");
   EXPECT_TRUE(back.error.empty());
@@ -400,7 +399,7 @@ TEST(Replay, EveryLocksMutexesAndWaitersNameTheirLines) {
       o.costs = grouped(8);
       const ReplayResult r = replay(t, o);
       std::string names;
-      for (const LineSummary& line : r.lines) names += line.name + "\n";
+      for (const traces::CachelineRow& line : r.lines) names += line.name + "\n";
       return r.error.empty() ? names : "error: " + r.error;
     });
     ASSERT_EQ(child.status, 0) << lock;
