@@ -5,7 +5,7 @@
 
 namespace lockscope::gui {
 
-QString core_ranges(const std::set<std::uint32_t>& cores) {
+QString core_ranges(std::span<const std::uint32_t> cores) {
   QStringList parts;
   for (auto it = cores.begin(); it != cores.end();) {
     const std::uint32_t first = *it;
@@ -16,9 +16,8 @@ QString core_ranges(const std::set<std::uint32_t>& cores) {
   return parts.join(QLatin1Char(','));
 }
 
-void CachelineTableModel::set_rows(std::shared_ptr<const TimelineModel> model, std::vector<CachelineRow> rows) {
+void CachelineTableModel::set_rows(std::vector<traces::CachelineRow> rows) {
   beginResetModel();
-  model_ = std::move(model);
   rows_ = std::move(rows);
   endResetModel();
 }
@@ -31,17 +30,14 @@ int CachelineTableModel::columnCount(const QModelIndex& parent) const { return p
 
 QVariant CachelineTableModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid() || index.row() >= static_cast<int>(rows_.size())) return {};
-  const CachelineRow& r = rows_[static_cast<std::size_t>(index.row())];
+  const traces::CachelineRow& r = rows_[static_cast<std::size_t>(index.row())];
   if (role == Qt::TextAlignmentRole) {
     return index.column() == kLine || index.column() == kCores ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
                                                                : QVariant(Qt::AlignRight | Qt::AlignVCenter);
   }
   if (role != Qt::DisplayRole) return {};
   switch (index.column()) {
-    case kLine: {
-      const auto& lines = model_->timeline().lines;
-      return r.line < lines.size() ? QString::fromStdString(lines[r.line].name) : QString::number(r.line);
-    }
+    case kLine: return QString::fromStdString(r.name);
     // Numbers as numbers, so that the proxy sorts them numerically.
     case kTransfers: return QVariant::fromValue(static_cast<qulonglong>(r.transfers));
     case kInvalidations: return QVariant::fromValue(static_cast<qulonglong>(r.invalidations));
@@ -78,8 +74,8 @@ CachelineTableView::CachelineTableView(QWidget* parent)
   setSelectionBehavior(QAbstractItemView::SelectRows);
 }
 
-void CachelineTableView::set_rows(std::shared_ptr<const TimelineModel> model, std::vector<CachelineRow> rows) {
-  table_->set_rows(std::move(model), std::move(rows));
+void CachelineTableView::set_rows(std::vector<traces::CachelineRow> rows) {
+  table_->set_rows(std::move(rows));
   resizeColumnsToContents();
 }
 

@@ -1,14 +1,16 @@
 // CachelineTableView: the perf-c2c-style shared-data cacheline table
-// (gui/model/cacheline_table) as a sortable QTableView: line, transfers,
-// invalidations, cores touching it, and which cores.
+// (traces/cacheline_table.hpp, the rows lockscope replay's summary prints)
+// as a sortable QTableView: line, transfers, invalidations, cores that took
+// part, and which cores.
 #pragma once
 
 #include <QAbstractTableModel>
 #include <QTableView>
-#include <memory>
+#include <cstdint>
+#include <span>
 #include <vector>
 
-#include "gui/model/cacheline_table.hpp"
+#include "traces/cacheline_table.hpp"
 
 class QSortFilterProxyModel;
 
@@ -19,7 +21,7 @@ class CachelineTableModel : public QAbstractTableModel {
   enum Column { kLine, kTransfers, kInvalidations, kCoreCount, kCores, kColumnCount };
   using QAbstractTableModel::QAbstractTableModel;
 
-  void set_rows(std::shared_ptr<const TimelineModel> model, std::vector<CachelineRow> rows);
+  void set_rows(std::vector<traces::CachelineRow> rows);
 
   [[nodiscard]] int rowCount(const QModelIndex& parent = {}) const override;
   [[nodiscard]] int columnCount(const QModelIndex& parent = {}) const override;
@@ -27,14 +29,13 @@ class CachelineTableModel : public QAbstractTableModel {
   [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
  private:
-  std::shared_ptr<const TimelineModel> model_;
-  std::vector<CachelineRow> rows_;
+  std::vector<traces::CachelineRow> rows_;
 };
 
 class CachelineTableView : public QTableView {
  public:
   explicit CachelineTableView(QWidget* parent = nullptr);
-  void set_rows(std::shared_ptr<const TimelineModel> model, std::vector<CachelineRow> rows);
+  void set_rows(std::vector<traces::CachelineRow> rows);
   [[nodiscard]] CachelineTableModel* table() const { return table_; }
 
  private:
@@ -43,6 +44,6 @@ class CachelineTableView : public QTableView {
 };
 
 // "0-3,8,12-13": a set of cores as ranges.
-[[nodiscard]] QString core_ranges(const std::set<std::uint32_t>& cores);
+[[nodiscard]] QString core_ranges(std::span<const std::uint32_t> cores);
 
 }  // namespace lockscope::gui

@@ -13,7 +13,7 @@
 #include "gui/app/cacheline_table_view.hpp"
 #include "gui/app/lock_table_view.hpp"
 #include "gui/app/wait_histogram_chart.hpp"
-#include "gui/model/cacheline_table.hpp"
+#include "traces/cacheline_table.hpp"
 
 namespace lockscope::gui {
 namespace {
@@ -168,7 +168,7 @@ void StatisticsDock::refresh() {
     figures_->clear();
     read_chart_->set_waits({});
     write_chart_->set_waits({});
-    table_->set_rows(nullptr, {});
+    table_->set_rows({});
     locks_->set_stats(nullptr, stats_);
     locks_title_->hide();
     locks_->hide();
@@ -225,7 +225,7 @@ void StatisticsDock::refresh() {
   // No lines, no table: an empty one would only look like a range without transfers.
   table_title_->setVisible(has_lines);
   table_->setVisible(has_lines);
-  table_->set_rows(model_, gui::cacheline_table(*model_, t0, t1));
+  table_->set_rows(traces::cacheline_table(tl, t0, t1));
 }
 
 // Rows filled in place, most acquisitions first, then sorted as the user

@@ -7,7 +7,8 @@
 // max/min over the workers that tried (traces/fairness.hpp, as
 // lockscope replay's summary prints them). A measured run has no cacheline data: the
 // table is hidden and the transfers row says they were not measured.
-// Figures come from gui/model/run_stats and gui/model/cacheline_table.
+// Figures come from gui/model/run_stats and traces/cacheline_table (the
+// table lockscope replay's summary prints, over the range).
 #pragma once
 
 #include <QDockWidget>

@@ -504,30 +504,4 @@ std::optional<std::size_t> TimelineModel::transfer_near(std::uint64_t t, std::si
   return best;
 }
 
-RangeStats TimelineModel::range_stats(std::uint64_t t0, std::uint64_t t1) const {
-  RangeStats r;
-  if (t1 < t0) std::swap(t0, t1);
-  r.t0 = t0;
-  r.t1 = t1;
-  r.time_per_state.resize(timeline_.workers.size());
-  for (std::size_t w = 0; w < timeline_.workers.size(); ++w) {
-    const auto& spans = timeline_.workers[w].spans;
-    for (std::size_t i = first_span_ending_after(spans, t0); i < spans.size() && spans[i].start < t1; ++i) {
-      const auto& s = spans[i];
-      r.time_per_state[w][static_cast<std::size_t>(s.state)] += std::min(s.end, t1) - std::max(s.start, t0);
-      if (s.end <= t1) {
-        if (s.state == WorkerState::reading) ++r.reads_completed;
-        if (s.state == WorkerState::writing) ++r.writes_completed;
-      }
-    }
-  }
-  r.transfers_per_line.assign(timeline_.lines.size(), 0);
-  const auto& tr = timeline_.transfers;
-  auto it = std::partition_point(tr.begin(), tr.end(), [t0](const traces::LineTransfer& x) { return x.start < t0; });
-  for (; it != tr.end() && it->start <= t1; ++it) {
-    if (it->line < r.transfers_per_line.size()) ++r.transfers_per_line[it->line];
-  }
-  return r;
-}
-
 }  // namespace lockscope::gui

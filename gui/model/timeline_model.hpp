@@ -86,16 +86,6 @@ struct LineMark {
   [[nodiscard]] bool folded() const { return count > 1; }
 };
 
-struct RangeStats {
-  std::uint64_t t0 = 0;
-  std::uint64_t t1 = 0;
-  // [worker][state]: picoseconds in [t0, t1].
-  std::vector<std::array<std::uint64_t, kStateCount>> time_per_state;
-  std::uint64_t reads_completed = 0;   // reading spans ending in [t0, t1]
-  std::uint64_t writes_completed = 0;  // writing spans ending in [t0, t1]
-  std::vector<std::uint64_t> transfers_per_line;  // starting in [t0, t1]
-};
-
 class TimelineModel {
  public:
   static constexpr std::size_t kBaseBuckets = 1U << 14;
@@ -154,8 +144,6 @@ class TimelineModel {
 
   // The longest transfer (end - start), for hit-testing arrows.
   [[nodiscard]] std::uint64_t longest_transfer() const { return longest_transfer_; }
-
-  [[nodiscard]] RangeStats range_stats(std::uint64_t t0, std::uint64_t t1) const;
 
  private:
   struct Bucket {

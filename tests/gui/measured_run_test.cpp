@@ -12,7 +12,6 @@
 #include <cmath>
 
 #include "gui/app/export_view.hpp"
-#include "gui/model/cacheline_table.hpp"
 #include "gui/model/run_stats.hpp"
 #include "gui/model/timeline_model.hpp"
 #include "gui/render/colors.hpp"
@@ -22,6 +21,7 @@
 #include "gui/render/timeline_painter.hpp"
 #include "measured_timeline.hpp"
 #include "small_timeline.hpp"
+#include "traces/cacheline_table.hpp"
 #include "traces/timeline_file.hpp"
 
 namespace lockscope::gui {
@@ -68,8 +68,8 @@ TEST(MeasuredRun, ModelKeepsThreadsInRecordedOrderWithoutLineLanes) {
   const auto marks = m.visible(1, 0, 10000, 1000);
   ASSERT_EQ(marks.size(), 7U);
   EXPECT_EQ(marks[5].state, S::writing);
-  EXPECT_TRUE(m.range_stats(0, 10000).transfers_per_line.empty());
-  EXPECT_TRUE(cacheline_table(m, 0, 10000).empty());
+  EXPECT_TRUE(m.timeline().lines.empty());
+  EXPECT_TRUE(traces::cacheline_table(m.timeline(), 0, 10000).empty());
   // A simulated run still groups by core, and one simulated lock names none.
   const TimelineModel sim(testing::small_timeline());
   EXPECT_FALSE(sim.measured());

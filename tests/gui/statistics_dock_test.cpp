@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "gui/app/cacheline_table_view.hpp"
 #include "gui/app/lock_table_view.hpp"
@@ -79,7 +81,7 @@ TEST(StatisticsDock, MeasuredRunShowsLocksAndNoCachelineTable) {
 }
 
 TEST(CachelineTableView, CoreRangesFoldRuns) {
-  EXPECT_EQ(core_ranges({0, 1, 2, 3, 8, 12, 13}), QStringLiteral("0-3,8,12-13"));
+  EXPECT_EQ(core_ranges(std::vector<std::uint32_t>{0, 1, 2, 3, 8, 12, 13}), QStringLiteral("0-3,8,12-13"));
   EXPECT_EQ(core_ranges({}), QString());
 }
 

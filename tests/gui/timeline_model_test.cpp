@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <numeric>
 #include <random>
 
+#include "gui/model/run_stats.hpp"
 #include "small_timeline.hpp"
+#include "traces/cacheline_table.hpp"
 #include "traces/timeline_file.hpp"
 
 namespace lockscope::gui {
@@ -141,26 +144,40 @@ TEST(TimelineModel, HitTesting) {
   EXPECT_EQ(m.transfer_near(150, 0, 100), std::nullopt);  // a worker lane has no transfers
 }
 
-TEST(TimelineModel, RangeStatistics) {
+// What a range shows, now that TimelineModel no longer sums it itself: the
+// time in each state as the worker lanes draw it, acquisitions from
+// run_stats, transfers per line from the cacheline table (the dock's two).
+TEST(TimelineModel, RangeFiguresFromTheLanesRunStatsAndTheCachelineTable) {
   const TimelineModel m(testing::small_timeline());
-  const auto r = m.range_stats(500, 5400);
-  // Worker indices are the timeline's: b is 0, a is 1.
-  const auto& a = r.time_per_state[1];
-  const auto& b = r.time_per_state[0];
-  EXPECT_EQ(a[static_cast<std::size_t>(S::running)], 900U);
-  EXPECT_EQ(a[static_cast<std::size_t>(S::reading)], 4000U);
-  EXPECT_EQ(a[static_cast<std::size_t>(S::writing)], 0U);
-  EXPECT_EQ(b[static_cast<std::size_t>(S::running)], 1500U);
-  EXPECT_EQ(b[static_cast<std::size_t>(S::draining)], 3400U);
-  EXPECT_EQ(r.reads_completed, 1U);
-  EXPECT_EQ(r.writes_completed, 0U);
-  ASSERT_EQ(r.transfers_per_line.size(), 2U);
-  EXPECT_EQ(r.transfers_per_line[0], 1U);
-  EXPECT_EQ(r.transfers_per_line[1], 0U);
-  const auto all = m.range_stats(0, 10000);
-  EXPECT_EQ(all.writes_completed, 1U);
-  EXPECT_EQ(all.transfers_per_line[0], 2U);
-  EXPECT_EQ(all.transfers_per_line[1], 1U);
+  const std::uint64_t t0 = 500, t1 = 5400;
+  const auto time_in = [&](std::size_t lane, S state) {
+    std::uint64_t ps = 0;
+    for (const Mark& k : m.visible(lane, static_cast<double>(t0), static_cast<double>(t1), 1000)) {
+      if (k.state == state) ps += std::min(k.end, t1) - std::max(k.start, t0);
+    }
+    return ps;
+  };
+  // Lanes are grouped by core: a is lane 0, b lane 1.
+  EXPECT_EQ(time_in(0, S::running), 900U);
+  EXPECT_EQ(time_in(0, S::reading), 4000U);
+  EXPECT_EQ(time_in(0, S::writing), 0U);
+  EXPECT_EQ(time_in(1, S::running), 1500U);
+  EXPECT_EQ(time_in(1, S::draining), 3400U);
+  // a's read starts (and ends) in the range, its write after it.
+  const RunStats r = run_stats(m, t0, t1);
+  EXPECT_EQ(r.reads, 1U);
+  EXPECT_EQ(r.writes, 0U);
+  const auto lines = traces::cacheline_table(m.timeline(), t0, t1);
+  ASSERT_EQ(lines.size(), 1U) << "flag's fill at 100 is before the range";
+  EXPECT_EQ(lines[0].name, "counter");
+  EXPECT_EQ(lines[0].transfers, 1U);
+  EXPECT_EQ(run_stats(m, 0, 10000).writes, 1U);
+  const auto all = traces::cacheline_table(m.timeline(), 0, 10000);
+  ASSERT_EQ(all.size(), 2U);
+  EXPECT_EQ(all[0].name, "counter");
+  EXPECT_EQ(all[0].transfers, 2U);
+  EXPECT_EQ(all[1].name, "flag");
+  EXPECT_EQ(all[1].transfers, 1U);
 }
 
 }  // namespace
