@@ -24,9 +24,11 @@ std::string type_names(Type type, bool plural) {
     std::string_view one;
     std::string_view many;
   };
-  constexpr Name kNames[] = {{Type::string, "a string", "strings"},     {Type::integer, "an integer", "integers"},
-                             {Type::floating, "a float", "floats"},     {Type::boolean, "a boolean", "booleans"},
-                             {Type::array, "an array", "arrays"},       {Type::table, "a table", "tables"}};
+  constexpr Name kNames[] = {
+      {Type::string, "a string", "strings"},    {Type::integer, "an integer", "integers"},
+      {Type::floating, "a float", "floats"},    {Type::boolean, "a boolean", "booleans"},
+      {Type::array, "an array", "arrays"},      {Type::table, "a table", "tables"},
+  };
   std::vector<std::string_view> names;
   for (const Name& n : kNames) {
     if (!allows(type, n.type)) continue;
@@ -127,7 +129,8 @@ std::expected<void, ParseError> check(const toml::table& table, const Table& sch
   std::vector<std::pair<const toml::key*, const toml::node*>> entries;
   entries.reserve(table.size());
   for (auto&& [key, value] : table) entries.emplace_back(&key, &value);
-  std::ranges::stable_sort(entries, [](const auto& a, const auto& b) { return before(a.first->source(), b.first->source()); });
+  std::ranges::stable_sort(entries,
+                           [](const auto& a, const auto& b) { return before(a.first->source(), b.first->source()); });
   for (const auto& [key, value] : entries) {
     const Key* spec = find(schema, key->str());
     if (spec == nullptr) {

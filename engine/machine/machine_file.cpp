@@ -289,9 +289,14 @@ std::expected<Machine, ParseError> read_root(const std::string& file, const toml
     return std::unexpected(schema::error_at(root.source(), file,
                                             "no latencies: give one of `topology`, `latency_ns` or `latency_csv`"));
   }
-  std::expected<Latencies, ParseError> lat = source_key->str() == "topology"     ? read_topology(file, *source->as_table())
-                                             : source_key->str() == "latency_ns" ? read_matrix(file, *source)
-                                                                                 : read_csv_reference(file, *source, p);
+  std::expected<Latencies, ParseError> lat;
+  if (source_key->str() == "topology") {
+    lat = read_topology(file, *source->as_table());
+  } else if (source_key->str() == "latency_ns") {
+    lat = read_matrix(file, *source);
+  } else {
+    lat = read_csv_reference(file, *source, p);
+  }
   if (!lat) return std::unexpected(lat.error());
   std::vector<std::string> groups = std::move(lat->groups);
   if (const toml::node* g = root.get("core_group")) {

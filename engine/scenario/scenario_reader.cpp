@@ -396,8 +396,8 @@ std::expected<void, ParseError> apply_override(ScenarioDoc& doc, std::string_vie
     if (!node->is_table()) {
       std::string at;
       for (std::size_t j = 0; j <= i; ++j) at = toml_schema::dotted(at, keys[j]->name);
-      return std::unexpected(
-          toml_schema::error_at(node->source(), doc.file, toml_schema::wrong_type(at, key, toml_schema::type_name(*node))));
+      std::string message = toml_schema::wrong_type(at, key, toml_schema::type_name(*node));
+      return std::unexpected(toml_schema::error_at(node->source(), doc.file, std::move(message)));
     }
     target = node->as_table();
   }
