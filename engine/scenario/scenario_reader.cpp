@@ -1,6 +1,7 @@
 #include "engine/scenario/scenario_reader.hpp"
 
 #include "engine/scenario/generator.hpp"
+#include "traces/read_file.hpp"
 #include "traces/toml_schema.hpp"
 #include "traces/workload_reader.hpp"
 
@@ -10,10 +11,8 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <iterator>
 #include <optional>
-#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -427,12 +426,9 @@ std::expected<Scenario, ParseError> read_scenario(std::string_view text, std::st
 }
 
 std::expected<Scenario, ParseError> read_scenario_file(const std::string& path, std::span<const std::string> overrides) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::unexpected(ParseError{path, 0, 0, "cannot open the scenario file"});
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (in.bad()) return std::unexpected(ParseError{path, 0, 0, "cannot read the scenario file"});
-  return read_scenario(content.view(), path, overrides);
+  auto text = traces::read_file(path, traces::kMaxTextInputBytes);
+  if (!text) return std::unexpected(text.error());
+  return read_scenario(*text, path, overrides);
 }
 
 }  // namespace lockscope::engine::scenario
