@@ -94,7 +94,7 @@ void print_record_summary(std::FILE* out, const RecordSummary& s, const lockscop
                  p50_p99_text(l.write_wait_ns), hold);
     }
     if (order.size() > max_locks) fmt::print(out, "  ... {} more locks\n", order.size() - max_locks);
-    fmt::print(out, "  waits in ns from call to return; contended: waited 1 us or more\n");
+    fmt::print(out, "  waits in ns from call to return; contended: waited 1 µs or more\n");
   }
   if (s.recursive_folded != 0) {
     fmt::print(out, "  {} recursive acquisitions folded into their outermost one\n", s.recursive_folded);

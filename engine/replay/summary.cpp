@@ -30,8 +30,8 @@ void print_lock_table(std::FILE* out, const ReplayResult& r, std::size_t max_lin
     return a->reads + a->writes > b->reads + b->writes;
   });
   fmt::print(out, "\n  {:<28} {:<14} {:>9} {:>9} {:>17} {:>17} {:>12}", "lock", "replayed as", "reads", "writes",
-             "read wait p50/p99", "write wait p50/99", "waited us");
-  if (observed) fmt::print(out, " {:>17} {:>17} {:>12}", "observed read", "observed write", "observed us");
+             "read wait p50/p99", "write wait p50/99", "waited µs");
+  if (observed) fmt::print(out, " {:>17} {:>17} {:>12}", "observed read", "observed write", "observed µs");
   fmt::print(out, " {:>10}\n", "transfers");
   for (std::size_t i = 0; i < order.size() && i < max_lines; ++i) {
     using stats::p50_p99_text;
@@ -45,7 +45,7 @@ void print_lock_table(std::FILE* out, const ReplayResult& r, std::size_t max_lin
     fmt::print(out, " {:>10}\n", l.transfers);
   }
   if (order.size() > max_lines) fmt::print(out, "  ... {} more locks\n", order.size() - max_lines);
-  fmt::print(out, "  waits in ns (p50 / p99); waited us: all acquisitions' waits added up\n");
+  fmt::print(out, "  waits in ns (p50 / p99); waited µs: all acquisitions' waits added up\n");
   if (observed) fmt::print(out, "  observed: what the recorded program waited on the machine it ran on\n");
 }
 
@@ -164,7 +164,7 @@ std::string summary_json(const ReplayResult& r) {
 
 void print_summary(std::FILE* out, const ReplayResult& r, std::size_t max_lines) {
   fmt::print(out, "{} on {} ({} cores), seed {}\n", r.lock, r.machine, r.cores, r.seed);
-  fmt::print(out, "  simulated time      {:.3f} us\n", static_cast<double>(r.sim_time_ps) / 1e6);
+  fmt::print(out, "  simulated time      {:.3f} µs\n", static_cast<double>(r.sim_time_ps) / 1e6);
   fmt::print(out, "  lock operations     {} ({} reads, {} writes)\n", r.lock_ops(), r.read_ops, r.write_ops);
   fmt::print(out, "  throughput          {} per simulated second\n", stats::human_count(r.throughput_ops_per_sim_sec(), "ops"));
   fmt::print(out, "  read wait  ns       p50 {}  p99 {}  max {}\n", r.read_wait_ns.p50, r.read_wait_ns.p99,
