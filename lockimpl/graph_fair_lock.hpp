@@ -49,8 +49,8 @@
 //   [B] writer: has_writer = 1 ; fence ; (later) sum the counters.
 //       [A] pairs with [B]: the writer's sum sees the increment, or the
 //       reader sees the flag and goes to the slow path.
-//   [C] rdunlock: counter-- with release. Pairs with [W], the writer's
-//       acquire loads in the sum.
+//   [Cctr] rdunlock: counter-- with release. Pairs with [Wctr] in
+//       context_counters.hpp, the writer's acquire loads in the sum.
 //   [D] rdunlock: counter-- ; fence ; load has_writer. Pairs with [B]: the
 //       writer's sum sees the decrement, or the reader kicks it.
 //   [E] wrunlock (last writer): has_writer = 0 with release. Pairs with [F],
@@ -93,7 +93,7 @@ class GraphFairLock {
 
   // Contexts are numbered 0 .. max_contexts - 1. Blocks: no.
   explicit GraphFairLock(std::uint32_t max_contexts = kDefaultMaxContexts)
-      : counters_(max_contexts, "graph-fair.ctx", "graph-fair.orphaned") {}
+      : counters_(max_contexts, "graph-fair.ctx", registration_), registration_(max_contexts, "graph-fair.orphaned") {}
   GraphFairLock(const GraphFairLock&) = delete;
   GraphFairLock& operator=(const GraphFairLock&) = delete;
 
@@ -139,7 +139,7 @@ class GraphFairLock {
   // everything the reader did inside.
   void unlock_shared() {
     Counter& count = counters_.current();
-    count.owner_add(-1, memory_order_release);  // [C] pairs with [W] in the writer's sum
+    count.owner_add(-1, memory_order_release);  // [Cctr] pairs with [Wctr] in the writer's sum
     P::fence();  // [D] pairs with [B] in lock(): the writer saw our decrement, or we see its flag
     // relaxed: ordered after our decrement by [D]; only decides whether to kick.
     if (has_writer_.load(memory_order_relaxed) != 0) writer_waiter_.kick();
@@ -225,9 +225,9 @@ class GraphFairLock {
     count.owner_add(1, memory_order_relaxed);  // relaxed: ordered against the flag load by [A]
     P::fence();  // [A] pairs with [B] in lock(): the writer sees our increment or we see its flag
     if (has_writer_.load(memory_order_acquire) == 0) [[likely]] return true;  // [F] pairs with [E]
-    // [C] pairs with [W]: nothing of ours to publish, but a relaxed store would
-    // cut the release sequence of an earlier reader's [C] in this context.
-    count.owner_add(-1, memory_order_release);  // [C] pairs with [W]
+    // [Cctr] pairs with [Wctr]: nothing of ours to publish, but a relaxed store would
+    // cut the release sequence of an earlier reader's [Cctr] in this context.
+    count.owner_add(-1, memory_order_release);  // [Cctr] pairs with [Wctr]
     writer_waiter_.kick();
     return false;
   }
@@ -250,6 +250,7 @@ class GraphFairLock {
   }
 
   ContextCounters<P> counters_;
+  alignas(kCachelineBytes) typename ContextCounters<P>::Registration registration_;  // guarded by mutex_
   alignas(kCachelineBytes) Atomic<std::uint32_t> has_writer_{0, LineName{"graph-fair.has_writer"}};
   alignas(kCachelineBytes) typename P::Mutex mutex_{LineName{"graph-fair.mutex"}};
   Atomic<std::int64_t> granted_{0, LineName{"graph-fair.granted"}};

@@ -16,7 +16,9 @@
 // the writer, and sleep in a global reader queue until wrunlock wakes them.
 //
 // ## Fields and the invariant each keeps
-//   slots_[c].readers  readers that entered in context c minus readers that
+//   counters_, registration_  the per-context bookkeeping
+//                      (context_counters.hpp), guarded by list_mutex_:
+//     ctx[c].readers   readers that entered in context c minus readers that
 //                      left in c. May go negative: a coroutine can take the
 //                      lock in one context and release it in another. Written
 //                      only by code running in c (owner_add: a plain load and
@@ -26,14 +28,15 @@
 //                      neighbours on the heap can share their line: we pad,
 //                      and Packed<Policy> (graph-packed) reproduces QEMU's
 //                      layout to show what the padding buys.
-//   registered_        the contexts to sum (QEMU's aio_context_list).
-//   orphaned_          the counts of unregistered contexts, moved here under
+//     the registered contexts, the ones to sum (QEMU's aio_context_list),
+//     and the orphaned count of unregistered contexts, moved there under
 //                      list_mutex_, so that
-//                        orphaned_ + sum(slots_[c] for registered c)
+//                        orphaned + sum(ctx[c] for registered c)
 //                      equals the number of readers inside, exactly.
 //   has_writer_        1 while a writer holds the lock or (flag_held) waits.
-//   list_mutex_        QEMU's aio_context_list_lock: guards registered_,
-//                      orphaned_, the slow path re-check and the reader queue.
+//   list_mutex_        QEMU's aio_context_list_lock: guards counters_'
+//                      registration and sum, the slow path re-check and the
+//                      reader queue.
 //   reader_queue_      QEMU's reader_queue CoQueue: readers that met a writer.
 //   writer_waiter_     QEMU's global AioWait: the writer sleeps here, readers
 //                      kick it.
@@ -49,10 +52,11 @@
 //                      unlock_shared is caught at the call.
 //
 // ## Lines each operation touches (the simulator checks these claims)
-//   rdlock, rdunlock (fast): the caller's slots_[c] line (owned: a hit) and
+//   rdlock, rdunlock (fast): the caller's ctx[c] line (owned: a hit) and
 //                      has_writer_ (read-shared: a hit while no writer comes).
 //   wrlock:            has_writer_ (one ownership transfer), every registered
-//                      slot line (a read miss each), list_mutex_, orphaned_.
+//                      context's line (a read miss each), list_mutex_ and the
+//                      orphaned count beside it.
 //   wrunlock:          has_writer_, list_mutex_, reader_queue_.
 //
 // ## Ordering legend
@@ -63,9 +67,10 @@
 //       and backs off; never both miss. (asymmetric: [A] is a compiler
 //       barrier and [B] is membarrier(2), which imposes a full fence on the
 //       reader's CPU at some point of its program order.)
-//   [C] rdunlock: counter-- with release. Pairs with [W], the writer's
-//       acquire loads of the counters: a writer that sees the decrement sees
-//       the reader's critical section as finished.
+//   [Cctr] rdunlock: counter-- with release. Pairs with [Wctr] in
+//       context_counters.hpp, the writer's acquire loads of the counters: a
+//       writer that sees the decrement sees the reader's critical section as
+//       finished.
 //   [D] rdunlock: counter-- ; fence ; load has_writer. Pairs with [B]: if the
 //       writer's sum missed our decrement, we see has_writer == 1 and kick.
 //   [E] wrunlock (and the polling loop): has_writer = 0 with release. Pairs
@@ -121,9 +126,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "lockimpl/context_counters.hpp"
 #include "lockimpl/contract.hpp"
 #include "lockimpl/graph_lock_policy.hpp"
-#include "lockimpl/indexed_array.hpp"
 #include "lockimpl/platform.hpp"
 
 namespace lockscope::lockimpl {
@@ -132,18 +137,20 @@ template <Platform P, class Policy = SeedPolicy>
 class GraphLock {
   template <class T>
   using Atomic = typename P::template Atomic<T>;
+  using Counters = ContextCounters<P, Policy::kPaddedCounters>;
+  using Counter = typename Counters::Counter;
 
  public:
   static constexpr std::uint32_t kDefaultMaxContexts = 1024;
 
   // Contexts are numbered 0 .. max_contexts - 1. Blocks: no.
   // With Fence::asymmetric the platform must offer the heavy barrier.
-  explicit GraphLock(std::uint32_t max_contexts = kDefaultMaxContexts) : slots_(max_contexts) {
+  explicit GraphLock(std::uint32_t max_contexts = kDefaultMaxContexts)
+      : counters_(max_contexts, "graph.ctx", registration_), registration_(max_contexts, "graph.orphaned") {
     if constexpr (Policy::kFence == Fence::asymmetric) {
       LOCKSCOPE_CONTRACT(P::heavy_barrier_available(),
                          "Fence::asymmetric needs the platform's heavy barrier (membarrier)");
     }
-    registered_.reserve(max_contexts);
     if constexpr (kFastPathChecked) reads_held_.resize(kTrackedWorkers, 0);
     // The simulator maps addresses to lines: the misuse checks' fields live
     // in padding and must not move the fields after them.
@@ -153,15 +160,9 @@ class GraphLock {
     static_assert(sizeof(typename P::Mutex) + sizeof(std::uint32_t) + alignof(std::uint32_t) <=
                   kCachelineBytes);
   }
-  // Precondition: no reader or writer is inside.
-  ~GraphLock() {
-    for (std::size_t ctx = 0; ctx < slots_.size(); ++ctx) {
-      // relaxed: no other thread may use a lock that is being destroyed.
-      LOCKSCOPE_CONTRACT(slots_[ctx].registered ||
-                             slots_[ctx].readers.load(memory_order_relaxed) == kUnregistered,
-                         "the read lock was used in an unregistered context");
-    }
-  }
+  // Precondition: no reader or writer is inside. (counters_ checks that no
+  // reader counted in an unregistered context.)
+  ~GraphLock() = default;
   GraphLock(const GraphLock&) = delete;
   GraphLock& operator=(const GraphLock&) = delete;
 
@@ -169,16 +170,7 @@ class GraphLock {
   // Precondition: ctx < max_contexts and ctx is not registered.
   void register_context(ContextId ctx) {
     ScopedLock guard(list_mutex_);
-    LOCKSCOPE_CONTRACT(ctx < slots_.size(), "context id out of range");
-    Slot& slot = slots_[ctx];
-    LOCKSCOPE_CONTRACT(!slot.registered, "context registered twice");
-    // relaxed: nobody runs in ctx before it is registered, and the writer
-    // reads this counter only under list_mutex_, which we hold.
-    LOCKSCOPE_CONTRACT(slot.readers.load(memory_order_relaxed) == kUnregistered,
-                       "the read lock was used in this context while it was unregistered");
-    slot.readers.store(0, memory_order_relaxed);
-    slot.registered = true;
-    registered_.push_back(ctx);
+    counters_.register_context(ctx);
   }
 
   // Removes `ctx`; readers still counted there move to the orphaned counter,
@@ -186,15 +178,7 @@ class GraphLock {
   // Precondition: ctx is registered and no worker runs in it any more.
   void unregister_context(ContextId ctx) {
     ScopedLock guard(list_mutex_);
-    LOCKSCOPE_CONTRACT(ctx < slots_.size() && slots_[ctx].registered,
-                       "unregistering a context that is not registered");
-    Slot& slot = slots_[ctx];
-    // relaxed: both counters are read by the writer only under list_mutex_.
-    const std::int64_t moved = slot.readers.load(memory_order_relaxed);
-    orphaned_.store(orphaned_.load(memory_order_relaxed) + moved, memory_order_relaxed);
-    slot.readers.store(kUnregistered, memory_order_relaxed);
-    slot.registered = false;
-    std::erase(registered_, ctx);
+    counters_.unregister_context(ctx);
   }
 
   // rdlock. Blocks: while a writer holds the lock or (flag_held) waits for it.
@@ -203,30 +187,30 @@ class GraphLock {
   // visible after lock_shared returns.
   void lock_shared() {
     for (;;) {
-      Slot& slot = current_slot();
+      Counter& count = counters_.current();
       // relaxed: ordered against the has_writer load by [A] just below.
-      slot.readers.owner_add(1, memory_order_relaxed);
+      count.owner_add(1, memory_order_relaxed);
       reader_barrier();  // [A] pairs with [B] in lock(): the writer sees our increment or we see its flag
       // [F] pairs with [E] in unlock(): a 0 from a writer's unlock shows us its critical section
       if (has_writer_.load(memory_order_acquire) == 0) [[likely]] break;  // [F] pairs with [E]
-      if (!back_off_and_sleep(slot)) break;
+      if (!back_off_and_sleep(count)) break;
     }
     count_read_taken();
   }
 
   // Like lock_shared, but returns false instead of sleeping. Blocks: no.
   [[nodiscard]] bool try_lock_shared() {
-    Slot& slot = current_slot();
+    Counter& count = counters_.current();
     // relaxed: ordered against the has_writer load by [A] just below.
-    slot.readers.owner_add(1, memory_order_relaxed);
+    count.owner_add(1, memory_order_relaxed);
     reader_barrier();  // [A] pairs with [B] in lock()
     if (has_writer_.load(memory_order_acquire) == 0) {  // [F] pairs with [E]
       count_read_taken();
       return true;
     }
-    // [C] pairs with [W]: nothing of ours to publish, but a relaxed store would
-    // cut the release sequence of an earlier reader's [C] in this context.
-    slot.readers.owner_add(-1, memory_order_release);  // [C] pairs with [W]
+    // [Cctr] pairs with [Wctr]: nothing of ours to publish, but a relaxed store
+    // would cut the release sequence of an earlier reader's [Cctr] here.
+    count.owner_add(-1, memory_order_release);  // [Cctr] pairs with [Wctr]
     writer_waiter_.kick();
     return false;
   }
@@ -235,17 +219,17 @@ class GraphLock {
   // lock (taken in any context). Memory ordering: a writer that enters after
   // this sees everything the reader did inside.
   void unlock_shared() {
-    Slot& slot = current_slot();
+    Counter& count = counters_.current();
     count_read_released();
-    // [C] pairs with [W] in reader_sum(): the writer that sees our decrement sees our critical section
-    slot.readers.owner_add(-1, memory_order_release);  // [C] pairs with [W]
+    // [Cctr] pairs with [Wctr] in the writer's sum: it sees our critical section with our decrement
+    count.owner_add(-1, memory_order_release);  // [Cctr] pairs with [Wctr]
     reader_barrier();  // [D] pairs with [B] in lock(): the writer saw our decrement, or we see its flag
     // relaxed: ordered after our decrement by [D]; only decides whether to kick.
     if (Policy::kUnlockKick == UnlockKick::always ||
         has_writer_.load(memory_order_relaxed) != 0) {
       // Off the fast path (a writer is about, or the policy kicks anyway):
-      // we own the slot, so its flag needs no lock.
-      LOCKSCOPE_CONTRACT(slot.registered, "read lock used in an unregistered context");
+      // we run in the context, so its registration needs no lock.
+      LOCKSCOPE_CONTRACT(counters_.current_registered(), "read lock used in an unregistered context");
       writer_waiter_.kick();
     }
   }
@@ -309,44 +293,13 @@ class GraphLock {
 
   // Introspection for tests and statistics: racy snapshots, no ordering.
   // 0 for a context that is not registered.
-  [[nodiscard]] std::int64_t context_readers(ContextId ctx) const {
-    LOCKSCOPE_CONTRACT(ctx < slots_.size(), "context id out of range");
-    const std::int64_t n = slots_[ctx].readers.load(memory_order_relaxed);  // relaxed: a snapshot
-    return n == kUnregistered ? 0 : n;
-  }
-  [[nodiscard]] std::int64_t orphaned_readers() const {
-    return orphaned_.load(memory_order_relaxed);  // relaxed: a snapshot
-  }
+  [[nodiscard]] std::int64_t context_readers(ContextId ctx) const { return counters_.context_readers(ctx); }
+  [[nodiscard]] std::int64_t orphaned_readers() const { return counters_.orphaned(); }
   [[nodiscard]] bool writer_flag() const {
     return has_writer_.load(memory_order_relaxed) != 0;  // relaxed: a snapshot
   }
 
  private:
-  // An unregistered context's counter holds this value, so that a reader
-  // that (against the contract) counts in it is caught when the context is
-  // registered again or the lock is destroyed, at no cost on the fast path.
-  static constexpr std::int64_t kUnregistered = std::int64_t{1} << 48;
-
-  struct alignas(Policy::kPaddedCounters ? kCachelineBytes : alignof(std::int64_t)) Slot {
-    explicit Slot(std::int32_t index)
-        : readers(kUnregistered, LineName{"graph.ctx", index, ".readers"}) {}
-    Atomic<std::int64_t> readers;
-    bool registered = false;  // guarded by list_mutex_; read unlocked only by ctx's owner
-  };
-
-  // The bounds check stays in every build: one compare against slots_'s
-  // size, on the line the reader reads for slots_'s address anyway. Whether
-  // the context is registered is checked here only in checked builds;
-  // unchecked builds catch it on the slow paths or through kUnregistered.
-  Slot& current_slot() {
-    const ContextId ctx = P::current_context();
-    LOCKSCOPE_CONTRACT(ctx < slots_.size(),
-                       "read lock used in an unregistered context: context id out of range");
-    Slot& slot = slots_[ctx];
-    LOCKSCOPE_FAST_PATH_CONTRACT(slot.registered, "read lock used in an unregistered context");
-    return slot;
-  }
-
   // Checked builds count each worker's read locks (the first kTrackedWorkers
   // workers; later ones go unchecked), so that an unlock_shared by a worker
   // that holds none aborts at the call, before a writer can enter beside
@@ -392,14 +345,14 @@ class GraphLock {
   // (or polling with the flag down), and then our increment stands and we are
   // in: returns false. Otherwise undo it, kick the writer, sleep until a
   // wrunlock, and return true so the caller retries from the top.
-  bool back_off_and_sleep(Slot& slot) {
+  bool back_off_and_sleep(Counter& count) {
     ScopedLock guard(list_mutex_);
     // [F] pairs with [E]: the flag is lowered under this mutex by unlock(), or by a polling writer
     if (has_writer_.load(memory_order_acquire) == 0) return false;  // [F] pairs with [E]
-    // registered is guarded by the list mutex, which we hold.
-    LOCKSCOPE_CONTRACT(slot.registered, "read lock used in an unregistered context");
+    // Registration is guarded by the list mutex, which we hold.
+    LOCKSCOPE_CONTRACT(counters_.current_registered(), "read lock used in an unregistered context");
     // relaxed: the kick that follows fences before it wakes the writer.
-    slot.readers.owner_add(-1, memory_order_relaxed);
+    count.owner_add(-1, memory_order_relaxed);
     writer_waiter_.kick();
     reader_queue_.wait(list_mutex_);
     return true;
@@ -413,15 +366,10 @@ class GraphLock {
   }
 
   // QEMU's reader_count(): the orphaned count plus every registered context's.
+  // Its loads are [Wctr], which pairs with [Cctr] in unlock_shared().
   std::int64_t reader_sum() {
     ScopedLock guard(list_mutex_);
-    // relaxed: orphaned_ is only written under list_mutex_, which we hold.
-    std::int64_t sum = orphaned_.load(memory_order_relaxed);
-    for (const ContextId ctx : registered_) {
-      // [W] pairs with [C] in unlock_shared(): a decrement we see brings its critical section
-      sum += slots_[ctx].readers.load(memory_order_acquire);  // [W] pairs with [C]
-    }
-    return sum;
+    return counters_.sum();
   }
 
   // The sum after has_writer = 1 and [B]: no reader can slip past the flag,
@@ -433,15 +381,14 @@ class GraphLock {
     return sum;
   }
 
-  IndexedArray<Slot> slots_;  // padded unless Policy says Packed
+  Counters counters_;  // padded unless Policy says Packed
   alignas(kCachelineBytes) Atomic<std::uint32_t> has_writer_{0, LineName{"graph.has_writer"}};
   // In has_writer_'s padding, so the fields' offsets are the same in every
   // build. Empty in unchecked builds; read-only after construction but for
   // each worker's own entry.
   std::vector<std::int32_t> reads_held_;
   alignas(kCachelineBytes) typename P::Mutex list_mutex_{LineName{"graph.list_mutex"}};
-  Atomic<std::int64_t> orphaned_{0, LineName{"graph.orphaned"}};
-  std::vector<ContextId> registered_;
+  typename Counters::Registration registration_;  // on list_mutex_'s line, which guards it
   typename P::WaitQueue reader_queue_{LineName{"graph.reader_queue"}};
   alignas(kCachelineBytes) typename P::Waiter writer_waiter_{LineName{"graph.writer_waiter"}};
   alignas(kCachelineBytes) typename P::Mutex writer_mutex_{LineName{"graph.writer_mutex"}};

@@ -89,8 +89,9 @@
 //   [B] wrlock:       block exchange (seq_cst) ; sum the counters.
 //       [S] pairs with [B]: percpu-rwsem's "A matches D"; the writer's sum
 //       sees the slow reader's increment, or the reader sees block.
-//   [C] rdunlock:     count-- with release. Pairs with [W], the writer's
-//       acquire loads in the sum: a decrement seen brings its section.
+//   [Cctr] rdunlock:  count-- with release. Pairs with [Wctr] in
+//       context_counters.hpp, the writer's acquire loads in the sum: a
+//       decrement seen brings its section.
 //   [D] rdunlock:     count-- ; light_barrier ; load gp_state; kick if not
 //       idle. Pairs with [G]: the writer's sum sees our decrement, or we see
 //       the slow state and kick it.
@@ -144,7 +145,7 @@ class PercpuRwsem {
   // Contexts are numbered 0 .. max_contexts - 1. Blocks: no. Needs the
   // platform's heavy barrier: it is the grace period.
   explicit PercpuRwsem(std::uint32_t max_contexts = kDefaultMaxContexts)
-      : counters_(max_contexts, "percpu.ctx", "percpu.orphaned") {
+      : counters_(max_contexts, "percpu.ctx", registration_), registration_(max_contexts, "percpu.orphaned") {
     LOCKSCOPE_CONTRACT(P::heavy_barrier_available(),
                        "percpu-rwsem needs the platform's heavy barrier (membarrier) for its grace period");
   }
@@ -197,7 +198,7 @@ class PercpuRwsem {
   // sees everything the reader did inside.
   void unlock_shared() {
     Counter& count = counters_.current();
-    count.owner_add(-1, memory_order_release);  // [C] pairs with [W] in the writer's sum
+    count.owner_add(-1, memory_order_release);  // [Cctr] pairs with [Wctr] in the writer's sum
     P::light_barrier();  // [D] pairs with [G] in sync_enter(): the writer sees our decrement, or we see the state
     // relaxed: ordered after our decrement by [D]; only decides whether to kick.
     if (gp_state_.load(memory_order_relaxed) != kIdle) writer_waiter_.kick();
@@ -304,9 +305,9 @@ class PercpuRwsem {
     if (gp_state_.load(memory_order_relaxed) == kIdle) [[likely]] return true;
     P::fence();  // [S] pairs with [B] in lock(): smp_mb() in __percpu_down_read_trylock
     if (block_.load(memory_order_acquire) == 0) return true;  // [F] pairs with [E] in unlock()
-    // [C] pairs with [W]: nothing of ours to publish, but a relaxed store would
-    // cut the release sequence of an earlier reader's [C] in this context.
-    count.owner_add(-1, memory_order_release);  // [C] pairs with [W]
+    // [Cctr] pairs with [Wctr]: nothing of ours to publish, but a relaxed store would
+    // cut the release sequence of an earlier reader's [Cctr] in this context.
+    count.owner_add(-1, memory_order_release);  // [Cctr] pairs with [Wctr]
     writer_waiter_.kick();
     return false;
   }
@@ -398,6 +399,7 @@ class PercpuRwsem {
   }
 
   ContextCounters<P> counters_;
+  alignas(kCachelineBytes) typename ContextCounters<P>::Registration registration_;  // guarded by mutex_
   alignas(kCachelineBytes) Atomic<std::uint32_t> gp_state_{kIdle, LineName{"percpu.gp_state"}};
   alignas(kCachelineBytes) Atomic<std::uint32_t> block_{0, LineName{"percpu.block"}};
   alignas(kCachelineBytes) typename P::Mutex mutex_{LineName{"percpu.mutex"}};

@@ -31,9 +31,11 @@ constexpr std::uint32_t kContexts = 8;
 using engine::sim::SimPlatform;
 using H = Harness<SimPlatform>;
 
-// simulate<L> builds its L with no arguments.
+// simulate<L> builds its L with no arguments; the counters' registration
+// is a later member, as in the locks.
 struct SimCounters : lockimpl::ContextCounters<SimPlatform> {
-  SimCounters() : ContextCounters(kContexts, "cc.ctx", "cc.orphaned") {}
+  SimCounters() : ContextCounters(kContexts, "cc.ctx", registration) {}
+  Registration registration{kContexts, "cc.orphaned"};
 };
 
 // Readers enter in one context and leave in another, and one context is
@@ -70,8 +72,16 @@ TEST(ContextCounters, TheSumCountsReadersThatMovedAndOrphanedCounts) {
 using Platform = engine::platform::RealPlatform;
 using Counters = lockimpl::ContextCounters<Platform>;
 
+// The counters with their registration, as a lock holds them.
+template <bool kPadded = true>
+struct OwnedCounters : lockimpl::ContextCounters<Platform, kPadded> {
+  using Base = lockimpl::ContextCounters<Platform, kPadded>;
+  OwnedCounters() : Base(kContexts, "cc.ctx", registration) {}
+  typename Base::Registration registration{kContexts, "cc.orphaned"};
+};
+
 TEST(ContextCounters, ANewSetSumsToZeroAndReportsItsCapacity) {
-  Counters counters(kContexts, "cc.ctx", "cc.orphaned");
+  OwnedCounters<> counters;
   EXPECT_EQ(counters.capacity(), kContexts);
   EXPECT_EQ(counters.sum(), 0);
   EXPECT_EQ(counters.orphaned(), 0);
@@ -79,7 +89,7 @@ TEST(ContextCounters, ANewSetSumsToZeroAndReportsItsCapacity) {
 }
 
 TEST(ContextCounters, OneCachelinePerContext) {
-  Counters counters(kContexts, "cc.ctx", "cc.orphaned");
+  OwnedCounters<> counters;
   for (ContextId c = 0; c < 3; ++c) counters.register_context(c);
   Platform::set_current_context(0);
   const auto* first = reinterpret_cast<const char*>(&counters.current());
@@ -93,10 +103,24 @@ TEST(ContextCounters, OneCachelinePerContext) {
   EXPECT_EQ(reinterpret_cast<std::uintptr_t>(first) % lockimpl::kCachelineBytes, 0U);
 }
 
+// Packed (graph-packed's layout, as QEMU allocates its counters): neighbouring
+// contexts' counters share a line.
+TEST(ContextCounters, PackedCountersShareLines) {
+  OwnedCounters<false> counters;
+  for (ContextId c = 0; c < 2; ++c) counters.register_context(c);
+  Platform::set_current_context(0);
+  const auto* first = reinterpret_cast<const char*>(&counters.current());
+  Platform::set_current_context(1);
+  const auto* second = reinterpret_cast<const char*>(&counters.current());
+  Platform::set_current_context(0);
+  EXPECT_LT(second - first, static_cast<std::ptrdiff_t>(lockimpl::kCachelineBytes));
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(first) % lockimpl::kCachelineBytes, 0U);
+}
+
 // current() is the calling context's counter; the sum covers the registered
 // contexts only, plus the orphaned count.
 TEST(ContextCounters, TheSumIsTheOrphanedCountPlusEveryRegisteredContext) {
-  Counters counters(kContexts, "cc.ctx", "cc.orphaned");
+  OwnedCounters<> counters;
   for (ContextId c = 0; c < 4; ++c) counters.register_context(c);
   Platform::set_current_context(1);
   counters.current().fetch_add(2, memory_order_relaxed);  // two readers enter in 1
@@ -126,7 +150,7 @@ TEST(ContextCounters, TheSumIsTheOrphanedCountPlusEveryRegisteredContext) {
 // Each context's owner updates its own counter concurrently; the sum after
 // they finish is exact.
 TEST(ContextCounters, ConcurrentOwnersSumExactly) {
-  Counters counters(kContexts, "cc.ctx", "cc.orphaned");
+  OwnedCounters<> counters;
   for (ContextId c = 0; c < 4; ++c) counters.register_context(c);
   const int rounds = 20'000 / kSanitizerSlowdown;
   {
@@ -154,11 +178,26 @@ class ContextCountersDeathTest : public ::testing::Test {
 };
 
 TEST_F(ContextCountersDeathTest, RegistrationMistakesAbort) {
-  Counters counters(kContexts, "cc.ctx", "cc.orphaned");
+  OwnedCounters<> counters;
   counters.register_context(0);
   EXPECT_DEATH(counters.register_context(0), "context registered twice");
   EXPECT_DEATH(counters.register_context(kContexts), "context id out of range");
   EXPECT_DEATH(counters.unregister_context(1), "unregistering a context that is not registered");
+}
+
+// A context id past the array is caught in every build (one compare), for
+// every lock built on the counters: before, release builds of percpu and
+// graph-fair read and wrote past the array.
+TEST_F(ContextCountersDeathTest, AContextIdOutOfRangeAbortsInEveryBuild) {
+  OwnedCounters<> counters;
+  counters.register_context(0);
+  EXPECT_DEATH(
+      {
+        Platform::set_current_context(kContexts);
+        (void)counters.current();
+      },
+      "context id out of range");
+  EXPECT_DEATH((void)counters.context_readers(kContexts + 1000), "context id out of range");
 }
 
 // A counter used while its context was unregistered is caught at
@@ -166,7 +205,7 @@ TEST_F(ContextCountersDeathTest, RegistrationMistakesAbort) {
 TEST_F(ContextCountersDeathTest, UseInAnUnregisteredContextIsCaught) {
   EXPECT_DEATH(
       {
-        Counters counters(kContexts, "cc.ctx", "cc.orphaned");
+        OwnedCounters<> counters;
         Platform::set_current_context(5);
         counters.current().fetch_add(1, memory_order_relaxed);
         counters.register_context(5);
@@ -174,7 +213,7 @@ TEST_F(ContextCountersDeathTest, UseInAnUnregisteredContextIsCaught) {
       "unregistered");
   EXPECT_DEATH(
       {
-        Counters counters(kContexts, "cc.ctx", "cc.orphaned");
+        OwnedCounters<> counters;
         Platform::set_current_context(5);
         counters.current().fetch_add(1, memory_order_relaxed);
       },  // the destructor catches it
