@@ -46,9 +46,10 @@
 //   [C] rdunlock and back-off: slot fetch_sub(release). Pairs with [B]'s
 //       loads (acquire included in seq_cst): a writer that sees the
 //       decrement sees the reader's critical section finished.
-//   [E] wrunlock: writer_ store 0 (release). Pairs with [F], the reader's
-//       flag load in [A] (seq_cst includes acquire), and with the next
-//       writer's exchange in [B].
+//   [E] wrunlock: writer_ store 0 (release). Pairs with [F], and with the
+//       next writer's exchange in [B].
+//   [F] reader: the flag load in [A] (seq_cst includes acquire). Pairs with
+//       [E]: a reader that sees the flag down sees the writer's section.
 //   [H] register_context raises high_water_ with a seq_cst RMW; it pairs
 //       with the writer's seq_cst load in [B]: a context's registration
 //       precedes any increment in it, which precedes (in the single total
