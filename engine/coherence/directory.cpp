@@ -24,6 +24,29 @@ Directory::Directory(CostModel costs) : costs_(std::move(costs)) {
   }
 }
 
+namespace {
+
+// Whether `name` is already one of the variables a line's name lists
+// ("a + b + c"). The first may carry the prefix of the lock that named the
+// line first ("table_lock: glibc-mutex.lock"); a later variable of that lock
+// comes without it (SimWorld::prefixed) and is the same variable.
+bool names_variable(std::string_view line_name, std::string_view name) {
+  std::size_t start = 0;
+  for (bool first = true;; first = false) {
+    const std::size_t end = line_name.find(" + ", start);
+    const std::string_view part = line_name.substr(start, end == std::string_view::npos ? end : end - start);
+    if (part == name) return true;
+    if (first) {
+      const std::size_t colon = part.find(": ");
+      if (colon != std::string_view::npos && part.substr(colon + 2) == name) return true;
+    }
+    if (end == std::string_view::npos) return false;
+    start = end + 3;
+  }
+}
+
+}  // namespace
+
 LineId Directory::line_at(std::uintptr_t address, std::string_view name) {
   const std::uintptr_t key = address / 64;
   auto [it, inserted] = by_address_.try_emplace(key, static_cast<LineId>(lines_.size()));
@@ -36,10 +59,7 @@ LineId Directory::line_at(std::uintptr_t address, std::string_view name) {
   } else {
     std::string& existing = lines_[it->second].stats.name;
     // A second variable in the same line: false sharing, made visible.
-    const bool known = existing == name || existing.find(std::string(" + ") + std::string(name)) !=
-                                               std::string::npos ||
-                       existing.starts_with(std::string(name) + " + ");
-    if (!known && !name.empty()) existing += " + " + std::string(name);
+    if (!name.empty() && !names_variable(existing, name)) existing += " + " + std::string(name);
   }
   return it->second;
 }

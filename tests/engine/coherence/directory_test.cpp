@@ -146,6 +146,24 @@ TEST(Directory, TwoVariablesInOneLineShareItsNameAndItsTraffic) {
   EXPECT_EQ(f.dir.stats(a).name, "a.count + b.count") << "a known name is not repeated";
 }
 
+// A replay of named locks prefixes a line with the lock that named it first;
+// that lock's later variables on the line come unprefixed. Before, a futex
+// bucket's word, mutex and queue (one name, one line) read
+// "table: glibc-mutex.futex.lock + glibc-mutex.futex.lock".
+TEST(Directory, ALineNamedWithItsLocksPrefixDoesNotRepeatThatLocksVariable) {
+  Fixture f;
+  const LineId l = f.line(0, "table: glibc-mutex.futex.lock");
+  EXPECT_EQ(f.line(8, "glibc-mutex.futex.lock"), l);
+  EXPECT_EQ(f.dir.stats(l).name, "table: glibc-mutex.futex.lock");
+  f.line(16, "other: glibc-mutex.futex.lock");  // another lock's variable is another variable
+  EXPECT_EQ(f.dir.stats(l).name, "table: glibc-mutex.futex.lock + other: glibc-mutex.futex.lock");
+  f.line(24, "b.count");
+  f.line(32, "b.count");
+  f.line(40, "count");  // not a variable of the line: only a suffix of one
+  EXPECT_EQ(f.dir.stats(l).name,
+            "table: glibc-mutex.futex.lock + other: glibc-mutex.futex.lock + b.count + count");
+}
+
 TEST(Directory, PingPongCountsOneTransferPerMiss) {
   Fixture f;
   const LineId l = f.line(0, "flag");
