@@ -18,7 +18,10 @@ TEST(CsvField, QuotesOnlyWhatNeedsIt) {
 TEST(CsvField, SplitCsvReadsBackWhatItWrote) {
   const std::vector<std::string> fields = {"plain", "a,b", "\"", "x\r\ny", ""};
   std::string line;
-  for (const std::string& f : fields) line += (line.empty() && &f == &fields.front() ? "" : ",") + csv_field(f);
+  for (const std::string& f : fields) {
+    if (&f != &fields.front()) line += ',';
+    line += csv_field(f);
+  }
   const auto r = split_csv(line + "\n", "f.csv");
   ASSERT_TRUE(r) << r.error().to_string();
   ASSERT_EQ(r->size(), 1U);
