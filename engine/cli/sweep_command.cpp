@@ -13,6 +13,7 @@
 #include "engine/cli/progress.hpp"
 #include "engine/machine/resolve.hpp"
 #include "engine/scenario/scenario_reader.hpp"
+#include "engine/sweep/sweep_jobs.hpp"
 #include "engine/sweep/sweep_plan.hpp"
 #include "engine/sweep/sweep_runner.hpp"
 #ifdef LOCKSCOPE_HAVE_PLOT
@@ -32,6 +33,10 @@ struct SweepCommand {
   std::uint64_t seed = 1;
   unsigned jobs = 0;
   std::string out;
+  std::string results;     // one job's row (what --emit-jobs's lines run)
+  std::string emit_jobs;   // plan the sweep as jobs in DIR, run nothing
+  bool emit_slurm = false;
+  std::string merge;       // merge DIR's rows into results.csv
   bool quiet = false;
 };
 
@@ -60,14 +65,18 @@ SweepCommand& add_sweep_command(CLI::App& app) {
       "with the machine: contexts.count = cores (one context per core); --keep-contexts keeps the\n"
       "scenario's own. Writes DIR/results.csv and DIR/{throughput,wait,transfers}.{svg,png}\n"
       "(docs/sweep.md).\n\n"
+      "On a cluster (docs/cluster.md): --emit-jobs DIR writes one command per run to\n"
+      "DIR/jobs.txt (and with --emit-slurm a job array, DIR/sweep.sbatch) instead of running;\n"
+      "run them with any engine (`parallel < DIR/jobs.txt`, `sbatch DIR/sweep.sbatch`), then\n"
+      "--merge DIR writes DIR/results.csv and the plots from the runs that finished and lists\n"
+      "the missing ones (DIR/missing-jobs.txt; exit status 5 while any is missing).\n\n"
       "Example:\n"
       "  lockscope sweep --scenario scenarios/teaching/bouncing.toml --locks graph,central \\\n"
       "      --machine epyc-64 --cores 1,2,4,8,16,32,64 -o sweep-bouncing\n"
       "  lockscope sweep --scenario scenarios/qemu/iothreads.toml --locks graph,central --cores 8,64 \\\n"
       "      --set writes.write_permille=0,0.1,1 -o sweep-iothreads");
-  sub->add_option("--scenario", cmd.scenario, "Scenario file (docs/scenarios.md)")->required();
-  sub->add_option("--locks,--lock", cmd.locks, "Lock names, comma-separated (lockscope replay --list-locks)")
-      ->required();
+  sub->add_option("--scenario", cmd.scenario, "Scenario file (docs/scenarios.md)");
+  sub->add_option("--locks,--lock", cmd.locks, "Lock names, comma-separated (lockscope replay --list-locks)");
   sub->add_option("--machine", cmd.machine, "Machine preset, 'this-machine', or a .toml/.csv file")
       ->capture_default_str();
   sub->add_option("--cores", cmd.cores, "Core counts, comma-separated (the first N cores of the machine)")
@@ -78,7 +87,14 @@ SweepCommand& add_sweep_command(CLI::App& app) {
                 "Keep the scenario's contexts.count instead of one context per core");
   sub->add_option("--seed", cmd.seed, "Replay seed")->capture_default_str();
   sub->add_option("--jobs,-j", cmd.jobs, "Runs at a time (default: the number of CPUs)");
-  sub->add_option("-o,--output", cmd.out, "Output directory (created if missing)")->required();
+  sub->add_option("-o,--output", cmd.out, "Output directory (created if missing)");
+  sub->add_option("--emit-jobs", cmd.emit_jobs,
+                  "Run nothing: write the sweep as independent jobs in DIR (jobs.txt, plan.toml)");
+  sub->add_flag("--emit-slurm", cmd.emit_slurm, "With --emit-jobs: also write DIR/sweep.sbatch, a Slurm job array");
+  sub->add_option("--merge", cmd.merge,
+                  "Merge the runs of an --emit-jobs DIR into DIR/results.csv and the plots; list the missing");
+  sub->add_option("--results", cmd.results,
+                  "Write the rows to FILE (results.csv format) and draw no plots: what each job runs");
   sub->add_flag("--quiet", cmd.quiet, "No progress (errors only)");
   return cmd;
 }
@@ -108,7 +124,85 @@ int write_sweep_outputs(const traces::SweepTable& table, const std::string& dir,
   return 0;
 }
 
+namespace {
+
+// Which of the four things `sweep` does was asked for, and whether the
+// flags given belong to it. Empty when they do, else the one-line error.
+std::string mode_error(const SweepCommand& cmd) {
+  if (!cmd.merge.empty()) {
+    if (!cmd.scenario.empty() || !cmd.locks.empty() || !cmd.out.empty() || !cmd.results.empty() ||
+        !cmd.emit_jobs.empty() || cmd.emit_slurm) {
+      return "--merge takes only the jobs directory: the plan in it says what was swept";
+    }
+    return {};
+  }
+  if (cmd.scenario.empty()) return "--scenario is required";
+  if (cmd.locks.empty()) return "--locks is required";
+  const int outputs = static_cast<int>(!cmd.out.empty()) + static_cast<int>(!cmd.results.empty()) +
+                      static_cast<int>(!cmd.emit_jobs.empty());
+  if (outputs != 1) return "give one of -o DIR (run the sweep), --emit-jobs DIR (plan it as jobs) or --results FILE";
+  if (cmd.emit_slurm && cmd.emit_jobs.empty()) return "--emit-slurm goes with --emit-jobs DIR";
+  return {};
+}
+
+int run_merge(const SweepCommand& cmd) {
+  auto merged = sweep::merge_jobs(cmd.merge);
+  if (!merged) {
+    fmt::print(stderr, "lockscope: {}\n", merged.error());
+    return 2;
+  }
+  const std::filesystem::path dir(cmd.merge);
+  const std::filesystem::path missing_file = dir / "missing-jobs.txt";
+  if (!merged->missing.empty()) {
+    std::string text;
+    for (const std::string& line : merged->missing_jobs) text += line + "\n";
+    if (auto w = traces::write_file_atomically(missing_file.string(), text); !w) {
+      fmt::print(stderr, "lockscope: {}\n", w.error());
+      return 1;
+    }
+  } else {
+    std::error_code ignored;
+    std::filesystem::remove(missing_file, ignored);
+  }
+  if (!cmd.quiet) {
+    fmt::print(stderr, "sweep --merge: {} of {} runs have finished\n", merged->table.rows.size(), merged->planned);
+  }
+  int status = write_sweep_outputs(merged->table, cmd.merge, true, cmd.quiet);
+  std::size_t failed = 0, unhealthy = 0;
+  for (const traces::SweepRow& row : merged->table.rows) {
+    if (row.status == "ok") continue;
+    (row.failed() ? failed : unhealthy) += 1;
+  }
+  if (!merged->missing.empty()) {
+    constexpr std::size_t kListed = 10;
+    std::string which;
+    for (std::size_t i = 0; i < std::min(kListed, merged->missing.size()); ++i) {
+      which += fmt::format("{}{}", i == 0 ? "" : ", ", sweep::run_file_name(merged->missing[i]));
+    }
+    if (merged->missing.size() > kListed) which += fmt::format(" and {} more", merged->missing.size() - kListed);
+    fmt::print(stderr,
+               "lockscope: {} of {} runs are missing ({}); results.csv holds the others. Their commands are in "
+               "{}: run them (e.g. `parallel < {}`, or submit sweep.sbatch again) and merge again\n",
+               merged->missing.size(), merged->planned, which, missing_file.string(), missing_file.string());
+    return 5;
+  }
+  if (failed > 0) {
+    fmt::print(stderr, "lockscope: {} of {} runs failed (status \"failed\" in results.csv)\n", failed,
+               merged->planned);
+    return 3;
+  }
+  if (unhealthy > 0) return 4;
+  return status;
+}
+
+}  // namespace
+
 int run_sweep_command(const SweepCommand& cmd) {
+  if (const std::string bad = mode_error(cmd); !bad.empty()) {
+    fmt::print(stderr, "lockscope: sweep: {}\n", bad);
+    return 2;
+  }
+  if (!cmd.merge.empty()) return run_merge(cmd);
   sweep::SweepPlanInput plan;
   plan.scenario = cmd.scenario;
   plan.locks = split_commas(cmd.locks);
@@ -141,11 +235,41 @@ int run_sweep_command(const SweepCommand& cmd) {
     fmt::print(stderr, "lockscope: {}\n", scenario.error().to_string());
     return 2;
   }
+  if (!cmd.emit_jobs.empty()) {
+    sweep::JobsSpec spec;
+    spec.plan = plan;
+    spec.machine_spec = cmd.machine;
+    spec.machine = *machine;
+    spec.seed = cmd.seed;
+    std::error_code exe_error;
+    spec.lockscope = std::filesystem::read_symlink("/proc/self/exe", exe_error).string();
+    if (exe_error) spec.lockscope = "lockscope";
+    spec.slurm = cmd.emit_slurm;
+    auto jobs = sweep::emit_jobs(spec, cmd.emit_jobs);
+    if (!jobs) {
+      fmt::print(stderr, "lockscope: {}\n", jobs.error());
+      return 2;
+    }
+    const std::string dir = std::filesystem::canonical(cmd.emit_jobs).string();
+    fmt::print("{} jobs written to {}/jobs.txt\n", *jobs, dir);
+    fmt::print("run them:   parallel --joblog {}/joblog < {}/jobs.txt\n", dir, dir);
+    if (cmd.emit_slurm) fmt::print("or submit:  sbatch {}/sweep.sbatch\n", dir);
+    fmt::print("then merge: lockscope sweep --merge {}\n", dir);
+    return 0;
+  }
   std::error_code ec;
-  std::filesystem::create_directories(cmd.out, ec);
-  if (ec || !std::filesystem::is_directory(cmd.out)) {
-    fmt::print(stderr, "lockscope: -o: cannot create the directory {}\n", cmd.out);
-    return 2;
+  if (!cmd.results.empty()) {
+    const std::filesystem::path parent = std::filesystem::path(cmd.results).parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent)) {
+      fmt::print(stderr, "lockscope: --results: {} is not a directory\n", parent.string());
+      return 2;
+    }
+  } else {
+    std::filesystem::create_directories(cmd.out, ec);
+    if (ec || !std::filesystem::is_directory(cmd.out)) {
+      fmt::print(stderr, "lockscope: -o: cannot create the directory {}\n", cmd.out);
+      return 2;
+    }
   }
 
   const std::vector<sweep::SweepRun> runs = sweep::expand(plan);
@@ -182,7 +306,15 @@ int run_sweep_command(const SweepCommand& cmd) {
   for (const sweep::SetAxis& axis : plan.axes) table.param_keys.push_back(axis.key);
   table.rows = sweep::run_sweep(runs, options);
 
-  int status = write_sweep_outputs(table, cmd.out, true, cmd.quiet);
+  int status = 0;
+  if (!cmd.results.empty()) {
+    if (auto w = traces::write_file_atomically(cmd.results, traces::write_sweep_csv(table)); !w) {
+      fmt::print(stderr, "lockscope: {}\n", w.error());
+      return 1;
+    }
+  } else {
+    status = write_sweep_outputs(table, cmd.out, true, cmd.quiet);
+  }
   std::size_t failed = 0, unhealthy = 0;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const traces::SweepRow& row = table.rows[i];
