@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "traces/atomic_output.hpp"
+#include "engine/cli/explore_jobs.hpp"
 #include "engine/cli/progress.hpp"
 #include "engine/cli/workload_input.hpp"
 #include "engine/machine/machine.hpp"
@@ -13,6 +16,7 @@
 #include "engine/replay/forked_replay.hpp"
 #include "engine/replay/machine_costs.hpp"
 #include "engine/replay/replay.hpp"
+#include "engine/sweep/job_array.hpp"
 #include "traces/json_writer.hpp"
 
 namespace lockscope::engine::cli {
@@ -28,6 +32,11 @@ struct ExploreCommand {
   double jitter = 0.5;
   std::string timeline;
   std::string json;
+  std::string emit_jobs;      // split into seed ranges in DIR, run nothing
+  std::uint64_t seeds_per_job = 1000;
+  bool emit_slurm = false;
+  std::string merge;          // merge DIR's ranges into one report
+  std::string results;        // one range's findings (what each job writes)
 };
 
 namespace {
@@ -77,18 +86,134 @@ ExploreCommand& add_explore_command(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--timeline", cmd.timeline, "Write the first wrong run's timeline to FILE");
   sub->add_option("--json", cmd.json, "Write the findings as JSON to FILE ('-' for stdout)");
+  sub->add_option("--emit-jobs", cmd.emit_jobs, "Run nothing: write the seeds as independent jobs in DIR");
+  sub->add_option("--seeds-per-job", cmd.seeds_per_job, "With --emit-jobs: seeds in each job")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000}))
+      ->capture_default_str();
+  sub->add_flag("--emit-slurm", cmd.emit_slurm, "With --emit-jobs: also write DIR/explore.sbatch, a Slurm job array");
+  sub->add_option("--merge", cmd.merge, "Report the findings of an --emit-jobs DIR's finished jobs");
+  sub->add_option("--results", cmd.results,
+                  "Write this range's findings to FILE (TOML), exit 0 once written: what each job runs");
   return cmd;
 }
 
 bool explore_selected(const ExploreCommand& cmd) { return cmd.sub != nullptr && cmd.sub->parsed(); }
 
+namespace {
+
+// What one exploration found, as `explore` prints it and writes its JSON;
+// the same for one run over every seed and for --merge of its ranges.
+struct Report {
+  ExplorePlan plan;          // as the user (or the merged jobs) asked
+  std::string machine_name;
+  unsigned machine_cores = 0;
+  std::vector<ExploreFinding> findings;
+};
+
+void print_report(const Report& r) {
+  const ExplorePlan& p = r.plan;
+  fmt::print("{} on {} ({} cores): {} seeds from {}, jitter {}: {} wrong\n", p.lock, r.machine_name, r.machine_cores,
+             p.seeds, p.first_seed, p.jitter, r.findings.size());
+  for (const ExploreFinding& f : r.findings) fmt::print("  seed {}: {}\n", f.seed, f.what);
+  if (r.findings.empty()) return;
+  std::string input = p.input.trace.empty() ? "--scenario " + p.input.scenario : p.input.trace;
+  for (const std::string& set : p.input.sets) input += " --set " + set;
+  const std::string cores = p.cores != 0 ? fmt::format(" --cores {}", p.cores) : "";
+  fmt::print("reproduce: lockscope replay {} --lock {} --machine {}{} --seed {} --jitter {}\n", input, p.lock,
+             p.machine, cores, r.findings.front().seed, p.jitter);
+}
+
+std::expected<void, std::string> write_json(const Report& r, const std::string& file) {
+  traces::JsonWriter w;
+  w.begin_object().field("lock", r.plan.lock).field("machine", r.machine_name).field("cores", r.machine_cores);
+  w.field("seeds", r.plan.seeds).field("first_seed", r.plan.first_seed).field("jitter", r.plan.jitter);
+  w.key("findings").begin_array();
+  for (const ExploreFinding& f : r.findings) w.begin_object().field("seed", f.seed).field("what", f.what).end_object();
+  w.end_array().end_object();
+  return traces::write_file_atomically(file, w.str() + "\n");
+}
+
+ExplorePlan plan_of(const ExploreCommand& cmd) {
+  ExplorePlan p;
+  p.input = cmd.input;
+  p.lock = cmd.lock;
+  p.machine = cmd.machine;
+  p.cores = cmd.cores;
+  p.first_seed = cmd.first_seed;
+  p.seeds = cmd.seeds;
+  p.jitter = cmd.jitter;
+  return p;
+}
+
+// Empty when the flags given belong together, else the one-line error.
+std::string mode_error(const ExploreCommand& cmd) {
+  const int modes = static_cast<int>(!cmd.emit_jobs.empty()) + static_cast<int>(!cmd.merge.empty()) +
+                    static_cast<int>(!cmd.results.empty());
+  if (modes > 1) return "--emit-jobs, --merge and --results go one at a time";
+  if (cmd.emit_slurm && cmd.emit_jobs.empty()) return "--emit-slurm goes with --emit-jobs DIR";
+  if (!cmd.merge.empty() && (!cmd.input.trace.empty() || !cmd.input.scenario.empty() || !cmd.timeline.empty())) {
+    return "--merge takes only the jobs directory (and --json): the plan in it says what was explored";
+  }
+  if ((!cmd.emit_jobs.empty() || !cmd.results.empty()) && !cmd.timeline.empty()) {
+    return "--timeline needs the whole exploration: replay the seed --merge names with --timeline";
+  }
+  return {};
+}
+
+int run_merge(const ExploreCommand& cmd) {
+  auto m = merge_explore_jobs(cmd.merge);
+  if (!m) {
+    fmt::print(stderr, "lockscope: {}\n", m.error());
+    return 2;
+  }
+  const std::filesystem::path dir(cmd.merge);
+  const std::filesystem::path missing_file = dir / "missing-jobs.txt";
+  if (!m->missing.empty()) {
+    std::string text;
+    for (const std::string& line : m->missing_jobs) text += line + "\n";
+    if (auto w = traces::write_file_atomically(missing_file.string(), text); !w) {
+      fmt::print(stderr, "lockscope: {}\n", w.error());
+      return 1;
+    }
+  } else {
+    std::error_code ignored;
+    std::filesystem::remove(missing_file, ignored);
+  }
+  std::ranges::sort(m->findings, {}, &ExploreFinding::seed);
+  Report r{m->plan, m->machine_name, m->machine_cores, std::move(m->findings)};
+  r.plan.seeds = m->seeds_done;
+  print_report(r);
+  const std::string json = cmd.json.empty() ? (dir / "findings.json").string() : cmd.json;
+  if (auto w = write_json(r, json); !w) {
+    fmt::print(stderr, "lockscope: {}\n", w.error());
+    return 1;
+  }
+  if (!m->missing.empty()) {
+    fmt::print(stderr,
+               "lockscope: {} of {} jobs are missing ({} seeds of {} explored); their commands are in {}: run them "
+               "(e.g. `parallel < {}`, or submit explore.sbatch again) and merge again\n",
+               m->missing.size(), m->jobs, m->seeds_done, m->plan.seeds, missing_file.string(),
+               missing_file.string());
+    return 5;
+  }
+  return r.findings.empty() ? 0 : 4;
+}
+
+}  // namespace
+
 int run_explore_command(const ExploreCommand& cmd) {
+  if (const std::string bad = mode_error(cmd); !bad.empty()) {
+    fmt::print(stderr, "lockscope: explore: {}\n", bad);
+    return 2;
+  }
+  if (!cmd.merge.empty()) return run_merge(cmd);
   if (!replay::is_sim_lock(cmd.lock)) {
     fmt::print(stderr, "lockscope: --lock: '{}' does not run in the simulator (lockscope replay --list-locks)\n",
                cmd.lock);
     return 2;
   }
-  auto machine = machine::resolve_machine(cmd.machine);
+  auto all_cores = machine::resolve_machine(cmd.machine);
+  auto machine = all_cores;
   if (machine && cmd.cores != 0) machine = machine::first_cores(*machine, cmd.cores);
   if (!machine) {
     fmt::print(stderr, "lockscope: --machine: {}\n", machine.error());
@@ -99,6 +224,20 @@ int run_explore_command(const ExploreCommand& cmd) {
     fmt::print(stderr, "lockscope: {}\n", trace.error());
     return 2;
   }
+  if (!cmd.emit_jobs.empty()) {
+    ExploreJobsSpec spec{plan_of(cmd), *all_cores, cmd.seeds_per_job, sweep::this_executable(), cmd.emit_slurm};
+    auto jobs = emit_explore_jobs(spec, cmd.emit_jobs);
+    if (!jobs) {
+      fmt::print(stderr, "lockscope: {}\n", jobs.error());
+      return 2;
+    }
+    const std::string dir = std::filesystem::canonical(cmd.emit_jobs).string();
+    fmt::print("{} jobs of up to {} seeds written to {}/jobs.txt\n", *jobs, cmd.seeds_per_job, dir);
+    fmt::print("run them:   parallel --joblog {}/joblog < {}/jobs.txt\n", dir, dir);
+    if (cmd.emit_slurm) fmt::print("or submit:  sbatch {}/explore.sbatch\n", dir);
+    fmt::print("then merge: lockscope explore --merge {}\n", dir);
+    return 0;
+  }
   replay::ReplayOptions options;
   options.lock = cmd.lock;
   options.machine = machine->name;
@@ -107,50 +246,43 @@ int run_explore_command(const ExploreCommand& cmd) {
   options.jitter = cmd.jitter;
   options.strict = true;  // exact timing: every overlap of critical sections is seen
 
-  struct Finding {
-    std::uint64_t seed;
-    std::string what;
-  };
-  std::vector<Finding> findings;
+  Report report{plan_of(cmd), machine->name, static_cast<unsigned>(machine->cores()), {}};
   {
     Progress progress;
     for (unsigned i = 0; i < cmd.seeds; ++i) {
       options.seed = cmd.first_seed + i;
       progress.update(fmt::format("{}: seed {} ({} of {}), {} wrong so far", cmd.lock, options.seed, i + 1,
-                                  cmd.seeds, findings.size()));
+                                  cmd.seeds, report.findings.size()));
       const replay::ReplayResult r = replay::replay_in_child(*trace, options, "");
-      if (!r.healthy()) findings.push_back({options.seed, what_went_wrong(r)});
+      if (!r.healthy()) report.findings.push_back({options.seed, what_went_wrong(r)});
     }
   }
-  fmt::print("{} on {} ({} cores): {} seeds from {}, jitter {}: {} wrong\n", cmd.lock, machine->name,
-             machine->cores(), cmd.seeds, cmd.first_seed, cmd.jitter, findings.size());
-  for (const Finding& f : findings) fmt::print("  seed {}: {}\n", f.seed, f.what);
-  if (!findings.empty()) {
-    std::string input = cmd.input.trace.empty() ? "--scenario " + cmd.input.scenario : cmd.input.trace;
-    for (const std::string& set : cmd.input.sets) input += " --set " + set;
-    const std::string cores = cmd.cores != 0 ? fmt::format(" --cores {}", cmd.cores) : "";
-    fmt::print("reproduce: lockscope replay {} --lock {} --machine {}{} --seed {} --jitter {}\n", input, cmd.lock,
-               cmd.machine, cores, findings.front().seed, cmd.jitter);
+  if (!cmd.results.empty()) {
+    // A job's findings are its result: exit 0 once they are written, so
+    // the job engine sees a job that did its work; --merge reports them.
+    const ExploreRange range{cmd.lock,       machine->name, static_cast<unsigned>(machine->cores()),
+                             cmd.first_seed, cmd.seeds,     cmd.jitter,
+                             report.findings};
+    if (auto w = traces::write_file_atomically(cmd.results, write_explore_range(range)); !w) {
+      fmt::print(stderr, "lockscope: {}\n", w.error());
+      return 1;
+    }
+    return 0;
   }
-  if (!findings.empty() && !cmd.timeline.empty()) {
-    options.seed = findings.front().seed;
+  print_report(report);
+  if (!report.findings.empty() && !cmd.timeline.empty()) {
+    options.seed = report.findings.front().seed;
     const replay::ReplayResult again = replay::replay_in_child(*trace, options, cmd.timeline);
     fmt::print("timeline of seed {} written to {}\n", options.seed, cmd.timeline);
     if (again.healthy()) fmt::print(stderr, "lockscope: warning: seed {} did not reproduce\n", options.seed);
   }
   if (!cmd.json.empty()) {
-    traces::JsonWriter w;
-    w.begin_object().field("lock", cmd.lock).field("machine", machine->name).field("cores", machine->cores());
-    w.field("seeds", cmd.seeds).field("first_seed", cmd.first_seed).field("jitter", cmd.jitter);
-    w.key("findings").begin_array();
-    for (const Finding& f : findings) w.begin_object().field("seed", f.seed).field("what", f.what).end_object();
-    w.end_array().end_object();
-    if (auto written = traces::write_file_atomically(cmd.json, w.str() + "\n"); !written) {
+    if (auto written = write_json(report, cmd.json); !written) {
       fmt::print(stderr, "lockscope: {}\n", written.error());
       return 1;
     }
   }
-  return findings.empty() ? 0 : 4;
+  return report.findings.empty() ? 0 : 4;
 }
 
 }  // namespace lockscope::engine::cli

@@ -94,7 +94,7 @@ SweepCommand& add_sweep_command(CLI::App& app) {
   sub->add_option("--merge", cmd.merge,
                   "Merge the runs of an --emit-jobs DIR into DIR/results.csv and the plots; list the missing");
   sub->add_option("--results", cmd.results,
-                  "Write the rows to FILE (results.csv format) and draw no plots: what each job runs");
+                  "Write the rows to FILE (results.csv format), no plots; exit 0 once written: what each job runs");
   sub->add_flag("--quiet", cmd.quiet, "No progress (errors only)");
   return cmd;
 }
@@ -241,9 +241,7 @@ int run_sweep_command(const SweepCommand& cmd) {
     spec.machine_spec = cmd.machine;
     spec.machine = *machine;
     spec.seed = cmd.seed;
-    std::error_code exe_error;
-    spec.lockscope = std::filesystem::read_symlink("/proc/self/exe", exe_error).string();
-    if (exe_error) spec.lockscope = "lockscope";
+    spec.lockscope = sweep::this_executable();
     spec.slurm = cmd.emit_slurm;
     auto jobs = sweep::emit_jobs(spec, cmd.emit_jobs);
     if (!jobs) {
@@ -306,15 +304,17 @@ int run_sweep_command(const SweepCommand& cmd) {
   for (const sweep::SetAxis& axis : plan.axes) table.param_keys.push_back(axis.key);
   table.rows = sweep::run_sweep(runs, options);
 
-  int status = 0;
   if (!cmd.results.empty()) {
+    // A job's row is its result, whatever the run did: a failed or
+    // unhealthy run is reported by --merge, and the job engine (parallel,
+    // Slurm) sees a job that did its work.
     if (auto w = traces::write_file_atomically(cmd.results, traces::write_sweep_csv(table)); !w) {
       fmt::print(stderr, "lockscope: {}\n", w.error());
       return 1;
     }
-  } else {
-    status = write_sweep_outputs(table, cmd.out, true, cmd.quiet);
+    return 0;
   }
+  int status = write_sweep_outputs(table, cmd.out, true, cmd.quiet);
   std::size_t failed = 0, unhealthy = 0;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const traces::SweepRow& row = table.rows[i];

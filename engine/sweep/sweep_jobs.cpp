@@ -9,6 +9,7 @@
 
 #include "engine/machine/machine_file.hpp"
 #include "engine/machine/presets.hpp"
+#include "engine/sweep/job_array.hpp"
 #include "traces/atomic_output.hpp"
 #include "traces/read_file.hpp"
 #include "traces/toml_schema.hpp"
@@ -93,35 +94,6 @@ std::string plan_toml(const JobsSpec& spec, std::string_view machine_arg, std::s
   return out.str();
 }
 
-// Job array over jobs.txt: task T of `tasks` runs lines T+1, T+1+tasks, ...
-// and skips a run whose row is already there, so submitting the script
-// again runs only what is missing.
-std::string sbatch_script(const fs::path& dir, std::size_t jobs) {
-  const std::size_t tasks = std::min(jobs, kMaxSlurmTasks);
-  return fmt::format(
-      "#!/bin/bash\n"
-      "# A lockscope sweep as a Slurm job array (lockscope sweep --emit-slurm).\n"
-      "#   submit:  sbatch {dir}/sweep.sbatch\n"
-      "#   merge:   lockscope sweep --merge {dir}\n"
-      "# Submitting it again runs only the jobs whose row is missing.\n"
-      "#SBATCH --job-name=lockscope-sweep\n"
-      "#SBATCH --array=0-{last}\n"
-      "#SBATCH --ntasks=1\n"
-      "#SBATCH --cpus-per-task=1\n"
-      "#SBATCH --output={dir}/slurm/%A_%a.out\n"
-      "tasks={tasks}\n"
-      "status=0\n"
-      "n=0\n"
-      "while IFS= read -r line; do\n"
-      "  n=$((n + 1))\n"
-      "  [ $(((n - 1) % tasks)) -eq \"$SLURM_ARRAY_TASK_ID\" ] || continue\n"
-      "  [ -e \"{dir}/runs/$(printf %06d \"$n\").csv\" ] && continue\n"
-      "  bash -c \"$line\" </dev/null || status=1\n"
-      "done < {dir}/jobs.txt\n"
-      "exit $status\n",
-      fmt::arg("dir", dir.string()), fmt::arg("last", tasks - 1), fmt::arg("tasks", tasks));
-}
-
 std::expected<void, std::string> write(const fs::path& path, std::string_view bytes) {
   return traces::write_file_atomically(path.string(), bytes);
 }
@@ -186,18 +158,6 @@ std::expected<ReadPlan, std::string> read_plan(const fs::path& dir) {
   return plan;
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const std::size_t end = text.find('\n', start);
-    out.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return out;
-}
-
 // Is `row` the row of `run` in this plan? Empty when it is, else what differs.
 std::string mismatch(const traces::SweepRow& row, const SweepRun& run, const ReadPlan& plan) {
   if (row.lock != run.lock) return fmt::format("lock {} where the plan has {}", row.lock, run.lock);
@@ -212,18 +172,7 @@ std::string mismatch(const traces::SweepRow& row, const SweepRun& run, const Rea
 
 }  // namespace
 
-std::string shell_quote(const std::string& word) {
-  const bool plain = !word.empty() && std::ranges::all_of(word, [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           std::string_view("-_./=:,+@%").find(c) != std::string_view::npos;
-  });
-  if (plain) return word;
-  std::string out = "'";
-  for (const char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string run_file_name(std::size_t index) { return fmt::format("runs/{:06d}.csv", index + 1); }
+std::string run_file_name(std::size_t index) { return run_file_name(index, "csv"); }
 
 std::expected<std::size_t, std::string> emit_jobs(const JobsSpec& spec, const std::string& dir_arg) {
   std::error_code ec;
@@ -271,7 +220,7 @@ std::expected<std::size_t, std::string> emit_jobs(const JobsSpec& spec, const st
   if (auto w = write(dir / "scenario.toml", *scenario); !w) return std::unexpected(w.error());
   if (auto w = write(dir / "jobs.txt", jobs); !w) return std::unexpected(w.error());
   if (spec.slurm) {
-    if (auto w = write(dir / "sweep.sbatch", sbatch_script(dir, runs.size())); !w) return std::unexpected(w.error());
+    if (auto w = write(dir / "sweep.sbatch", slurm_array_script(dir.string(), runs.size(), "sweep", "csv")); !w) return std::unexpected(w.error());
   }
   // The plan last: a directory with a plan is a complete set of jobs.
   if (auto w = write(dir / "plan.toml", plan_toml(spec, machine_in_plan, runs.size())); !w) {

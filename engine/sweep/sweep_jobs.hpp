@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "engine/machine/machine.hpp"
+#include "engine/sweep/job_array.hpp"
 #include "engine/sweep/sweep_plan.hpp"
 #include "traces/sweep_results.hpp"
 
@@ -42,10 +43,6 @@ struct JobsSpec {
   std::string lockscope;        // the binary the job lines run (absolute)
   bool slurm = false;           // also write sweep.sbatch
 };
-
-// Most array tasks sweep.sbatch asks for: Slurm's default MaxArraySize is
-// 1001, so larger sweeps give each task every Tth job line.
-inline constexpr std::size_t kMaxSlurmTasks = 1000;
 
 // Writes the job directory (created if missing; refused if it already
 // holds a plan). Returns the number of jobs. The error is one line.
@@ -67,8 +64,5 @@ struct MergedSweep {
 // not a missing run: the error is one line, `file:line:column: ...` when
 // the file does not read.
 [[nodiscard]] std::expected<MergedSweep, std::string> merge_jobs(const std::string& dir);
-
-// `word` quoted for a POSIX shell ('it'\''s'), unless it needs no quotes.
-[[nodiscard]] std::string shell_quote(const std::string& word);
 
 }  // namespace lockscope::engine::sweep

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # A sweep emitted as a Slurm job array runs on a real single-node Slurm and
 # merges to the same results.csv as the one-machine sweep (apart from the
-# two timing columns). The test starts its own munged, slurmctld and slurmd
+# two timing columns); an exploration split into seed ranges merges to the
+# same findings.json as one explore over every seed. The test starts its own munged, slurmctld and slurmd
 # (private key, socket, ports and state directory, so a Slurm already on
 # the machine is not touched) and stops them when it ends, however it ends.
 #
-#   slurm_array_test.sh LOCKSCOPE SCENARIO
+#   slurm_array_test.sh LOCKSCOPE SCENARIOS_DIR
 #
 # Exit 77 (ctest: skipped) with the reason when this machine cannot start
 # them: not root, or the Debian packages slurmctld, slurmd, slurm-client and
@@ -14,7 +15,7 @@
 set -uo pipefail
 
 lockscope="$1"
-scenario="$2"
+scenarios="$2"
 
 skip() { echo "SKIPPED: $*"; exit 77; }
 fail() { echo "FAILED: $*"; for f in "$work"/log/*.log; do echo "== $f"; tail -n 20 "$f"; done; exit 1; }
@@ -82,7 +83,7 @@ for _ in $(seq 60); do
 done
 sinfo -h -o %t | grep -qx idle || fail "the node did not come up idle: $(sinfo 2>&1)"
 
-plan=(--scenario "$scenario" --locks graph,central --machine laptop-8 --cores 1,2
+plan=(--scenario "$scenarios/teaching/bouncing.toml" --locks graph,central --machine laptop-8 --cores 1,2
       --set scenario.duration_us=5,10)
 "$lockscope" sweep "${plan[@]}" --jobs 2 --quiet -o "$work/one" || fail "the one-machine sweep failed"
 "$lockscope" sweep "${plan[@]}" --emit-jobs "$work/jobs" --emit-slurm >/dev/null || fail "--emit-slurm failed"
@@ -99,4 +100,14 @@ drop_timings() { awk -F, -v OFS=, '{NF -= 2; print}' "$1"; }
 if ! diff <(drop_timings "$work/one/results.csv") <(drop_timings "$work/jobs/results.csv"); then
   fail "the merged results.csv differs from the one-machine sweep's"
 fi
-echo "PASSED: 8 runs as a Slurm array of $(grep -c . "$work/jobs/jobs.txt") jobs on $node merged to the one-machine results"
+
+explore=(--scenario "$scenarios/teaching/writer-storm.toml" --lock graph:full:if_writer:polling --seeds 5)
+"$lockscope" explore "${explore[@]}" --json "$work/one.json" >/dev/null 2>&1
+[ $? -eq 4 ] || fail "the one-machine exploration did not find the missed wakeup"
+"$lockscope" explore "${explore[@]}" --seeds-per-job 2 --emit-jobs "$work/explore" --emit-slurm >/dev/null ||
+  fail "explore --emit-slurm failed"
+timeout 300 sbatch --wait --quiet "$work/explore/explore.sbatch" || fail "the exploration's array failed"
+"$lockscope" explore --merge "$work/explore" >/dev/null
+[ $? -eq 4 ] || fail "explore --merge did not report the findings"
+diff "$work/one.json" "$work/explore/findings.json" || fail "the merged findings differ from one exploration's"
+echo "PASSED: 8 runs as a Slurm array of $(grep -c . "$work/jobs/jobs.txt") jobs on $node merged to the one-machine results; 5 seeds in 3 ranges merged to the same findings"

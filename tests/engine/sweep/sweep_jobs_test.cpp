@@ -220,21 +220,5 @@ TEST_F(SweepJobs, JobsTxtMustHaveALinePerRun) {
   EXPECT_NE(merged.error().find("2 lines, but the plan has 8 runs"), std::string::npos) << merged.error();
 }
 
-TEST(ShellQuote, WhatTheShellReadsBackIsTheWord) {
-  for (const std::string word : {std::string("plain-word_1.0"), std::string("has space"), std::string("it's"),
-                                 std::string("reads.cs_ns={dist=\"fixed\",mean=5}"), std::string("$HOME`x`\\n"),
-                                 std::string("")}) {
-    const std::string cmd = "printf %s " + shell_quote(word);
-    FILE* p = popen(cmd.c_str(), "r");
-    ASSERT_NE(p, nullptr);
-    std::string out;
-    char buf[256];
-    while (const std::size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-    pclose(p);
-    EXPECT_EQ(out, word) << cmd;
-  }
-  EXPECT_EQ(shell_quote("graph"), "graph");
-}
-
 }  // namespace
 }  // namespace lockscope::engine::sweep
