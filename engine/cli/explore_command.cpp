@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <numeric>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,7 @@
 #include "engine/cli/workload_input.hpp"
 #include "engine/machine/machine.hpp"
 #include "engine/machine/resolve.hpp"
+#include "engine/replay/child_pool.hpp"
 #include "engine/replay/forked_replay.hpp"
 #include "engine/replay/machine_costs.hpp"
 #include "engine/replay/replay.hpp"
@@ -30,6 +33,7 @@ struct ExploreCommand {
   unsigned seeds = 100;
   std::uint64_t first_seed = 1;
   double jitter = 0.5;
+  unsigned jobs = 0;          // 0: one per CPU
   std::string timeline;
   std::string json;
   std::string emit_jobs;      // split into seed ranges in DIR, run nothing
@@ -84,6 +88,7 @@ ExploreCommand& add_explore_command(CLI::App& app) {
   sub->add_option("--jitter", cmd.jitter, "Duration jitter J: factors in [1-J, 1+J]")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
+  sub->add_option("--jobs,-j", cmd.jobs, "Seeds replayed at a time, each in its own process (default: the number of CPUs)");
   sub->add_option("--timeline", cmd.timeline, "Write the first wrong run's timeline to FILE");
   sub->add_option("--json", cmd.json, "Write the findings as JSON to FILE ('-' for stdout)");
   sub->add_option("--emit-jobs", cmd.emit_jobs, "Run nothing: write the seeds as independent jobs in DIR");
@@ -249,13 +254,33 @@ int run_explore_command(const ExploreCommand& cmd) {
   Report report{plan_of(cmd), machine->name, static_cast<unsigned>(machine->cores()), {}};
   {
     Progress progress;
-    for (unsigned i = 0; i < cmd.seeds; ++i) {
-      options.seed = cmd.first_seed + i;
-      progress.update(fmt::format("{}: seed {} ({} of {}), {} wrong so far", cmd.lock, options.seed, i + 1,
-                                  cmd.seeds, report.findings.size()));
-      const replay::ReplayResult r = replay::replay_in_child(*trace, options, "");
-      if (!r.healthy()) report.findings.push_back({options.seed, what_went_wrong(r)});
-    }
+    std::size_t done = 0;
+    replay::PoolCallbacks cb;
+    cb.run = [&](std::size_t i) {
+      replay::ReplayOptions o = options;
+      o.seed = cmd.first_seed + i;
+      return replay::replay(*trace, o);
+    };
+    cb.identity = [&](std::size_t i) {
+      replay::ReplayResult identity;
+      identity.lock = cmd.lock;
+      identity.machine = machine->name;
+      identity.cores = static_cast<std::uint32_t>(machine->cores());
+      identity.seed = cmd.first_seed + i;
+      return identity;
+    };
+    cb.finished = [&](std::size_t i, const replay::ReplayResult& r) {
+      ++done;
+      if (!r.healthy()) report.findings.push_back({cmd.first_seed + i, what_went_wrong(r)});
+      progress.update(fmt::format("{}: {} of {} seeds, {} wrong so far", cmd.lock, done, cmd.seeds,
+                                  report.findings.size()));
+    };
+    std::vector<std::size_t> order(cmd.seeds);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    const unsigned jobs = cmd.jobs != 0 ? cmd.jobs : std::max(1U, std::thread::hardware_concurrency());
+    replay::run_pool(order, jobs, cb);
+    // Seeds finish in any order with several at a time; the report lists them by seed.
+    std::ranges::sort(report.findings, {}, &ExploreFinding::seed);
   }
   if (!cmd.results.empty()) {
     // A job's findings are its result: exit 0 once they are written, so

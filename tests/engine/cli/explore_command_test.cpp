@@ -33,5 +33,18 @@ TEST(ExploreCommand, TheFixedKnobsSurviveTheSameSeeds) {
   EXPECT_EQ(r.status, 0) << r.out << r.err;
 }
 
+// Several seeds at a time, each in its own process: the same report, the
+// findings in seed order whatever order the seeds finished in.
+TEST(ExploreCommand, SeedsRunInParallelGiveTheSameReport) {
+  const std::string scenario = std::string(LOCKSCOPE_SOURCE_DIR) + "/scenarios/teaching/writer-storm.toml";
+  const std::string args = "explore --scenario " + scenario + " --lock graph:full:if_writer:polling --seeds 6";
+  const CliRun one = run_cli(args + " --jobs 1");
+  const CliRun three = run_cli(args + " --jobs 3");
+  EXPECT_EQ(one.status, 4) << one.err;
+  EXPECT_EQ(three.status, 4) << three.err;
+  EXPECT_NE(one.out.find(": 6 wrong"), std::string::npos) << one.out;
+  EXPECT_EQ(three.out, one.out);
+}
+
 }  // namespace
 }  // namespace lockscope::testing
