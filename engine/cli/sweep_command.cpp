@@ -181,9 +181,10 @@ int run_merge(const SweepCommand& cmd) {
     }
     if (merged->missing.size() > kListed) which += fmt::format(" and {} more", merged->missing.size() - kListed);
     fmt::print(stderr,
-               "lockscope: {} of {} runs are missing ({}); results.csv holds the others. Their commands are in "
-               "{}: run them (e.g. `parallel < {}`, or submit sweep.sbatch again) and merge again\n",
-               merged->missing.size(), merged->planned, which, missing_file.string(), missing_file.string());
+               "lockscope: {} of {} runs are missing ({}); results.csv holds the {} that finished. Their commands "
+               "are in {}: run them (e.g. `parallel < {}`, or submit sweep.sbatch again) and merge again\n",
+               merged->missing.size(), merged->planned, which, merged->table.rows.size(), missing_file.string(),
+               missing_file.string());
     return 5;
   }
   if (failed > 0) {
