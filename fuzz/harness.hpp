@@ -13,6 +13,8 @@
 //   latency_csv  a core-to-core latency CSV (parse_latency_csv)
 //   timeline     a binary timeline (.lstl); also decoded with its checksum fixed
 //   sweep_csv    a sweep's results.csv (traces/sweep_results)
+//   raw_recording  `lockscope record`'s raw recording (record/raw_reader); the
+//                paths in its maps record are moved off the disk first
 #pragma once
 
 #include "traces/parse_error.hpp"
@@ -33,6 +35,7 @@ Verdict fuzz_machine(std::string_view bytes);
 Verdict fuzz_latency_csv(std::string_view bytes);
 Verdict fuzz_timeline(std::string_view bytes);
 Verdict fuzz_sweep_csv(std::string_view bytes);
+Verdict fuzz_raw_recording(std::string_view bytes);
 
 struct Target {
   std::string_view name;  // the folder under fuzz/corpus/ and fuzz/regressions/
@@ -42,6 +45,7 @@ struct Target {
 inline constexpr Target kTargets[] = {
     {"workload", fuzz_workload}, {"scenario", fuzz_scenario},   {"machine", fuzz_machine},
     {"latency_csv", fuzz_latency_csv}, {"timeline", fuzz_timeline}, {"sweep_csv", fuzz_sweep_csv},
+    {"raw_recording", fuzz_raw_recording},
 };
 
 // Aborts with `what` when `ok` is false: a property the readers promise
