@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstring>
 #include <new>
 #include <stdexcept>
 #include <map>
@@ -127,10 +126,11 @@ void decode_chunk(Cursor& c, std::map<std::uint64_t, ThreadBuild>& threads) {
 RawRecording decode(std::string_view bytes) {
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
   const unsigned char* end = data + bytes.size();
-  if (bytes.size() < rf::kHeaderBytes || std::memcmp(data, rf::kMagic, sizeof rf::kMagic) != 0) {
-    if (bytes.size() < rf::kHeaderBytes && std::memcmp(data, rf::kMagic, std::min(bytes.size(), sizeof rf::kMagic)) == 0) {
-      throw Failure{kTruncated};
-    }
+  // Compared as string_views: an empty file comes without a pointer, and
+  // memcmp's arguments must never be null, even for zero bytes.
+  const std::string_view magic(reinterpret_cast<const char*>(rf::kMagic), sizeof rf::kMagic);
+  if (bytes.size() < rf::kHeaderBytes || !bytes.starts_with(magic)) {
+    if (bytes.size() < rf::kHeaderBytes && magic.starts_with(bytes.substr(0, magic.size()))) throw Failure{kTruncated};
     throw Failure{"not a lockscope raw recording (no LSRAW magic at its start)"};
   }
   std::uint32_t version = 0;
