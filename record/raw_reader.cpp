@@ -244,9 +244,13 @@ RawRecording decode(std::string_view bytes) {
   if (tsc && (cal_ticks == 0 || cal_ns == 0)) throw Failure{"corrupt: the end record's clock calibration is zero"};
 
   // Ticks to nanoseconds: the TSC rate measured over the whole recording.
+  // A corrupt calibration (far more nanoseconds than ticks) could take a
+  // time past 64 bits, where it would wrap and run backwards.
   auto ns = [&](std::uint64_t tick) -> std::uint64_t {
     if (!tsc) return tick;
-    return static_cast<std::uint64_t>(static_cast<Wide>(tick) * cal_ns / cal_ticks);
+    const Wide v = static_cast<Wide>(tick) * cal_ns / cal_ticks;
+    if (v > UINT64_MAX) throw Failure{"corrupt: the end record's clock calibration puts a time past 2^64 ns"};
+    return static_cast<std::uint64_t>(v);
   };
   rec.end_ns = ns(end_tick);
   rec.dropped = dropped;
