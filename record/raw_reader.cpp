@@ -245,11 +245,14 @@ RawRecording decode(std::string_view bytes) {
 
   // Ticks to nanoseconds: the TSC rate measured over the whole recording.
   // A corrupt calibration (far more nanoseconds than ticks) could take a
-  // time past 64 bits, where it would wrap and run backwards.
+  // time past 64 bits, where it would wrap and run backwards; and any time
+  // past kMaxRecordedNs would wrap when converted to picoseconds.
   auto ns = [&](std::uint64_t tick) -> std::uint64_t {
-    if (!tsc) return tick;
-    const Wide v = static_cast<Wide>(tick) * cal_ns / cal_ticks;
-    if (v > UINT64_MAX) throw Failure{"corrupt: the end record's clock calibration puts a time past 2^64 ns"};
+    const Wide v = tsc ? static_cast<Wide>(tick) * cal_ns / cal_ticks : static_cast<Wide>(tick);
+    if (v > kMaxRecordedNs) {
+      throw Failure{tsc ? "corrupt: the end record's clock calibration puts a time past 213 days (2^64 ps)"
+                        : "corrupt: a time past 213 days (2^64 ps)"};
+    }
     return static_cast<std::uint64_t>(v);
   };
   rec.end_ns = ns(end_tick);

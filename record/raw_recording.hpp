@@ -66,6 +66,11 @@ struct RawLock {
   std::string callsite;  // the function that first took it, or empty when unknown
 };
 
+// The latest time a recording may hold: lockscope's traces and timelines
+// count picoseconds in 64 bits, so a time past this (about 213 days) could
+// not be converted. A reader refuses it as corrupt.
+inline constexpr std::uint64_t kMaxRecordedNs = UINT64_MAX / 1000;
+
 struct RawRecording {
   std::string program;             // argv[0] as run
   std::vector<std::string> args;   // argv[1..]

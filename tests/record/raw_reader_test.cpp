@@ -41,7 +41,8 @@ std::uint8_t flags(RawOp op, RawAttempt attempt, bool ok, bool new_lock, bool du
 // A recording of one thread (tid 7) that took a mutex (waiting 40 ticks),
 // failed a trywrlock on an rwlock and released the mutex; TSC ticks at two
 // per nanosecond.
-std::string good_file(std::uint32_t version = rf::kVersion, bool with_end = true, const std::string& maps = "") {
+std::string good_file(std::uint32_t version = rf::kVersion, bool with_end = true, const std::string& maps = "",
+                      std::uint64_t calibration_ns = 1000) {
   Bytes f;
   f.s.assign(reinterpret_cast<const char*>(rf::kMagic), sizeof rf::kMagic);
   for (int i = 0; i < 4; ++i) f.byte(static_cast<std::uint8_t>(version >> (8 * i)));
@@ -90,7 +91,7 @@ std::string good_file(std::uint32_t version = rf::kVersion, bool with_end = true
     Bytes end;
     end.varint(400);  // end tick
     end.varint(2000);  // calibration: 2000 ticks ...
-    end.varint(1000);  // ... in 1000 ns
+    end.varint(calibration_ns);  // ... in 1000 ns
     end.varint(5);
     end.varint(0);
     end.text("exit 3");
@@ -149,6 +150,21 @@ TEST(RawReader, NamesTheProblemWithTheFile) {
   rec = parse_raw_recording(good_file() + "x", "long.raw");
   ASSERT_FALSE(rec.has_value());
   EXPECT_NE(rec.error().message.find("after the end record"), std::string::npos);
+}
+
+// Times are picoseconds in 64 bits once converted: a calibration that puts
+// one past 213 days is corrupt, never a wrapped time that runs backwards.
+TEST(RawReader, ATimeThatCannotBeConvertedToPicosecondsIsCorrupt) {
+  auto rec = parse_raw_recording(good_file(rf::kVersion, true, "", 1000), "ok.raw");
+  ASSERT_TRUE(rec.has_value()) << rec.error().to_string();
+  // 400 ticks at 2000 ticks per 1e17 ns: 2e16 ns, past kMaxRecordedNs (1.8e16).
+  rec = parse_raw_recording(good_file(rf::kVersion, true, "", 100'000'000'000'000'000ULL), "far.raw");
+  ASSERT_FALSE(rec.has_value());
+  EXPECT_NE(rec.error().message.find("past 213 days"), std::string::npos) << rec.error().to_string();
+  // Inside the bound still reads: 400 ticks at 2000 per 4.5e15 ns are 9e14 ns.
+  rec = parse_raw_recording(good_file(rf::kVersion, true, "", 4'500'000'000'000'000ULL), "near.raw");
+  ASSERT_TRUE(rec.has_value()) << rec.error().to_string();
+  EXPECT_LE(rec->end_ns, kMaxRecordedNs);
 }
 
 TEST(RawReader, MapsNamingDevicesOrMissingFilesLeaveNamesEmpty) {
