@@ -108,8 +108,10 @@ std::expected<std::string, std::string> find_interposer(const std::string& self_
   std::error_code ec;
   const fs::path exe = fs::weakly_canonical(self_exe, ec);
   const fs::path dir = exe.parent_path();
-  std::vector<fs::path> candidates = {dir / "../../lib/liblockscope_record.so", dir / "../lib/liblockscope_record.so",
-                                      dir / "lib/liblockscope_record.so"};
+  // The install first: a build tree's paths, tried from an installed
+  // binary, land outside its prefix (../../lib from /usr/bin is /lib).
+  std::vector<fs::path> candidates = {dir / "../lib/lockscope/liblockscope_record.so",
+                                      dir / "../../lib/liblockscope_record.so", dir / "lib/liblockscope_record.so"};
 #ifdef LOCKSCOPE_RECORD_INTERPOSER_PATH
   candidates.emplace_back(LOCKSCOPE_RECORD_INTERPOSER_PATH);
 #endif

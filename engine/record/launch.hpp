@@ -47,10 +47,11 @@ struct RecordedRun {
 [[nodiscard]] std::expected<void, std::string> check_recordable(const std::string& path);
 
 // The interposer for a lockscope binary at `self_exe` (normally
-// /proc/self/exe): ../../lib/liblockscope_record.so (the build tree:
-// engine/cli/lockscope), ../lib/ (an install prefix), then the path the
-// build put it at (LOCKSCOPE_RECORD_INTERPOSER_PATH). The error lists where
-// it looked.
+// /proc/self/exe): ../lib/lockscope/liblockscope_record.so (an install:
+// PREFIX/bin/lockscope, cmake/LockscopeInstall.cmake), then
+// ../../lib/liblockscope_record.so (the build tree: engine/cli/lockscope),
+// then the path the build put it at (LOCKSCOPE_RECORD_INTERPOSER_PATH).
+// The error lists where it looked.
 [[nodiscard]] std::expected<std::string, std::string> find_interposer(const std::string& self_exe);
 
 // This process's executable (/proc/self/exe), empty if it cannot be read:

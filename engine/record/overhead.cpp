@@ -119,7 +119,8 @@ std::expected<std::string, std::string> find_overhead_benchmark(const std::strin
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::path dir = fs::weakly_canonical(self_exe, ec).parent_path();
-  std::vector<fs::path> candidates = {dir / "../../examples/record_overhead", dir / "record_overhead"};
+  std::vector<fs::path> candidates = {dir / "../lib/lockscope/record_overhead", dir / "../../examples/record_overhead",
+                                      dir / "record_overhead"};
 #ifdef LOCKSCOPE_RECORD_OVERHEAD_PATH
   candidates.emplace_back(LOCKSCOPE_RECORD_OVERHEAD_PATH);
 #endif

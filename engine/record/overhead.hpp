@@ -39,8 +39,9 @@ struct RecordOverhead {
 
 [[nodiscard]] std::expected<RecordOverhead, std::string> measure_record_overhead(const RecordOverheadOptions& options);
 
-// The record_overhead binary for a lockscope binary at `self_exe`: the build
-// tree's ../../examples/record_overhead, then the path the build put it at.
+// The record_overhead binary for a lockscope binary at `self_exe`: an
+// install's ../lib/lockscope/record_overhead, the build tree's
+// ../../examples/record_overhead, then the path the build put it at.
 [[nodiscard]] std::expected<std::string, std::string> find_overhead_benchmark(const std::string& self_exe);
 
 }  // namespace lockscope::engine::record

@@ -49,7 +49,9 @@ QStringList scenario_files(const QString& dir) {
 }
 
 TeachingRun teaching_run() {
-  for (const QString& folder : {QDir(exe_dir()).filePath(QStringLiteral("teaching")), teaching_cache_dir()}) {
+  const QDir exe(exe_dir());
+  for (const QString& folder : {QDir::cleanPath(exe.filePath(QStringLiteral("../share/lockscope/teaching"))),
+                                exe.filePath(QStringLiteral("teaching")), teaching_cache_dir()}) {
     const QDir dir(folder);
     TeachingRun run{dir.filePath(QStringLiteral("bouncing.central.lstl")),
                     dir.filePath(QStringLiteral("bouncing.graph.lstl"))};

@@ -5,9 +5,15 @@
 //   scenarios          $LOCKSCOPE_SCENARIOS, else ../share/lockscope/scenarios
 //                      beside the executable (an install), else the source
 //                      tree's scenarios/ this binary was configured from;
-//   the teaching run   teaching/bouncing.{central,graph}.lstl next to this
-//                      executable (generated at build time, gui/CMakeLists.txt),
-//                      else in the cache folder (generated on first start).
+//   the teaching run   teaching/bouncing.{central,graph}.lstl in
+//                      ../share/lockscope/ beside the executable (an install),
+//                      else next to this executable (generated at build time,
+//                      gui/CMakeLists.txt), else in the cache folder
+//                      (generated on first start).
+// An install (cmake/LockscopeInstall.cmake) puts the executables in bin/ and
+// the data in share/lockscope/, so the install is tried first and the build
+// tree's paths only when it is absent; the CLI finds the recorder library
+// the same way (engine/record/launch.hpp).
 #pragma once
 
 #include <QString>
