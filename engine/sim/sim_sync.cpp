@@ -24,6 +24,7 @@ void unblocked() {
 Picos Sleepers::wake() {
   SimWorld& world = SimWorld::current();
   waker_ = world.current_core();
+  ++wakes_;
   const bool other = std::any_of(cores_.begin(), cores_.end(), [this](unsigned c) { return c != waker_; });
   return world.running() && other ? world.costs().wake_call : 0;
 }
@@ -116,9 +117,10 @@ void SimWaitQueue::wait(SimMutex& m) {
   SimWorld& world = SimWorld::current();
   world.sync();
   {
-    // Holding the queue's guard from before m is released until the sleep:
-    // a notify in between cannot be lost.
+    // Holding the queue's guard from before m is released until the sleep,
+    // and counting the wakes: a notify in between cannot be lost.
     std::unique_lock<simgrid::s4u::Mutex> held(*guard_);
+    const std::uint32_t seen = sleepers_.wakes();
     m.unlock();
     blocked(BlockKind::wait_queue);
     // A notify that comes while the futex_wait is still entering the kernel
@@ -132,10 +134,16 @@ void SimWaitQueue::wait(SimMutex& m) {
       m.lock();
       return;
     }
+    // Entered: asleep in the kernel from the timeout on. SimGrid answers a
+    // timed-out wait first and takes the guard back with a lock of its own,
+    // so a notify may have come in between, when we were no longer in cv_:
+    // it woke us all the same (the wake count moved), and sleeping through
+    // it would lose it. Its waker did not count our core among the sleepers,
+    // so it paid no futex_wake for us; we pay the wake-up below.
     world.off_core();
     const unsigned core = world.current_core();
     sleepers_.add(core);
-    cv_->wait(held);
+    while (sleepers_.wakes() == seen) cv_->wait(held);
     sleepers_.remove(core);
   }
   world.woken_by(sleepers_.waker());

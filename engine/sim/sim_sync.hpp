@@ -18,23 +18,31 @@
 
 namespace lockscope::engine::sim {
 
-// The cores of the workers asleep in one primitive, and the core that woke
-// them last. Waking one on another core is a system call for the waker
-// (futex_wake: an IPI), which costs it SimCosts::wake_call, and the woken
-// one runs again a wake-up later (SimWorld::woken_by); waking a coroutine of
-// its own core costs neither.
+// The cores of the workers asleep in one primitive, the core that woke
+// them last, and how many wakes there were. Waking one on another core is a
+// system call for the waker (futex_wake: an IPI), which costs it
+// SimCosts::wake_call, and the woken one runs again a wake-up later
+// (SimWorld::woken_by); waking a coroutine of its own core costs neither.
 class Sleepers {
  public:
   void add(unsigned core) { cores_.push_back(core); }
   void remove(unsigned core) { cores_.erase(std::find(cores_.begin(), cores_.end(), core)); }
-  // The calling worker wakes them: remembers its core and returns what the
-  // wake costs it. Called before the notify: a woken worker leaves at once.
+  // The calling worker wakes them: remembers its core, counts the wake and
+  // returns what it costs the waker. Called before the notify: a woken
+  // worker leaves at once.
   [[nodiscard]] Picos wake();
   [[nodiscard]] unsigned waker() const { return waker_; }
+  // Wakes so far, modulo 2^32: a worker that saw a count and finds another
+  // knows it was woken in between, even if it was not in the primitive's
+  // condition variable at that moment.
+  [[nodiscard]] std::uint32_t wakes() const { return wakes_; }
 
  private:
   std::vector<unsigned> cores_;
   unsigned waker_ = 0;
+  // In the padding after waker_: a primitive keeps its size, so a lock's
+  // later variables stay in the simulated lines they were in.
+  std::uint32_t wakes_ = 0;
 };
 
 // A futex-based mutex (glibc's, QEMU's QemuMutex): unlock frees the word and
@@ -67,7 +75,9 @@ class SimMutex {
 
 // QEMU's CoQueue, as a condition variable: wait releases m, sleeps until
 // notified, wakes (a wake-up later when the notifier is on another core)
-// and takes m again, blocking again if someone holds it.
+// and takes m again, blocking again if someone holds it. A notify wakes
+// every worker that entered wait() before it, whether its futex_wait is
+// still entering the kernel or asleep there.
 class SimWaitQueue {
  public:
   SimWaitQueue();
@@ -80,6 +90,10 @@ class SimWaitQueue {
  private:
   simgrid::s4u::MutexPtr guard_;
   simgrid::s4u::ConditionVariablePtr cv_;
+  // Its wakes() count the notifies, under guard_: a waiter whose entry
+  // timed out checks them before it sleeps, because SimGrid's timed wait
+  // takes the guard back outside the condition variable, and a notify can
+  // fall in between.
   Sleepers sleepers_;
 };
 
