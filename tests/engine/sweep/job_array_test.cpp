@@ -11,7 +11,7 @@ namespace lockscope::engine::sweep {
 namespace {
 
 TEST(ShellQuote, WhatTheShellReadsBackIsTheWord) {
-  for (const std::string word : {std::string("plain-word_1.0"), std::string("has space"), std::string("it's"),
+  for (const std::string& word : {std::string("plain-word_1.0"), std::string("has space"), std::string("it's"),
                                  std::string("reads.cs_ns={dist=\"fixed\",mean=5}"), std::string("$HOME`x`\\n"),
                                  std::string("")}) {
     const std::string cmd = "printf %s " + shell_quote(word);
