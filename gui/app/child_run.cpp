@@ -20,6 +20,9 @@ ChildRun::ChildRun(QObject* parent) : QObject(parent) {
 }
 
 ChildRun::~ChildRun() {
+  // Whoever listens may be half destroyed by now (a window closing with a
+  // run still going): killing the child must not report to it.
+  blockSignals(true);
   if (running()) {
     kill_group();
     process_.waitForFinished(2000);

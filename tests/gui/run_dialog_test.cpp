@@ -137,5 +137,19 @@ TEST(ChildRun, CancelKillsTheChildAndItsChildren) {
   if (alive(grandchild)) ::kill(static_cast<pid_t>(grandchild), SIGKILL);  // no leftovers either way
 }
 
+// A window that closes with a run still going destroys its ChildRun while
+// its own members are half gone: the dying run kills its child without
+// reporting to anyone (lockscope-gui --screenshot --window with no
+// teaching run used to crash so, exit 139).
+TEST(ChildRun, DestroyedWhileRunningReportsToNoOne) {
+  auto* run = new ChildRun;
+  int finished = 0;
+  QObject::connect(run, &ChildRun::finished, [&](bool, const QString&) { ++finished; });
+  run->start(QStringLiteral("sleep"), {QStringLiteral("300")});
+  ASSERT_TRUE(testing::wait_until([&] { return run->running(); }));
+  delete run;
+  EXPECT_EQ(finished, 0);
+}
+
 }  // namespace
 }  // namespace lockscope::gui
