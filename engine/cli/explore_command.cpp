@@ -11,6 +11,7 @@
 
 #include "traces/atomic_output.hpp"
 #include "engine/cli/explore_jobs.hpp"
+#include "engine/cli/memory_model_option.hpp"
 #include "engine/cli/progress.hpp"
 #include "engine/cli/workload_input.hpp"
 #include "engine/machine/machine.hpp"
@@ -30,6 +31,7 @@ struct ExploreCommand {
   std::string lock = "graph";
   std::string machine = "laptop-8";
   unsigned cores = 0;
+  MemoryModelOption memory_model;
   unsigned seeds = 100;
   std::uint64_t first_seed = 1;
   double jitter = 0.5;
@@ -83,6 +85,7 @@ ExploreCommand& add_explore_command(CLI::App& app) {
   sub->add_option("--lock", cmd.lock, "Lock name (lockscope replay --list-locks)")->capture_default_str();
   sub->add_option("--machine", cmd.machine, "Machine preset, 'this-machine', or a file")->capture_default_str();
   sub->add_option("--cores", cmd.cores, "Use the first N cores of the machine");
+  add_memory_model_option(*sub, cmd.memory_model);
   sub->add_option("--seeds", cmd.seeds, "How many seeds to try")->check(CLI::Range(1U, 1'000'000U))->capture_default_str();
   sub->add_option("--first-seed", cmd.first_seed, "The first seed")->capture_default_str();
   sub->add_option("--jitter", cmd.jitter, "Duration jitter J: factors in [1-J, 1+J]")
@@ -112,25 +115,32 @@ struct Report {
   ExplorePlan plan;          // as the user (or the merged jobs) asked
   std::string machine_name;
   unsigned machine_cores = 0;
+  machine::MemoryModel memory_model = machine::MemoryModel::sc;  // what the runs simulated
   std::vector<ExploreFinding> findings;
 };
 
 void print_report(const Report& r) {
   const ExplorePlan& p = r.plan;
-  fmt::print("{} on {} ({} cores): {} seeds from {}, jitter {}: {} wrong\n", p.lock, r.machine_name, r.machine_cores,
-             p.seeds, p.first_seed, p.jitter, r.findings.size());
+  // The model only when it is tso, so that an sc report reads as it did before tso existed.
+  const std::string model = r.memory_model == machine::MemoryModel::sc
+                                ? std::string()
+                                : fmt::format(", memory model {}", machine::to_string(r.memory_model));
+  fmt::print("{} on {} ({} cores){}: {} seeds from {}, jitter {}: {} wrong\n", p.lock, r.machine_name,
+             r.machine_cores, model, p.seeds, p.first_seed, p.jitter, r.findings.size());
   for (const ExploreFinding& f : r.findings) fmt::print("  seed {}: {}\n", f.seed, f.what);
   if (r.findings.empty()) return;
   std::string input = p.input.trace.empty() ? "--scenario " + p.input.scenario : p.input.trace;
   for (const std::string& set : p.input.sets) input += " --set " + set;
   const std::string cores = p.cores != 0 ? fmt::format(" --cores {}", p.cores) : "";
-  fmt::print("reproduce: lockscope replay {} --lock {} --machine {}{} --seed {} --jitter {}\n", input, p.lock,
-             p.machine, cores, r.findings.front().seed, p.jitter);
+  const std::string memory_model = p.memory_model.empty() ? "" : " --memory-model " + p.memory_model;
+  fmt::print("reproduce: lockscope replay {} --lock {} --machine {}{}{} --seed {} --jitter {}\n", input, p.lock,
+             p.machine, cores, memory_model, r.findings.front().seed, p.jitter);
 }
 
 std::expected<void, std::string> write_json(const Report& r, const std::string& file) {
   traces::JsonWriter w;
   w.begin_object().field("lock", r.plan.lock).field("machine", r.machine_name).field("cores", r.machine_cores);
+  if (r.memory_model != machine::MemoryModel::sc) w.field("memory_model", machine::to_string(r.memory_model));
   w.field("seeds", r.plan.seeds).field("first_seed", r.plan.first_seed).field("jitter", r.plan.jitter);
   w.key("findings").begin_array();
   for (const ExploreFinding& f : r.findings) w.begin_object().field("seed", f.seed).field("what", f.what).end_object();
@@ -144,6 +154,7 @@ ExplorePlan plan_of(const ExploreCommand& cmd) {
   p.lock = cmd.lock;
   p.machine = cmd.machine;
   p.cores = cmd.cores;
+  p.memory_model = cmd.memory_model.given() ? cmd.memory_model.value : "";
   p.first_seed = cmd.first_seed;
   p.seeds = cmd.seeds;
   p.jitter = cmd.jitter;
@@ -156,7 +167,8 @@ std::string mode_error(const ExploreCommand& cmd) {
                     static_cast<int>(!cmd.results.empty());
   if (modes > 1) return "--emit-jobs, --merge and --results go one at a time";
   if (cmd.emit_slurm && cmd.emit_jobs.empty()) return "--emit-slurm goes with --emit-jobs DIR";
-  if (!cmd.merge.empty() && (!cmd.input.trace.empty() || !cmd.input.scenario.empty() || !cmd.timeline.empty())) {
+  if (!cmd.merge.empty() && (!cmd.input.trace.empty() || !cmd.input.scenario.empty() || !cmd.timeline.empty() ||
+                             cmd.memory_model.given())) {
     return "--merge takes only the jobs directory (and --json): the plan in it says what was explored";
   }
   if ((!cmd.emit_jobs.empty() || !cmd.results.empty()) && !cmd.timeline.empty()) {
@@ -185,7 +197,7 @@ int run_merge(const ExploreCommand& cmd) {
     std::filesystem::remove(missing_file, ignored);
   }
   std::ranges::sort(m->findings, {}, &ExploreFinding::seed);
-  Report r{m->plan, m->machine_name, m->machine_cores, std::move(m->findings)};
+  Report r{m->plan, m->machine_name, m->machine_cores, m->memory_model, std::move(m->findings)};
   r.plan.seeds = m->seeds_done;
   print_report(r);
   const std::string json = cmd.json.empty() ? (dir / "findings.json").string() : cmd.json;
@@ -224,6 +236,14 @@ int run_explore_command(const ExploreCommand& cmd) {
     fmt::print(stderr, "lockscope: --machine: {}\n", machine.error());
     return 2;
   }
+  // Both: the runs here, and a machine that --emit-jobs freezes into its
+  // directory (whose job lines carry the flag as well).
+  for (machine::Machine* m : {&*all_cores, &*machine}) {
+    if (auto ok = apply_memory_model(cmd.memory_model, *m); !ok) {
+      fmt::print(stderr, "lockscope: {}\n", ok.error());
+      return 2;
+    }
+  }
   auto trace = load_workload(cmd.input);
   if (!trace) {
     fmt::print(stderr, "lockscope: {}\n", trace.error());
@@ -251,7 +271,7 @@ int run_explore_command(const ExploreCommand& cmd) {
   options.jitter = cmd.jitter;
   options.strict = true;  // exact timing: every overlap of critical sections is seen
 
-  Report report{plan_of(cmd), machine->name, static_cast<unsigned>(machine->cores()), {}};
+  Report report{plan_of(cmd), machine->name, static_cast<unsigned>(machine->cores()), machine->memory_model, {}};
   {
     Progress progress;
     std::size_t done = 0;
@@ -285,8 +305,13 @@ int run_explore_command(const ExploreCommand& cmd) {
   if (!cmd.results.empty()) {
     // A job's findings are its result: exit 0 once they are written, so
     // the job engine sees a job that did its work; --merge reports them.
-    const ExploreRange range{cmd.lock,       machine->name, static_cast<unsigned>(machine->cores()),
-                             cmd.first_seed, cmd.seeds,     cmd.jitter,
+    const ExploreRange range{cmd.lock,
+                             machine->name,
+                             static_cast<unsigned>(machine->cores()),
+                             std::string(machine::to_string(machine->memory_model)),
+                             cmd.first_seed,
+                             cmd.seeds,
+                             cmd.jitter,
                              report.findings};
     if (auto w = traces::write_file_atomically(cmd.results, write_explore_range(range)); !w) {
       fmt::print(stderr, "lockscope: {}\n", w.error());

@@ -25,6 +25,7 @@ constexpr std::string_view kRangeFormat = "lockscope-explore-range";
 constexpr auto kMaxSeed = static_cast<double>(std::numeric_limits<std::int64_t>::max());
 
 constexpr std::array kInputKinds = {std::string_view("trace"), std::string_view("scenario")};
+constexpr std::array kMemoryModels = {std::string_view("sc"), std::string_view("tso")};
 constexpr std::array kPlanKeys = {
     ts::Key{.name = "format", .type = ts::Type::string, .required = true, .choices = std::span(&kPlanFormat, 1)},
     ts::Key{.name = "version", .type = ts::Type::integer, .required = true, .range = ts::between(1, 1)},
@@ -34,6 +35,8 @@ constexpr std::array kPlanKeys = {
     ts::Key{.name = "lock", .type = ts::Type::string, .required = true},
     ts::Key{.name = "machine", .type = ts::Type::string, .required = true},
     ts::Key{.name = "cores", .type = ts::Type::integer, .required = true, .range = ts::between(0, 1 << 20)},
+    // --memory-model, when it was given (absent: the machine decides).
+    ts::Key{.name = "memory_model", .type = ts::Type::string, .choices = kMemoryModels},
     ts::Key{.name = "first_seed", .type = ts::Type::integer, .required = true, .range = ts::between(0, kMaxSeed)},
     ts::Key{.name = "seeds", .type = ts::Type::integer, .required = true, .range = ts::between(1, kMaxSeed)},
     ts::Key{.name = "seeds_per_job", .type = ts::Type::integer, .required = true, .range = ts::between(1, kMaxSeed)},
@@ -50,6 +53,8 @@ constexpr std::array kRangeKeys = {
     ts::Key{.name = "lock", .type = ts::Type::string, .required = true},
     ts::Key{.name = "machine", .type = ts::Type::string, .required = true},
     ts::Key{.name = "cores", .type = ts::Type::integer, .required = true, .range = ts::between(1, 1 << 20)},
+    // Absent: sc, what every range written before tso existed ran.
+    ts::Key{.name = "memory_model", .type = ts::Type::string, .choices = kMemoryModels},
     ts::Key{.name = "first_seed", .type = ts::Type::integer, .required = true, .range = ts::between(0, kMaxSeed)},
     ts::Key{.name = "seeds", .type = ts::Type::integer, .required = true, .range = ts::between(1, kMaxSeed)},
     ts::Key{.name = "jitter", .type = ts::kNumber, .required = true, .range = ts::between(0, 1)},
@@ -99,6 +104,7 @@ std::string job_line(const ExploreJobsSpec& spec, const ExplorePlan& jobs_plan, 
   }
   line += " --lock " + shell_quote(jobs_plan.lock) + " --machine " + shell_quote(jobs_plan.machine);
   if (jobs_plan.cores != 0) line += fmt::format(" --cores {}", jobs_plan.cores);
+  if (!jobs_plan.memory_model.empty()) line += " --memory-model " + shell_quote(jobs_plan.memory_model);
   line += fmt::format(" --jitter {} --first-seed {} --seeds {}", jobs_plan.jitter, first, count);
   line += " --results " + shell_quote((dir / sweep::run_file_name(index, "toml")).string());
   return line;
@@ -117,6 +123,9 @@ std::string mismatch(const ExploreRange& range, const MergedExploration& m, std:
                        range.first_seed + range.seeds - 1, first, first + count - 1);
   }
   if (range.jitter != m.plan.jitter) return fmt::format("jitter {} where the plan has {}", range.jitter, m.plan.jitter);
+  if (range.memory_model != machine::to_string(m.memory_model)) {
+    return fmt::format("memory model {} where the plan has {}", range.memory_model, machine::to_string(m.memory_model));
+  }
   return {};
 }
 
@@ -128,6 +137,7 @@ std::string write_explore_range(const ExploreRange& range) {
   t.insert("lock", range.lock);
   t.insert("machine", range.machine);
   t.insert("cores", static_cast<std::int64_t>(range.cores));
+  if (range.memory_model != "sc") t.insert("memory_model", range.memory_model);
   t.insert("first_seed", static_cast<std::int64_t>(range.first_seed));
   t.insert("seeds", static_cast<std::int64_t>(range.seeds));
   t.insert("jitter", range.jitter);
@@ -146,6 +156,7 @@ std::expected<ExploreRange, std::string> read_explore_range(const std::string& f
   r.lock = (*t)["lock"].value_or(std::string());
   r.machine = (*t)["machine"].value_or(std::string());
   r.cores = static_cast<unsigned>(u64(*t, "cores"));
+  r.memory_model = (*t)["memory_model"].value_or(std::string("sc"));
   r.first_seed = u64(*t, "first_seed");
   r.seeds = u64(*t, "seeds");
   r.jitter = (*t)["jitter"].value_or(0.0);
@@ -225,6 +236,7 @@ std::expected<std::size_t, std::string> emit_explore_jobs(const ExploreJobsSpec&
   t.insert("lock", plan.lock);
   t.insert("machine", machine_rel);
   t.insert("cores", static_cast<std::int64_t>(plan.cores));
+  if (!plan.memory_model.empty()) t.insert("memory_model", plan.memory_model);
   t.insert("first_seed", static_cast<std::int64_t>(plan.first_seed));
   t.insert("seeds", static_cast<std::int64_t>(plan.seeds));
   t.insert("seeds_per_job", static_cast<std::int64_t>(spec.seeds_per_job));
@@ -258,6 +270,7 @@ std::expected<MergedExploration, std::string> merge_explore_jobs(const std::stri
   const std::string machine = (*t)["machine"].value_or(std::string());
   m.plan.machine = is_preset(machine) ? machine : (dir / machine).string();
   m.plan.cores = static_cast<unsigned>(u64(*t, "cores"));
+  m.plan.memory_model = (*t)["memory_model"].value_or(std::string());
   m.plan.first_seed = u64(*t, "first_seed");
   m.plan.seeds = u64(*t, "seeds");
   m.plan.jitter = (*t)["jitter"].value_or(0.0);
@@ -275,6 +288,8 @@ std::expected<MergedExploration, std::string> merge_explore_jobs(const std::stri
   if (!resolved) return std::unexpected(resolved.error());
   m.machine_name = resolved->name;
   m.machine_cores = m.plan.cores != 0 ? m.plan.cores : static_cast<unsigned>(resolved->cores());
+  m.memory_model = m.plan.memory_model.empty() ? resolved->memory_model
+                                               : *machine::parse_memory_model(m.plan.memory_model);
 
   const std::string jobs_file = (dir / "jobs.txt").string();
   auto jobs_text = traces::read_file(jobs_file);

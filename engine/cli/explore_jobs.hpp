@@ -38,6 +38,7 @@ struct ExplorePlan {
   std::string lock;
   std::string machine;  // what was (or the jobs) pass to --machine
   unsigned cores = 0;   // 0: all the machine's cores
+  std::string memory_model;  // --memory-model as given ("": the machine's own)
   std::uint64_t first_seed = 1;
   std::uint64_t seeds = 0;
   double jitter = 0.5;
@@ -48,6 +49,7 @@ struct ExploreRange {
   std::string lock;
   std::string machine;  // the machine's name
   unsigned cores = 0;   // the cores the runs had
+  std::string memory_model = "sc";  // the model the runs had ("sc" or "tso")
   std::uint64_t first_seed = 0;
   std::uint64_t seeds = 0;
   double jitter = 0;
@@ -74,6 +76,7 @@ struct MergedExploration {
   ExplorePlan plan;                 // as the jobs ran it (files inside DIR)
   std::string machine_name;
   unsigned machine_cores = 0;
+  machine::MemoryModel memory_model = machine::MemoryModel::sc;  // what the runs simulate
   std::size_t jobs = 0;
   std::uint64_t seeds_done = 0;     // in the ranges that finished
   std::vector<ExploreFinding> findings;  // by seed

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/cli/lists.hpp"
+#include "engine/cli/memory_model_option.hpp"
 #include "traces/atomic_output.hpp"
 #include "engine/cli/progress.hpp"
 #include "engine/cli/workload_input.hpp"
@@ -31,6 +32,7 @@ struct ReplayCommand {
   std::string locks = "graph";
   std::string machine = "epyc-64";
   unsigned cores = 0;
+  MemoryModelOption memory_model;
   std::uint64_t seed = 1;
   double jitter = 0;
   std::string json;
@@ -130,6 +132,7 @@ ReplayCommand& add_replay_command(CLI::App& app) {
                   "Of a recorded (version-2) trace, replace only this rwlock (its name or id) with --lock; the "
                   "others replay as glibc-rwlock, what they were");
   sub->add_option("--cores", cmd.cores, "Use the first N cores of the machine (default: all)");
+  add_memory_model_option(*sub, cmd.memory_model);
   sub->add_option("--seed", cmd.seed, "Seed for timing jitter")->capture_default_str();
   sub->add_option("--jitter", cmd.jitter, "Scale each duration by a random factor in [1-J, 1+J]")
       ->check(CLI::Range(0.0, 1.0))
@@ -174,6 +177,10 @@ int run_replay_command(const ReplayCommand& cmd) {
       fmt::print(stderr, "lockscope: --cores: {}\n", machine.error());
       return 2;
     }
+  }
+  if (auto ok = apply_memory_model(cmd.memory_model, *machine); !ok) {
+    fmt::print(stderr, "lockscope: {}\n", ok.error());
+    return 2;
   }
   auto trace = load_workload(cmd.input);
   if (!trace) {

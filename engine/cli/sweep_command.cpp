@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "engine/cli/lists.hpp"
+#include "engine/cli/memory_model_option.hpp"
 #include "traces/atomic_output.hpp"
 #include "engine/cli/progress.hpp"
 #include "engine/machine/resolve.hpp"
@@ -28,6 +29,7 @@ struct SweepCommand {
   std::string locks;
   std::string machine = "epyc-64";
   std::string cores = "1,2,4,8,16,32,64";
+  MemoryModelOption memory_model;
   std::vector<std::string> sets;
   bool keep_contexts = false;
   std::uint64_t seed = 1;
@@ -81,6 +83,7 @@ SweepCommand& add_sweep_command(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--cores", cmd.cores, "Core counts, comma-separated (the first N cores of the machine)")
       ->capture_default_str();
+  add_memory_model_option(*sub, cmd.memory_model);
   sub->add_option("--set", cmd.sets,
                   "Sweep a scenario key: key=v1,v2,... (repeatable: every combination runs)");
   sub->add_flag("--keep-contexts", cmd.keep_contexts,
@@ -131,7 +134,7 @@ namespace {
 std::string mode_error(const SweepCommand& cmd) {
   if (!cmd.merge.empty()) {
     if (!cmd.scenario.empty() || !cmd.locks.empty() || !cmd.out.empty() || !cmd.results.empty() ||
-        !cmd.emit_jobs.empty() || cmd.emit_slurm) {
+        !cmd.emit_jobs.empty() || cmd.emit_slurm || cmd.memory_model.given()) {
       return "--merge takes only the jobs directory: the plan in it says what was swept";
     }
     return {};
@@ -227,6 +230,12 @@ int run_sweep_command(const SweepCommand& cmd) {
     fmt::print(stderr, "lockscope: --machine: {}\n", machine.error());
     return 2;
   }
+  // Every run's machine: the runs (children of this process) and a frozen
+  // machine.toml get it, and every job line carries the flag (sweep_jobs).
+  if (auto ok = apply_memory_model(cmd.memory_model, *machine); !ok) {
+    fmt::print(stderr, "lockscope: {}\n", ok.error());
+    return 2;
+  }
   if (auto ok = sweep::validate(plan, static_cast<std::uint32_t>(machine->cores())); !ok) {
     fmt::print(stderr, "lockscope: {}\n", ok.error());
     return 2;
@@ -241,6 +250,7 @@ int run_sweep_command(const SweepCommand& cmd) {
     spec.plan = plan;
     spec.machine_spec = cmd.machine;
     spec.machine = *machine;
+    spec.memory_model = cmd.memory_model.given() ? cmd.memory_model.value : "";
     spec.seed = cmd.seed;
     spec.lockscope = sweep::this_executable();
     spec.slurm = cmd.emit_slurm;

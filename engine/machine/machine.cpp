@@ -87,6 +87,20 @@ std::optional<Arbitration> parse_arbitration(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view to_string(MemoryModel m) {
+  switch (m) {
+    case MemoryModel::sc: return "sc";
+    case MemoryModel::tso: return "tso";
+  }
+  return "?";
+}
+
+std::optional<MemoryModel> parse_memory_model(std::string_view text) {
+  if (text == "sc") return MemoryModel::sc;
+  if (text == "tso") return MemoryModel::tso;
+  return std::nullopt;
+}
+
 std::expected<void, std::string> validate(const Machine& m) {
   const std::size_t n = m.core_group.size();
   if (n == 0) return std::unexpected("a machine needs at least one core");
@@ -106,6 +120,14 @@ std::expected<void, std::string> validate(const Machine& m) {
     if (auto ok = check_cost(what, v, zero_ok); !ok) return ok;
   }
   if (auto ok = check_access(m.access); !ok) return ok;
+  if (m.memory_model != MemoryModel::sc && m.memory_model != MemoryModel::tso) {
+    return std::unexpected(fmt::format("memory_model is {}; it must be sc or tso",
+                                       static_cast<unsigned>(m.memory_model)));
+  }
+  if (m.store_buffer_depth < 1 || m.store_buffer_depth > kMaxStoreBufferDepth) {
+    return std::unexpected(fmt::format("store_buffer_depth is {}; it must be between 1 and {}",
+                                       m.store_buffer_depth, kMaxStoreBufferDepth));
+  }
   for (const SchedulerKey& k : kSchedulerKeys) {
     if (auto ok = check_cost(fmt::format("scheduler.{}", k.key), m.scheduler.*k.field, !k.positive); !ok) return ok;
   }

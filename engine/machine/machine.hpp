@@ -72,6 +72,16 @@ struct AccessCosts {
 // plus its latency to it); fifo: the request issued first.
 enum class Arbitration : std::uint8_t { nearest_first, arrival, fifo };
 
+// What a load may see (docs/simulator.md, "Memory ordering"); the
+// simulator's sim::MemoryModel, named here for the same reason. sc: a store
+// is visible to every core once its access completes; tso: x86's total
+// store order, each core has a FIFO store buffer of `store_buffer_depth`
+// entries that drains in order while the core runs on.
+enum class MemoryModel : std::uint8_t { sc, tso };
+
+// The deepest store buffer a machine may give (Skylake's holds 56).
+inline constexpr std::uint32_t kMaxStoreBufferDepth = 4096;
+
 // How workers share a core (docs/simulator.md, "Sharing a core"). The
 // defaults are the simulator's own.
 struct Scheduler {
@@ -121,6 +131,10 @@ inline constexpr std::array<SchedulerKey, 7> kSchedulerKeys = {{
 std::string_view to_string(Arbitration a);
 std::optional<Arbitration> parse_arbitration(std::string_view text);
 
+// "sc" / "tso", as machine files and --memory-model spell them.
+std::string_view to_string(MemoryModel m);
+std::optional<MemoryModel> parse_memory_model(std::string_view text);
+
 struct Machine {
   std::string name;
   std::string description;
@@ -141,6 +155,10 @@ struct Machine {
   // over"): a contended counter moves in batches. 0: the line leaves as soon
   // as the request reaches it. calibrate measures it.
   double line_hold_ns = 0;
+  MemoryModel memory_model = MemoryModel::sc;
+  // Entries of each core's store buffer under tso (1..kMaxStoreBufferDepth);
+  // a store into a full buffer waits for the oldest to drain.
+  std::uint32_t store_buffer_depth = 56;
   Scheduler scheduler;
 
   [[nodiscard]] unsigned cores() const { return static_cast<unsigned>(core_group.size()); }
@@ -169,7 +187,8 @@ struct MachineParameters {
 // finite, clock, L1 and memory positive, fence and heavy barrier not
 // negative, off-diagonal latencies positive, diagonal equal to l1_hit_ns;
 // per-state costs finite and not negative, none without a reference; the
-// scheduler's slice positive and its switch costs not negative.
+// scheduler's slice positive and its switch costs not negative; a known
+// memory model and a store buffer depth of 1 to kMaxStoreBufferDepth.
 // The error names the first violation.
 std::expected<void, std::string> validate(const Machine& m);
 

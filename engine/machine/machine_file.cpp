@@ -87,6 +87,7 @@ constexpr std::array<Key, kSchedulerKeys.size()> kSchedulerSchemaKeys = [] {
 constexpr Table kScheduler{kSchedulerSchemaKeys};
 
 constexpr std::array<std::string_view, 3> kArbitrations = {"nearest-first", "arrival", "fifo"};
+constexpr std::array<std::string_view, 2> kMemoryModels = {"sc", "tso"};
 
 constexpr std::array kRootKeys = {
     Key{.name = "name", .type = Type::string, .required = true, .example = "name = \"my-box\""},
@@ -107,6 +108,8 @@ constexpr std::array kRootKeys = {
     Key{.name = "arbitration", .type = Type::string, .choices = kArbitrations},
     Key{.name = "arbitration_patience", .type = Type::integer, .range = between(0, 1'000'000'000)},
     Key{.name = "line_hold_ns", .type = kNumber, .range = kNonNegative},
+    Key{.name = "memory_model", .type = Type::string, .choices = kMemoryModels},
+    Key{.name = "store_buffer_depth", .type = Type::integer, .range = between(1, kMaxStoreBufferDepth)},
     Key{.name = "access", .type = Type::table, .table = &kAccess,
         .example = "[access] with reference_ns = 25 and rmw_modified_ns = 27"},
     Key{.name = "scheduler", .type = Type::table, .table = &kScheduler, .example = "[scheduler] with slice_us = 3000"},
@@ -310,6 +313,10 @@ std::expected<Machine, ParseError> read_root(const std::string& file, const toml
     m.arbitration_patience = static_cast<std::uint32_t>(n->as_integer()->get());
   }
   m.line_hold_ns = number_or(root, "line_hold_ns", m.line_hold_ns);
+  if (const toml::node* n = root.get("memory_model")) m.memory_model = *parse_memory_model(n->as_string()->get());
+  if (const toml::node* n = root.get("store_buffer_depth")) {
+    m.store_buffer_depth = static_cast<std::uint32_t>(n->as_integer()->get());
+  }
   if (const toml::table* a = root["access"].as_table()) {
     auto access = read_access(file, *a);
     if (!access) return std::unexpected(access.error());
@@ -371,6 +378,12 @@ std::string write_machine_toml(const Machine& m) {
     out += fmt::format("arbitration_patience = {}\n", m.arbitration_patience);
   }
   if (m.line_hold_ns != 0) out += fmt::format("line_hold_ns = {}\n", m.line_hold_ns);
+  if (m.memory_model != Machine{}.memory_model) {
+    out += fmt::format("memory_model = {}\n", toml_string(to_string(m.memory_model)));
+  }
+  if (m.store_buffer_depth != Machine{}.store_buffer_depth) {
+    out += fmt::format("store_buffer_depth = {}\n", m.store_buffer_depth);
+  }
   out += "core_group = [";
   for (unsigned i = 0; i < m.cores(); ++i) {
     out += i % 8 == 0 ? "\n  " : " ";

@@ -18,6 +18,11 @@
 //   latency_ns = [[...], ...]        # N x N, row = owner, column = requester
 //   latency_csv = "matrix.csv"       # relative to the TOML file's folder
 //
+// and the optional keys docs/machines.md lists: arbitration,
+// arbitration_patience, line_hold_ns, memory_model ("sc" or "tso"),
+// store_buffer_depth (1..4096), [access] and [scheduler]. The writer puts
+// down only those that differ from their defaults.
+//
 // The matrix's diagonal is ignored (a core's own line costs l1_hit_ns) and
 // may hold anything finite and not negative; off-diagonal entries must be
 // positive. An asymmetric matrix is accepted as is (measured matrices are

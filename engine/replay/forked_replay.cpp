@@ -62,8 +62,8 @@ std::string encode_summary(const ReplayResult& r) {
   std::ostringstream out;
   out.precision(17);
   out << "lock\t" << r.lock << "\nmachine\t" << r.machine << "\ncores\t" << r.cores << "\nseed\t" << r.seed
-      << "\nsim_time_ps\t" << r.sim_time_ps << "\nread_ops\t" << r.read_ops << "\nwrite_ops\t" << r.write_ops
-      << '\n';
+      << "\nmemory_model\t" << r.memory_model << "\nsim_time_ps\t" << r.sim_time_ps << "\nread_ops\t"
+      << r.read_ops << "\nwrite_ops\t" << r.write_ops << '\n';
   put(out, "read_wait", r.read_wait_ns);
   put(out, "write_wait", r.write_wait_ns);
   out << "line_transfers\t" << r.line_transfers << "\nviolations\t" << r.violations << "\nresidual\t"
@@ -112,6 +112,7 @@ ReplayResult decode_summary(const std::string& text) {
     else if (key == "machine") r.machine = rest;
     else if (key == "cores") in >> r.cores;
     else if (key == "seed") in >> r.seed;
+    else if (key == "memory_model") r.memory_model = rest;
     else if (key == "sim_time_ps") in >> r.sim_time_ps;
     else if (key == "read_ops") in >> r.read_ops;
     else if (key == "write_ops") in >> r.write_ops;
@@ -227,6 +228,7 @@ ReplayResult replay_in_child(const traces::WorkloadTrace& trace, const ReplayOpt
   identity.machine = options.machine;
   identity.cores = options.costs.cores;
   identity.seed = options.seed;
+  identity.memory_model = options.sim_costs.memory_model == sim::MemoryModel::tso ? "tso" : "sc";
   ReplayChild child = start_replay_child(
       [&] {
         ReplayOptions child_options = options;

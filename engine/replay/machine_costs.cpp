@@ -52,6 +52,11 @@ sim::SimCosts sim_costs(const machine::Machine& m) {
     case machine::Arbitration::arrival: s.arbitration = sim::Arbitration::arrival; break;
     case machine::Arbitration::fifo: s.arbitration = sim::Arbitration::fifo; break;
   }
+  switch (m.memory_model) {
+    case machine::MemoryModel::sc: s.memory_model = sim::MemoryModel::sc; break;
+    case machine::MemoryModel::tso: s.memory_model = sim::MemoryModel::tso; break;
+  }
+  s.store_buffer_depth = m.store_buffer_depth;
   s.patience = m.arbitration_patience == 0 ? std::numeric_limits<std::uint32_t>::max() : m.arbitration_patience;
   s.slice = ps(m.scheduler.slice_us * 1000.0);
   s.thread_switch = ps(m.scheduler.thread_switch_ns);

@@ -1,7 +1,8 @@
 // From a machine description to what the simulator charges: the coherence
 // cost model (picoseconds, cores x cores, with the per-state costs a
 // calibrated machine gives), the fence and barrier costs, the arbitration
-// rule and the scheduler's slice and switch costs.
+// rule, the memory model with its store buffer depth, and the scheduler's
+// slice and switch costs.
 #pragma once
 
 #include "engine/coherence/cost_model.hpp"

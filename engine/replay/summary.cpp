@@ -116,6 +116,8 @@ std::string summary_json(const ReplayResult& r) {
   traces::JsonWriter w;
   w.begin_object();
   w.field("lock", r.lock).field("machine", r.machine).field("cores", r.cores).field("seed", r.seed);
+  // Only when not the default, so that every sc summary reads as before tso existed.
+  if (r.memory_model != "sc") w.field("memory_model", r.memory_model);
   w.field("sim_time_ns", static_cast<double>(r.sim_time_ps) / 1000.0);
   w.field("lock_ops", r.lock_ops()).field("read_ops", r.read_ops).field("write_ops", r.write_ops);
   w.field("throughput_ops_per_sim_sec", r.throughput_ops_per_sim_sec());
@@ -163,7 +165,8 @@ std::string summary_json(const ReplayResult& r) {
 }
 
 void print_summary(std::FILE* out, const ReplayResult& r, std::size_t max_lines) {
-  fmt::print(out, "{} on {} ({} cores), seed {}\n", r.lock, r.machine, r.cores, r.seed);
+  fmt::print(out, "{} on {} ({} cores), seed {}{}\n", r.lock, r.machine, r.cores, r.seed,
+             r.memory_model != "sc" ? ", memory model " + r.memory_model : std::string());
   fmt::print(out, "  simulated time      {:.3f} µs\n", static_cast<double>(r.sim_time_ps) / 1e6);
   fmt::print(out, "  lock operations     {} ({} reads, {} writes)\n", r.lock_ops(), r.read_ops, r.write_ops);
   fmt::print(out, "  throughput          {} per simulated second\n", stats::human_count(r.throughput_ops_per_sim_sec(), "ops"));

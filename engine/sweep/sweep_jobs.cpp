@@ -28,11 +28,14 @@ constexpr std::array kAxisKeys = {
     ts::Key{.name = "key", .type = ts::Type::string, .required = true},
     ts::Key{.name = "values", .type = ts::Type::array, .required = true, .entries = ts::Type::string}};
 constexpr ts::Table kAxis{kAxisKeys};
+constexpr std::array<std::string_view, 2> kMemoryModels = {"sc", "tso"};
 constexpr std::array kPlanKeys = {
     ts::Key{.name = "format", .type = ts::Type::string, .required = true},
     ts::Key{.name = "version", .type = ts::Type::integer, .required = true, .range = ts::between(1, 1)},
     ts::Key{.name = "scenario", .type = ts::Type::string, .required = true},
     ts::Key{.name = "machine", .type = ts::Type::string, .required = true},
+    // --memory-model, when it was given (absent: each run's machine decides).
+    ts::Key{.name = "memory_model", .type = ts::Type::string, .choices = kMemoryModels},
     ts::Key{.name = "seed", .type = ts::Type::integer, .required = true, .range = ts::kNonNegative},
     ts::Key{.name = "keep_contexts", .type = ts::Type::boolean, .required = true},
     ts::Key{.name = "locks", .type = ts::Type::array, .required = true, .entries = ts::Type::string},
@@ -57,6 +60,7 @@ std::string job_line(const JobsSpec& spec, const SweepRun& run, const fs::path& 
   line += " --locks " + shell_quote(run.lock);
   line += " --machine " + shell_quote(std::string(machine_arg));
   line += fmt::format(" --cores {}", run.cores);
+  if (!spec.memory_model.empty()) line += " --memory-model " + shell_quote(spec.memory_model);
   for (const auto& [key, value] : run.params) line += " --set " + shell_quote(key + "=" + value);
   if (!spec.plan.contexts_follow_cores) line += " --keep-contexts";
   line += fmt::format(" --seed {} --jobs 1 --quiet", spec.seed);
@@ -70,6 +74,7 @@ std::string plan_toml(const JobsSpec& spec, std::string_view machine_arg, std::s
   t.insert("version", kVersion);
   t.insert("scenario", "scenario.toml");
   t.insert("machine", std::string(machine_arg));
+  if (!spec.memory_model.empty()) t.insert("memory_model", spec.memory_model);
   t.insert("seed", static_cast<std::int64_t>(spec.seed));
   t.insert("keep_contexts", !spec.plan.contexts_follow_cores);
   toml::array locks;

@@ -5,7 +5,8 @@
 // one-machine sweep would and, instead of running it, writes:
 //
 //   DIR/plan.toml      what was asked (locks, cores, swept keys, seed,
-//                      machine): --merge expands it again, so job i is run i
+//                      machine, --memory-model if given): --merge expands
+//                      it again, so job i is run i
 //   DIR/scenario.toml  a copy of the scenario: the jobs do not depend on
 //                      where the user's file was
 //   DIR/machine.toml   the resolved machine, unless it is a preset (a
@@ -39,6 +40,7 @@ struct JobsSpec {
   SweepPlanInput plan;          // plan.scenario: the user's scenario file
   std::string machine_spec;     // what the user passed to --machine
   machine::Machine machine;     // and what it resolved to
+  std::string memory_model;     // --memory-model as given ("": the machine's own)
   std::uint64_t seed = 1;
   std::string lockscope;        // the binary the job lines run (absolute)
   bool slurm = false;           // also write sweep.sbatch

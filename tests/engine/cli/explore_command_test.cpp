@@ -1,6 +1,9 @@
 // `lockscope explore`: moved out of replay_command_test.cpp.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <string>
 
 #include "tests/engine/cli/run_cli.hpp"
@@ -44,6 +47,41 @@ TEST(ExploreCommand, SeedsRunInParallelGiveTheSameReport) {
   EXPECT_EQ(three.status, 4) << three.err;
   EXPECT_NE(one.out.find(": 6 wrong"), std::string::npos) << one.out;
   EXPECT_EQ(three.out, one.out);
+}
+
+TEST(ExploreCommand, TsoIsNamedInTheReportTheJsonAndTheReproduceLine) {
+  const std::string scenario = std::string(LOCKSCOPE_SOURCE_DIR) + "/scenarios/teaching/writer-storm.toml";
+  const std::string json = (std::filesystem::temp_directory_path() /
+                            ("lockscope_explore_tso_" + std::to_string(::getpid()) + ".json"))
+                               .string();
+  const CliRun r = run_cli("explore --scenario " + scenario +
+                           " --lock graph:full:if_writer:polling --machine laptop-8 --seeds 2 --memory-model tso"
+                           " --json " + json);
+  EXPECT_EQ(r.status, 4) << r.out << r.err;
+  EXPECT_EQ(r.out.rfind("graph:full:if_writer:polling on laptop-8 (8 cores), memory model tso: 2 seeds from 1,", 0),
+            0u)
+      << r.out;
+  EXPECT_NE(r.out.find("reproduce: lockscope replay --scenario " + scenario +
+                       " --lock graph:full:if_writer:polling --machine laptop-8 --memory-model tso --seed 1"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(slurp(json).find("\"memory_model\": \"tso\""), std::string::npos) << slurp(json);
+  std::filesystem::remove(json);
+}
+
+TEST(ExploreCommand, AnScExplorationDoesNotMentionTheMemoryModel) {
+  const std::string scenario = std::string(LOCKSCOPE_SOURCE_DIR) + "/scenarios/teaching/writer-storm.toml";
+  const CliRun r = run_cli("explore --scenario " + scenario +
+                           " --lock graph:full:if_writer:polling --machine laptop-8 --seeds 1 --json -");
+  EXPECT_EQ(r.status, 4) << r.err;
+  EXPECT_EQ(r.out.find("memory"), std::string::npos) << r.out;
+}
+
+TEST(ExploreCommand, ABadMemoryModelIsOneLineAndExit2) {
+  const CliRun r = run_cli("explore " + kTrace + " --memory-model weak");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err, "lockscope: --memory-model: 'weak' is not sc or tso\n");
+  EXPECT_TRUE(r.out.empty()) << r.out;
 }
 
 }  // namespace

@@ -82,6 +82,48 @@ TEST(ExploreJobsCommand, ARangeFileOfAnotherPlanIsRefusedWithItsName) {
   fs::remove_all(dir);
 }
 
+// --memory-model reaches every job (its line), every range (its file) and
+// the merged report; a range that ran another model is not this plan's.
+TEST(ExploreJobsCommand, TheMemoryModelTravelsThroughTheJobs) {
+  const fs::path dir = temp_dir("tso");
+  fs::remove_all(dir);
+  const std::string trace = std::string(LOCKSCOPE_SOURCE_DIR) + "/tests/traces/fixtures/migrating-reader.workload";
+  const CliRun emit = run_cli("explore " + trace + " --lock graph --machine laptop-8 --seeds 4 --seeds-per-job 2"
+                              " --memory-model tso --emit-jobs " + dir.string());
+  ASSERT_EQ(emit.status, 0) << emit.err;
+  const std::string jobs = slurp(dir / "jobs.txt");
+  const std::string first = jobs.substr(0, jobs.find('\n'));
+  const std::string second = jobs.substr(first.size() + 1, jobs.find('\n', first.size() + 1) - first.size() - 1);
+  for (const std::string& line : {first, second}) {
+    EXPECT_NE(line.find(" --machine laptop-8 --memory-model tso --jitter "), std::string::npos) << line;
+  }
+  EXPECT_NE(slurp(dir / "plan.toml").find("memory_model = 'tso'"), std::string::npos) << slurp(dir / "plan.toml");
+
+  ASSERT_EQ(run_cli_in_shell(first).status, 0);
+  EXPECT_NE(slurp(dir / "runs/000001.toml").find("memory_model = 'tso'"), std::string::npos)
+      << slurp(dir / "runs/000001.toml");
+  // Job 2 run without the flag: an sc range.
+  std::string sc = second;
+  sc.erase(sc.find(" --memory-model tso"), std::string(" --memory-model tso").size());
+  ASSERT_EQ(run_cli_in_shell(sc).status, 0);
+  const CliRun refused = run_cli("explore --merge " + dir.string());
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_NE(refused.err.find("000002.toml: not job 2 of this plan: memory model sc where the plan has tso"),
+            std::string::npos)
+      << refused.err;
+
+  ASSERT_EQ(run_cli_in_shell(second).status, 0);
+  const CliRun merged = run_cli("explore --merge " + dir.string());
+  EXPECT_EQ(merged.status, 0) << merged.err;
+  EXPECT_EQ(merged.out, "graph on laptop-8 (8 cores), memory model tso: 4 seeds from 1, jitter 0.5: 0 wrong\n");
+  EXPECT_NE(slurp(dir / "findings.json").find("\"memory_model\": \"tso\""), std::string::npos);
+
+  const CliRun flag = run_cli("explore --merge " + dir.string() + " --memory-model sc");
+  EXPECT_EQ(flag.status, 2);
+  EXPECT_NE(flag.err.find("--merge takes only the jobs directory"), std::string::npos) << flag.err;
+  fs::remove_all(dir);
+}
+
 TEST(ExploreJobsCommand, FlagsThatDoNotGoTogetherAreOneLine) {
   const fs::path dir = temp_dir("flags");
   for (const auto& [args, says] : std::vector<std::pair<std::string, std::string>>{

@@ -100,6 +100,46 @@ TEST(ReplayCommand, BadInputsAreOneLineErrorsWithNonZeroExit) {
   }
 }
 
+TEST(ReplayCommand, MemoryModelTsoIsShownAndScIsNot) {
+  const std::string args = "replay " + kTrace + " --lock graph --machine laptop-8";
+  const CliRun tso = run_cli(args + " --memory-model tso --json " + temp("tso.json").string());
+  ASSERT_EQ(tso.status, 0) << tso.err;
+  EXPECT_EQ(tso.out.rfind("graph on laptop-8 (8 cores), seed 1, memory model tso\n", 0), 0u) << tso.out;
+  EXPECT_NE(slurp(temp("tso.json")).find("\"seed\": 1,\n  \"memory_model\": \"tso\",\n"), std::string::npos)
+      << slurp(temp("tso.json"));
+  fs::remove(temp("tso.json"));
+  for (const std::string& sc : {args, args + " --memory-model sc"}) {
+    const CliRun r = run_cli(sc + " --json -");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out.find("memory"), std::string::npos) << sc << "\n" << r.out;
+  }
+}
+
+TEST(ReplayCommand, MemoryModelOverridesTheMachineFilesKey) {
+  const fs::path machine = temp("tso-machine.toml");
+  std::ofstream(machine) << "name = \"tso-pair\"\nclock_ghz = 3\nl1_hit_ns = 1\nmemory_ns = 90\nfence_ns = 8\n"
+                            "heavy_barrier_ns = 2000\nlatency_ns = [[0, 30], [30, 0]]\nmemory_model = \"tso\"\n";
+  const std::string args = "replay " + kTrace + " --lock graph --machine " + machine.string() + " --quiet --json -";
+  const CliRun own = run_cli(args);
+  ASSERT_EQ(own.status, 0) << own.err;
+  EXPECT_NE(own.out.find("\"memory_model\": \"tso\""), std::string::npos) << "the file's key\n" << own.out;
+  const CliRun sc = run_cli(args + " --memory-model sc");
+  ASSERT_EQ(sc.status, 0) << sc.err;
+  EXPECT_EQ(sc.out.find("memory_model"), std::string::npos) << "the flag wins\n" << sc.out;
+  fs::remove(machine);
+}
+
+TEST(ReplayCommand, ABadMemoryModelIsOneLineAndExit2) {
+  for (const char* bad : {"pso", "TSO", "\"\""}) {
+    const CliRun r = run_cli("replay " + kTrace + " --machine laptop-8 --memory-model " + bad);
+    EXPECT_EQ(r.status, 2) << bad << ": " << r.err;
+    EXPECT_EQ(lines(r.err), 1) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+  }
+  EXPECT_EQ(run_cli("replay " + kTrace + " --memory-model pso").err,
+            "lockscope: --memory-model: 'pso' is not sc or tso\n");
+}
+
 TEST(ReplayCommand, BadScenarioIsAOneLineErrorWithItsPosition) {
   const fs::path scenario = temp("bad.toml");
   std::ofstream(scenario) << "[scenario]\nname = \"x\"\nduraton_us = 5\n";

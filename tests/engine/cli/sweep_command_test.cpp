@@ -77,6 +77,34 @@ TEST(SweepCommand, BadInputIsOneLineAndNothingRuns) {
   }
 }
 
+TEST(SweepCommand, MemoryModelIsAcceptedCarriedByEveryJobLineAndABadOneRefused) {
+  const fs::path dir = temp_dir("tso");
+  const std::string base = "sweep --scenario " + kBouncing + " --locks graph --machine laptop-8 --cores 1,2 " +
+                           "--set scenario.duration_us=5 --jobs 2 --quiet";
+  const CliRun run = run_cli(base + " --memory-model tso --results " + (dir.string() + ".csv"));
+  EXPECT_EQ(run.status, 0) << run.err;
+  EXPECT_EQ(lines(slurp(dir.string() + ".csv")), 3);
+  fs::remove(dir.string() + ".csv");
+
+  const CliRun emit = run_cli(base + " --memory-model tso --emit-jobs " + dir.string());
+  ASSERT_EQ(emit.status, 0) << emit.err;
+  std::istringstream jobs(slurp(dir / "jobs.txt"));
+  int n = 0;
+  for (std::string line; std::getline(jobs, line); ++n) {
+    EXPECT_NE(line.find(" --memory-model tso "), std::string::npos) << line;
+  }
+  EXPECT_EQ(n, 2);
+  const CliRun merge = run_cli("sweep --merge " + dir.string() + " --memory-model tso");
+  EXPECT_EQ(merge.status, 2);
+  EXPECT_NE(merge.err.find("--merge takes only the jobs directory"), std::string::npos) << merge.err;
+  fs::remove_all(dir);
+
+  const CliRun bad = run_cli(base + " --memory-model sequential -o " + dir.string());
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(bad.err, "lockscope: --memory-model: 'sequential' is not sc or tso\n");
+  EXPECT_FALSE(fs::exists(dir)) << "nothing may be written before the plan is valid";
+}
+
 TEST(SweepCommand, PlotOfADirectoryWithoutResultsIsAnError) {
   const CliRun r = run_cli("plot " + temp_dir("none").string());
   EXPECT_EQ(r.status, 2);

@@ -1,6 +1,6 @@
 // From a machine to what the simulator charges (engine/replay/machine_costs):
 // the per-state costs as factors of their reference latency, and the
-// arbitration and scheduler keys onto SimCosts. Without the new keys, the
+// arbitration, memory model and scheduler keys onto SimCosts. Without the new keys, the
 // cost model and SimCosts are exactly what they were before the keys existed.
 #include "engine/replay/machine_costs.hpp"
 
@@ -25,6 +25,8 @@ TEST(MachineCosts, APresetWithoutPerStateCostsGetsThePlainModelAndTheSimulatorsD
     const sim::SimCosts s = sim_costs(m);
     const sim::SimCosts defaults;
     EXPECT_EQ(s.arbitration, defaults.arbitration);
+    EXPECT_EQ(s.memory_model, sim::MemoryModel::sc);
+    EXPECT_EQ(s.store_buffer_depth, defaults.store_buffer_depth);
     EXPECT_EQ(s.slice, defaults.slice);
     EXPECT_EQ(s.thread_switch, defaults.thread_switch);
     EXPECT_EQ(s.coroutine_switch, defaults.coroutine_switch);
@@ -77,6 +79,20 @@ TEST(MachineCosts, ArbitrationAndSchedulerMapOntoSimCosts) {
   EXPECT_EQ(s.slice, 750'000'000U);
   EXPECT_EQ(s.thread_switch, 3'500'000U);
   EXPECT_EQ(s.coroutine_switch, 0U);
+}
+
+TEST(MachineCosts, MemoryModelAndStoreBufferDepthMapOntoSimCosts) {
+  Machine m = *machine::preset("laptop-8");
+  m.memory_model = machine::MemoryModel::tso;
+  m.store_buffer_depth = 4;
+  sim::SimCosts s = sim_costs(m);
+  EXPECT_EQ(s.memory_model, sim::MemoryModel::tso);
+  EXPECT_EQ(s.store_buffer_depth, 4U);
+  m.memory_model = machine::MemoryModel::sc;
+  m.store_buffer_depth = 4096;
+  s = sim_costs(m);
+  EXPECT_EQ(s.memory_model, sim::MemoryModel::sc);
+  EXPECT_EQ(s.store_buffer_depth, 4096U) << "kept under sc too: it costs nothing there";
 }
 
 }  // namespace

@@ -324,6 +324,8 @@ Machine calibrated_pair() {
                   .shared_by_ns = {72}, .memory_ns = 0};
   m.arbitration = Arbitration::fifo;
   m.line_hold_ns = 12.5;
+  m.memory_model = MemoryModel::tso;
+  m.store_buffer_depth = 8;
   m.scheduler = {.slice_us = 750, .thread_switch_ns = 3500, .coroutine_switch_ns = 0, .wake_ns = 9100,
                  .wake_call_ns = 5900, .syscall_ns = 1150, .spin_ns = 4700};
   return m;
@@ -343,6 +345,8 @@ TEST(MachineFile, PerStateCostsArbitrationAndSchedulerRoundTrip) {
   EXPECT_NE(text.find("spin_ns = 4700"), std::string::npos) << text;
   EXPECT_NE(text.find("wake_call_ns = 5900"), std::string::npos) << text;
   EXPECT_NE(text.find("syscall_ns = 1150"), std::string::npos) << text;
+  EXPECT_NE(text.find("memory_model = \"tso\"\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("store_buffer_depth = 8\n"), std::string::npos) << text;
   auto back = parse_machine_toml(text, "x.toml");
   ASSERT_TRUE(back.has_value()) << back.error().to_string() << "\n" << text;
   EXPECT_EQ(*back, m);
@@ -358,7 +362,10 @@ TEST(MachineFile, AFileWithoutTheNewKeysLoadsWithThePlainModel) {
   // And it prints as it always did: none of the new keys appear.
   const std::string text = write_machine_toml(*m);
   EXPECT_EQ(m->line_hold_ns, 0);
-  for (const char* key : {"[access]", "[scheduler]", "arbitration", "line_hold_ns"}) {
+  EXPECT_EQ(m->memory_model, MemoryModel::sc);
+  EXPECT_EQ(m->store_buffer_depth, 56U);
+  for (const char* key : {"[access]", "[scheduler]", "arbitration", "line_hold_ns", "memory_model",
+                          "store_buffer_depth"}) {
     EXPECT_EQ(text.find(key), std::string::npos) << key << " in\n" << text;
   }
 }
@@ -384,6 +391,41 @@ TEST(MachineFile, BadArbitrationIsReportedAtTheValue) {
   expect_error(std::string(kMatrix) + "arbitration_patience = -1\n", 8, 24,
                "`arbitration_patience` is -1; it must be between 0 and 1000000000");
   expect_error(std::string(kMatrix) + "arbitration = 1\n", 8, 15, "must be a string");
+}
+
+TEST(MachineFile, MemoryModelAndStoreBufferDepthAreReadAndWrittenOnlyWhenNotTheDefault) {
+  auto tso = parse(std::string(kMatrix) + "memory_model = \"tso\"\n");
+  ASSERT_TRUE(tso.has_value()) << tso.error().to_string();
+  EXPECT_EQ(tso->memory_model, MemoryModel::tso);
+  EXPECT_EQ(tso->store_buffer_depth, 56U) << "the depth defaults to Skylake's";
+  const std::string tso_text = write_machine_toml(*tso);
+  EXPECT_NE(tso_text.find("memory_model = \"tso\"\n"), std::string::npos) << tso_text;
+  EXPECT_EQ(tso_text.find("store_buffer_depth"), std::string::npos) << tso_text;
+  EXPECT_EQ(*parse_machine_toml(tso_text, "x.toml"), *tso);
+
+  // Written out at their defaults, the keys read back and disappear.
+  auto sc = parse(std::string(kMatrix) + "memory_model = \"sc\"\nstore_buffer_depth = 56\n");
+  ASSERT_TRUE(sc.has_value()) << sc.error().to_string();
+  EXPECT_EQ(sc->memory_model, MemoryModel::sc);
+  EXPECT_EQ(write_machine_toml(*sc), write_machine_toml(*parse(kMatrix)));
+
+  auto deep = parse(std::string(kMatrix) + "store_buffer_depth = 4096\n");
+  ASSERT_TRUE(deep.has_value()) << deep.error().to_string();
+  EXPECT_EQ(deep->store_buffer_depth, 4096U);
+  EXPECT_EQ(deep->memory_model, MemoryModel::sc) << "a depth alone does not turn tso on";
+  EXPECT_NE(write_machine_toml(*deep).find("store_buffer_depth = 4096\n"), std::string::npos);
+}
+
+TEST(MachineFile, BadMemoryModelAndStoreBufferDepthAreReportedAtTheValue) {
+  expect_error(std::string(kMatrix) + "memory_model = \"pso\"\n", 8, 16,
+               "`memory_model` is \"pso\"; it must be \"sc\" or \"tso\"");
+  expect_error(std::string(kMatrix) + "memory_model = 1\n", 8, 16, "must be a string");
+  expect_error(std::string(kMatrix) + "store_buffer_depth = 0\n", 8, 22,
+               "`store_buffer_depth` is 0; it must be between 1 and 4096");
+  expect_error(std::string(kMatrix) + "store_buffer_depth = 4097\n", 8, 22,
+               "`store_buffer_depth` is 4097; it must be between 1 and 4096");
+  expect_error(std::string(kMatrix) + "store_buffer_depth = 8.5\n", 8, 22, "must be an integer");
+  expect_error(std::string(kMatrix) + "memory_modl = \"tso\"\n", 8, 1, "(did you mean `memory_model`?)");
 }
 
 TEST(MachineFile, BadPerStateCostsAreReportedWhereTheyAre) {

@@ -97,6 +97,7 @@ TEST(Machine, TopologyPresetsGiveNoPerStateCostsAndTheDefaultScheduler) {
     const Machine m = *preset(name);
     EXPECT_FALSE(m.access.given());
     EXPECT_EQ(m.arbitration, Arbitration::nearest_first);
+    EXPECT_EQ(m.memory_model, MemoryModel::sc);
     EXPECT_EQ(m.scheduler, Scheduler{});
   }
 }
@@ -126,6 +127,45 @@ TEST(Machine, ArbitrationNamesReadBack) {
     EXPECT_EQ(parse_arbitration(to_string(a)), a);
   }
   EXPECT_FALSE(parse_arbitration("nearest_first").has_value());
+}
+
+// A sweep and --cores replay the first N cores of a machine: the model and
+// the buffer depth must come along, or a tso sweep would run sc.
+TEST(Machine, FirstCoresKeepsTheMemoryModel) {
+  Machine m = *preset("laptop-8");
+  m.memory_model = MemoryModel::tso;
+  m.store_buffer_depth = 12;
+  const auto two = first_cores(m, 2);
+  ASSERT_TRUE(two.has_value()) << two.error();
+  EXPECT_EQ(two->memory_model, MemoryModel::tso);
+  EXPECT_EQ(two->store_buffer_depth, 12U);
+}
+
+TEST(Machine, MemoryModelNamesReadBack) {
+  for (const MemoryModel m : {MemoryModel::sc, MemoryModel::tso}) EXPECT_EQ(parse_memory_model(to_string(m)), m);
+  EXPECT_EQ(to_string(MemoryModel::tso), "tso");
+  EXPECT_FALSE(parse_memory_model("TSO").has_value());
+  EXPECT_FALSE(parse_memory_model("").has_value());
+}
+
+TEST(Machine, ValidateChecksTheStoreBufferDepth) {
+  Machine m = two_by_two();
+  EXPECT_EQ(m.memory_model, MemoryModel::sc);
+  EXPECT_EQ(m.store_buffer_depth, 56U);
+  m.memory_model = MemoryModel::tso;
+  for (const std::uint32_t ok : {1U, 56U, kMaxStoreBufferDepth}) {
+    m.store_buffer_depth = ok;
+    EXPECT_TRUE(validate(m).has_value()) << ok << ": " << validate(m).error();
+  }
+  for (const std::uint32_t bad : {0U, kMaxStoreBufferDepth + 1}) {
+    m.store_buffer_depth = bad;
+    ASSERT_FALSE(validate(m).has_value()) << bad;
+    EXPECT_NE(validate(m).error().find("store_buffer_depth"), std::string::npos) << validate(m).error();
+  }
+  m.store_buffer_depth = 56;
+  m.memory_model = static_cast<MemoryModel>(7);
+  ASSERT_FALSE(validate(m).has_value());
+  EXPECT_NE(validate(m).error().find("memory_model"), std::string::npos) << validate(m).error();
 }
 
 }  // namespace

@@ -108,6 +108,31 @@ TEST_F(SweepJobs, EmitWritesOneSelfContainedLinePerRunInPlanOrder) {
   EXPECT_NE(lines[7].find("runs/000008.csv"), std::string::npos);
 }
 
+TEST_F(SweepJobs, EveryLineCarriesTheMemoryModelWhenItWasGiven) {
+  JobsSpec s = spec();
+  s.memory_model = "tso";
+  auto n = emit_jobs(s, dir_.string());
+  ASSERT_TRUE(n) << n.error();
+  std::istringstream jobs(slurp(dir_ / "jobs.txt"));
+  std::size_t lines = 0;
+  for (std::string line; std::getline(jobs, line); ++lines) {
+    EXPECT_NE(line.find(" --memory-model tso --set scenario.duration_us="), std::string::npos) << line;
+  }
+  EXPECT_EQ(lines, 8u);
+  EXPECT_NE(slurp(dir_ / "plan.toml").find("memory_model = 'tso'"), std::string::npos) << slurp(dir_ / "plan.toml");
+  land(0);
+  auto merged = merge_jobs(dir_.string());
+  ASSERT_TRUE(merged) << merged.error();
+  EXPECT_EQ(merged->table.rows.size(), 1u);
+}
+
+TEST_F(SweepJobs, WithoutTheFlagNoLineOrPlanMentionsAMemoryModel) {
+  auto n = emit_jobs(spec(), dir_.string());
+  ASSERT_TRUE(n) << n.error();
+  EXPECT_EQ(slurp(dir_ / "jobs.txt").find("memory"), std::string::npos);
+  EXPECT_EQ(slurp(dir_ / "plan.toml").find("memory"), std::string::npos);
+}
+
 TEST_F(SweepJobs, AMachineThatIsNotAPresetIsFrozenIntoTheDirectory) {
   auto n = emit_jobs(spec("/somewhere/calibrated.toml"), dir_.string());
   ASSERT_TRUE(n) << n.error();
