@@ -213,4 +213,20 @@ Picos Directory::access(unsigned core, LineId id, Access access, Picos now) {
   return end;
 }
 
+// The access itself on a saved copy of everything it may change.
+Picos Directory::would_complete(unsigned core, LineId line, Access access, Picos now) {
+  const Line saved = lines_[line];
+  const std::uint64_t total = total_transfers_;
+  std::vector<Transfer>* const log = log_;
+  std::vector<Upgrade>* const upgrade_log = upgrade_log_;
+  log_ = nullptr;
+  upgrade_log_ = nullptr;
+  const Picos end = this->access(core, line, access, now);
+  lines_[line] = saved;
+  total_transfers_ = total;
+  log_ = log;
+  upgrade_log_ = upgrade_log;
+  return end;
+}
+
 }  // namespace lockscope::engine::coherence

@@ -90,6 +90,11 @@ class Directory {
   // miss appends to the transfer log (if one is set) and to the line's stats.
   Picos access(unsigned core, LineId line, Access access, Picos now);
 
+  // When the access would complete if performed at `now`, with nothing
+  // changed: a store waiting in a store buffer (tso) takes its line only
+  // when the transfer is over, and other cores keep their copies until then.
+  [[nodiscard]] Picos would_complete(unsigned core, LineId line, Access access, Picos now);
+
   void set_transfer_log(std::vector<Transfer>* log) { log_ = log; }
   // Every silent change to Modified (see Upgrade) is appended here, in the
   // order accesses are performed (not necessarily by time).

@@ -282,6 +282,7 @@ ReplayResult run_replay(const traces::WorkloadTrace& trace, const ReplayOptions&
   r.machine = options.machine;
   r.cores = cores;
   r.seed = options.seed;
+  r.memory_model = sim_costs.memory_model == sim::MemoryModel::tso ? "tso" : "sc";
   r.sim_time_ps = end.end_time - std::min(workers_start, end.end_time);
   r.read_ops = recorder.reads();
   r.write_ops = recorder.writes();

@@ -44,6 +44,7 @@ struct ReplayResult {
   std::string machine;
   std::uint32_t cores = 0;
   std::uint64_t seed = 0;
+  std::string memory_model = "sc";  // "sc" or "tso" (sim::MemoryModel)
   std::uint64_t sim_time_ps = 0;  // from the workers' start (after setup) to the last event
   std::uint64_t read_ops = 0;   // completed read acquisitions
   std::uint64_t write_ops = 0;  // completed write acquisitions

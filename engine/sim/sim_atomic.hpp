@@ -1,7 +1,8 @@
 // SimAtomic<T>: the platform atomic on the simulated machine. The value
 // lives in ordinary memory (every simulated worker runs on SimGrid's one OS
-// thread, one at a time, so execution is sequentially consistent); each
-// operation is first a coherence access on the line the object sits in,
+// thread, one at a time, so execution is sequentially consistent, unless
+// the tso model keeps a store in its core's store buffer for a while:
+// engine/sim/store_buffer.hpp); each operation is first a coherence access on the line the object sits in,
 // which is where simulated time goes. The line is found from the object's
 // address, so the padding a lock chose is the padding the model sees.
 #pragma once
@@ -22,19 +23,23 @@ class SimAtomic {
   SimAtomic(const SimAtomic&) = delete;
   SimAtomic& operator=(const SimAtomic&) = delete;
 
+  // In tso a load sees the calling core's own buffered store first.
   T load(MemoryOrder o) const {
-    touch(Access::load, o);
+    SimWorld& world = SimWorld::current();
+    if (const auto bits = world.forwarded(this)) return from_bits<T>(*bits);
+    world.access(line_, Access::load, o);
     return value_;
   }
+  // In tso a store may wait in the core's store buffer (SimWorld::
+  // buffer_store), and other cores see the old value until it drains.
   void store(T v, MemoryOrder o) {
-    touch(Access::store, o);
-    value_ = v;
+    if (!SimWorld::current().buffer_store(line_, o, this, to_bits(v), &apply)) value_ = v;
   }
   // A plain load and store by the only writer: one ownership access (the
   // load hits once the line is here), never a locked instruction.
   void owner_add(T delta, MemoryOrder o) {
-    touch(Access::store, o);
-    value_ = static_cast<T>(value_ + delta);
+    const auto bits = SimWorld::current().forwarded(this);
+    store(static_cast<T>((bits ? from_bits<T>(*bits) : value_) + delta), o);
   }
   T fetch_add(T v, MemoryOrder o) { return rmw(o, [v](T x) { return static_cast<T>(x + v); }); }
   T fetch_sub(T v, MemoryOrder o) { return rmw(o, [v](T x) { return static_cast<T>(x - v); }); }
@@ -63,6 +68,8 @@ class SimAtomic {
     value_ = f(old);
     return old;
   }
+
+  static void apply(void* self, std::uint64_t bits) { static_cast<SimAtomic*>(self)->value_ = from_bits<T>(bits); }
 
   T value_;
   coherence::LineId line_;

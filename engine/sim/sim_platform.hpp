@@ -23,15 +23,13 @@ struct SimPlatform {
   using WaitQueue = SimWaitQueue;
   using Waiter = SimWaiter;
 
-  static void fence() { SimWorld::current().charge(SimWorld::current().costs().fence); }
+  // A full fence: its cost, and in tso the store buffer drains first.
+  static void fence() { SimWorld::current().fence(); }
   // A compiler barrier costs nothing on any core.
   static void light_barrier() {}
-  // membarrier(2): interrupts every core; the caller waits for all of them.
-  static void heavy_barrier() {
-    SimWorld& world = SimWorld::current();
-    world.charge(world.heavy_barrier_cost());
-    world.sync();
-  }
+  // membarrier(2): interrupts every core; the caller waits for all of them
+  // (in tso, for every core's store buffer to drain).
+  static void heavy_barrier() { SimWorld::current().heavy_barrier(); }
   static bool heavy_barrier_available() { return true; }
   static const char* heavy_barrier_unavailable_reason() { return ""; }
   static lockimpl::ContextId current_context() { return SimWorld::current().self().context; }

@@ -75,6 +75,7 @@ SimulationEnd run_simulation(const coherence::CostModel& costs, const SimCosts& 
     self.id = main_id;
     world.attach(self);
     main(world, hosts);
+    world.finish_worker();
     world.sync();
     end.main_finished = true;
   });
@@ -98,6 +99,7 @@ simgrid::s4u::ActorPtr spawn_worker(const SimHosts& hosts, SimWorker& worker, st
                                      [&world, &worker, body = std::move(body)] {
                                        world.attach(worker);
                                        body();
+                                       world.finish_worker();
                                        world.sync();
                                      });
 }

@@ -2,6 +2,7 @@
 
 #include <simgrid/s4u/Engine.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -147,6 +148,8 @@ void SimWorld::switch_point() {
 
 void SimWorld::move_to(lockimpl::ContextId context, unsigned core) {
   SimWorker& w = self();
+  // Moving to another core is a trip through the kernel: serializing.
+  if (running_ && w.buffer != nullptr) wait_for_buffer(w, *w.buffer, 0);
   const bool scheduled = running_ && w.scheduled;
   if (scheduled) {
     sync(w);
@@ -234,9 +237,12 @@ void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl
   SimWorker& w = self();
   // A seq_cst store and every RMW drain the store buffer (x86 semantics:
   // xchg and lock-prefixed instructions are full barriers).
-  const bool fences = access == coherence::Access::rmw ||
-                      (access == coherence::Access::store && order == lockimpl::MemoryOrder::seq_cst);
-  if (fences) w.ahead += sim_costs_.fence;
+  const bool fences = !w.drains && (access == coherence::Access::rmw ||
+                                    (access == coherence::Access::store && order == lockimpl::MemoryOrder::seq_cst));
+  if (fences) {
+    if (w.buffer != nullptr) wait_for_buffer(w, *w.buffer, 0);
+    w.ahead += sim_costs_.fence;
+  }
   // A core whose line was asked for keeps using it until it leaves
   // (Directory::keeps): those accesses are hits too.
   auto has = [&](Picos at) { return directory_.hits(w.core, line, access) || directory_.keeps(w.core, line, at); };
@@ -266,6 +272,151 @@ void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl
   simgrid::s4u::this_actor::sleep_until(to_seconds(done));
   serve_next(line, done);
   if (w.scheduled) scheduler_->preempt_if_due(w, done);
+}
+
+void SimWorld::set_running(bool running) {
+  running_ = running;
+  if (running) return;
+  for (const auto& b : buffers_) {
+    for (const BufferedStore& e : b->entries) {
+      if (e.apply != nullptr) e.apply(e.object, e.bits);
+    }
+    b->entries.clear();
+  }
+}
+
+bool SimWorld::buffer_store(coherence::LineId line, lockimpl::MemoryOrder order, void* object, std::uint64_t bits,
+                            ApplyStore apply) {
+  if (!running_ || !tso()) {
+    access(line, coherence::Access::store, order);
+    return false;
+  }
+  SimWorker& w = self();
+  // A seq_cst store is an xchg on x86: it drains the buffer and goes to the
+  // line itself. A store that hits with nothing buffered before it is
+  // visible at once, as a real one that retires into an owned line.
+  const bool empty = w.buffer == nullptr || w.buffer->entries.empty();
+  if (w.drains || order == lockimpl::MemoryOrder::seq_cst ||
+      (empty && (directory_.hits(w.core, line, coherence::Access::store) ||
+                 directory_.keeps(w.core, line, clock() + w.ahead)))) {
+    access(line, coherence::Access::store, order);
+    return false;
+  }
+  StoreBuffer& b = buffer_of(w);
+  const std::size_t depth = std::max<std::uint32_t>(sim_costs_.store_buffer_depth, 1);
+  wait_for_buffer(w, b, depth - 1);
+  b.entries.push_back(BufferedStore{object, bits, apply, line, clock() + w.ahead});
+  b.work->release();
+  charge(w, directory_.costs().l1_hit);
+  return true;
+}
+
+std::optional<std::uint64_t> SimWorld::forwarded(const void* object) {
+  if (!running_ || !tso()) return std::nullopt;
+  SimWorker& w = self();
+  if (w.buffer == nullptr || w.buffer->entries.empty()) return std::nullopt;
+  const std::optional<std::uint64_t> bits = w.buffer->newest(object);
+  if (bits) charge(w, directory_.costs().l1_hit);
+  return bits;
+}
+
+void SimWorld::fence() {
+  if (!running_) return;
+  SimWorker& w = self();
+  if (w.buffer != nullptr) wait_for_buffer(w, *w.buffer, 0);
+  charge(w, sim_costs_.fence);
+}
+
+void SimWorld::heavy_barrier() {
+  if (!running_) return;
+  SimWorker& w = self();
+  charge(w, heavy_barrier_cost());
+  sync(w);
+  // By index: a buffer created while this waits moves the vector.
+  for (std::size_t i = 0; i < buffers_.size(); ++i) wait_for_buffer(w, *buffers_[i], 0);
+}
+
+void SimWorld::finish_worker() {
+  if (!running_) return;
+  SimWorker& w = self();
+  if (w.buffer == nullptr) return;
+  wait_for_buffer(w, *w.buffer, 0);
+  w.buffer->stopping = true;
+  w.buffer->work->release();
+}
+
+StoreBuffer& SimWorld::buffer_of(SimWorker& w) {
+  if (w.buffer != nullptr) return *w.buffer;
+  auto buffer = std::make_unique<StoreBuffer>();
+  buffer->owner = &w;
+  buffer->work = simgrid::s4u::Semaphore::create(0);
+  auto drainer = std::make_unique<SimWorker>();
+  drainer->id = w.id;
+  drainer->core = w.core;
+  drainer->context = w.context;
+  drainer->drains = true;
+  StoreBuffer* b = buffer.get();
+  SimWorker* d = drainer.get();
+  buffers_.push_back(std::move(buffer));
+  drainers_.push_back(std::move(drainer));
+  w.buffer = b;
+  simgrid::s4u::Actor::create("drain" + std::to_string(w.id), simgrid::s4u::this_actor::get_host(),
+                              [this, b, d] { drain(*b, *d); });
+  return *b;
+}
+
+void SimWorld::wait_for_buffer(SimWorker& w, StoreBuffer& b, std::size_t keep) {
+  if (b.entries.size() <= keep) return;
+  catch_up(w);
+  if (!w.drained) w.drained = simgrid::s4u::Semaphore::create(0);
+  while (b.entries.size() > keep && !b.stopped) {
+    b.waiters.push_back(w.drained);
+    w.drained->acquire();
+  }
+}
+
+// The drain: one store at a time, oldest first, each from its issue time
+// on, paying its line's transfer as any store would (arbitration included);
+// the value is written when the line is here, and only then can another
+// core read it.
+void SimWorld::drain(StoreBuffer& b, SimWorker& d) {
+  attach(d);
+  auto wake_waiters = [&b] {
+    std::vector<simgrid::s4u::SemaphorePtr> waiters;
+    waiters.swap(b.waiters);
+    for (const auto& s : waiters) s->release();
+  };
+  for (;;) {
+    while (b.entries.empty() && !b.stopping) b.work->acquire();
+    if (b.entries.empty()) break;
+    const BufferedStore e = b.entries.front();
+    d.core = b.owner->core;
+    if (e.issue > clock()) simgrid::s4u::this_actor::sleep_until(to_seconds(e.issue));
+    const Picos start = clock();
+    const bool idle = directory_.last_moved(e.line) <= start && (e.line >= waiting_.size() || waiting_[e.line].empty());
+    if (idle) {
+      // The line changes hands when the transfer is over: until then the
+      // other cores keep reading their copies (the old value). Then the
+      // store is performed from its start; if another core took the line
+      // meanwhile, it completes that much later.
+      const Picos expected = directory_.would_complete(d.core, e.line, coherence::Access::store, start);
+      if (expected > start) simgrid::s4u::this_actor::sleep_until(to_seconds(expected));
+      const Picos done = directory_.access(d.core, e.line, coherence::Access::store, start);
+      if (done > clock()) simgrid::s4u::this_actor::sleep_until(to_seconds(done));
+      serve_next(e.line, std::max(done, clock()));
+    } else {
+      // Others wait for the line: the drain takes its turn like any miss.
+      access(e.line, coherence::Access::store, lockimpl::MemoryOrder::relaxed);
+      catch_up(d);
+    }
+    // set_running(false) may have flushed the buffer while this waited.
+    if (b.entries.empty()) break;
+    if (e.apply != nullptr) e.apply(e.object, e.bits);
+    b.entries.pop_front();
+    wake_waiters();
+  }
+  b.stopped = true;
+  wake_waiters();
 }
 
 }  // namespace lockscope::engine::sim

@@ -19,10 +19,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/coherence/directory.hpp"
+#include "engine/sim/store_buffer.hpp"
 #include "lockimpl/platform.hpp"
 
 namespace lockscope::engine::sim {
@@ -58,6 +60,16 @@ class BlockObserver {
 //   fifo           the request issued first (key: issue), as a home
 //                  directory that queues requests in order would serve them.
 enum class Arbitration : std::uint8_t { nearest_first, arrival, fifo };
+
+// What a load may see (docs/simulator.md, "Memory ordering").
+//   sc   sequentially consistent: a store is visible to every core once its
+//        access completes; the storing core waits for it.
+//   tso  x86's total store order: each worker has a FIFO store buffer; a
+//        store that misses waits there while its core runs on, and drains
+//        to the line in order; the core's own loads see its newest buffered
+//        store; fence(), every RMW, a seq_cst store and a blocking call
+//        drain it; heavy_barrier() drains every other core's.
+enum class MemoryModel : std::uint8_t { sc, tso };
 
 // SimGrid's time, in seconds, for one of ours.
 inline double to_seconds(Picos t) { return static_cast<double>(t) * 1e-12; }
@@ -96,6 +108,10 @@ struct SimCosts {
   // (machine::Scheduler::spin_ns).
   Picos spin = 800'000;  // 800 ns
   std::uint64_t seed = 1;        // breaks exact ties in arbitration
+  MemoryModel memory_model = MemoryModel::sc;
+  // Entries of a store buffer (tso): a store into a full buffer waits for
+  // the oldest to drain. Skylake's store buffer holds 56.
+  std::uint32_t store_buffer_depth = 56;
 };
 
 struct SimWorker {
@@ -110,6 +126,11 @@ struct SimWorker {
   Picos granted_done = 0; // ...and completes then
   bool scheduled = false; // shares its core with others (CoreScheduler)
   bool has_core = false;
+  // tso: the worker's store buffer, created at its first buffered store;
+  // `drains` marks the buffer's own actor, whose stores go to the line.
+  StoreBuffer* buffer = nullptr;
+  bool drains = false;
+  simgrid::s4u::SemaphorePtr drained;  // where it waits for a buffer to shrink
 };
 
 class CoreScheduler;
@@ -154,6 +175,27 @@ class SimWorld {
 
   static Picos clock();  // SimGrid's clock, in picoseconds
 
+  // Memory ordering (SimCosts::memory_model). A store of `bits` into
+  // `object`: in sc, or when it cannot wait in the store buffer, this is
+  // the access and returns false, and the caller writes the value; in tso a
+  // store that would miss (or finds older stores buffered) goes into the
+  // calling worker's store buffer, returns true, and `apply` writes it when
+  // it drains.
+  bool buffer_store(coherence::LineId line, lockimpl::MemoryOrder order, void* object, std::uint64_t bits,
+                    ApplyStore apply);
+  // The calling worker's newest buffered store to `object` (its own loads
+  // see it before anyone else does), or nothing.
+  std::optional<std::uint64_t> forwarded(const void* object);
+  // fence(): the machine's fence cost; in tso it also waits until the
+  // calling worker's store buffer has drained.
+  void fence();
+  // membarrier(2): the barrier's cost; in tso every core's buffer drains
+  // (each IPI runs a fence there) and the caller waits for all of them.
+  void heavy_barrier();
+  // The calling worker ends: its buffered stores drain and its buffer's
+  // actor stops.
+  void finish_worker();
+
   // Core sharing (CoreScheduler). The calling worker takes part from
   // join_core on, and leaves at leave_core (it ends). Outside, these are
   // no-ops: a worker that never joined has a core of its own.
@@ -187,7 +229,9 @@ class SimWorld {
   // Between set_running(true) and set_running(false) accesses come from
   // worker actors and cost time; outside (building a lock, inspecting it
   // after the run) they are free and untimed.
-  void set_running(bool running) { running_ = running; }
+  // Stopping also writes every store still buffered (a run that ended with
+  // stores in flight), so what the engine inspects afterwards is memory.
+  void set_running(bool running);
   [[nodiscard]] bool running() const { return running_; }
 
  private:
@@ -205,6 +249,12 @@ class SimWorld {
   // is served from now.
   void serve_next(coherence::LineId line, Picos now);
   std::string prefixed(const void* address, std::string name) const;
+  // tso: the worker's buffer (created with its drain actor on first use);
+  // waiting until a buffer holds at most `keep` stores; the drain's loop.
+  StoreBuffer& buffer_of(SimWorker& w);
+  void wait_for_buffer(SimWorker& w, StoreBuffer& b, std::size_t keep);
+  void drain(StoreBuffer& b, SimWorker& drainer);
+  [[nodiscard]] bool tso() const { return sim_costs_.memory_model == MemoryModel::tso; }
 
   struct LineRequest {
     SimWorker* worker;
@@ -220,6 +270,8 @@ class SimWorld {
   std::vector<std::vector<LineRequest>> waiting_;  // by line: requests not yet served
   std::uint64_t tie_state_;
   std::vector<SimWorker*> by_pid_;
+  std::vector<std::unique_ptr<StoreBuffer>> buffers_;
+  std::vector<std::unique_ptr<SimWorker>> drainers_;
   BlockObserver* observer_ = nullptr;
   std::uint32_t anonymous_lines_ = 0;
   std::string line_prefix_;

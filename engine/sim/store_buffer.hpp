@@ -1,0 +1,76 @@
+// StoreBuffer: one worker's FIFO of stores that are not yet visible to other
+// cores, in the simulator's tso memory model (docs/simulator.md, "Memory
+// ordering"). A store that would miss is put here instead of stalling its
+// core; the buffer's own actor (the drain) takes the entries in order, pays
+// each one's line transfer through the coherence model, and only then writes
+// the value where other cores' loads see it. Until then the store is visible
+// to its own core only (store-to-load forwarding): exactly the window in
+// which a reader's counter++ and a writer's has_writer = 1 can miss each
+// other when the fence between store and load is left out.
+#pragma once
+
+#include <simgrid/s4u/Semaphore.hpp>
+
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <optional>
+#include <type_traits>
+#include <vector>
+
+#include "engine/coherence/directory.hpp"
+
+namespace lockscope::engine::sim {
+
+struct SimWorker;
+
+// Writes `bits` into the object a store was for (a SimAtomic's value).
+using ApplyStore = void (*)(void* object, std::uint64_t bits);
+
+struct BufferedStore {
+  void* object = nullptr;
+  std::uint64_t bits = 0;
+  ApplyStore apply = nullptr;
+  coherence::LineId line = 0;
+  coherence::Picos issue = 0;  // the storing worker's time when it stored
+};
+
+struct StoreBuffer {
+  std::deque<BufferedStore> entries;
+  SimWorker* owner = nullptr;
+  // Released once per entry pushed, and to stop the drain.
+  simgrid::s4u::SemaphorePtr work;
+  // Workers waiting for this buffer to shrink (a full buffer, a fence, a
+  // heavy barrier): each is released after every drained entry and looks
+  // again.
+  std::vector<simgrid::s4u::SemaphorePtr> waiters;
+  bool stopping = false;
+  bool stopped = false;
+
+  // The newest buffered value for `object`, if the buffer holds one.
+  [[nodiscard]] std::optional<std::uint64_t> newest(const void* object) const {
+    for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+      if (it->object == object) return it->bits;
+    }
+    return std::nullopt;
+  }
+};
+
+// A value as the bits a buffer holds and back: the platform's atomics are
+// integers of at most 64 bits.
+template <class T>
+std::uint64_t to_bits(T v) {
+  static_assert(std::is_trivially_copyable_v<T> && sizeof(T) <= sizeof(std::uint64_t));
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &v, sizeof(T));
+  return bits;
+}
+
+template <class T>
+T from_bits(std::uint64_t bits) {
+  T v;
+  std::memcpy(&v, &bits, sizeof(T));
+  return v;
+}
+
+}  // namespace lockscope::engine::sim
