@@ -38,7 +38,18 @@ SimWorld::SimWorld(coherence::CostModel costs, SimCosts sim_costs)
   g_world = this;
 }
 
-SimWorld::~SimWorld() { g_world = nullptr; }
+SimWorld::~SimWorld() {
+  // A run that ended deadlocked leaves its drains blocked on their
+  // buffers' semaphores (run_simulation leaves blocked actors as they are),
+  // and SimGrid aborts when a semaphore someone waits on is destroyed: such
+  // buffers and drains are left to the process, which runs one simulation.
+  const bool blocked = std::any_of(buffers_.begin(), buffers_.end(), [](const auto& b) { return !b->stopped; });
+  if (blocked) {
+    for (auto& b : buffers_) (void)b.release();
+    for (auto& d : drainers_) (void)d.release();
+  }
+  g_world = nullptr;
+}
 
 SimWorld& SimWorld::current() {
   if (g_world == nullptr) fail("no SimWorld: create one before simulated locks");

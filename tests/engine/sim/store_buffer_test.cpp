@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Semaphore.hpp>
 
 #include <cstdint>
 #include <string>
@@ -243,6 +244,37 @@ Picos time_after_two_stores(std::uint32_t depth) {
 TEST(StoreBuffer, AFullBufferMakesTheCoreWait) {
   EXPECT_LT(time_after_two_stores(56), 10'000U) << "two buffered stores cost two L1 hits";
   EXPECT_GE(time_after_two_stores(1), 200'000U) << "the second waits for the first's transfer";
+}
+
+// A run that ends deadlocked leaves its drains blocked on their buffers;
+// tearing the world down must not abort on their semaphores (SimGrid does,
+// if a semaphore someone waits on is destroyed).
+TEST(StoreBuffer, ADeadlockedRunEndsCleanly) {
+  const lockscope::testing::ChildResult r = in_child([] {
+    std::string out;
+    Pair* pair = nullptr;
+    SimWorker a;
+    a.id = 1;
+    a.core = 0;
+    // Leaked, as the world leaks what blocked actors wait on.
+    simgrid::s4u::Semaphore* never = nullptr;
+    const SimulationEnd end = run_simulation(
+        two_speed(2, 1, 200'000, 200'000), model(MemoryModel::tso),
+        [&](SimWorld&, const SimHosts& hosts) {
+          pair = new Pair;
+          never = simgrid::s4u::Semaphore::create(0).detach();
+          spawn_worker(hosts, a, [&] {
+            at(kStart);
+            pair->x.store(1, MemoryOrder::relaxed);  // core 0 does not own x: buffered
+            never->acquire();
+          });
+          never->acquire();
+        },
+        0, [&](SimWorld&) { out = std::to_string(pair->x.load(MemoryOrder::relaxed)); });
+    return out + (end.main_finished ? " finished" : " deadlocked");
+  });
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, "1 deadlocked");
 }
 
 }  // namespace
