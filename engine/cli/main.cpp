@@ -10,6 +10,7 @@
 #include "engine/cli/demo_command.hpp"
 #include "engine/cli/explore_command.hpp"
 #include "engine/cli/generate_command.hpp"
+#include "engine/cli/litmus_command.hpp"
 #include "engine/cli/machines_command.hpp"
 #include "engine/cli/plot_command.hpp"
 #include "engine/cli/record_command.hpp"
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
   cli::DemoCommand& demo = cli::add_demo_command(app);
   cli::StudyCommand& study = cli::add_study_command(app);
   cli::ValidateCommand& validate = cli::add_validate_command(app);
+  cli::LitmusCommand& litmus = cli::add_litmus_command(app);
 
   cli::split_record_argv(argc, argv);
   try {
@@ -60,6 +62,7 @@ int main(int argc, char** argv) {
     if (cli::demo_selected(demo)) return cli::run_demo_command(demo);
     if (cli::study_selected(study)) return cli::run_study_command(study);
     if (cli::validate_selected(validate)) return cli::run_validate_command(validate);
+    if (cli::litmus_selected(litmus)) return cli::run_litmus_command(litmus);
   } catch (const std::exception& e) {
     fmt::print(stderr, "lockscope: {}\n", e.what());
     return 1;

@@ -1,0 +1,79 @@
+// `lockscope litmus` as a user runs it: a short SB run prints its table
+// with all three worlds and a verdict, and exits 0 (SB's r1=r2=0 is
+// allowed everywhere but sc, and sc never shows it); bad options are one
+// line and exit 2.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+
+#include "tests/engine/cli/run_cli.hpp"
+
+namespace lockscope::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+int line_count(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+
+TEST(LitmusCommand, ShortStoreBufferingRunPrintsTheTable) {
+  const CliRun r = run_cli("litmus SB --iterations 20000 --seeds 200 --machine laptop-8");
+  EXPECT_EQ(r.status, 0) << r.err;
+  for (const char* text : {"litmus: 1 test; real threads on CPUs", "20000 runs each", "200 seeds each",
+                           "SB: store buffering", "T0: x = 1; r1 = y  |  T1: y = 1; r2 = x", "x86-TSO allows?",
+                           "real", "sim tso", "sim sc", "r1=0 r2=0    yes (SC: no)", "r1=0 r2=1    yes",
+                           "verdict: agrees"}) {
+    EXPECT_NE(r.out.find(text), std::string::npos) << text << "\n" << r.out;
+  }
+  EXPECT_EQ(r.out.find("FAIL"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("SB+fences"), std::string::npos) << "only the test named";
+}
+
+TEST(LitmusCommand, SimulatedOnlyFencedRunAgreesAndWritesJson) {
+  const fs::path json = fs::temp_directory_path() / ("litmus_" + std::to_string(::getpid()) + ".json");
+  const CliRun r = run_cli("litmus SB+fences MP --no-real --seeds 300 --memory-model tso --json " + json.string());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out.find("real threads on"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("SB+fences:"), std::string::npos);
+  EXPECT_NE(r.out.find("MP:"), std::string::npos);
+  const std::string text = slurp(json);
+  fs::remove(json);
+  for (const char* key : {"\"name\": \"SB+fences\"", "\"name\": \"MP\"", "\"outcome\": \"r1=0 r2=0\"",
+                          "\"tso_allows\": false", "\"real\": null", "\"sim_sc\": null", "\"seeds\": 300",
+                          "\"verdict\": \"agrees\""}) {
+    EXPECT_NE(text.find(key), std::string::npos) << key << "\n" << text;
+  }
+}
+
+TEST(LitmusCommand, ListNamesEveryTest) {
+  const CliRun r = run_cli("litmus --list");
+  EXPECT_EQ(r.status, 0);
+  for (const char* name : {"SB ", "SB+fences", "SB+fence+po", "SB+rmw", "MP ", "LB ", "2+2W", "R "}) {
+    EXPECT_NE(r.out.find(name), std::string::npos) << name;
+  }
+}
+
+TEST(LitmusCommand, BadFlagsAreOneLineErrorsAndExitTwo) {
+  for (const char* args : {"litmus NOPE --no-real", "litmus SB --iterations 0", "litmus SB --seeds lots",
+                           "litmus SB --memory-model pso", "litmus SB --machine no-such-machine"}) {
+    const CliRun r = run_cli(args);
+    EXPECT_EQ(r.status, 2) << args;
+    EXPECT_EQ(line_count(r.err), 1) << args << ": " << r.err;
+    EXPECT_TRUE(r.out.empty()) << args;
+  }
+  EXPECT_NE(run_cli("litmus --no-such-flag").status, 0);
+}
+
+TEST(LitmusCommand, HelpHasExamples) {
+  const CliRun r = run_cli("litmus --help");
+  EXPECT_EQ(r.status, 0);
+  for (const char* text : {"--iterations", "--seeds", "--machine", "--memory-model", "--no-real", "--json", "--list",
+                           "Examples:", "exit 3"}) {
+    EXPECT_NE(r.out.find(text), std::string::npos) << text;
+  }
+}
+
+}  // namespace
+}  // namespace lockscope::testing
