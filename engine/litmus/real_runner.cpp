@@ -20,8 +20,7 @@ RealRun run_real(const LitmusTest& test, std::uint64_t runs, const RealProgress&
 
   SharedVars<RealPlatform> vars;
   SpinBarrier<RealPlatform> barrier(2);
-  // Each thread writes only its own records; they are read after join.
-  std::array<std::vector<ThreadRecord>, 2> records{std::vector<ThreadRecord>(runs), std::vector<ThreadRecord>(runs)};
+  RunTally tally(test);
   std::array<bool, 2> pinned{false, false};
   std::atomic<std::uint64_t> done{0};
   std::atomic<bool> finished{false};
@@ -29,10 +28,9 @@ RealRun run_real(const LitmusTest& test, std::uint64_t runs, const RealProgress&
   const auto start = std::chrono::steady_clock::now();
   auto body = [&](unsigned thread) {
     pinned[thread] = bench::pin_current_thread(out.cpus[thread]);
-    run_loop<RealPlatform>(test, thread, vars, barrier, runs, [&](std::uint64_t) { return test.home; },
+    run_loop<RealPlatform>(test, thread, vars, barrier, runs, tally, [&](std::uint64_t) { return test.home; },
                            [](std::uint64_t) {},
-                           [&](std::uint64_t run, const ThreadRecord& rec) {
-                             records[thread][run] = rec;
+                           [&](std::uint64_t run) {
                              // relaxed: a progress figure only.
                              if (thread == 0 && (run & 0xFFFF) == 0) done.store(run, std::memory_order_relaxed);
                            });
@@ -52,7 +50,7 @@ RealRun run_real(const LitmusTest& test, std::uint64_t runs, const RealProgress&
   t1.join();
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   out.pinned = pinned[0] && pinned[1] && out.cpus[0] != out.cpus[1];
-  for (std::uint64_t run = 0; run < runs; ++run) out.counts.add(classify(test, observe(records[0][run], records[1][run])));
+  out.counts = tally.counts;
   return out;
 }
 

@@ -7,9 +7,9 @@
 //   start_delay(run)                                    (the runner's skew)
 //   the program's half for this thread                  (program.hpp)
 //   barrier                                             (both done)
-//   read the final values of the homed variables
+//   read the final values of the homed variables, record them
 //   barrier                                             (both read)
-//   record(run, ThreadRecord)
+//   thread 0 counts, at the end of each chunk of runs (RunTally)
 //
 // The last barrier is there because the homes may change from one run to
 // the next: the thread that resets x in the next run must not do so before
@@ -18,8 +18,10 @@
 
 #include <array>
 #include <cstdint>
+#include <vector>
 
 #include "engine/litmus/catalogue.hpp"
+#include "engine/litmus/outcome_counts.hpp"
 #include "engine/litmus/program.hpp"
 #include "engine/litmus/spin_barrier.hpp"
 #include "lockimpl/platform.hpp"
@@ -47,10 +49,24 @@ inline Observation observe(const ThreadRecord& t0, const ThreadRecord& t1) {
   return o;
 }
 
+// The runs' records not counted yet, shared by the two threads, and the
+// counts. Each thread writes only its own records; thread 0 counts a chunk
+// once both have written it (after a barrier), so memory stays a chunk's
+// worth whatever the number of runs.
+struct RunTally {
+  static constexpr std::uint64_t kChunk = 4096;
+  std::array<std::vector<ThreadRecord>, 2> pending{std::vector<ThreadRecord>(kChunk),
+                                                   std::vector<ThreadRecord>(kChunk)};
+  OutcomeCounts counts;
+
+  explicit RunTally(const LitmusTest& test) : counts(test) {}
+};
+
 // `homes(run)` must give both threads the same answer for a run.
-template <class P, class Homes, class StartDelay, class Record>
+// `after_run(run)` is called on each thread once its run is recorded.
+template <class P, class Homes, class StartDelay, class AfterRun>
 void run_loop(const LitmusTest& test, unsigned thread, SharedVars<P>& vars, SpinBarrier<P>& barrier,
-              std::uint64_t runs, Homes homes, StartDelay start_delay, Record record) {
+              std::uint64_t runs, RunTally& tally, Homes homes, StartDelay start_delay, AfterRun after_run) {
   using lockimpl::MemoryOrder;
   for (std::uint64_t run = 0; run < runs; ++run) {
     const std::array<unsigned, 2> home = homes(run);
@@ -67,8 +83,19 @@ void run_loop(const LitmusTest& test, unsigned thread, SharedVars<P>& vars, Spin
     // acquire: the barrier already orders it after both programs.
     if (home[0] == thread) rec.final_x = vars.x.load(MemoryOrder::acquire);
     if (home[1] == thread) rec.final_y = vars.y.load(MemoryOrder::acquire);
-    barrier.arrive_and_wait();  // nobody resets a variable the other still reads
-    record(run, rec);
+    tally.pending[thread][run % RunTally::kChunk] = rec;
+    // Nobody resets a variable the other still reads, and both records of
+    // this run are written.
+    barrier.arrive_and_wait();
+    const bool chunk_full = (run + 1) % RunTally::kChunk == 0 || run + 1 == runs;
+    if (thread == 0 && chunk_full) {
+      // The other thread writes its next record only after the next run's
+      // first barrier, which waits for this.
+      for (std::uint64_t i = 0; i <= run % RunTally::kChunk; ++i) {
+        tally.counts.add(classify(test, observe(tally.pending[0][i], tally.pending[1][i])));
+      }
+    }
+    after_run(run);
   }
 }
 

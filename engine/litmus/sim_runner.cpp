@@ -29,8 +29,9 @@ std::uint64_t splitmix64(std::uint64_t z) {
 // (one line per test, the counts separated by spaces), or a line starting
 // with "error".
 std::string simulate(std::span<const LitmusTest* const> tests, const SimSetup& setup, const SimProgress& progress) {
-  std::vector<std::array<std::vector<ThreadRecord>, 2>> records(tests.size());
-  for (auto& r : records) r = {std::vector<ThreadRecord>(setup.seeds), std::vector<ThreadRecord>(setup.seeds)};
+  std::vector<RunTally> tallies;
+  tallies.reserve(tests.size());
+  for (const LitmusTest* test : tests) tallies.emplace_back(*test);
   SharedVars<SimPlatform>* vars = nullptr;
   SpinBarrier<SimPlatform>* barrier = nullptr;
   sim::SimWorker second;
@@ -40,18 +41,17 @@ std::string simulate(std::span<const LitmusTest* const> tests, const SimSetup& s
   auto thread = [&](unsigned t) {
     for (std::size_t i = 0; i < tests.size(); ++i) {
       run_loop<SimPlatform>(
-          *tests[i], t, *vars, *barrier, setup.seeds, [&](std::uint64_t run) { return homes(setup, *tests[i], run); },
+          *tests[i], t, *vars, *barrier, setup.seeds, tallies[i],
+          [&](std::uint64_t run) { return homes(setup, *tests[i], run); },
           [&](std::uint64_t run) {
             SimWorld& world = SimWorld::current();
             world.charge(start_delay(setup, run, t));
             world.sync();
           },
-          [&](std::uint64_t run, const ThreadRecord& rec) {
-            records[i][t][run] = rec;
+          [&](std::uint64_t run) {
             if (t == 0 && progress && run % 256 == 255) progress(tests[i]->name, run + 1);
           });
     }
-    barrier->arrive_and_wait();  // the last records are written
   };
   const sim::SimulationEnd end = sim::run_simulation(setup.costs, setup.sim_costs, [&](SimWorld&, const sim::SimHosts& hosts) {
     vars = new SharedVars<SimPlatform>;
@@ -63,11 +63,7 @@ std::string simulate(std::span<const LitmusTest* const> tests, const SimSetup& s
   if (!end.main_finished) return "error: the litmus simulation deadlocked\n";
   std::string out;
   for (std::size_t i = 0; i < tests.size(); ++i) {
-    OutcomeCounts counts(*tests[i]);
-    for (std::uint64_t run = 0; run < setup.seeds; ++run) {
-      counts.add(classify(*tests[i], observe(records[i][0][run], records[i][1][run])));
-    }
-    for (const std::uint64_t c : counts.counts) out += fmt::format("{} ", c);
+    for (const std::uint64_t c : tallies[i].counts.counts) out += fmt::format("{} ", c);
     out += '\n';
   }
   return out;
