@@ -47,6 +47,16 @@ TEST(LitmusCommand, SimulatedOnlyFencedRunAgreesAndWritesJson) {
   }
 }
 
+// Pinned to one CPU, the two real threads could not overlap and would wait
+// a scheduler tick at every barrier: the real side is skipped, saying so.
+TEST(LitmusCommand, OneCpuSkipsTheRealThreads) {
+  const CliRun r = run_cli_in_shell(std::string("taskset -c 0 ") + LOCKSCOPE_CLI + " litmus SB --iterations 1000 --seeds 50");
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("one CPU only; real threads skipped"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("real threads on"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("verdict:"), std::string::npos) << r.out;
+}
+
 TEST(LitmusCommand, ListNamesEveryTest) {
   const CliRun r = run_cli("litmus --list");
   EXPECT_EQ(r.status, 0);
