@@ -27,8 +27,13 @@ class SimAtomic {
   T load(MemoryOrder o) const {
     SimWorld& world = SimWorld::current();
     if (const auto bits = world.forwarded(this)) return from_bits<T>(*bits);
-    world.access(line_, Access::load, o);
-    return value_;
+    if (!world.tso()) {
+      world.access(line_, Access::load, o);
+      return value_;
+    }
+    LoadSample sample{this, &read};
+    world.access(line_, Access::load, o, &sample);
+    return sample.taken ? from_bits<T>(sample.value) : value_;
   }
   // In tso a store may wait in the core's store buffer (SimWorld::
   // buffer_store), and other cores see the old value until it drains.
@@ -70,6 +75,7 @@ class SimAtomic {
   }
 
   static void apply(void* self, std::uint64_t bits) { static_cast<SimAtomic*>(self)->value_ = from_bits<T>(bits); }
+  static std::uint64_t read(const void* self) { return to_bits(static_cast<const SimAtomic*>(self)->value_); }
 
   T value_;
   coherence::LineId line_;

@@ -154,6 +154,7 @@ void SimWaitQueue::wait(SimMutex& m) {
 
 void SimWaitQueue::notify_all() {
   SimWorld& world = SimWorld::current();
+  world.drain_own_buffer();  // futex_wake: the kernel's locked instructions
   world.sync();
   std::unique_lock<simgrid::s4u::Mutex> held(*guard_);
   const Picos call = sleepers_.wake();
@@ -174,6 +175,7 @@ SimWaiter::SimWaiter(const lockimpl::LineName& name)
 
 bool SimWaiter::sleep_unless_kicked_since(std::uint64_t seen) {
   SimWorld& world = SimWorld::current();
+  world.drain_own_buffer();  // futex_wait: the kernel's locked instructions
   world.sync();
   std::unique_lock<simgrid::s4u::Mutex> held(*mutex_);
   if (epoch_ != seen) return false;
@@ -216,7 +218,7 @@ void SimWaiter::leave() {
 
 void SimWaiter::kick() {
   SimWorld& world = SimWorld::current();
-  world.charge(world.costs().fence);  // QEMU's smp_mb() in aio_wait_kick
+  world.fence();  // QEMU's smp_mb() in aio_wait_kick (in tso, our stores drain first)
   world.access(line_, Access::load, MemoryOrder::relaxed);
   if (waiters_ == 0) return;
   world.sync();

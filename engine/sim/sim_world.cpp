@@ -243,7 +243,8 @@ void SimWorld::serve_next(coherence::LineId line, Picos now) {
   n.wake->release();
 }
 
-void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl::MemoryOrder order) {
+void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl::MemoryOrder order,
+                      LoadSample* sample) {
   if (!running_) return;
   SimWorker& w = self();
   // A seq_cst store and every RMW drain the store buffer (x86 semantics:
@@ -280,6 +281,12 @@ void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl
   // arbitration rule gives, each time it lands (serve_next).
   const bool idle = directory_.last_moved(line) <= start && (line >= waiting_.size() || waiting_[line].empty());
   const Picos done = idle ? directory_.access(w.core, line, access, start) : wait_for_line(w, line, access, start);
+  // Served now (at once, or when the line landed for the request before):
+  // a tso load reads what the line holds at this moment.
+  if (sample != nullptr && tso()) {
+    sample->value = sample->read(sample->object);
+    sample->taken = true;
+  }
   simgrid::s4u::this_actor::sleep_until(to_seconds(done));
   serve_next(line, done);
   if (w.scheduled) scheduler_->preempt_if_due(w, done);
@@ -304,22 +311,35 @@ bool SimWorld::buffer_store(coherence::LineId line, lockimpl::MemoryOrder order,
   }
   SimWorker& w = self();
   // A seq_cst store is an xchg on x86: it drains the buffer and goes to the
-  // line itself. A store that hits with nothing buffered before it is
-  // visible at once, as a real one that retires into an owned line.
-  const bool empty = w.buffer == nullptr || w.buffer->entries.empty();
-  if (w.drains || order == lockimpl::MemoryOrder::seq_cst ||
-      (empty && (directory_.hits(w.core, line, coherence::Access::store) ||
-                 directory_.keeps(w.core, line, clock() + w.ahead)))) {
+  // line itself. Every other store waits in the buffer until it retires,
+  // even one whose line is here: loads after it run meanwhile.
+  if (w.drains || order == lockimpl::MemoryOrder::seq_cst) {
     access(line, coherence::Access::store, order);
     return false;
   }
   StoreBuffer& b = buffer_of(w);
   const std::size_t depth = std::max<std::uint32_t>(sim_costs_.store_buffer_depth, 1);
   wait_for_buffer(w, b, depth - 1);
-  b.entries.push_back(BufferedStore{object, bits, apply, line, clock() + w.ahead});
+  b.entries.push_back(BufferedStore{object, bits, apply, line, clock() + w.ahead + retire_delay(w, b.pushed++)});
   b.work->release();
   charge(w, directory_.costs().l1_hit);
   return true;
+}
+
+// A store leaves the buffer only once it has retired, after every older
+// instruction of its core; loads after it execute meanwhile, which is the
+// store-buffering window. The model does not simulate those instructions:
+// the delay is drawn from [0, memory latency) (an older access that misses
+// to memory is the long case), from the seed, the worker and the store's
+// number, so a replay is deterministic and each explore seed sees others.
+Picos SimWorld::retire_delay(const SimWorker& w, std::uint64_t n) const {
+  const Picos span = directory_.costs().memory;
+  if (span == 0) return 0;
+  std::uint64_t z = sim_costs_.seed * 0x9E3779B97F4A7C15ULL + (std::uint64_t{w.id} << 32) + n;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;  // splitmix64's finalizer
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  z ^= z >> 31;
+  return static_cast<Picos>(z % span);
 }
 
 std::optional<std::uint64_t> SimWorld::forwarded(const void* object) {
@@ -336,6 +356,12 @@ void SimWorld::fence() {
   SimWorker& w = self();
   if (w.buffer != nullptr) wait_for_buffer(w, *w.buffer, 0);
   charge(w, sim_costs_.fence);
+}
+
+void SimWorld::drain_own_buffer() {
+  if (!running_ || !tso()) return;
+  SimWorker& w = self();
+  if (w.buffer != nullptr) wait_for_buffer(w, *w.buffer, 0);
 }
 
 void SimWorld::heavy_barrier() {
@@ -379,6 +405,19 @@ StoreBuffer& SimWorld::buffer_of(SimWorker& w) {
 void SimWorld::wait_for_buffer(SimWorker& w, StoreBuffer& b, std::size_t keep) {
   if (b.entries.size() <= keep) return;
   catch_up(w);
+  // A core waiting for its own stores has retired everything before them:
+  // what is left of their retire delays is over.
+  if (&b == w.buffer && keep == 0) {
+    const Picos now = clock();
+    bool hurried = false;
+    for (BufferedStore& e : b.entries) {
+      if (e.issue > now) {
+        e.issue = now;
+        hurried = true;
+      }
+    }
+    if (hurried) b.work->release();
+  }
   if (!w.drained) w.drained = simgrid::s4u::Semaphore::create(0);
   while (b.entries.size() > keep && !b.stopped) {
     b.waiters.push_back(w.drained);
@@ -400,9 +439,14 @@ void SimWorld::drain(StoreBuffer& b, SimWorker& d) {
   for (;;) {
     while (b.entries.empty() && !b.stopping) b.work->acquire();
     if (b.entries.empty()) break;
-    const BufferedStore e = b.entries.front();
     d.core = b.owner->core;
-    if (e.issue > clock()) simgrid::s4u::this_actor::sleep_until(to_seconds(e.issue));
+    // Until the oldest store retires; its owner's fence may cut that short
+    // (wait_for_buffer) and wakes us.
+    while (!b.entries.empty() && b.entries.front().issue > clock()) {
+      (void)b.work->acquire_timeout(to_seconds(b.entries.front().issue) - to_seconds(clock()));
+    }
+    if (b.entries.empty()) break;
+    const BufferedStore e = b.entries.front();
     const Picos start = clock();
     const bool idle = directory_.last_moved(e.line) <= start && (e.line >= waiting_.size() || waiting_[e.line].empty());
     if (idle) {

@@ -170,8 +170,11 @@ class SimWorld {
   // Tells SimGrid about the calling worker's lazy time (one sleep).
   void sync();
   // One coherence access by the calling worker: a hit is charged lazily, a
-  // miss synchronizes and sleeps until the line arrives.
-  void access(coherence::LineId line, coherence::Access access, lockimpl::MemoryOrder order);
+  // miss synchronizes and sleeps until the line arrives. A load may pass
+  // `sample`: in tso a miss fills it when the request is served.
+  void access(coherence::LineId line, coherence::Access access, lockimpl::MemoryOrder order,
+              LoadSample* sample = nullptr);
+  [[nodiscard]] bool tso() const { return sim_costs_.memory_model == MemoryModel::tso; }
 
   static Picos clock();  // SimGrid's clock, in picoseconds
 
@@ -189,6 +192,10 @@ class SimWorld {
   // fence(): the machine's fence cost; in tso it also waits until the
   // calling worker's store buffer has drained.
   void fence();
+  // tso: waits until the calling worker's store buffer has drained, at no
+  // cost of its own: what a system call's locked instructions (futex wait
+  // and wake) do. Nothing in sc.
+  void drain_own_buffer();
   // membarrier(2): the barrier's cost; in tso every core's buffer drains
   // (each IPI runs a fence there) and the caller waits for all of them.
   void heavy_barrier();
@@ -254,7 +261,7 @@ class SimWorld {
   StoreBuffer& buffer_of(SimWorker& w);
   void wait_for_buffer(SimWorker& w, StoreBuffer& b, std::size_t keep);
   void drain(StoreBuffer& b, SimWorker& drainer);
-  [[nodiscard]] bool tso() const { return sim_costs_.memory_model == MemoryModel::tso; }
+  [[nodiscard]] Picos retire_delay(const SimWorker& w, std::uint64_t n) const;
 
   struct LineRequest {
     SimWorker* worker;

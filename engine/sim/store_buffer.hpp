@@ -27,12 +27,23 @@ struct SimWorker;
 // Writes `bits` into the object a store was for (a SimAtomic's value).
 using ApplyStore = void (*)(void* object, std::uint64_t bits);
 
+// A load that misses in tso takes its value when its request is served
+// (the line is idle, or the holder before it is done), not when its miss
+// completes: a store still in another core's buffer, or draining, is not
+// there yet. The caller reads `value` only if `taken`.
+struct LoadSample {
+  const void* object = nullptr;
+  std::uint64_t (*read)(const void* object) = nullptr;
+  std::uint64_t value = 0;
+  bool taken = false;
+};
+
 struct BufferedStore {
   void* object = nullptr;
   std::uint64_t bits = 0;
   ApplyStore apply = nullptr;
   coherence::LineId line = 0;
-  coherence::Picos issue = 0;  // the storing worker's time when it stored
+  coherence::Picos issue = 0;  // when it may start to drain: stored, then retired
 };
 
 struct StoreBuffer {
@@ -46,6 +57,7 @@ struct StoreBuffer {
   std::vector<simgrid::s4u::SemaphorePtr> waiters;
   bool stopping = false;
   bool stopped = false;
+  std::uint64_t pushed = 0;  // stores put in so far: seeds each one's retire delay
 
   // The newest buffered value for `object`, if the buffer holds one.
   [[nodiscard]] std::optional<std::uint64_t> newest(const void* object) const {

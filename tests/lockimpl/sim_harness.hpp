@@ -67,6 +67,10 @@ inline engine::coherence::CostModel small_machine() {
 inline engine::sim::SimCosts small_machine_costs() {
   engine::sim::SimCosts c;
   c.fence = 8'000;
+#if defined(LOCKSCOPE_LOCKIMPL_SIM_TSO)
+  // lockscope_lockimpl_sim_tso_tests: the same suites with store buffers.
+  c.memory_model = engine::sim::MemoryModel::tso;
+#endif
   return c;
 }
 
