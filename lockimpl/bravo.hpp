@@ -99,7 +99,15 @@
 
 namespace lockscope::lockimpl {
 
-template <Platform P>
+// How the writer revokes the bias ([B]). seq_cst is the lock. release is
+// BROKEN on purpose, for teaching: the store of rbias_ = 0 becomes a plain
+// x86 store, which may wait in the writer's store buffer while its scan
+// reads the table, so a reader that publishes itself after the scan passed
+// its slot still reads the bias on, and both are inside (store buffering:
+// only the simulator's tso mode shows it; docs/memory-ordering.md).
+enum class BravoRevocation { seq_cst, release };
+
+template <Platform P, BravoRevocation R = BravoRevocation::seq_cst>
 class BravoLock {
   template <class T>
   using Atomic = typename P::template Atomic<T>;
@@ -163,7 +171,7 @@ class BravoLock {
   [[nodiscard]] bool try_lock() {
     if (!under_.try_lock()) return false;
     if (!bias_on_under_write_lock()) return true;
-    rbias_.store(0, memory_order_seq_cst);  // [B] pairs with [A]
+    revoke_bias();  // [B] pairs with [A]
     const std::int64_t start = P::now_ns();
     bool clear = true;
     for (std::size_t i = 0; i < table_.size() && clear; ++i) {
@@ -266,8 +274,17 @@ class BravoLock {
     return rbias_.load(memory_order_relaxed) != 0;
   }
 
+  // The store of [B].
+  void revoke_bias() {
+    if constexpr (R == BravoRevocation::seq_cst) {
+      rbias_.store(0, memory_order_seq_cst);  // [B] pairs with [A]
+    } else {
+      rbias_.store(0, memory_order_release);  // [B] broken on purpose (BravoRevocation::release): no store-load order
+    }
+  }
+
   void revoke_and_wait() {
-    rbias_.store(0, memory_order_seq_cst);  // [B] pairs with [A]
+    revoke_bias();  // [B] pairs with [A]
     const std::int64_t start = P::now_ns();
     for (std::size_t i = 0; i < table_.size(); ++i) {
       while (table_[i].owner.load(memory_order_seq_cst) != 0) P::cpu_relax();  // [B] pairs with [A] and [C]

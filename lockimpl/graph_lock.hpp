@@ -327,13 +327,15 @@ class GraphLock {
   static void reader_barrier() {
     if constexpr (Policy::kFence == Fence::full) {
       P::fence();  // [A]/[D]: smp_mb() in QEMU's rdlock and rdunlock
-    } else {
+    } else if constexpr (Policy::kFence == Fence::asymmetric) {
       P::light_barrier();  // [A]/[D]: the writer's heavy_barrier() stands in for our fence
+    } else {
+      P::light_barrier();  // [A]/[D] left out on purpose (Fence::none): nothing pairs with [B]
     }
   }
 
   static void writer_barrier() {
-    if constexpr (Policy::kFence == Fence::full) {
+    if constexpr (Policy::kFence != Fence::asymmetric) {
       P::fence();  // [B]: smp_mb() in QEMU's wrlock
     } else {
       P::heavy_barrier();  // [B]: a fence on every CPU that runs one of our readers

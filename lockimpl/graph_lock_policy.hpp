@@ -13,6 +13,14 @@
 //               applied to the graph lock. Needs the platform's heavy
 //               barrier; where membarrier(2) is missing the bench falls back
 //               to `full` and says so.
+//   none        BROKEN on purpose, for teaching: the reader's fence is left
+//               out (a compiler barrier only) and the writer keeps its own.
+//               [A] and [B] are then the store-buffering pattern with one
+//               side unfenced: under x86-TSO the reader's counter++ can sit
+//               in its store buffer while the writer's sum reads zero, and
+//               its load of has_writer still reads 0, so both are inside.
+//               Sequentially consistent memory never shows it, which is why
+//               the simulator's tso mode exists (docs/memory-ordering.md).
 //
 // UnlockKick
 //   if_writer   The seed text: rdunlock kicks the writer only when it reads
@@ -40,7 +48,7 @@
 
 namespace lockscope::lockimpl {
 
-enum class Fence { full, asymmetric };
+enum class Fence { full, asymmetric, none };
 enum class UnlockKick { if_writer, always };
 enum class WriterWait { flag_held, flag_cleared_while_polling };
 
@@ -51,7 +59,7 @@ struct GraphPolicy {
   static constexpr WriterWait kWriterWait = W;
   static constexpr bool kPaddedCounters = true;
   static constexpr bool kKnownCorrect =
-      !(K == UnlockKick::if_writer && W == WriterWait::flag_cleared_while_polling);
+      F != Fence::none && !(K == UnlockKick::if_writer && W == WriterWait::flag_cleared_while_polling);
 };
 
 // The six correct combinations by name (the other two, if_writer with
@@ -79,9 +87,14 @@ using QemuMergedPolicy =
 using AsymmetricQemuMergedPolicy =
     GraphPolicy<Fence::asymmetric, UnlockKick::always, WriterWait::flag_cleared_while_polling>;
 
+// `graph-nofence` (graph:none:if_writer:held): the seed without the
+// reader's fence. Known wrong under TSO; listed as broken wherever locks are.
+using NoFencePolicy = GraphPolicy<Fence::none, UnlockKick::if_writer, WriterWait::flag_held>;
+
 static_assert(SeedPolicy::kKnownCorrect && AsymmetricPolicy::kKnownCorrect &&
               SeedAlwaysKickPolicy::kKnownCorrect && AsymmetricAlwaysKickPolicy::kKnownCorrect &&
-              QemuMergedPolicy::kKnownCorrect && AsymmetricQemuMergedPolicy::kKnownCorrect);
+              QemuMergedPolicy::kKnownCorrect && AsymmetricQemuMergedPolicy::kKnownCorrect &&
+              !NoFencePolicy::kKnownCorrect);
 
 // Layout. QEMU keeps each AioContext's reader count unpadded inside a small
 // heap-allocated BdrvGraphRWlock (a count and list links), so contexts

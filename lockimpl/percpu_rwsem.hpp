@@ -128,7 +128,15 @@
 
 namespace lockscope::lockimpl {
 
-template <Platform P>
+// The grace period of sync_enter ([G]). membarrier is the lock.
+// own_fence is BROKEN on purpose, for teaching: the writer fences only its
+// own core, so a fast reader's count++ may still wait in that reader's store
+// buffer when the writer sums the counters, while the reader's load of
+// gp_state reads idle: both are inside (store buffering: only the
+// simulator's tso mode shows it; docs/memory-ordering.md).
+enum class PercpuGracePeriod { membarrier, own_fence };
+
+template <Platform P, PercpuGracePeriod G = PercpuGracePeriod::membarrier>
 class PercpuRwsem {
   template <class T>
   using Atomic = typename P::template Atomic<T>;
@@ -322,7 +330,11 @@ class PercpuRwsem {
     if (gp_state_.load(memory_order_relaxed) == kIdle) {
       gp_state_.store(kEnter, memory_order_relaxed);  // relaxed: published by [G] below
       mutex_.unlock();
-      P::heavy_barrier();  // [G] pairs with [A] in enter_or_back_off() and [D] in unlock_shared()
+      if constexpr (G == PercpuGracePeriod::membarrier) {
+        P::heavy_barrier();  // [G] pairs with [A] in enter_or_back_off() and [D] in unlock_shared()
+      } else {
+        P::fence();  // [G] broken on purpose (own_fence): the readers' [A] and [D] are left unpaired
+      }
       mutex_.lock();
       ++grace_periods_;
       gp_state_.store(kPassed, memory_order_relaxed);  // relaxed: readers only compare with idle

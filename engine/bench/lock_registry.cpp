@@ -38,6 +38,11 @@ using Bravo = LockimplLock<lockimpl::BravoLock<RealPlatform>>;
 using GraphPacked = LockimplLock<lockimpl::GraphLock<RealPlatform, lockimpl::PackedSeedPolicy>>;
 using Percpu = LockimplLock<lockimpl::PercpuRwsem<RealPlatform>>;
 using GraphFair = LockimplLock<lockimpl::GraphFairLock<RealPlatform>>;
+// The broken-on-purpose variants (docs/memory-ordering.md).
+using GraphNoFence = LockimplLock<lockimpl::GraphLock<RealPlatform, lockimpl::NoFencePolicy>>;
+using PercpuNoFence =
+    LockimplLock<lockimpl::PercpuRwsem<RealPlatform, lockimpl::PercpuGracePeriod::own_fence>>;
+using BravoNoFence = LockimplLock<lockimpl::BravoLock<RealPlatform, lockimpl::BravoRevocation::release>>;
 using GlibcRw = LockimplLock<lockimpl::GlibcRwlock<RealPlatform, lockimpl::GlibcPreferReader>>;
 using GlibcRwWp = LockimplLock<lockimpl::GlibcRwlock<RealPlatform, lockimpl::GlibcPreferWriterNonrecursive>>;
 using GlibcMx = MutexLock<lockimpl::GlibcMutex<RealPlatform>>;
@@ -74,6 +79,7 @@ double uncontended_needing_membarrier(std::uint64_t iterations, int rounds) {
 
 constexpr char kGraphAsymName[] = "graph-asym";
 constexpr char kPercpuName[] = "percpu";
+constexpr char kPercpuNoFenceName[] = "percpu-nofence";
 
 constexpr LockEntry kLocks[] = {
     {"graph", "QEMU's graph lock as the seed RFC has it: per-context counters, full fences",
@@ -118,6 +124,13 @@ constexpr LockEntry kLocks[] = {
      run<CkBrlockLock>, uncontended_read_ns<CkBrlockLock>},
     {"urcu", "liburcu urcu-memb read side; write = mutex + synchronize_rcu (not an rwlock)",
      false, run<UrcuLock>, uncontended_read_ns<UrcuLock>},
+    {"graph-nofence", "BROKEN (teaching): graph without the reader's fence; under x86-TSO both sides can enter",
+     true, run<GraphNoFence>, uncontended_read_ns<GraphNoFence>, true},
+    {"percpu-nofence", "BROKEN (teaching): percpu whose writer fences only its own core, not every reader's",
+     true, run_needing_membarrier<PercpuNoFence, kPercpuNoFenceName>,
+     uncontended_needing_membarrier<PercpuNoFence, kPercpuNoFenceName>, true},
+    {"bravo-nofence", "BROKEN (teaching): bravo whose writer revokes the bias with a plain store, no fence",
+     true, run<BravoNoFence>, uncontended_read_ns<BravoNoFence>, true},
 };
 
 }  // namespace

@@ -17,6 +17,9 @@ struct LockEntry {
   bool simulated;  // written in lockimpl/, so it runs in the simulator too
   BenchResult (*run)(const BenchConfig&, const SpinDelay&);
   double (*uncontended_read_ns)(std::uint64_t iterations, int rounds);
+  // Wrong on purpose, for teaching (docs/memory-ordering.md): listed as
+  // BROKEN, left out of the suites, `validate` and `stress --lock all`.
+  bool broken = false;
 };
 
 // Every bench lock, `graph` first (the reference the suite's ratios use).

@@ -68,6 +68,7 @@ ReadpathReport run_readpath_suite(const ReadpathOptions& options,
                                          : static_cast<unsigned>(allowed_cpus().size());
   const SpinDelay delay(1.0);  // read-only, no critical section, no think time: unused
   for (const LockEntry& lock : bench_locks()) {
+    if (lock.broken && options.locks.empty()) continue;
     if (!options.locks.empty() &&
         std::find(options.locks.begin(), options.locks.end(), lock.name) == options.locks.end()) {
       continue;

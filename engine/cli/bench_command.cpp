@@ -45,7 +45,7 @@ constexpr std::uint64_t kMaxRecordedOps = 10'000'000;
 
 int print_lock_list() {
   for (const bench::LockEntry& e : bench::bench_locks()) {
-    fmt::print("{:<17} {:<12} {}\n", e.name, e.simulated ? "bench+sim" : "bench only", e.summary);
+    fmt::print("{:<17} {:<12} {}\n", e.name, e.broken ? "BROKEN" : e.simulated ? "bench+sim" : "bench only", e.summary);
   }
   return 0;
 }

@@ -145,7 +145,14 @@ ReplayCommand& add_replay_command(CLI::App& app) {
   sub->add_flag("--strict", cmd.strict,
                 "Exact timing (no lazy clocks): slower, and every overlap of critical sections is checked");
   sub->add_flag_callback("--list-locks", [] {
-    for (const std::string_view name : replay::sim_lock_names()) fmt::print("{}\n", name);
+    for (const std::string_view name : replay::sim_lock_names()) {
+      const std::string_view broken = replay::sim_lock_broken(name);
+      if (broken.empty()) {
+        fmt::print("{}\n", name);
+      } else {
+        fmt::print("{:<28} {}\n", name, broken);
+      }
+    }
     std::exit(0);
   }, "List the lock names replay knows and exit");
   return cmd;

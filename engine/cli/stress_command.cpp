@@ -113,7 +113,9 @@ int run_stress_command(const StressCommand& cmd) {
   if (cmd.list) return print_lock_list();
   std::vector<const stress::StressEntry*> entries;
   if (cmd.locks == "all") {
-    for (const stress::StressEntry& e : stress::stress_locks()) entries.push_back(&e);
+    for (const stress::StressEntry& e : stress::stress_locks()) {
+      if (!e.broken) entries.push_back(&e);  // the broken-on-purpose ones only by name
+    }
   } else {
     for (const std::string& name : split_commas(cmd.locks)) {
       const stress::StressEntry* e = stress::find_stress_lock(name);

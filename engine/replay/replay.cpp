@@ -5,6 +5,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -40,7 +41,7 @@ using sim::SimPlatform;
 template <Fence F, UnlockKick K, WriterWait W>
 using Graph = GraphLock<SimPlatform, GraphPolicy<F, K, W>>;
 
-constexpr std::array<std::string_view, 22> kNames = {
+constexpr std::array<std::string_view, 26> kNames = {
     "graph",
     "graph-asym",
     "graph-qemu",
@@ -63,7 +64,21 @@ constexpr std::array<std::string_view, 22> kNames = {
     "graph:asym:if_writer:polling",
     "graph:asym:always:held",
     "graph:asym:always:polling",
+    // Broken on purpose, for teaching (docs/memory-ordering.md): correct
+    // under sc, wrong under tso.
+    "graph-nofence",
+    "graph:none:if_writer:held",
+    "percpu-nofence",
+    "bravo-nofence",
 };
+
+// What each broken-on-purpose lock leaves out (--list-locks says it).
+constexpr std::array<std::pair<std::string_view, std::string_view>, 4> kBroken = {{
+    {"graph-nofence", "BROKEN (teaching): no reader fence; under --memory-model tso both sides can enter"},
+    {"graph:none:if_writer:held", "BROKEN (teaching): graph-nofence"},
+    {"percpu-nofence", "BROKEN (teaching): the writer fences only its own core; wrong under tso"},
+    {"bravo-nofence", "BROKEN (teaching): the bias is revoked by a plain store; wrong under tso"},
+}};
 
 std::string describe(sim::BlockKind kind) {
   switch (kind) {
@@ -148,6 +163,11 @@ LockFactory find_factory(std::string_view name) {
   if (name == "graph:asym:if_writer:polling") return make<Graph<asymmetric, if_writer, polling>>;
   if (name == "graph:asym:always:held") return make<Graph<asymmetric, always, held>>;
   if (name == "graph:asym:always:polling") return make<Graph<asymmetric, always, polling>>;
+  if (name == "graph-nofence" || name == "graph:none:if_writer:held") return make<Graph<none, if_writer, held>>;
+  if (name == "percpu-nofence") {
+    return make<lockimpl::PercpuRwsem<SimPlatform, lockimpl::PercpuGracePeriod::own_fence>>;
+  }
+  if (name == "bravo-nofence") return make<lockimpl::BravoLock<SimPlatform, lockimpl::BravoRevocation::release>>;
   return nullptr;
 }
 
@@ -353,6 +373,13 @@ ReplayResult run_replay(const traces::WorkloadTrace& trace, const ReplayOptions&
 }  // namespace
 
 std::span<const std::string_view> sim_lock_names() { return kNames; }
+
+std::string_view sim_lock_broken(std::string_view name) {
+  for (const auto& [broken, why] : kBroken) {
+    if (broken == name) return why;
+  }
+  return {};
+}
 
 // glibc-mutex has a factory (a recorded trace's mutexes replay as it) but is
 // no rwlock: --lock cannot name it.

@@ -19,6 +19,9 @@ namespace lockscope::engine::replay {
 // and every knob combination of the graph lock as
 // graph:<full|asym>:<if_writer|always>:<held|polling>.
 std::span<const std::string_view> sim_lock_names();
+// Empty for a correct lock; for one broken on purpose (graph-nofence, ...),
+// what it leaves out.
+std::string_view sim_lock_broken(std::string_view name);
 bool is_sim_lock(std::string_view name);
 
 // Precondition: is_sim_lock(options.lock), and no earlier replay in this

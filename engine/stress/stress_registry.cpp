@@ -55,6 +55,9 @@ using TbbSpinRw = BenchStressLock<bench::TbbSpinRwLock>;
 using CkRw = BenchStressLock<bench::CkRwlockLock>;
 using CkBr = BenchStressLock<bench::CkBrlockLock>;
 using Urcu = BenchStressLock<bench::UrcuLock>;
+using GraphNoFence = WithContexts<lk::GraphLock<RealPlatform, lk::NoFencePolicy>>;
+using PercpuNoFence = WithContexts<lk::PercpuRwsem<RealPlatform, lk::PercpuGracePeriod::own_fence>>;
+using BravoNoFence = WithContexts<lk::BravoLock<RealPlatform, lk::BravoRevocation::release>>;
 
 template <StressLock L>
 StressResult run(const StressConfig& cfg, const StressHooks& hooks) {
@@ -75,10 +78,12 @@ StressResult run_needing_membarrier(const StressConfig& cfg, const StressHooks& 
 
 constexpr char kGraphAsymName[] = "graph-asym";
 constexpr char kPercpuName[] = "percpu";
+constexpr char kPercpuNoFenceName[] = "percpu-nofence";
 
 template <StressLock L>
-constexpr StressEntry entry(std::string_view name, StressResult (*fn)(const StressConfig&, const StressHooks&)) {
-  return {name, kUsesContexts<L>, kUsesTryLocks<L>, fn};
+constexpr StressEntry entry(std::string_view name, StressResult (*fn)(const StressConfig&, const StressHooks&),
+                            bool broken = false) {
+  return {name, kUsesContexts<L>, kUsesTryLocks<L>, fn, broken};
 }
 
 constexpr StressEntry kLocks[] = {
@@ -103,6 +108,9 @@ constexpr StressEntry kLocks[] = {
     entry<CkRw>("ck-rwlock", run<CkRw>),
     entry<CkBr>("ck-brlock", run<CkBr>),
     entry<Urcu>("urcu", run<Urcu>),
+    entry<GraphNoFence>("graph-nofence", run<GraphNoFence>, true),
+    entry<PercpuNoFence>("percpu-nofence", run_needing_membarrier<PercpuNoFence, kPercpuNoFenceName>, true),
+    entry<BravoNoFence>("bravo-nofence", run<BravoNoFence>, true),
 };
 
 }  // namespace

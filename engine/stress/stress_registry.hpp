@@ -16,6 +16,7 @@ struct StressEntry {
   bool contexts;   // churn, orphaned and migrating readers
   bool try_locks;  // try_lock / try_lock_shared
   StressResult (*run)(const StressConfig&, const StressHooks&);
+  bool broken = false;  // wrong on purpose (bench's LockEntry::broken); not in `--lock all`
 };
 
 std::span<const StressEntry> stress_locks();

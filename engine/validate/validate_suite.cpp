@@ -17,7 +17,7 @@ std::vector<std::string> locks_in_both_worlds() {
   std::vector<std::string> both;
   const auto sim = replay::sim_lock_names();
   for (const bench::LockEntry& e : bench::bench_locks()) {
-    if (std::ranges::find(sim, e.name) != sim.end()) both.emplace_back(e.name);
+    if (!e.broken && std::ranges::find(sim, e.name) != sim.end()) both.emplace_back(e.name);
   }
   return both;
 }

@@ -28,9 +28,22 @@ TEST(LockRegistry, OnlyLockimplLocksClaimToRunInTheSimulator) {
     const bool ours = e.name == "graph" || e.name == "graph-asym" || e.name == "graph-packed" || e.name == "central" ||
                       e.name == "brlock" || e.name == "numa" || e.name == "numa-ccx" || e.name == "percpu" ||
                       e.name == "graph-fair" || e.name == "pflock" || e.name == "bravo" ||
-                      e.name == "glibc-rwlock" || e.name == "glibc-rwlock-wp" || e.name == "glibc-mutex";
+                      e.name == "glibc-rwlock" || e.name == "glibc-rwlock-wp" || e.name == "glibc-mutex" ||
+                      e.broken;
     EXPECT_EQ(e.simulated, ours) << e.name;
   }
+}
+
+// The broken-on-purpose variants (docs/memory-ordering.md) are marked, and
+// only they are.
+TEST(LockRegistry, OnlyTheNoFenceVariantsAreMarkedBroken) {
+  for (const LockEntry& e : bench_locks()) {
+    EXPECT_EQ(e.broken, e.name.ends_with("-nofence")) << e.name;
+    if (e.broken) {
+      EXPECT_TRUE(e.summary.starts_with("BROKEN")) << e.name;
+    }
+  }
+  ASSERT_NE(find_bench_lock("graph-nofence"), nullptr);
 }
 
 TEST(LockRegistry, FindsByExactNameOnly) {

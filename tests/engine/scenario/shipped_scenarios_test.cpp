@@ -12,7 +12,8 @@ namespace lockscope::engine::scenario {
 namespace {
 
 const char* const kShipped[] = {"teaching/bouncing.toml", "teaching/false-sharing.toml",
-                                "teaching/writer-storm.toml", "qemu/iothreads.toml"};
+                                "teaching/writer-storm.toml", "teaching/why-the-fence.toml",
+                                "qemu/iothreads.toml"};
 
 std::string path_of(const char* name) { return std::string(LOCKSCOPE_SCENARIO_DIR) + "/" + name; }
 
