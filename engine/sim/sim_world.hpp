@@ -261,6 +261,14 @@ class SimWorld {
   StoreBuffer& buffer_of(SimWorker& w);
   void wait_for_buffer(SimWorker& w, StoreBuffer& b, std::size_t keep);
   void drain(StoreBuffer& b, SimWorker& drainer);
+  // The oldest store can be drained by its own worker, at once: its line is
+  // here and nobody waits for it.
+  [[nodiscard]] bool drains_here(const SimWorker& w, const BufferedStore& e) const;
+  void drain_here(SimWorker& w, StoreBuffer& b);
+  // The worker is about to sleep: drain what it can itself, and wake its
+  // buffer's drain for the rest.
+  void before_sleep(SimWorker& w);
+  static void wake_buffer_waiters(StoreBuffer& b);
   [[nodiscard]] Picos retire_delay(const SimWorker& w, std::uint64_t n) const;
 
   struct LineRequest {

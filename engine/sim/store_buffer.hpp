@@ -57,6 +57,15 @@ struct StoreBuffer {
   std::vector<simgrid::s4u::SemaphorePtr> waiters;
   bool stopping = false;
   bool stopped = false;
+  // The drain actor is between taking the oldest entry and popping it (it
+  // owns the front), or waits for work with the buffer empty (a push must
+  // wake it). Otherwise it sleeps until the front retires and looks again.
+  bool busy = false;
+  bool idle = false;
+  // A store came into the idle buffer and the drain has not been woken:
+  // the worker wakes it before it next sleeps (SimWorld::before_sleep),
+  // unless a fence drained the store in the worker first.
+  bool wake_pending = false;
   std::uint64_t pushed = 0;  // stores put in so far: seeds each one's retire delay
 
   // The newest buffered value for `object`, if the buffer holds one.
