@@ -56,12 +56,25 @@ void Recorder::begin_acquire(unsigned worker, bool write, std::uint32_t lock, Pi
   switch_to(worker, write ? WorkerState::waiting_write : WorkerState::waiting_read, lock, at);
 }
 
+void Recorder::violation(unsigned worker, std::uint32_t lock, Picos at) {
+  if (violations_++ != 0) return;
+  first_violation_at_ = std::max<Picos>(at, 1);
+  violation_entering_ = worker;
+  for (unsigned other = 0; other < lanes_.size(); ++other) {
+    const Lane& o = lanes_[other];
+    if (other != worker && o.lock == lock && (o.state == WorkerState::writing || o.state == WorkerState::reading)) {
+      violation_inside_ = other;
+      if (o.state == WorkerState::writing) break;  // the writer, if there is one
+    }
+  }
+}
+
 void Recorder::acquired(unsigned worker, bool write, std::uint32_t lock, Picos at) {
   Lane& lane = lanes_[worker];
   PerLock& l = per_lock_[lock];
   const std::uint64_t waited = (at - lane.wait_began) / 1000;
   if (write) {
-    if (l.writers_inside != 0 || l.readers_inside != 0) ++violations_;
+    if (l.writers_inside != 0 || l.readers_inside != 0) violation(worker, lock, at);
     ++l.writers_inside;
     ++l.counts.writes;
     if (keep_lock_waits_) l.counts.write_wait_ns.push_back(waited);
@@ -69,7 +82,7 @@ void Recorder::acquired(unsigned worker, bool write, std::uint32_t lock, Picos a
     ++writes_;
     ++lane.writes;
   } else {
-    if (l.writers_inside != 0) ++violations_;
+    if (l.writers_inside != 0) violation(worker, lock, at);
     ++l.readers_inside;
     sample(kReadersInside, at, ++readers_inside_);
     ++l.counts.reads;

@@ -74,6 +74,10 @@ class Recorder final : public sim::BlockObserver {
   [[nodiscard]] bool is_blocked(unsigned worker) const { return lanes_[worker].blocked; }
   [[nodiscard]] sim::BlockKind block_kind(unsigned worker) const { return lanes_[worker].kind; }
   [[nodiscard]] std::uint64_t violations() const { return violations_; }
+  // The first violation: when (0: none), who entered, and one worker inside.
+  [[nodiscard]] Picos first_violation_at() const { return first_violation_at_; }
+  [[nodiscard]] unsigned violation_entering() const { return violation_entering_; }
+  [[nodiscard]] unsigned violation_inside() const { return violation_inside_; }
   [[nodiscard]] const stats::LatencyHistogram& read_wait() const { return read_wait_; }
   [[nodiscard]] const stats::LatencyHistogram& write_wait() const { return write_wait_; }
   [[nodiscard]] std::uint64_t reads() const { return reads_; }
@@ -122,6 +126,10 @@ class Recorder final : public sim::BlockObserver {
   int queued_readers_ = 0;
   int writers_waiting_ = 0;
   std::uint64_t violations_ = 0;
+  Picos first_violation_at_ = 0;
+  unsigned violation_entering_ = 0;
+  unsigned violation_inside_ = 0;
+  void violation(unsigned worker, std::uint32_t lock, Picos at);
   std::uint64_t reads_ = 0;
   std::uint64_t writes_ = 0;
   stats::LatencyHistogram read_wait_;

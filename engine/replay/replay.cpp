@@ -311,6 +311,9 @@ ReplayResult run_replay(const traces::WorkloadTrace& trace, const ReplayOptions&
   r.read_wait_ns = recorder.read_wait().summary();
   r.write_wait_ns = recorder.write_wait().summary();
   r.violations = recorder.violations();
+  r.first_violation_ps = recorder.first_violation_at();
+  r.violation_entering = recorder.violation_entering();
+  r.violation_inside = recorder.violation_inside();
   r.error = shared.error;
   if (named_locks) {
     for (std::uint32_t id = 0; id < lock_count; ++id) {

@@ -63,6 +63,11 @@ struct ReplayResult {
   // all competed (Recorder::worker_acquisitions_while_all_ran).
   std::vector<traces::WorkerAcquisitions> workers_while_all_ran;
   std::uint64_t violations = 0;    // mutual exclusion broken (reader with writer, two writers)
+  // The first of them: when, the worker that entered and one that was
+  // inside (first_violation_ps is 0 when there was none).
+  std::uint64_t first_violation_ps = 0;
+  unsigned violation_entering = 0;
+  unsigned violation_inside = 0;
   std::int64_t residual_readers = 0;  // the lock's reader count after the run: 0 unless it drifted
   bool deadlock = false;
   bool missed_wakeup = false;  // a writer asleep waiting for readers while none is inside

@@ -149,6 +149,13 @@ std::string summary_json(const ReplayResult& r) {
   }
   workers_json(w, r);
   w.field("violations", r.violations);
+  if (r.violations != 0) {
+    w.key("first_violation").begin_object();
+    w.field("time_ns", static_cast<double>(r.first_violation_ps) / 1000.0);
+    w.field("entering_worker", r.violation_entering);
+    w.field("inside_worker", r.violation_inside);
+    w.end_object();
+  }
   w.field("residual_readers", r.residual_readers);
   w.field("deadlock", r.deadlock);
   w.field("missed_wakeup", r.missed_wakeup);
@@ -188,7 +195,10 @@ void print_summary(std::FILE* out, const ReplayResult& r, std::size_t max_lines)
     if (r.lines.size() > max_lines) fmt::print(out, "  ... {} more lines\n", r.lines.size() - max_lines);
   }
   print_lock_table(out, r, max_lines);
-  if (r.violations != 0) fmt::print(out, "\n  MUTUAL EXCLUSION VIOLATED {} times\n", r.violations);
+  if (r.violations != 0) {
+    fmt::print(out, "\n  MUTUAL EXCLUSION VIOLATED {} times; first at {:.3f} µs: worker {} entered while worker {} was inside\n",
+               r.violations, static_cast<double>(r.first_violation_ps) / 1e6, r.violation_entering, r.violation_inside);
+  }
   if (r.residual_readers != 0) fmt::print(out, "\n  READER COUNT DRIFTED: {} left\n", r.residual_readers);
   if (r.deadlock) {
     fmt::print(out, "\n  DEADLOCK{}: ", r.missed_wakeup ? " (missed wakeup)" : "");

@@ -114,5 +114,23 @@ TEST(ExploreCommand, WithTheReaderFenceTsoFindsNothing) {
   }
 }
 
+// The summary and the JSON say when the first violation happened and who
+// was involved, so the timeline can be opened there (docs/memory-ordering.md).
+TEST(ExploreCommand, AViolationNamesItsTimeAndItsTwoWorkers) {
+  const std::string json = (std::filesystem::temp_directory_path() /
+                            ("lockscope_first_violation_" + std::to_string(::getpid()) + ".json"))
+                               .string();
+  const CliRun r = run_cli("replay --scenario " + kWhyTheFence +
+                           " --lock graph-nofence --machine laptop-8 --memory-model tso --seed 13 --jitter 0.5"
+                           " --strict --json " + json);
+  EXPECT_NE(r.out.find("MUTUAL EXCLUSION VIOLATED"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.out.find("entered while worker"), std::string::npos) << r.out;
+  const CliRun cat = run_cli_in_shell("cat " + json);
+  EXPECT_NE(cat.out.find("\"first_violation\""), std::string::npos) << cat.out;
+  EXPECT_NE(cat.out.find("\"entering_worker\""), std::string::npos) << cat.out;
+  EXPECT_NE(cat.out.find("\"inside_worker\""), std::string::npos) << cat.out;
+  std::filesystem::remove(json);
+}
+
 }  // namespace
 }  // namespace lockscope::testing
