@@ -52,8 +52,8 @@ struct LitmusTest {
   std::array<std::string_view, 2> labels;  // how an outcome names them: "r1", "r2"
   // Which thread resets x and which resets y between runs. A variable is
   // homed on the thread that reads it, so that the other thread's store to
-  // it must take the line away (a store miss): on the simulator only a
-  // store that misses waits in the store buffer.
+  // it must take the line away (a store miss). By default the
+  // simulator draws the homes per seed instead (sim_runner.hpp).
   std::array<unsigned, 2> home;
   std::vector<Outcome> outcomes;
 };

@@ -6,10 +6,10 @@
 // which core holds x's line and which y's when the run starts (the thread
 // that resets a variable holds its line). The seeds so cover the ways the
 // two halves can overlap and the ways the lines can lie; the same seeds give
-// the same counts. Where the lines lie matters on the simulator: a store to
-// a line its core holds, with nothing buffered before it, is visible at
-// once there (engine/sim/sim_world.hpp), so only stores that miss wait in
-// the buffer.
+// the same counts. In tso every non-seq_cst store waits in the buffer until
+// it retires (a seeded delay in [0, memory latency), SimWorld::buffer_store),
+// wherever its line is; where the lines lie decides which stores' drains and
+// which loads pay a transfer between the cores.
 // All runs of all tests go through ONE simulation (SimGrid's engine is one
 // per process), in a child process, so the caller stays free of SimGrid and
 // can run the other memory model next.
