@@ -26,7 +26,7 @@ const char* to_string(TransferKind k) {
 }
 
 std::uint64_t Timeline::event_count() const {
-  std::uint64_t n = transfers.size();
+  std::uint64_t n = transfers.size() + buffered_stores.size();
   for (const TimelineWorker& w : workers) n += w.spans.size();
   for (const TimelineCounter& c : counters) n += c.samples.size();
   return n;

@@ -7,6 +7,7 @@
 // Times are integer picoseconds from the start of the run.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -68,6 +69,32 @@ struct LineUpgrade {
   friend bool operator==(const LineUpgrade&, const LineUpgrade&) = default;
 };
 
+// One store that waited in a core's store buffer (a simulated run in the
+// tso memory model): put there when its core executed it, visible to the
+// other cores when the buffer drained it and its line arrived. Until then
+// only its own core sees the value (forwarding). docs/memory-ordering.md.
+inline constexpr std::uint64_t kNeverVisible = ~std::uint64_t{0};
+struct BufferedStoreRecord {
+  std::uint64_t stored = 0;                  // entered the buffer
+  std::uint64_t visible = kNeverVisible;     // drained (kNeverVisible: still buffered when the run ended)
+  std::uint32_t core = 0;
+  std::uint32_t line = 0;                    // index into Timeline::lines
+  std::uint64_t value = 0;                   // the stored bits (the platform's atomics are <= 64 bits)
+  friend bool operator==(const BufferedStoreRecord&, const BufferedStoreRecord&) = default;
+};
+
+// Mutual exclusion broken: `entering` acquired `lock` at `time` while
+// `inside` held it (a writer, if one was inside). A replay keeps the first
+// kMaxViolations.
+struct ExclusionViolation {
+  static constexpr std::size_t kMaxViolations = 1000;
+  std::uint64_t time = 0;
+  std::uint32_t lock = 0;      // index into Timeline::locks
+  std::uint32_t entering = 0;  // worker index
+  std::uint32_t inside = 0;    // worker index
+  friend bool operator==(const ExclusionViolation&, const ExclusionViolation&) = default;
+};
+
 struct CounterSample {
   std::uint64_t time = 0;
   std::int64_t value = 0;
@@ -122,8 +149,13 @@ struct Timeline {
   // The locks spans name (version 3 on; older files read as one lock named
   // after `lock`).
   std::vector<TimelineLock> locks;
+  // Optional sections (any version 3 file may hold them; older readers skip
+  // them): the stores of a tso run's store buffers, sorted by `stored`, and
+  // the mutual-exclusion violations, sorted by time.
+  std::vector<BufferedStoreRecord> buffered_stores;
+  std::vector<ExclusionViolation> violations;
 
-  [[nodiscard]] std::uint64_t event_count() const;  // spans + transfers + samples
+  [[nodiscard]] std::uint64_t event_count() const;  // spans + transfers + samples + buffered stores
   friend bool operator==(const Timeline&, const Timeline&) = default;
 };
 

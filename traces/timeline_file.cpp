@@ -30,6 +30,9 @@ enum SectionId : unsigned char {
   kUpgrades = 6,  // version 2 on
   kLocks = 7,     // version 3 on; follows the header
   kFirstOptional = 0x80,
+  // Optional sections this version knows; after the last required section.
+  kBufferedStores = 0x80,
+  kViolations = 0x81,
 };
 
 constexpr int kStateBits = 3;  // a span's state shares a varint with its duration
@@ -54,6 +57,8 @@ constexpr std::size_t kMinCounterBytes = 2;
 constexpr std::size_t kMinSampleBytes = 2;
 constexpr std::size_t kMinUpgradeBytes = 3;
 constexpr std::size_t kMinLockBytes = 1;
+constexpr std::size_t kMinBufferedStoreBytes = 5;
+constexpr std::size_t kMinViolationBytes = 4;
 constexpr std::size_t kChecksumBytes = 8;
 
 std::uint64_t zigzag(std::int64_t v) {
@@ -224,6 +229,56 @@ std::expected<std::string, std::string> encode_upgrades(const Timeline& t) {
   return out;
 }
 
+std::expected<std::string, std::string> encode_buffered_stores(const Timeline& t) {
+  std::string out;
+  out.reserve(t.buffered_stores.size() * 7 + 10);
+  put_varint(out, t.buffered_stores.size());
+  std::uint64_t prev = 0;
+  for (std::size_t i = 0; i < t.buffered_stores.size(); ++i) {
+    const BufferedStoreRecord& b = t.buffered_stores[i];
+    if (b.stored < prev) return Problem(fmt::format("buffered store {} is earlier than the one before it", i));
+    if (b.visible != kNeverVisible && b.visible < b.stored) {
+      return Problem(fmt::format("buffered store {} is visible before it is stored", i));
+    }
+    if (b.line >= t.lines.size()) {
+      return Problem(fmt::format("buffered store {} is to line {}, but there are {} lines", i, b.line, t.lines.size()));
+    }
+    if (b.core >= t.cores) {
+      return Problem(fmt::format("buffered store {} is on core {}, but the machine has {} cores", i, b.core, t.cores));
+    }
+    put_varint(out, b.stored - prev);
+    put_varint(out, b.visible == kNeverVisible ? 0 : b.visible - b.stored + 1);
+    put_varint(out, b.core);
+    put_varint(out, b.line);
+    put_varint(out, b.value);
+    prev = b.stored;
+  }
+  return out;
+}
+
+std::expected<std::string, std::string> encode_violations(const Timeline& t) {
+  std::string out;
+  put_varint(out, t.violations.size());
+  std::uint64_t prev = 0;
+  for (std::size_t i = 0; i < t.violations.size(); ++i) {
+    const ExclusionViolation& v = t.violations[i];
+    if (v.time < prev) return Problem(fmt::format("violation {} is earlier than the one before it", i));
+    if (v.lock >= t.locks.size()) {
+      return Problem(fmt::format("violation {} is of lock {}, but there are {} locks", i, v.lock, t.locks.size()));
+    }
+    if (v.entering >= t.workers.size() || v.inside >= t.workers.size() || v.entering == v.inside) {
+      return Problem(fmt::format("violation {} names workers {} and {}, but there are {} workers", i, v.entering,
+                                 v.inside, t.workers.size()));
+    }
+    put_varint(out, v.time - prev);
+    put_varint(out, v.lock);
+    put_varint(out, v.entering);
+    put_varint(out, v.inside);
+    prev = v.time;
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- reading
 
 // Decodes one file held in memory. Every read is bounded by the end of the
@@ -265,6 +320,11 @@ class Decoder {
   // Optional sections (ids 0x80 and above, from a later minor revision) may
   // precede any required section and follow the last.
   bool skip_optional_sections();
+  // After the last required section: the optional sections this version
+  // knows are read (each at most once), others skipped.
+  bool trailing_optional_sections(Timeline& t);
+  bool buffered_stores(Timeline& t);
+  bool violations(Timeline& t);
   bool section(SectionId id, const char* name, bool (Decoder::*payload)(Timeline&), Timeline& t);
   bool header(Timeline& t);
   bool locks(Timeline& t);
@@ -523,8 +583,105 @@ bool Decoder::upgrades(Timeline& t) {
   return true;
 }
 
+bool Decoder::buffered_stores(Timeline& t) {
+  std::uint64_t n = 0;
+  if (!count(n, kMinBufferedStoreBytes, "buffered store")) return false;
+  t.buffered_stores.resize(static_cast<std::size_t>(n));
+  std::uint64_t time = 0;
+  for (std::size_t i = 0; i < t.buffered_stores.size(); ++i) {
+    BufferedStoreRecord& b = t.buffered_stores[i];
+    const unsigned char* at = p_;
+    std::uint64_t dt = 0;
+    std::uint64_t visible = 0;
+    std::uint64_t core = 0;
+    std::uint64_t line = 0;
+    if (!varint(dt) || !varint(visible) || !varint(core) || !varint(line) || !varint(b.value)) return false;
+    if (time + dt < time) return fail(at, fmt::format("buffered store {} time overflows 64 bits", i));
+    time += dt;
+    b.stored = time;
+    if (visible == 0) {
+      b.visible = kNeverVisible;
+    } else {
+      b.visible = time + (visible - 1);
+      if (b.visible < time || b.visible == kNeverVisible) {
+        return fail(at, fmt::format("buffered store {} time overflows 64 bits", i));
+      }
+    }
+    if (core >= t.cores) {
+      return fail(at, fmt::format("buffered store {} is on core {}, but the machine has {} cores", i, core, t.cores));
+    }
+    if (line >= t.lines.size()) {
+      return fail(at, fmt::format("buffered store {} is to line {}, but there are {} lines", i, line, t.lines.size()));
+    }
+    b.core = static_cast<std::uint32_t>(core);
+    b.line = static_cast<std::uint32_t>(line);
+  }
+  return true;
+}
+
+bool Decoder::violations(Timeline& t) {
+  std::uint64_t n = 0;
+  if (!count(n, kMinViolationBytes, "violation")) return false;
+  t.violations.resize(static_cast<std::size_t>(n));
+  std::uint64_t time = 0;
+  for (std::size_t i = 0; i < t.violations.size(); ++i) {
+    ExclusionViolation& v = t.violations[i];
+    const unsigned char* at = p_;
+    std::uint64_t dt = 0;
+    std::uint64_t lock = 0;
+    std::uint64_t entering = 0;
+    std::uint64_t inside = 0;
+    if (!varint(dt) || !varint(lock) || !varint(entering) || !varint(inside)) return false;
+    if (time + dt < time) return fail(at, fmt::format("violation {} time overflows 64 bits", i));
+    time += dt;
+    if (lock >= t.locks.size()) {
+      return fail(at, fmt::format("violation {} is of lock {}, but there are {} locks", i, lock, t.locks.size()));
+    }
+    if (entering >= t.workers.size() || inside >= t.workers.size() || entering == inside) {
+      return fail(at, fmt::format("violation {} names workers {} and {}, but there are {} workers", i, entering,
+                                  inside, t.workers.size()));
+    }
+    v.time = time;
+    v.lock = static_cast<std::uint32_t>(lock);
+    v.entering = static_cast<std::uint32_t>(entering);
+    v.inside = static_cast<std::uint32_t>(inside);
+  }
+  return true;
+}
+
+bool Decoder::trailing_optional_sections(Timeline& t) {
+  bool seen_stores = false;
+  bool seen_violations = false;
+  while (p_ != end_ && *p_ >= kFirstOptional) {
+    const unsigned char* at = p_;
+    const unsigned char id = *p_;
+    if (id == kBufferedStores || id == kViolations) {
+      bool& seen = id == kBufferedStores ? seen_stores : seen_violations;
+      const char* name = id == kBufferedStores ? "buffered stores" : "violations";
+      if (seen) return fail(at, fmt::format("a second {} section", name));
+      seen = true;
+      if (!section(static_cast<SectionId>(id), name,
+                   id == kBufferedStores ? &Decoder::buffered_stores : &Decoder::violations, t)) {
+        return false;
+      }
+      continue;
+    }
+    ++p_;
+    section_ = "optional";
+    std::uint64_t length = 0;
+    if (!varint(length)) return false;
+    if (length > left()) return truncated();
+    p_ += length;
+    section_ = "file";
+  }
+  return true;
+}
+
 bool Decoder::skip_optional_sections() {
   while (p_ != end_ && *p_ >= kFirstOptional) {
+    if (*p_ == kBufferedStores || *p_ == kViolations) {
+      return fail(p_, fmt::format("section id {} must follow the required sections", +*p_));
+    }
     ++p_;
     section_ = "optional";
     std::uint64_t length = 0;
@@ -537,7 +694,7 @@ bool Decoder::skip_optional_sections() {
 }
 
 bool Decoder::section(SectionId id, const char* name, bool (Decoder::*payload)(Timeline&), Timeline& t) {
-  if (!skip_optional_sections()) return false;
+  if (id < kFirstOptional && !skip_optional_sections()) return false;
   const unsigned char* at = p_;
   if (p_ == end_) return fail(at, fmt::format("truncated file: the {} section is missing", name));
   if (*p_ != id) return fail(at, fmt::format("expected the {} section (id {}), found id {}", name, +id, +*p_));
@@ -584,7 +741,7 @@ bool Decoder::decode(Timeline& t) {
       (version >= 2 && !section(kUpgrades, "upgrades", &Decoder::upgrades, t))) {
     return false;
   }
-  if (!skip_optional_sections()) return false;  // they may also follow the last required one
+  if (!trailing_optional_sections(t)) return false;  // they may also follow the last required one
   if (p_ == end_) return fail(p_, "truncated file: the end marker is missing");
   if (*p_ != kEndMarker) return fail(p_, fmt::format("expected the end marker, found section id {}", +*p_));
   ++p_;
@@ -617,6 +774,10 @@ std::expected<std::string, std::string> encode_timeline(const Timeline& t) {
   if (!counters) return Problem(counters.error());
   auto upgrades = encode_upgrades(t);
   if (!upgrades) return Problem(upgrades.error());
+  auto stores = encode_buffered_stores(t);
+  if (!stores) return Problem(stores.error());
+  auto violations = encode_violations(t);
+  if (!violations) return Problem(violations.error());
 
   std::string header;
   put_string(header, t.lock);
@@ -641,7 +802,7 @@ std::expected<std::string, std::string> encode_timeline(const Timeline& t) {
 
   std::string out;
   out.reserve(64 + header.size() + locks.size() + workers->size() + lines.size() + transfers->size() +
-              counters->size() + upgrades->size());
+              counters->size() + upgrades->size() + stores->size() + violations->size());
   out.append(kTimelineMagic);
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((Timeline::kFormatVersion >> (8 * i)) & 0xff));
   put_section(out, kHeader, header);
@@ -651,6 +812,10 @@ std::expected<std::string, std::string> encode_timeline(const Timeline& t) {
   put_section(out, kTransfers, *transfers);
   put_section(out, kCounters, *counters);
   put_section(out, kUpgrades, *upgrades);
+  // Only when there is something to say: a file without them is byte for
+  // byte what this version wrote before they existed.
+  if (!t.buffered_stores.empty()) put_section(out, kBufferedStores, *stores);
+  if (!t.violations.empty()) put_section(out, kViolations, *violations);
   out.push_back(static_cast<char>(kEndMarker));
   const std::uint64_t sum = fnv1a64(out);
   for (std::size_t i = 0; i < kChecksumBytes; ++i) out.push_back(static_cast<char>((sum >> (8 * i)) & 0xff));

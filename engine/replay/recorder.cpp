@@ -57,16 +57,20 @@ void Recorder::begin_acquire(unsigned worker, bool write, std::uint32_t lock, Pi
 }
 
 void Recorder::violation(unsigned worker, std::uint32_t lock, Picos at) {
-  if (violations_++ != 0) return;
-  first_violation_at_ = std::max<Picos>(at, 1);
-  violation_entering_ = worker;
+  if (violations_++ >= traces::ExclusionViolation::kMaxViolations) return;
+  unsigned inside = worker;
   for (unsigned other = 0; other < lanes_.size(); ++other) {
     const Lane& o = lanes_[other];
     if (other != worker && o.lock == lock && (o.state == WorkerState::writing || o.state == WorkerState::reading)) {
-      violation_inside_ = other;
+      inside = other;
       if (o.state == WorkerState::writing) break;  // the writer, if there is one
     }
   }
+  if (inside != worker) violation_list_.push_back({at, lock, worker, inside});
+  if (violations_ != 1) return;
+  first_violation_at_ = std::max<Picos>(at, 1);
+  violation_entering_ = worker;
+  violation_inside_ = inside;
 }
 
 void Recorder::acquired(unsigned worker, bool write, std::uint32_t lock, Picos at) {
@@ -172,6 +176,9 @@ void Recorder::export_to(traces::Timeline& timeline) {
                      [](const auto& a, const auto& b) { return a.time < b.time; });
   }
   timeline.counters = std::move(counters_);
+  timeline.violations = violation_list_;
+  std::stable_sort(timeline.violations.begin(), timeline.violations.end(),
+                   [](const auto& a, const auto& b) { return a.time < b.time; });
 }
 
 }  // namespace lockscope::engine::replay

@@ -78,6 +78,9 @@ class Recorder final : public sim::BlockObserver {
   [[nodiscard]] Picos first_violation_at() const { return first_violation_at_; }
   [[nodiscard]] unsigned violation_entering() const { return violation_entering_; }
   [[nodiscard]] unsigned violation_inside() const { return violation_inside_; }
+  // The first traces::ExclusionViolation::kMaxViolations violations, in the
+  // order they happened (execution order; sorted by time on export).
+  [[nodiscard]] const std::vector<traces::ExclusionViolation>& violation_list() const { return violation_list_; }
   [[nodiscard]] const stats::LatencyHistogram& read_wait() const { return read_wait_; }
   [[nodiscard]] const stats::LatencyHistogram& write_wait() const { return write_wait_; }
   [[nodiscard]] std::uint64_t reads() const { return reads_; }
@@ -93,7 +96,8 @@ class Recorder final : public sim::BlockObserver {
   // The whole run's counts when no worker finished.
   [[nodiscard]] std::vector<traces::WorkerAcquisitions> worker_acquisitions_while_all_ran() const;
 
-  // Moves the spans and counters into `timeline` (counters sorted by time).
+  // Moves the spans, counters and violations into `timeline` (counters and
+  // violations sorted by time).
   void export_to(traces::Timeline& timeline);
 
  private:
@@ -129,6 +133,7 @@ class Recorder final : public sim::BlockObserver {
   Picos first_violation_at_ = 0;
   unsigned violation_entering_ = 0;
   unsigned violation_inside_ = 0;
+  std::vector<traces::ExclusionViolation> violation_list_;
   void violation(unsigned worker, std::uint32_t lock, Picos at);
   std::uint64_t reads_ = 0;
   std::uint64_t writes_ = 0;

@@ -131,6 +131,17 @@ void collect(const coherence::Directory& dir, const std::vector<coherence::Trans
                    [](const auto& a, const auto& b) { return a.time < b.time; });
 }
 
+// The store buffers' log, by the time each store entered its buffer.
+void collect_stores(const std::vector<sim::StoreLogEntry>& stores, traces::Timeline& timeline) {
+  timeline.buffered_stores.reserve(stores.size());
+  for (const sim::StoreLogEntry& e : stores) {
+    const std::uint64_t visible = e.visible == sim::StoreLogEntry::kNeverVisible ? traces::kNeverVisible : e.visible;
+    timeline.buffered_stores.push_back({e.stored, visible, e.core, e.line, e.bits});
+  }
+  std::stable_sort(timeline.buffered_stores.begin(), timeline.buffered_stores.end(),
+                   [](const auto& a, const auto& b) { return a.stored < b.stored; });
+}
+
 using LockFactory = std::unique_ptr<ReplayLock> (*)(std::uint32_t capacity);
 
 template <class Lock>
@@ -217,6 +228,7 @@ ReplayResult run_replay(const traces::WorkloadTrace& trace, const ReplayOptions&
   Recorder recorder(workers, lock_count, options.record_timeline, named_locks);
   std::vector<coherence::Transfer> transfers;
   std::vector<coherence::Upgrade> upgrades;
+  std::vector<sim::StoreLogEntry> stores;
   // Leaked on purpose when the run ends abnormally: a lock whose workers
   // were killed mid-operation cannot pass its destructor's checks.
   std::vector<std::unique_ptr<ReplayLock>> locks;
@@ -239,6 +251,7 @@ ReplayResult run_replay(const traces::WorkloadTrace& trace, const ReplayOptions&
     if (options.record_timeline) {
       world.directory().set_transfer_log(&transfers);
       world.directory().set_upgrade_log(&upgrades);
+      world.set_store_log(&stores);
     }
     world.set_observer(&recorder);
     for (std::uint32_t id = 0; id < lock_count; ++id) {
@@ -280,6 +293,7 @@ ReplayResult run_replay(const traces::WorkloadTrace& trace, const ReplayOptions&
       options.costs, sim_costs, setup, workers,
       [&](sim::SimWorld& world) {
         collect(world.directory(), transfers, upgrades, r, timeline);
+        if (timeline != nullptr) collect_stores(stores, *timeline);
         const coherence::Directory& dir = world.directory();
         for (std::uint32_t id = 0; id < lock_count && id < first_line.size(); ++id) {
           const coherence::LineId last =

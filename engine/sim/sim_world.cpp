@@ -329,7 +329,12 @@ bool SimWorld::buffer_store(coherence::LineId line, lockimpl::MemoryOrder order,
   StoreBuffer& b = buffer_of(w);
   const std::size_t depth = std::max<std::uint32_t>(sim_costs_.store_buffer_depth, 1);
   wait_for_buffer(w, b, depth - 1);
-  b.entries.push_back(BufferedStore{object, bits, apply, line, clock() + w.ahead + retire_delay(w, b.pushed++)});
+  const Picos now = clock() + w.ahead;
+  BufferedStore& e = b.entries.emplace_back(BufferedStore{object, bits, apply, line, now + retire_delay(w, b.pushed++)});
+  if (store_log_ != nullptr) {
+    e.log = store_log_->size();
+    store_log_->push_back(StoreLogEntry{now, StoreLogEntry::kNeverVisible, w.core, line, bits});
+  }
   if (b.idle) b.wake_pending = true;
   charge(w, directory_.costs().l1_hit);
   return true;
@@ -425,7 +430,7 @@ void SimWorld::drain_here(SimWorker& w, StoreBuffer& b) {
     const BufferedStore& e = b.entries.front();
     const Picos at = clock() + w.ahead;
     const Picos done = directory_.access(w.core, e.line, coherence::Access::store, at);
-    if (e.apply != nullptr) e.apply(e.object, e.bits);
+    performed(e, done);
     b.entries.pop_front();
     charge(w, done - at);
   }
@@ -510,7 +515,7 @@ void SimWorld::drain(StoreBuffer& b, SimWorker& d) {
     b.busy = false;
     // set_running(false) may have flushed the buffer while this waited.
     if (b.entries.empty()) break;
-    if (e.apply != nullptr) e.apply(e.object, e.bits);
+    performed(e, clock() + d.ahead);
     b.entries.pop_front();
     wake_buffer_waiters(b);
   }

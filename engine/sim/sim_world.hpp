@@ -152,6 +152,10 @@ class SimWorld {
   coherence::Directory& directory() { return directory_; }
   const SimCosts& costs() const { return sim_costs_; }
   void set_observer(BlockObserver* observer) { observer_ = observer; }
+  // Logs every store that goes through a store buffer (tso) to `log`, in
+  // the order the stores enter the buffers, each with the time it becomes
+  // visible to the other cores; nullptr stops logging.
+  void set_store_log(std::vector<StoreLogEntry>* log) { store_log_ = log; }
   BlockObserver* observer() const { return observer_; }
 
   // A name for the line of the variable at `address`.
@@ -288,6 +292,12 @@ class SimWorld {
   std::vector<std::unique_ptr<StoreBuffer>> buffers_;
   std::vector<std::unique_ptr<SimWorker>> drainers_;
   BlockObserver* observer_ = nullptr;
+  std::vector<StoreLogEntry>* store_log_ = nullptr;
+  // A buffered store is performed at `at`: its value is where other cores read it.
+  void performed(const BufferedStore& e, Picos at) {
+    if (e.apply != nullptr) e.apply(e.object, e.bits);
+    if (store_log_ != nullptr && e.log < store_log_->size()) (*store_log_)[e.log].visible = at;
+  }
   std::uint32_t anonymous_lines_ = 0;
   std::string line_prefix_;
   bool running_ = false;

@@ -11,6 +11,7 @@
 
 #include <simgrid/s4u/Semaphore.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <deque>
@@ -38,12 +39,25 @@ struct LoadSample {
   bool taken = false;
 };
 
+// What a timeline shows of one buffered store (SimWorld::set_store_log):
+// when it entered the buffer and when the other cores could see it.
+struct StoreLogEntry {
+  static constexpr coherence::Picos kNeverVisible = ~coherence::Picos{0};
+  coherence::Picos stored = 0;
+  coherence::Picos visible = kNeverVisible;  // still buffered when the run ended
+  unsigned core = 0;
+  coherence::LineId line = 0;
+  std::uint64_t bits = 0;
+};
+
 struct BufferedStore {
+  static constexpr std::size_t kNotLogged = ~std::size_t{0};
   void* object = nullptr;
   std::uint64_t bits = 0;
   ApplyStore apply = nullptr;
   coherence::LineId line = 0;
   coherence::Picos issue = 0;  // when it may start to drain: stored, then retired
+  std::size_t log = kNotLogged;  // its StoreLogEntry, when stores are logged
 };
 
 struct StoreBuffer {

@@ -675,12 +675,91 @@ TEST(TimelineFile, RejectsBadUpgrades) {
 
 TEST(TimelineFile, SkipsOptionalSections) {
   Sections s;
-  const std::string extra = section(0x80, "future data");
+  const std::string extra = section(0x90, "future data");
   const std::string bytes =
       file_of({s.header, extra, s.locks, extra, s.workers, s.lines, s.transfers, s.counters, s.upgrades, extra});
   auto back = decode_timeline(bytes, "future.lstl");
   ASSERT_TRUE(back.has_value()) << back.error().to_string();
   EXPECT_EQ(*back, minimal_timeline());
+}
+
+Timeline tso_timeline() {
+  Timeline t = minimal_timeline();
+  t.workers.push_back({"v", 0, {{0, 300, WorkerState::writing, 0}}});
+  t.buffered_stores = {{10, 45, 1, 0, 1}, {12, kNeverVisible, 0, 0, ~std::uint64_t{0}}, {12, 12, 1, 0, 0}};
+  t.violations = {{50, 0, 0, 1}, {60, 0, 1, 0}};
+  return t;
+}
+
+TEST(TimelineFile, BufferedStoresAndViolationsRoundTrip) {
+  const Timeline t = tso_timeline();
+  auto back = decode_timeline(encode(t), "tso.lstl");
+  ASSERT_TRUE(back.has_value()) << back.error().to_string();
+  EXPECT_EQ(*back, t);
+  EXPECT_EQ(t.event_count(), minimal_timeline().event_count() + 1 + 3);
+}
+
+TEST(TimelineFile, BufferedStoresAndViolationsMatchDocumentedLayout) {
+  Sections s;
+  // Two workers, so that a violation can name both.
+  s.workers = section(2, varint(2) + str("w") + varint(1) + varint(2) + varint(0) + varint(100 << 3 | 1) + varint(0) +
+                             varint(200 << 3 | 0) + str("v") + varint(0) + varint(1) + varint(0) + varint(300 << 3 | 6));
+  // Stored at 10 on core 1, line 0, value 1, visible at 45 (35 + 1); stored
+  // at 12 on core 0, value 5, never visible (0).
+  const std::string stores = section(0x80, varint(2) + varint(10) + varint(36) + varint(1) + varint(0) + varint(1) +
+                                               varint(2) + varint(0) + varint(0) + varint(0) + varint(5));
+  // At 50 worker 1 entered lock 0 while worker 0 was inside.
+  const std::string violations = section(0x81, varint(1) + varint(50) + varint(0) + varint(1) + varint(0));
+  const std::string bytes =
+      file_of({s.header, s.locks, s.workers, s.lines, s.transfers, s.counters, s.upgrades, stores, violations});
+  auto back = decode_timeline(bytes, "tso.lstl");
+  ASSERT_TRUE(back.has_value()) << back.error().to_string();
+  const std::vector<BufferedStoreRecord> want_stores = {{10, 45, 1, 0, 1}, {12, kNeverVisible, 0, 0, 5}};
+  EXPECT_EQ(back->buffered_stores, want_stores);
+  const std::vector<ExclusionViolation> want_violations = {{50, 0, 1, 0}};
+  EXPECT_EQ(back->violations, want_violations);
+  EXPECT_EQ(encode(*back), bytes);
+  // A timeline without them is written as before they existed.
+  EXPECT_EQ(encode(minimal_timeline()), Sections{}.file());
+}
+
+TEST(TimelineFile, RejectsBadBufferedStoresAndViolations) {
+  Sections s;
+  const auto with = [&](const std::string& extra) {
+    return error_of(file_of({s.header, s.locks, s.workers, s.lines, s.transfers, s.counters, s.upgrades, extra}));
+  };
+  const auto store = [](std::uint64_t core, std::uint64_t line) {
+    return section(0x80, varint(1) + varint(10) + varint(1) + varint(core) + varint(line) + varint(0));
+  };
+  EXPECT_EQ(with(store(1, 0)), "");
+  EXPECT_NE(with(store(2, 0)).find("buffered store 0 is on core 2, but the machine has 2 cores"), std::string::npos);
+  EXPECT_NE(with(store(0, 1)).find("buffered store 0 is to line 1, but there are 1 lines"), std::string::npos);
+  EXPECT_NE(with(store(0, 0) + store(0, 0)).find("a second buffered stores section"), std::string::npos);
+  EXPECT_NE(with(section(0x80, varint(9) + varint(0))).find("buffered store count 9 exceeds"), std::string::npos);
+  // One worker: a violation cannot name two.
+  EXPECT_NE(with(section(0x81, varint(1) + varint(5) + varint(0) + varint(0) + varint(0))).find("violation 0 names workers 0 and 0"),
+            std::string::npos);
+  EXPECT_NE(with(section(0x81, varint(1) + varint(5) + varint(1) + varint(0) + varint(0))).find("violation 0 is of lock 1"),
+            std::string::npos);
+  // They refer to lines, cores, workers and locks: only after the required sections.
+  const std::string early = error_of(
+      file_of({s.header, store(0, 0), s.locks, s.workers, s.lines, s.transfers, s.counters, s.upgrades}));
+  EXPECT_NE(early.find("section id 128 must follow the required sections"), std::string::npos) << early;
+
+  Timeline t = tso_timeline();
+  t.buffered_stores = {{20, 30, 0, 0, 0}, {10, 30, 0, 0, 0}};
+  EXPECT_EQ(encode_timeline(t).error(), "buffered store 1 is earlier than the one before it");
+  t.buffered_stores = {{20, 19, 0, 0, 0}};
+  EXPECT_EQ(encode_timeline(t).error(), "buffered store 0 is visible before it is stored");
+  t.buffered_stores = {{20, 30, 2, 0, 0}};
+  EXPECT_EQ(encode_timeline(t).error(), "buffered store 0 is on core 2, but the machine has 2 cores");
+  t = tso_timeline();
+  t.violations = {{50, 0, 1, 1}};
+  EXPECT_EQ(encode_timeline(t).error(), "violation 0 names workers 1 and 1, but there are 2 workers");
+  t.violations = {{50, 0, 0, 1}, {40, 0, 0, 1}};
+  EXPECT_EQ(encode_timeline(t).error(), "violation 1 is earlier than the one before it");
+  t.violations = {{50, 1, 0, 1}};
+  EXPECT_EQ(encode_timeline(t).error(), "violation 0 is of lock 1, but there are 1 locks");
 }
 
 TEST(TimelineFile, MillionEventsRoundTrip) {
