@@ -9,6 +9,7 @@
 
 #include "gui/app/export_view.hpp"
 #include "gui/model/timeline_model.hpp"
+#include "gui/model/violation_window.hpp"
 #include "gui/render/layout.hpp"
 #include "gui/render/timeline_painter.hpp"
 #include "traces/timeline_file.hpp"
@@ -83,6 +84,14 @@ int run_screenshot(const ScreenshotOptions& options) {
   }
   ViewState state;
   state.selected_lines.assign(model.timeline().lines.size(), false);
+  // As the window opens it: on the first violation, its workers highlighted.
+  if (!model.violations().empty()) {
+    const TimeRange w = open_on_violation(model, 0, state);
+    if (!options.range) {
+      const Layout layout(model, options.size);
+      view = ViewTransform::fit(w.t0, w.t1, layout.data.width());
+    }
+  }
   if (options.select) {
     const auto end = static_cast<double>(model.end_time());
     const auto a = static_cast<std::uint64_t>(std::clamp(options.select->first, 0.0, end));

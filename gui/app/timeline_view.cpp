@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "gui/app/details_panel.hpp"
+#include "gui/model/violation_window.hpp"
 #include "gui/render/hover.hpp"
 #include "gui/render/layout.hpp"
 #include "gui/render/timeline_painter.hpp"
@@ -29,7 +30,20 @@ void TimelineView::set_model(std::shared_ptr<const TimelineModel> model) {
   details_->hide();
   if (had_selection) emit rangeCleared();
   if (model_) prepare_frame_caches(*model_, size());
-  fit_all();
+  violation_ = 0;
+  // A run that broke mutual exclusion opens where it first did.
+  if (!show_violation(0)) fit_all();
+}
+
+bool TimelineView::show_violation(std::size_t i) {
+  if (!model_ || i >= model_->violations().size()) return false;
+  violation_ = i;
+  fit_range_ = open_on_violation(*model_, i, state_);
+  const Layout layout(*model_, size());
+  view_ = ViewTransform::fit(fit_range_->t0, fit_range_->t1, layout.data.width());
+  fitted_ = true;
+  update();
+  return true;
 }
 
 void TimelineView::set_message(const QString& message) {
@@ -45,6 +59,7 @@ void TimelineView::set_message(const QString& message) {
 void TimelineView::fit_all() {
   if (model_) view_ = fit_view(*model_, size());
   fitted_ = true;
+  fit_range_.reset();
   update();
 }
 
@@ -109,7 +124,12 @@ void TimelineView::paintEvent(QPaintEvent* /*event*/) {
 void TimelineView::resizeEvent(QResizeEvent* /*event*/) {
   if (!model_) return;
   if (fitted_) {
-    view_ = fit_view(*model_, size());
+    if (fit_range_) {
+      const Layout layout(*model_, size());
+      view_ = ViewTransform::fit(fit_range_->t0, fit_range_->t1, layout.data.width());
+    } else {
+      view_ = fit_view(*model_, size());
+    }
     return;
   }
   const Layout layout(*model_, size());
@@ -198,6 +218,12 @@ void TimelineView::keyPressEvent(QKeyEvent* event) {
     case Qt::Key_F: fit_all(); return;
     case Qt::Key_T: set_only_selected_lines(!state_.only_selected); return;
     case Qt::Key_Z: zoom_to_selection(); return;
+    case Qt::Key_V:
+      if (model_ && !model_->violations().empty()) {
+        const std::size_t n = model_->violations().size();
+        show_violation((event->modifiers() & Qt::ShiftModifier) ? (violation_ + n - 1) % n : (violation_ + 1) % n);
+      }
+      return;
     case Qt::Key_Escape:
       if (!details_->isHidden()) {  // not isVisible(): that is false while the view itself is hidden
         details_->hide();

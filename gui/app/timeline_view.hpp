@@ -8,6 +8,9 @@
 //   click a line's label               select / unselect that line
 //   T                show only the selected lines' transfers (toggle)
 //   Z                zoom to the selected range;  Esc  clear it;  F  fit all
+//   V, shift+V       the next / previous mutual-exclusion violation, its two
+//                    workers highlighted (a timeline that has violations
+//                    opens on the first)
 //   hover            tooltip
 // Times in the signals are the model's: integer picoseconds from the start
 // of the run.
@@ -38,6 +41,10 @@ class TimelineView : public QWidget {
   // Replaces the timeline with a message (no file, or the reader's error).
   void set_message(const QString& message);
   void fit_all();
+  // Shows violation i (TimelineModel::violations) with its two workers
+  // highlighted; false if there is none.
+  bool show_violation(std::size_t i);
+  [[nodiscard]] std::size_t current_violation() const { return violation_; }
 
   [[nodiscard]] const TimelineModel* model() const { return model_.get(); }
   [[nodiscard]] const ViewTransform& transform() const { return view_; }
@@ -78,6 +85,8 @@ class TimelineView : public QWidget {
   double last_x_ = 0;
   bool moved_ = false;
   bool fitted_ = true;  // refit on resize until the user zooms or pans
+  std::optional<TimeRange> fit_range_;  // what to refit to: a violation's window, or (none) all
+  std::size_t violation_ = 0;
   DetailsPanel* details_;
   QImage frame_;  // the last frame, reused while the size stays
 };

@@ -84,6 +84,9 @@ TimelineModel::TimelineModel(traces::Timeline timeline) : timeline_(std::move(ti
     longest_transfer_ = std::max(longest_transfer_, t.end - t.start);
   }
   for (const auto& u : timeline_.upgrades) end_ = std::max(end_, u.time);
+  for (const auto& b : timeline_.buffered_stores) {
+    end_ = std::max(end_, b.visible == traces::kNeverVisible ? b.stored : b.visible);
+  }
   bucket_width_ = std::max<std::uint64_t>(1, (end_ + kBaseBuckets - 1) / kBaseBuckets);
 
   std::vector<std::uint32_t> order(timeline_.workers.size());
@@ -96,6 +99,11 @@ TimelineModel::TimelineModel(traces::Timeline timeline) : timeline_(std::move(ti
   for (const std::uint32_t w : order) {
     lanes_.push_back({LaneKind::worker, w, timeline_.workers[w].core, timeline_.workers[w].name});
   }
+  store_buffers_ = StoreBufferLanes(timeline_, end_);
+  for (std::uint32_t i = 0; i < store_buffers_.size(); ++i) {
+    lanes_.push_back({LaneKind::store_buffer, i, store_buffers_.cores()[i], "store buffer"});
+  }
+  first_line_lane_ = lanes_.size();
   line_transfers_.resize(timeline_.lines.size());
   for (std::size_t i = 0; i < timeline_.transfers.size(); ++i) {
     const auto line = timeline_.transfers[i].line;
@@ -116,7 +124,7 @@ TimelineModel::TimelineModel(traces::Timeline timeline) : timeline_(std::move(ti
   for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {
     if (lanes_[lane].kind == LaneKind::worker) {
       build_worker_pyramid(lane, timeline_.workers[lanes_[lane].index]);
-    } else {
+    } else if (lanes_[lane].kind == LaneKind::line) {
       build_line_pyramid(lane, line_transfers_[lanes_[lane].index]);
     }
   }
@@ -124,6 +132,7 @@ TimelineModel::TimelineModel(traces::Timeline timeline) : timeline_(std::move(ti
 
 std::size_t TimelineModel::event_count(std::size_t lane) const {
   const Lane& l = lanes_[lane];
+  if (l.kind == LaneKind::store_buffer) return store_buffers_.store_count(l.index);
   return l.kind == LaneKind::worker ? timeline_.workers[l.index].spans.size() : line_transfers_[l.index].size();
 }
 
@@ -284,7 +293,8 @@ void TimelineModel::build_line_segments(std::uint32_t line, const std::vector<st
 }
 
 std::vector<Mark> TimelineModel::visible(std::size_t lane, double t0, double t1, double pixels) const {
-  if (lane >= lanes_.size() || !(t1 > t0) || !(pixels > 0)) return {};
+  // Store-buffer lanes draw StoreBufferLanes::marks.
+  if (lane >= lanes_.size() || lanes_[lane].kind == LaneKind::store_buffer || !(t1 > t0) || !(pixels > 0)) return {};
   const double ps_per_px = (t1 - t0) / pixels;
   const std::uint64_t a = clamp_time(t0, end_);
   const std::uint64_t b = clamp_time(std::ceil(t1), end_);
@@ -310,7 +320,7 @@ std::vector<Mark> TimelineModel::visible(std::size_t lane, double t0, double t1,
 }
 
 std::optional<std::size_t> TimelineModel::line_lane(std::uint32_t line) const {
-  const std::size_t first = timeline_.workers.size();  // line lanes follow the worker lanes, in line order
+  const std::size_t first = first_line_lane_;  // line lanes come last, in line order
   if (line >= timeline_.lines.size() || first + line >= lanes_.size()) return std::nullopt;
   return first + line;
 }

@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "gui/model/store_buffer_lanes.hpp"
 #include "traces/timeline.hpp"
 
 namespace lockscope::gui {
@@ -39,12 +40,14 @@ namespace lockscope::gui {
 using traces::WorkerState;
 inline constexpr int kStateCount = traces::kWorkerStateCount;
 
-enum class LaneKind : std::uint8_t { worker, line };
+// Worker lanes, then (a tso run) one store-buffer lane per core that
+// buffered stores, then the line lanes.
+enum class LaneKind : std::uint8_t { worker, line, store_buffer };
 
 struct Lane {
   LaneKind kind = LaneKind::worker;
-  std::uint32_t index = 0;  // into Timeline::workers or Timeline::lines
-  std::uint32_t core = 0;   // worker lanes only
+  std::uint32_t index = 0;  // into Timeline::workers or Timeline::lines; a store-buffer lane's StoreBufferLanes lane
+  std::uint32_t core = 0;   // worker and store-buffer lanes
   std::string label;
 };
 
@@ -91,6 +94,9 @@ class TimelineModel {
   static constexpr std::size_t kBaseBuckets = 1U << 14;
 
   explicit TimelineModel(traces::Timeline timeline);
+  // The store-buffer index points into the timeline it holds.
+  TimelineModel(const TimelineModel&) = delete;
+  TimelineModel& operator=(const TimelineModel&) = delete;
 
   [[nodiscard]] const traces::Timeline& timeline() const { return timeline_; }
   // A recorded (measured) run rather than a simulated one.
@@ -117,6 +123,11 @@ class TimelineModel {
 
   // What to draw of `lane` between t0 and t1 across `pixels` columns.
   [[nodiscard]] std::vector<Mark> visible(std::size_t lane, double t0, double t1, double pixels) const;
+
+  // A tso run's buffered stores, by core (LaneKind::store_buffer lanes).
+  [[nodiscard]] const StoreBufferLanes& store_buffers() const { return store_buffers_; }
+  // The mutual-exclusion violations, by time (Timeline::violations).
+  [[nodiscard]] const std::vector<traces::ExclusionViolation>& violations() const { return timeline_.violations; }
 
   // A line's state segments, by start (the first starts at 0).
   [[nodiscard]] const std::vector<LineSegment>& line_segments(std::uint32_t line) const {
@@ -168,6 +179,8 @@ class TimelineModel {
   std::uint64_t bucket_width_ = 1;
   std::uint64_t longest_transfer_ = 0;
   std::vector<Lane> lanes_;
+  std::size_t first_line_lane_ = 0;
+  StoreBufferLanes store_buffers_;
   std::vector<std::vector<std::size_t>> line_transfers_;
   std::vector<std::vector<LineSegment>> line_segments_;
   std::vector<Pyramid> pyramids_;

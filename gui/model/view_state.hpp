@@ -27,9 +27,18 @@ struct ViewState {
   std::vector<bool> selected_lines;
   bool only_selected = false;
   std::optional<TimeRange> selection;
+  // Workers drawn highlighted: the two inside together at the violation the
+  // view was opened on (TimelineModel::violations), none otherwise.
+  std::vector<std::uint32_t> highlighted_workers;
 
   [[nodiscard]] bool is_selected(std::uint32_t line) const {
     return line < selected_lines.size() && selected_lines[line];
+  }
+  [[nodiscard]] bool is_highlighted(std::uint32_t worker) const {
+    for (const std::uint32_t w : highlighted_workers) {
+      if (w == worker) return true;
+    }
+    return false;
   }
   [[nodiscard]] bool shows_transfers(std::uint32_t line) const { return !only_selected || is_selected(line); }
   void toggle_line(std::uint32_t line, std::size_t line_count) {

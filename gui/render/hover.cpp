@@ -6,6 +6,7 @@
 
 #include "gui/model/time_text.hpp"
 #include "gui/render/colors.hpp"
+#include "gui/render/store_buffers.hpp"
 
 namespace lockscope::gui {
 namespace {
@@ -48,6 +49,40 @@ Details transfer_details(const TimelineModel& model, std::size_t i) {
               {QStringLiteral("destination"), core_name(x.to)},
               {QStringLiteral("start"), time_of(x.start, x.end - x.start)},
               {QStringLiteral("duration"), time_of(x.end - x.start, x.end - x.start)}};
+  return d;
+}
+
+// The buffered store under pos in a store-buffer lane.
+std::optional<std::size_t> store_under(const TimelineModel& model, const Layout& layout, std::size_t lane, QPoint pos,
+                                       const ViewTransform& view) {
+  const Lane& l = model.lanes()[lane];
+  const std::uint32_t row = store_row_at(model, lane, layout.lanes[lane], pos.y());
+  const double t = view.to_time(pos.x() - layout.data.left());
+  if (t < 0) return std::nullopt;
+  // A bar narrower than a pixel is still hit within two of them.
+  const auto slack = static_cast<std::uint64_t>(std::ceil(2 * view.ps_per_px()));
+  const auto ut = static_cast<std::uint64_t>(t);
+  if (auto i = model.store_buffers().store_at(l.index, row, ut)) return i;
+  if (auto i = model.store_buffers().store_at(l.index, row, ut + slack)) return i;
+  return model.store_buffers().store_at(l.index, row, ut > slack ? ut - slack : 0);
+}
+
+QString visible_text(const traces::BufferedStoreRecord& s) {
+  if (s.visible == traces::kNeverVisible) return QStringLiteral("never (still buffered at the end)");
+  return time_of(s.visible, std::max<std::uint64_t>(s.visible - s.stored, 1));
+}
+
+Details store_details(const TimelineModel& model, std::size_t i) {
+  const auto& s = model.timeline().buffered_stores[i];
+  const std::uint64_t end = model.store_buffers().end_of(s);
+  Details d;
+  d.kind = Details::Kind::buffered_store;
+  d.title = QStringLiteral("buffered store: ") + store_text(model, i);
+  d.fields = {{QStringLiteral("store"), store_text(model, i)},
+              {QStringLiteral("core"), QString::number(s.core)},
+              {QStringLiteral("stored"), time_of(s.stored, std::max<std::uint64_t>(end - s.stored, 1))},
+              {QStringLiteral("visible to other cores"), visible_text(s)},
+              {QStringLiteral("only its core saw it for"), time_of(end - s.stored, std::max<std::uint64_t>(end - s.stored, 1))}};
   return d;
 }
 
@@ -127,6 +162,10 @@ std::optional<Details> details_at(const TimelineModel& model, const Layout& layo
                           time_of(end - seg->start, end - seg->start));
     return d;
   }
+  if (lane && model.lanes()[*lane].kind == LaneKind::store_buffer) {
+    if (const auto i = store_under(model, layout, *lane, pos, view)) return store_details(model, *i);
+    return std::nullopt;
+  }
   // Arrows cross the worker lanes: they win over the span below them.
   if (const auto i = arrow_near(model, layout, view, state, pos)) return transfer_details(model, *i);
   if (!lane) return std::nullopt;
@@ -165,6 +204,15 @@ QString hover_text(const TimelineModel& model, const Layout& layout, const ViewT
     QString what = QString::fromUtf8(state_label(s->state));
     if (const QString lock = span_lock(model, *s); !lock.isEmpty()) what += QStringLiteral("\nlock: ") + lock;
     return QStringLiteral("%1\n%2\n%3").arg(who, what, interval(s->start, s->end));
+  }
+  if (l.kind == LaneKind::store_buffer) {
+    const auto k = store_under(model, layout, *lane, pos, view);
+    if (!k) return QStringLiteral("core %1: store buffer").arg(l.core);
+    const auto& b = tl.buffered_stores[*k];
+    return QStringLiteral("core %1 store buffer\n%2\nstored %3, visible %4")
+        .arg(l.core)
+        .arg(store_text(model, *k), time_of(b.stored, std::max<std::uint64_t>(model.store_buffers().end_of(b) - b.stored, 1)),
+             visible_text(b));
   }
   const auto tolerance = static_cast<std::uint64_t>(std::ceil(4 * view.ps_per_px()));
   const auto i = state.shows_transfers(l.index) ? model.transfer_near(ut, *lane, tolerance) : std::nullopt;

@@ -1,7 +1,7 @@
 // What is under the mouse: the span (worker, state, interval; its lock when
 // the timeline names locks, see TimelineModel::names_locks), the nearest
 // cacheline transfer tick or arrow within a few pixels, or the line's MESI
-// state there. hover_text is the tooltip; details_at gives the same thing
+// state there, or the store in a core's store buffer (a tso run). hover_text is the tooltip; details_at gives the same thing
 // as labelled fields for the click-details panel.
 #pragma once
 
@@ -19,7 +19,7 @@
 namespace lockscope::gui {
 
 struct Details {
-  enum class Kind { span, transfer, line_state } kind = Kind::span;
+  enum class Kind { span, transfer, line_state, buffered_store } kind = Kind::span;
   QString title;
   std::vector<std::pair<QString, QString>> fields;  // label, value
   std::size_t transfer = 0;                         // Kind::transfer: index into Timeline::transfers

@@ -9,6 +9,7 @@
 #include "gui/render/colors.hpp"
 #include "gui/render/rect_filler.hpp"
 #include "gui/render/ruler.hpp"
+#include "gui/render/store_buffers.hpp"
 
 namespace lockscope::gui {
 namespace {
@@ -115,6 +116,10 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
       paint_worker_lane(fill, model.visible(i, t0, t1, view.width()), view, data, layout.lanes[i]);
       continue;
     }
+    if (lanes[i].kind == LaneKind::store_buffer) {
+      paint_store_buffer_lane(p, fill, model, i, view, data, layout.lanes[i], labels_left);
+      continue;
+    }
     const auto& g = layout.lanes[i];
     const std::uint32_t line = lanes[i].index;
     const bool shown = state.shows_transfers(line);
@@ -215,10 +220,13 @@ void paint_labels(QPainter& p, const TimelineModel& model, const Layout& layout,
     const auto& g = layout.lanes[i];
     if (lanes[i].kind == LaneKind::worker && g.height < 6) continue;
     // A measured run's threads carry no real core: their name alone.
-    QString text = lanes[i].kind == LaneKind::worker && !model.measured()
+    QString text = lanes[i].kind != LaneKind::line && !model.measured()
                        ? QStringLiteral("c%1 ").arg(lanes[i].core) + QString::fromStdString(lanes[i].label)
                        : QString::fromStdString(lanes[i].label);
     int x = 4;
+    if (lanes[i].kind == LaneKind::worker && state.is_highlighted(lanes[i].index)) {
+      p.fillRect(QRect(0, g.top, Layout::kLabelWidth, g.height - 1), QColor(0xf6, 0xc8, 0xcc));
+    }
     if (lanes[i].kind == LaneKind::line) {
       const std::uint32_t line = lanes[i].index;
       if (state.is_selected(line)) p.fillRect(QRect(0, g.top, Layout::kLabelWidth, g.height - 1), QColor(0xdd, 0xe6, 0xf7));

@@ -18,10 +18,16 @@ Layout::Layout(const TimelineModel& model, QSize size) {
   // A measured run's threads are not grouped by core (TimelineModel): no gaps.
   const bool by_core = !model.measured();
   const auto new_core = [&](std::size_t i) { return by_core && i > 0 && all[i - 1].core != all[i].core; };
+  int buffers = 0;
+  // A store-buffer lane whose stores overlap (rows) is twice as tall as a
+  // worker lane, so that its rows can still carry labels.
+  const auto buffer_units = [&](std::size_t i) { return model.store_buffers().rows(all[i].index) > 1 ? 2 : 1; };
   for (std::size_t i = 0; i < all.size(); ++i) {
     if (all[i].kind == LaneKind::worker) {
       ++workers;
       if (new_core(i)) ++core_gaps;
+    } else if (all[i].kind == LaneKind::store_buffer) {
+      buffers += buffer_units(i);
     } else {
       ++lines;
     }
@@ -31,8 +37,9 @@ Layout::Layout(const TimelineModel& model, QSize size) {
   // A line lane is twice a worker lane's height (its ticks carry the story),
   // unless there are so many lines that the workers would be squeezed.
   const int line_units = 2 * lines <= workers ? 2 : 1;
-  const int units = workers + line_units * lines;
-  const int avail = data.height() - 4 - core_gaps * kCoreGap - (lines > 0 ? kSectionGap : 0);
+  const int units = workers + buffers + line_units * lines;
+  const int avail =
+      data.height() - 4 - core_gaps * kCoreGap - (lines > 0 ? kSectionGap : 0) - (buffers > 0 ? kSectionGap : 0);
   // Without line lanes (a measured run) a few threads may take taller lanes.
   const int max_unit = lines > 0 ? 16 : 28;
   const int unit = units > 0 ? std::clamp(avail / units, 2, max_unit) : max_unit;
@@ -48,8 +55,12 @@ Layout::Layout(const TimelineModel& model, QSize size) {
         cs.second = y + unit;
       }
       y += unit;
-    } else {
+    } else if (all[i].kind == LaneKind::store_buffer) {
       if (i > 0 && all[i - 1].kind == LaneKind::worker) y += kSectionGap;
+      lanes.push_back({y, buffer_units(i) * unit});
+      y += buffer_units(i) * unit;
+    } else {
+      if (i > 0 && all[i - 1].kind != LaneKind::line) y += kSectionGap;
       lanes.push_back({y, line_units * unit});
       y += line_units * unit;
     }

@@ -1,6 +1,7 @@
 // Layout: where the ruler, the lane labels, each lane and the legend sit in
 // a widget or image of a given size. Lanes share the height left over, with
-// a small gap between cores and a larger one before the cacheline lanes.
+// a small gap between cores and a larger one before the store-buffer lanes
+// (a tso run) and before the cacheline lanes.
 #pragma once
 
 #include <QRect>

@@ -48,6 +48,21 @@ void paint_legend(QPainter& p, const QRect& legend, const TimelineModel& model) 
     x += 18 + fm.horizontalAdvance(text) + 10;
   }
   p.drawText(x, y + 9, QStringLiteral("| ticks, arrows: transfers"));
+  x += fm.horizontalAdvance(QStringLiteral("| ticks, arrows: transfers")) + 10;
+  if (!model.timeline().buffered_stores.empty()) {
+    const QString text = QStringLiteral("| store buffer: stored → visible");
+    p.drawText(x, y + 9, text);
+    x += fm.horizontalAdvance(text) + 10;
+  }
+  if (!model.violations().empty()) {
+    p.fillRect(QRect(x, y, 10, 10), QColor(0xd0, 0x10, 0x20));
+    p.setPen(Qt::white);
+    p.drawText(QRect(x, y, 10, 10), Qt::AlignCenter, QStringLiteral("!"));
+    p.setPen(QColor(0x30, 0x30, 0x30));
+    p.drawText(x + 14, y + 9, QStringLiteral("%1 violation%2 (V: next)")
+                                  .arg(model.violations().size())
+                                  .arg(model.violations().size() == 1 ? "" : "s"));
+  }
 }
 
 }  // namespace lockscope::gui

@@ -7,6 +7,7 @@
 #include "gui/render/layout.hpp"
 #include "gui/render/legend.hpp"
 #include "gui/render/ruler.hpp"
+#include "gui/render/violations.hpp"
 
 namespace lockscope::gui {
 
@@ -19,6 +20,7 @@ void paint_timeline(QPainter& p, const TimelineModel& model, const ViewTransform
   paint_lanes(p, model, view, layout, state);
   p.restore();
   paint_ruler(p, layout.ruler, layout.data, view);
+  paint_violations(p, model, view, layout, state);
   paint_labels(p, model, layout, state);
   const auto& tl = model.timeline();
   p.fillRect(QRect(0, 0, Layout::kLabelWidth, Layout::kRulerHeight), QColor(0xe8, 0xea, 0xee));

@@ -19,6 +19,7 @@
 #include "gui/render/layout.hpp"
 #include "tests/gui/measured_timeline.hpp"
 #include "tests/gui/small_timeline.hpp"
+#include "tests/gui/tso_timeline.hpp"
 
 namespace lockscope::gui {
 namespace {
@@ -143,6 +144,41 @@ TEST_F(TimelineViewInput, ClickOnAMeasuredSpanNamesItsLock) {
   EXPECT_FALSE(panel->isVisibleTo(&view));
   EXPECT_TRUE(view.view_state().selected_lines.empty());
   EXPECT_FALSE(view.grab().isNull());
+}
+
+// A run that broke mutual exclusion opens on its first violation with the
+// two workers highlighted; V and shift+V step through them; F fits all and
+// keeps the highlight; a resize keeps the violation's window.
+TEST(TimelineViewViolations, OpensOnTheFirstAndStepsWithV) {
+  TimelineView view;
+  view.resize(900, 400);
+  view.set_model(std::make_shared<const TimelineModel>(testing::tso_timeline()));
+  const auto shows = [&](double t) { return view.transform().t0() <= t && t <= view.transform().t1(); };
+  EXPECT_EQ(view.current_violation(), 0U);
+  EXPECT_TRUE(shows(4500));
+  EXPECT_FALSE(shows(9500)) << "the window, not the whole run";
+  EXPECT_EQ(view.view_state().highlighted_workers, (std::vector<std::uint32_t>{1, 0}));
+  view.resize(1200, 500);
+  QResizeEvent resize(QSize(1200, 500), QSize(900, 400));
+  QApplication::sendEvent(&view, &resize);
+  EXPECT_TRUE(shows(4500));
+  EXPECT_FALSE(shows(9500));
+  QKeyEvent v(QEvent::KeyPress, Qt::Key_V, Qt::NoModifier);
+  QApplication::sendEvent(&view, &v);
+  EXPECT_EQ(view.current_violation(), 1U);
+  EXPECT_TRUE(shows(8000));
+  EXPECT_EQ(view.view_state().highlighted_workers, (std::vector<std::uint32_t>{0, 1}));
+  QApplication::sendEvent(&view, &v);
+  EXPECT_EQ(view.current_violation(), 0U) << "wraps around";
+  QKeyEvent back(QEvent::KeyPress, Qt::Key_V, Qt::ShiftModifier);
+  QApplication::sendEvent(&view, &back);
+  EXPECT_EQ(view.current_violation(), 1U);
+  view.fit_all();
+  EXPECT_TRUE(shows(0) && shows(9999));
+  // A run without violations opens fitted, nothing highlighted.
+  view.set_model(std::make_shared<const TimelineModel>(testing::small_timeline()));
+  EXPECT_TRUE(view.view_state().highlighted_workers.empty());
+  EXPECT_FALSE(view.show_violation(0));
 }
 
 }  // namespace
