@@ -37,6 +37,68 @@ StoreBufferLanes::StoreBufferLanes(const traces::Timeline& timeline, std::uint64
     row_[i] = row;
     l.rows = std::max(l.rows, row + 1);
   }
+  bucket_ = std::max<std::uint64_t>(1, (end_ + kBaseBuckets - 1) / kBaseBuckets);
+  for (Lane& l : lanes_) build_pyramid(l);
+}
+
+void StoreBufferLanes::build_pyramid(Lane& l) const {
+  const auto& stores = timeline_->buffered_stores;
+  std::vector<Cell> base(kBaseBuckets);
+  // Stores come by start, so an earlier one that reached `covered` started
+  // no later than this one: the buckets from this one's start to `covered`
+  // are taken, and each bucket is written once.
+  std::size_t covered = 0;
+  bool any = false;
+  for (const std::size_t i : l.stores) {
+    const auto& s = stores[i];
+    const std::size_t first = std::min<std::uint64_t>(s.stored / bucket_, kBaseBuckets - 1);
+    const std::size_t last = std::min<std::uint64_t>(end_of(s) / bucket_, kBaseBuckets - 1);
+    ++base[first].count;
+    for (std::size_t b = any ? std::max(first, covered + 1) : first; b <= last; ++b) {
+      base[b].line = s.line;
+    }
+    covered = any ? std::max(covered, last) : last;
+    any = true;
+  }
+  l.levels.push_back(std::move(base));
+  while (l.levels.back().size() > 1) {
+    const auto& below = l.levels.back();
+    std::vector<Cell> up((below.size() + 1) / 2);
+    for (std::size_t k = 0; k < up.size(); ++k) {
+      const Cell& a = below[2 * k];
+      const Cell b = 2 * k + 1 < below.size() ? below[2 * k + 1] : Cell{};
+      up[k] = {a.count + b.count, a.line != Cell::kNone ? a.line : b.line};
+    }
+    l.levels.push_back(std::move(up));
+  }
+}
+
+std::vector<StoreMark> StoreBufferLanes::folded(const Lane& l, double t0, double t1, double ps_per_px) const {
+  std::vector<StoreMark> out;
+  std::size_t level = 0;
+  while (level + 1 < l.levels.size() && static_cast<double>(bucket_ << (level + 1)) <= ps_per_px) ++level;
+  const std::uint64_t width = bucket_ << level;
+  const auto& cells = l.levels[level];
+  const std::size_t k0 = static_cast<std::size_t>(std::max(t0, 0.0) / static_cast<double>(width));
+  const std::size_t k1 = std::min(cells.size(), static_cast<std::size_t>(std::max(t1, 0.0) / static_cast<double>(width)) + 1);
+  const auto column = [&](std::uint64_t t) { return std::floor((static_cast<double>(t) - t0) / ps_per_px); };
+  for (std::size_t k = k0; k < k1; ++k) {
+    const Cell& c = cells[k];
+    if (c.line == Cell::kNone) continue;
+    const std::uint64_t start = k * width;
+    const std::uint64_t end = std::min(end_, start + width);
+    // Adjacent buckets merge within a pixel column, and across columns when
+    // their stores are to the same line (one color): a busy buffer is one
+    // band, not a mark per pixel.
+    if (!out.empty() && out.back().end == start &&
+        (column(start) <= column(out.back().start) || out.back().line == c.line)) {
+      out.back().end = end;
+      out.back().count += c.count;
+      continue;
+    }
+    out.push_back({start, end, StoreMark::kAllRows, std::max<std::uint32_t>(c.count, 2), 0, c.line});
+  }
+  return out;
 }
 
 std::uint64_t StoreBufferLanes::end_of(const traces::BufferedStoreRecord& s) const {
@@ -62,6 +124,10 @@ std::vector<StoreMark> StoreBufferLanes::marks(std::size_t lane, double t0, doub
   const auto a = static_cast<std::uint64_t>(std::max(t0, 0.0));
   const auto b = static_cast<std::uint64_t>(std::max(std::ceil(t1), 0.0));
   const auto [lo, hi] = candidates(l, a, b);
+  // Many more stores than pixels: the pyramid (a column's worth at a time).
+  if (static_cast<double>(hi - lo) > 4 * pixels + 4 && static_cast<double>(bucket_) <= ps_per_px) {
+    return folded(l, t0, t1, ps_per_px);
+  }
   const auto column = [&](std::uint64_t t) { return std::floor((static_cast<double>(t) - t0) / ps_per_px); };
   // The last mark of each row: a store that starts in the pixel column where
   // that mark ends folds into it.
@@ -82,7 +148,7 @@ std::vector<StoreMark> StoreBufferLanes::marks(std::size_t lane, double t0, doub
       }
     }
     last[row] = out.size();
-    out.push_back({s.stored, stop, row, 1, i});
+    out.push_back({s.stored, stop, row, 1, i, s.line});
   }
   return out;
 }
