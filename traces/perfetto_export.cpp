@@ -16,6 +16,10 @@ namespace {
 
 constexpr int kMachinePid = 1;
 constexpr int kLinesPid = 2;
+constexpr int kStoreBuffersPid = 3;
+// Rows per core's store buffer: overlapping stores go to separate tracks,
+// since slices of one track must nest.
+constexpr std::uint32_t kStoreRows = 8;
 
 bool exported(const Span& s, const PerfettoOptions& o) { return o.include_running || s.state != WorkerState::running; }
 
@@ -74,6 +78,79 @@ void sort_event(JsonWriter& json, const char* what, int pid, int tid, std::size_
   json.field("name", what);
   json.key("args").begin_object().field("sort_index", index).end_object();
   json.end_object();
+}
+
+// A tso run's store buffers: per core, tracks `c3 store buffer` (and
+// `c3 store buffer 2`, … for stores buffered at the same time), one slice
+// per store from when it was stored to when it became visible.
+void write_store_buffers(JsonWriter& json, const Timeline& t) {
+  name_event(json, "process_name", kStoreBuffersPid, 0, "store buffers");
+  sort_event(json, "process_sort_index", kStoreBuffersPid, 0, 2);
+  struct Row {
+    std::uint64_t free = 0;
+    bool named = false;
+  };
+  std::vector<std::vector<Row>> rows;  // per core seen, by core
+  std::vector<std::uint32_t> cores;
+  const auto core_index = [&](std::uint32_t core) {
+    const auto it = std::lower_bound(cores.begin(), cores.end(), core);
+    if (it != cores.end() && *it == core) return static_cast<std::size_t>(it - cores.begin());
+    const auto at = static_cast<std::size_t>(it - cores.begin());
+    cores.insert(it, core);
+    rows.insert(rows.begin() + static_cast<std::ptrdiff_t>(at), std::vector<Row>(kStoreRows));
+    return at;
+  };
+  for (const BufferedStoreRecord& b : t.buffered_stores) (void)core_index(b.core);
+  for (const BufferedStoreRecord& b : t.buffered_stores) {
+    const std::size_t c = core_index(b.core);
+    const std::uint64_t end = b.visible == kNeverVisible ? std::max(t.end_time, b.stored) : b.visible;
+    auto& r = rows[c];
+    std::uint32_t row = 0;
+    while (row < kStoreRows && r[row].free > b.stored) ++row;
+    if (row == kStoreRows) row = kStoreRows - 1;  // more than kStoreRows at once: the last track overlaps
+    r[row].free = std::max(end, b.stored + 1);
+    const auto tid = static_cast<int>(c * kStoreRows + row) + 1;
+    if (!r[row].named) {
+      r[row].named = true;
+      name_event(json, "thread_name", kStoreBuffersPid, tid,
+                 row == 0 ? fmt::format("c{} store buffer", b.core) : fmt::format("c{} store buffer {}", b.core, row + 1));
+      sort_event(json, "thread_sort_index", kStoreBuffersPid, tid, static_cast<std::size_t>(tid));
+    }
+    const std::string_view line = b.line < t.lines.size() ? std::string_view(t.lines[b.line].name) : std::string_view();
+    begin_event(json, 'X', kStoreBuffersPid);
+    json.field("tid", tid);
+    micros(json, "ts", b.stored);
+    micros(json, "dur", end - b.stored);
+    json.field("name", fmt::format("{} = {}", line, static_cast<std::int64_t>(b.value) < 0
+                                                       ? fmt::format("{}", static_cast<std::int64_t>(b.value))
+                                                       : fmt::format("{}", b.value)));
+    json.field("cat", "store");
+    json.key("args").begin_object().field("line", line).field("core", b.core).field("visible", b.visible != kNeverVisible);
+    json.end_object();
+    json.end_object();
+  }
+}
+
+// Each mutual-exclusion violation: a global instant event.
+void write_violations(JsonWriter& json, const Timeline& t) {
+  for (const ExclusionViolation& v : t.violations) {
+    begin_event(json, 'i', kMachinePid);
+    json.field("tid", static_cast<std::int64_t>(v.entering) + 1);
+    micros(json, "ts", v.time);
+    json.field("s", "g");
+    json.field("name", "mutual exclusion violated");
+    json.field("cat", "violation");
+    const auto worker = [&](std::uint32_t w) {
+      return w < t.workers.size() ? std::string_view(t.workers[w].name) : std::string_view();
+    };
+    json.key("args")
+        .begin_object()
+        .field("entering", worker(v.entering))
+        .field("inside", worker(v.inside))
+        .field("lock", v.lock < t.locks.size() ? std::string_view(t.locks[v.lock].name) : std::string_view())
+        .end_object();
+    json.end_object();
+  }
 }
 
 }  // namespace
@@ -148,6 +225,9 @@ void write_perfetto(std::ostream& out, const Timeline& t, const PerfettoOptions&
       json.end_object();
     }
   }
+
+  if (!t.buffered_stores.empty()) write_store_buffers(json, t);
+  write_violations(json, t);
 
   // Flows come after every slice: Perfetto binds a flow end to the slice
   // open on its track at that time, and keeps file order among equal times.

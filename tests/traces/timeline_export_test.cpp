@@ -124,6 +124,31 @@ TEST(Perfetto, WritesProcessesThreadsAndSpans) {
   EXPECT_EQ(json.substr(json.size() - 4), "\n]}\n");
 }
 
+// A tso run: each core's stores on tracks of a `store buffers` process (a
+// second track where two overlap), each violation a global instant event.
+TEST(Perfetto, StoreBuffersAndViolations) {
+  Timeline t = bouncing();
+  t.buffered_stores = {{1000, 3000, 0, 0, 1}, {2000, 2500, 0, 0, ~std::uint64_t{0}}, {2600, kNeverVisible, 0, 0, 5}};
+  t.violations = {{4500, 0, 1, 0}};
+  const std::string json = perfetto(t);
+  EXPECT_NE(json.find(R"j({"ph":"M","pid":3,"name":"process_name","args":{"name":"store buffers"}})j"), std::string::npos);
+  EXPECT_NE(json.find(R"j("name":"thread_name","args":{"name":"c0 store buffer"})j"), std::string::npos);
+  EXPECT_NE(json.find(R"j("name":"thread_name","args":{"name":"c0 store buffer 2"})j"), std::string::npos) << json;
+  const std::string line = t.lines[0].name;
+  EXPECT_NE(json.find(R"j({"ph":"X","pid":3,"tid":1,"ts":0.001,"dur":0.002,"name":")j" + line + " = 1\""),
+            std::string::npos) << json;
+  EXPECT_NE(json.find(R"j({"ph":"X","pid":3,"tid":2,"ts":0.002,"dur":0.0005,"name":")j" + line + " = -1\""),
+            std::string::npos) << json;
+  EXPECT_NE(json.find(R"j({"ph":"X","pid":3,"tid":2,"ts":0.0026,)j"), std::string::npos) << "the second track is free again at 2.6 ns";
+  EXPECT_NE(json.find(R"j("visible":false)j"), std::string::npos);
+  EXPECT_NE(json.find(R"j({"ph":"i","pid":1,"tid":2,"ts":0.0045,"s":"g","name":"mutual exclusion violated","cat":"violation")j"),
+            std::string::npos) << json;
+  // Without them, nothing of either.
+  const std::string plain = perfetto(bouncing());
+  EXPECT_EQ(plain.find("store buffers"), std::string::npos);
+  EXPECT_EQ(plain.find("violation"), std::string::npos);
+}
+
 TEST(Perfetto, RunningSpansAreOptional) {
   PerfettoOptions o;
   o.include_running = true;
