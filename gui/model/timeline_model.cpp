@@ -6,6 +6,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "gui/model/view_transform.hpp"
+
 namespace lockscope::gui {
 namespace {
 
@@ -154,6 +156,21 @@ void merge_levels(std::vector<std::vector<Bucket>>& levels) {
 
 }  // namespace
 
+void TimelineModel::finish_pyramid(std::size_t lane) {
+  auto& pyramid = pyramids_[lane];
+  merge_levels(pyramid.levels);
+  pyramid.dominant.reserve(pyramid.levels.size());
+  for (const auto& level : pyramid.levels) {
+    std::vector<std::uint8_t> d(level.size());
+    for (std::size_t i = 0; i < level.size(); ++i) {
+      const auto& t = level[i].time;
+      const bool has_time = std::any_of(t.begin(), t.end(), [](float v) { return v > 0; });
+      d[i] = has_time ? static_cast<std::uint8_t>(dominant(t)) : kNoTime;
+    }
+    pyramid.dominant.push_back(std::move(d));
+  }
+}
+
 void TimelineModel::build_worker_pyramid(std::size_t lane, const traces::TimelineWorker& worker) {
   const std::size_t n = static_cast<std::size_t>((end_ + bucket_width_ - 1) / bucket_width_);
   std::vector<Bucket> base(std::max<std::size_t>(n, 1));
@@ -170,7 +187,7 @@ void TimelineModel::build_worker_pyramid(std::size_t lane, const traces::Timelin
     }
   }
   pyramids_[lane].levels.push_back(std::move(base));
-  merge_levels(pyramids_[lane].levels);
+  finish_pyramid(lane);
 }
 
 void TimelineModel::build_line_pyramid(std::size_t lane, const std::vector<std::size_t>& transfers) {
@@ -195,7 +212,7 @@ void TimelineModel::build_line_pyramid(std::size_t lane, const std::vector<std::
     }
   }
   pyramids_[lane].levels.push_back(std::move(base));
-  merge_levels(pyramids_[lane].levels);
+  finish_pyramid(lane);
 }
 
 void TimelineModel::build_line_segments(std::uint32_t line, const std::vector<std::size_t>& upgrades) {
@@ -442,46 +459,74 @@ std::vector<Mark> TimelineModel::exact(std::size_t lane, double t0, double t1, d
 
 std::vector<Mark> TimelineModel::folded(std::size_t lane, double t0, double t1, double ps_per_px,
                                         bool by_time) const {
-  const auto& levels = pyramids_[lane].levels;
+  const auto& pyramid = pyramids_[lane];
+  const auto& levels = pyramid.levels;
   std::size_t k = 0;
   while (k + 1 < levels.size() && static_cast<double>(bucket_width_ << (k + 1)) <= ps_per_px) ++k;
   const std::uint64_t width = bucket_width_ << k;
   const auto& buckets = levels[k];
+  const auto& dominants = pyramid.dominant[k];
+  // Level k+1's bucket j is level k's 2j and 2j+1 summed from zero in that
+  // order, so it also holds their dominant state.
+  const std::vector<std::uint8_t>* pairs = k + 1 < levels.size() ? &pyramid.dominant[k + 1] : nullptr;
   const bool worker = by_time;
   const std::uint64_t a = clamp_time(t0, end_);
   const std::uint64_t b = clamp_time(std::ceil(t1), end_);
+  const std::size_t i0 = a / width;
+  const std::size_t i1 = std::min<std::size_t>(buckets.size(), b / width + 1);  // i * width <= b
   std::vector<Mark> out;
-  std::array<float, kStateCount> time{};
+  // At most one mark per column and per bucket (k puts 1-2 buckets in a column).
+  out.reserve(std::min<std::size_t>(i1 > i0 ? i1 - i0 : 0,
+                                    static_cast<std::size_t>(static_cast<double>(b - a) / ps_per_px) + 2));
+  std::size_t first = i0;  // the buckets of `column`: [first, first + n)
+  std::size_t n = 0;
   std::uint32_t count = 0;
   std::int64_t column = -1;
-  const auto flush = [&] {
-    if (column < 0) return;
-    const bool has_time = std::any_of(time.begin(), time.end(), [](float v) { return v > 0; });
-    if (count > 0 || (worker && has_time)) {
-      const auto start = clamp_time(t0 + static_cast<double>(column) * ps_per_px, end_);
-      const auto stop = clamp_time(t0 + static_cast<double>(column + 1) * ps_per_px, end_);
-      const auto state = static_cast<WorkerState>(dominant(time));
-      if (worker && !out.empty() && out.back().state == state && out.back().end == start) {
-        out.back().end = stop;
-        out.back().count += count;
+  // i == i1 closes the last column.
+  for (std::size_t i = i0; i <= i1; ++i) {
+    std::int64_t col = column + 1;
+    if (i < i1) {
+      const double mid = static_cast<double>(i * width) + static_cast<double>(width) / 2;
+      col = floor_to_int((mid - t0) / ps_per_px);
+    }
+    // Buckets before column 0 are carried into it.
+    if (col != column && column >= 0) {
+      std::uint8_t d = kNoTime;
+      if (n == 1) {
+        d = dominants[first];
+      } else if (n == 2 && first % 2 == 0 && pairs != nullptr) {
+        d = (*pairs)[first / 2];
       } else {
-        out.push_back({start, stop, count, state, 0});
+        // Summed in bucket order, as the pyramid was built: the same floats.
+        std::array<float, kStateCount> time{};
+        for (std::size_t j = first; j < first + n; ++j) {
+          for (std::size_t s = 0; s < time.size(); ++s) time[s] += buckets[j].time[s];
+        }
+        if (std::any_of(time.begin(), time.end(), [](float v) { return v > 0; })) {
+          d = static_cast<std::uint8_t>(dominant(time));
+        }
       }
+      const bool has_time = d != kNoTime;
+      if (count > 0 || (worker && has_time)) {
+        const auto start = clamp_time(t0 + static_cast<double>(column) * ps_per_px, end_);
+        const auto stop = clamp_time(t0 + static_cast<double>(column + 1) * ps_per_px, end_);
+        const auto state = static_cast<WorkerState>(has_time ? d : 0);
+        if (worker && !out.empty() && out.back().state == state && out.back().end == start) {
+          out.back().end = stop;
+          out.back().count += count;
+        } else {
+          out.push_back({start, stop, count, state, 0});
+        }
+      }
+      first += n;
+      n = 0;
+      count = 0;
     }
-    time = {};
-    count = 0;
-  };
-  for (std::size_t i = a / width; i < buckets.size() && i * width <= b; ++i) {
-    const double mid = static_cast<double>(i * width) + static_cast<double>(width) / 2;
-    const auto col = static_cast<std::int64_t>(std::floor((mid - t0) / ps_per_px));
-    if (col != column) {
-      flush();
-      column = col;
-    }
+    if (i == i1) break;
+    column = col;
+    ++n;
     count += buckets[i].count;
-    for (std::size_t s = 0; s < time.size(); ++s) time[s] += buckets[i].time[s];
   }
-  flush();
   return out;
 }
 

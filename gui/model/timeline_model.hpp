@@ -161,9 +161,14 @@ class TimelineModel {
     std::array<float, kStateCount> time{};  // ps per state (float: memory; only for dominance)
     std::uint32_t count = 0;                // events starting in the bucket
   };
+  // Each bucket's dominant state (kNoTime: none), so that a pixel column
+  // reading one bucket, the common case, need not compare its times.
+  static constexpr std::uint8_t kNoTime = 0xff;
   struct Pyramid {
     std::vector<std::vector<Bucket>> levels;
+    std::vector<std::vector<std::uint8_t>> dominant;  // per level, per bucket
   };
+  void finish_pyramid(std::size_t lane);
 
   void build_worker_pyramid(std::size_t lane, const traces::TimelineWorker& worker);
   void build_line_pyramid(std::size_t lane, const std::vector<std::size_t>& transfers);

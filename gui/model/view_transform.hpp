@@ -7,6 +7,13 @@
 
 namespace lockscope::gui {
 
+// static_cast<std::int64_t>(std::floor(x)) for |x| < 2^63, inline: without
+// SSE4.1 std::floor is a libm call, made per bucket and per mark of a frame.
+[[nodiscard]] inline std::int64_t floor_to_int(double x) {
+  const auto i = static_cast<std::int64_t>(x);  // toward zero
+  return static_cast<double>(i) > x ? i - 1 : i;
+}
+
 class ViewTransform {
  public:
   ViewTransform() = default;
