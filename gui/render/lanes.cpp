@@ -22,8 +22,8 @@ struct PixelRange {
 PixelRange to_pixels(const Mark& m, const ViewTransform& view, const QRect& data) {
   const double a = std::clamp(view.to_px(static_cast<double>(m.start)), -1.0, view.width() + 1);
   const double b = std::clamp(view.to_px(static_cast<double>(m.end)), -1.0, view.width() + 1);
-  const int x0 = data.left() + static_cast<int>(std::floor(a));
-  const int x1 = std::max(x0 + 1, data.left() + static_cast<int>(std::floor(b)));
+  const int x0 = data.left() + static_cast<int>(floor_to_int(a));
+  const int x1 = std::max(x0 + 1, data.left() + static_cast<int>(floor_to_int(b)));
   return {x0, x1};
 }
 
@@ -102,6 +102,8 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
   std::size_t arrow_count = 0;
   int labels_left = kMaxStateLabels;
   RectFiller fill(p, data);
+  constexpr std::size_t kTickHeightCache = 256;
+  std::vector<int> tick_heights;
   // State labels fill their band's height, 7 to 10 px.
   for (std::size_t i = 0; i < lanes.size() && i < layout.lanes.size(); ++i) {
     if (lanes[i].kind != LaneKind::line) continue;
@@ -137,12 +139,24 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
     std::uint32_t max_count = 1;
     for (const Mark& m : marks) max_count = std::max(max_count, m.count);
     const double log_max = std::log2(1.0 + max_count);
+    // Taller ticks where more transfers fold into one pixel. A whole-run
+    // frame has tens of thousands of ticks but few distinct counts: their
+    // heights are remembered rather than taking a log2 per tick.
+    tick_heights.assign(std::min<std::size_t>(max_count, kTickHeightCache) + 1, -1);
+    const auto tick_height = [&](std::uint32_t count) {
+      const auto compute = [&] {
+        const double f = max_count > 1 ? 0.35 + 0.65 * std::log2(1.0 + count) / log_max : 1.0;
+        return std::max(2, static_cast<int>(std::lround(strip * f)));
+      };
+      if (count >= tick_heights.size()) return compute();
+      int& h = tick_heights[count];
+      if (h < 0) h = compute();
+      return h;
+    };
     for (const Mark& m : marks) {
       if (m.folded()) arrows = false;
       const auto [x0, x1] = to_pixels(m, view, data);
-      // Taller ticks where more transfers fold into one pixel.
-      const double f = max_count > 1 ? 0.35 + 0.65 * std::log2(1.0 + m.count) / log_max : 1.0;
-      const int h = std::max(2, static_cast<int>(std::lround(strip * f)));
+      const int h = tick_height(m.count);
       fill.fill(x0, g.top + g.height - 1 - h, std::max(1, std::min(x1 - x0, 3)), h, color_rgb);
     }
     arrow_count += marks.size();
