@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <numeric>
+#include <system_error>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -106,13 +109,39 @@ TimelineModel::TimelineModel(traces::Timeline timeline) : timeline_(std::move(ti
     lanes_.push_back({LaneKind::store_buffer, i, store_buffers_.cores()[i], "store buffer"});
   }
   first_line_lane_ = lanes_.size();
+  for (std::uint32_t l = 0; l < timeline_.lines.size(); ++l) {
+    lanes_.push_back({LaneKind::line, l, 0, timeline_.lines[l].name});
+  }
+  pyramids_.resize(lanes_.size());
+  // The workers' pyramids here, the lines (transfers, states, pyramids) on a
+  // second thread: half of building the model each on a 2-core machine. The
+  // two only read the timeline and write their own lanes' members.
+  std::exception_ptr line_error;
+  const auto lines = [this, &line_error] {
+    try {
+      build_lines();
+    } catch (...) {
+      line_error = std::current_exception();
+    }
+  };
+  std::jthread line_thread;  // joins on leaving, a worker pyramid's bad_alloc included
+  try {
+    line_thread = std::jthread(lines);
+  } catch (const std::system_error&) {
+    lines();  // no thread to be had: one after the other
+  }
+  for (std::size_t lane = 0; lane < first_line_lane_; ++lane) {
+    if (lanes_[lane].kind == LaneKind::worker) build_worker_pyramid(lane, timeline_.workers[lanes_[lane].index]);
+  }
+  if (line_thread.joinable()) line_thread.join();
+  if (line_error) std::rethrow_exception(line_error);
+}
+
+void TimelineModel::build_lines() {
   line_transfers_.resize(timeline_.lines.size());
   for (std::size_t i = 0; i < timeline_.transfers.size(); ++i) {
     const auto line = timeline_.transfers[i].line;
     if (line < line_transfers_.size()) line_transfers_[line].push_back(i);
-  }
-  for (std::uint32_t l = 0; l < timeline_.lines.size(); ++l) {
-    lanes_.push_back({LaneKind::line, l, 0, timeline_.lines[l].name});
   }
   std::vector<std::vector<std::size_t>> line_upgrades(timeline_.lines.size());
   for (std::size_t i = 0; i < timeline_.upgrades.size(); ++i) {
@@ -121,14 +150,8 @@ TimelineModel::TimelineModel(traces::Timeline timeline) : timeline_(std::move(ti
   }
   line_segments_.resize(timeline_.lines.size());
   for (std::uint32_t l = 0; l < timeline_.lines.size(); ++l) build_line_segments(l, line_upgrades[l]);
-
-  pyramids_.resize(lanes_.size());
-  for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {
-    if (lanes_[lane].kind == LaneKind::worker) {
-      build_worker_pyramid(lane, timeline_.workers[lanes_[lane].index]);
-    } else if (lanes_[lane].kind == LaneKind::line) {
-      build_line_pyramid(lane, line_transfers_[lanes_[lane].index]);
-    }
+  for (std::size_t lane = first_line_lane_; lane < lanes_.size(); ++lane) {
+    build_line_pyramid(lane, line_transfers_[lanes_[lane].index]);
   }
 }
 
