@@ -7,7 +7,8 @@
 // that resets a variable holds its line). The seeds so cover the ways the
 // two halves can overlap and the ways the lines can lie; the same seeds give
 // the same counts. In tso every non-seq_cst store waits in the buffer until
-// it retires (a seeded delay in [0, memory latency), SimWorld::buffer_store),
+// it retires (a seeded delay, mostly a few ns, one in four up to the memory
+// latency: SimWorld::retire_delay),
 // wherever its line is; where the lines lie decides which stores' drains and
 // which loads pay a transfer between the cores.
 // All runs of all tests go through ONE simulation (SimGrid's engine is one

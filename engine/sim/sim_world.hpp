@@ -175,7 +175,7 @@ class SimWorld {
   void sync();
   // One coherence access by the calling worker: a hit is charged lazily, a
   // miss synchronizes and sleeps until the line arrives. A load may pass
-  // `sample`: in tso a miss fills it when the request is served.
+  // `sample`: in tso a miss fills it when the line arrives.
   void access(coherence::LineId line, coherence::Access access, lockimpl::MemoryOrder order,
               LoadSample* sample = nullptr);
   [[nodiscard]] bool tso() const { return sim_costs_.memory_model == MemoryModel::tso; }

@@ -28,10 +28,10 @@ struct SimWorker;
 // Writes `bits` into the object a store was for (a SimAtomic's value).
 using ApplyStore = void (*)(void* object, std::uint64_t bits);
 
-// A load that misses in tso takes its value when its request is served
-// (the line is idle, or the holder before it is done), not when its miss
-// completes: a store still in another core's buffer, or draining, is not
-// there yet. The caller reads `value` only if `taken`.
+// A load that misses in tso takes the value its line holds when it arrives,
+// before the line can move on: every access served before it has written
+// by then, and a store still in another core's buffer, or draining behind
+// this load, is not there yet. The caller reads `value` only if `taken`.
 struct LoadSample {
   const void* object = nullptr;
   std::uint64_t (*read)(const void* object) = nullptr;
