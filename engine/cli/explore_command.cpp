@@ -133,8 +133,10 @@ void print_report(const Report& r) {
   for (const std::string& set : p.input.sets) input += " --set " + set;
   const std::string cores = p.cores != 0 ? fmt::format(" --cores {}", p.cores) : "";
   const std::string memory_model = p.memory_model.empty() ? "" : " --memory-model " + p.memory_model;
-  fmt::print("reproduce: lockscope replay {} --lock {} --machine {}{}{} --seed {} --jitter {}\n", input, p.lock,
-             p.machine, cores, memory_model, r.findings.front().seed, p.jitter);
+  // --strict: explore replays with exact timing (see run_explore), and a
+  // replay without it is a different run of the same seed.
+  fmt::print("reproduce: lockscope replay {} --lock {} --machine {}{}{} --seed {} --jitter {} --strict\n", input,
+             p.lock, p.machine, cores, memory_model, r.findings.front().seed, p.jitter);
 }
 
 std::expected<void, std::string> write_json(const Report& r, const std::string& file) {

@@ -62,6 +62,30 @@ TEST(TsoTimeline, ExploresFirstWrongRunHoldsItsViolationsAndBufferedStores) {
   std::filesystem::remove(file);
 }
 
+// The command explore prints to reproduce its first finding does: the same
+// run, the same violations (explore replays with exact timing, --strict).
+TEST(TsoTimeline, ExploresReproduceCommandReproducesItsFinding) {
+  const CliRun r = run_cli("explore --scenario " + kWhyTheFence +
+                           " --lock graph-nofence --machine laptop-8 --memory-model tso --seeds 20 --jobs 2");
+  ASSERT_EQ(r.status, 4) << r.out << r.err;
+  const std::size_t at = r.out.find("reproduce: lockscope ");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  const std::size_t from = at + std::string("reproduce: lockscope ").size();
+  const std::string command = r.out.substr(from, r.out.find('\n', from) - from);
+  EXPECT_NE(command.find(" --strict"), std::string::npos) << command;
+  // "  seed N: K mutual-exclusion violations" for the seed it names.
+  const std::size_t seed_at = command.find("--seed ");
+  ASSERT_NE(seed_at, std::string::npos);
+  const std::string seed = command.substr(seed_at + 7, command.find(' ', seed_at + 7) - seed_at - 7);
+  const std::size_t line = r.out.find("  seed " + seed + ": ");
+  ASSERT_NE(line, std::string::npos) << r.out;
+  const std::string what = r.out.substr(line + 9 + seed.size(), r.out.find('\n', line) - line - 9 - seed.size());
+  const std::string count = what.substr(0, what.find(' '));
+  const CliRun again = run_cli(command);
+  EXPECT_NE(again.out.find("MUTUAL EXCLUSION VIOLATED " + count + " times"), std::string::npos)
+      << command << "\n" << again.out << "explore said: " << what;
+}
+
 TEST(TsoTimeline, AnScRunHasNoBufferedStores) {
   const std::filesystem::path file = temp("sc_run");
   const CliRun r = run_cli("replay --scenario " + kWhyTheFence +
