@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "gui/model/view_transform.hpp"
+#include "traces/huge_pages.hpp"
 
 namespace lockscope::gui {
 namespace {
@@ -113,6 +114,25 @@ TimelineModel::TimelineModel(traces::Timeline timeline) : timeline_(std::move(ti
     lanes_.push_back({LaneKind::line, l, 0, timeline_.lines[l].name});
   }
   pyramids_.resize(lanes_.size());
+  // Level sizes: n, ceil(n / 2), ..., 1, the same in every lane.
+  std::vector<std::size_t> level_sizes;
+  for (std::size_t n = static_cast<std::size_t>((end_ + bucket_width_ - 1) / bucket_width_);; n = (n + 1) / 2) {
+    level_sizes.push_back(std::max<std::size_t>(n, 1));
+    if (n <= 1) break;
+  }
+  const std::size_t per_lane = std::accumulate(level_sizes.begin(), level_sizes.end(), std::size_t{0});
+  const auto with_pyramid = static_cast<std::size_t>(
+      std::count_if(lanes_.begin(), lanes_.end(), [](const Lane& l) { return l.kind != LaneKind::store_buffer; }));
+  traces::reserve_huge(buckets_, per_lane * with_pyramid);
+  buckets_.resize(per_lane * with_pyramid);
+  std::size_t offset = 0;
+  for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {
+    if (lanes_[lane].kind == LaneKind::store_buffer) continue;
+    for (const std::size_t n : level_sizes) {
+      pyramids_[lane].levels.emplace_back(buckets_.data() + offset, n);
+      offset += n;
+    }
+  }
   // The workers' pyramids here, the lines (transfers, states, pyramids) on a
   // second thread: half of building the model each on a 2-core machine. The
   // two only read the timeline and write their own lanes' members.
@@ -163,42 +183,51 @@ std::size_t TimelineModel::event_count(std::size_t lane) const {
 
 namespace {
 
-template <class Bucket>
-void merge_levels(std::vector<std::vector<Bucket>>& levels) {
-  while (levels.back().size() > 1) {
-    const auto& below = levels.back();
-    std::vector<Bucket> up((below.size() + 1) / 2);
-    for (std::size_t i = 0; i < below.size(); ++i) {
-      auto& b = up[i / 2];
-      b.count += below[i].count;
-      for (int s = 0; s < kStateCount; ++s) b.time[static_cast<std::size_t>(s)] += below[i].time[static_cast<std::size_t>(s)];
-    }
-    levels.push_back(std::move(up));
-  }
+// The first state with the most time, or kNoTime.
+template <class Times>
+std::uint8_t dominant_or_none(const Times& time, std::uint8_t none) {
+  const auto it = std::max_element(time.begin(), time.end());
+  return *it > 0 ? static_cast<std::uint8_t>(it - time.begin()) : none;
 }
 
 }  // namespace
 
 void TimelineModel::finish_pyramid(std::size_t lane) {
   auto& pyramid = pyramids_[lane];
-  merge_levels(pyramid.levels);
-  pyramid.dominant.reserve(pyramid.levels.size());
-  for (const auto& level : pyramid.levels) {
-    std::vector<std::uint8_t> d(level.size());
-    for (std::size_t i = 0; i < level.size(); ++i) {
-      const auto& t = level[i].time;
-      const bool has_time = std::any_of(t.begin(), t.end(), [](float v) { return v > 0; });
-      d[i] = has_time ? static_cast<std::uint8_t>(dominant(t)) : kNoTime;
+  const auto& levels = pyramid.levels;
+  pyramid.dominant.resize(levels.size());
+  pyramid.dominant[0].resize(levels[0].size());
+  for (std::size_t i = 0; i < levels[0].size(); ++i) pyramid.dominant[0][i] = dominant_or_none(levels[0][i].time, kNoTime);
+  for (std::size_t k = 1; k < levels.size(); ++k) {
+    const auto below = levels[k - 1];
+    const auto up = levels[k];
+    auto& d = pyramid.dominant[k];
+    d.resize(up.size());
+    for (std::size_t j = 0; j < up.size(); ++j) {
+      // A copy, then the sum: the same floats as summing both into zero.
+      Bucket m = below[2 * j];
+      if (2 * j + 1 < below.size()) {
+        const Bucket& r = below[2 * j + 1];
+        m.count += r.count;
+        for (std::size_t s = 0; s < m.time.size(); ++s) m.time[s] += r.time[s];
+      }
+      up[j] = m;
+      d[j] = dominant_or_none(m.time, kNoTime);
     }
-    pyramid.dominant.push_back(std::move(d));
   }
 }
 
 void TimelineModel::build_worker_pyramid(std::size_t lane, const traces::TimelineWorker& worker) {
-  const std::size_t n = static_cast<std::size_t>((end_ + bucket_width_ - 1) / bucket_width_);
-  std::vector<Bucket> base(std::max<std::size_t>(n, 1));
+  const std::span<Bucket> base = pyramids_[lane].levels[0];  // zeroed
+  std::size_t first = 0;  // bucket of the span's start
+  std::uint64_t first_end = bucket_width_;
   for (const auto& s : worker.spans) {
-    const std::size_t first = std::min<std::size_t>(s.start / bucket_width_, base.size() - 1);
+    // Spans come by start: step to the next bucket rather than divide (a
+    // 64-bit division per span was a tenth of the build).
+    if (s.start >= first_end || s.start + bucket_width_ < first_end) {
+      first = std::min<std::size_t>(s.start / bucket_width_, base.size() - 1);
+      first_end = (first + 1) * bucket_width_;
+    }
     base[first].count += 1;
     const auto state = static_cast<std::size_t>(s.state);
     for (std::size_t b = first; b < base.size(); ++b) {
@@ -209,13 +238,11 @@ void TimelineModel::build_worker_pyramid(std::size_t lane, const traces::Timelin
       base[b].time[state] += static_cast<float>(overlap);
     }
   }
-  pyramids_[lane].levels.push_back(std::move(base));
   finish_pyramid(lane);
 }
 
 void TimelineModel::build_line_pyramid(std::size_t lane, const std::vector<std::size_t>& transfers) {
-  const std::size_t n = static_cast<std::size_t>((end_ + bucket_width_ - 1) / bucket_width_);
-  std::vector<Bucket> base(std::max<std::size_t>(n, 1));
+  const std::span<Bucket> base = pyramids_[lane].levels[0];  // zeroed
   for (const std::size_t i : transfers) {
     const std::size_t b = std::min<std::size_t>(timeline_.transfers[i].start / bucket_width_, base.size() - 1);
     base[b].count += 1;
@@ -234,7 +261,6 @@ void TimelineModel::build_line_pyramid(std::size_t lane, const std::vector<std::
       base[b].time[state] += static_cast<float>(overlap);
     }
   }
-  pyramids_[lane].levels.push_back(std::move(base));
   finish_pyramid(lane);
 }
 
