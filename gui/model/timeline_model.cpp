@@ -358,9 +358,7 @@ void TimelineModel::build_line_segments(std::uint32_t line, const std::vector<st
   }
 }
 
-std::vector<Mark> TimelineModel::visible(std::size_t lane, double t0, double t1, double pixels) const {
-  // Store-buffer lanes draw StoreBufferLanes::marks.
-  if (lane >= lanes_.size() || lanes_[lane].kind == LaneKind::store_buffer || !(t1 > t0) || !(pixels > 0)) return {};
+bool TimelineModel::folds_events(std::size_t lane, double t0, double t1, double pixels) const {
   const double ps_per_px = (t1 - t0) / pixels;
   const std::uint64_t a = clamp_time(t0, end_);
   const std::uint64_t b = clamp_time(std::ceil(t1), end_);
@@ -379,10 +377,28 @@ std::vector<Mark> TimelineModel::visible(std::size_t lane, double t0, double t1,
     const auto hi = std::partition_point(lo, idx.end(), [&](std::size_t i) { return timeline_.transfers[i].start <= b; });
     in_range = static_cast<std::size_t>(hi - lo);
   }
-  if (static_cast<double>(in_range) <= 2 * pixels + 2 || static_cast<double>(bucket_width_) > ps_per_px) {
-    return exact(lane, t0, t1, ps_per_px);
+  return static_cast<double>(in_range) > 2 * pixels + 2 && static_cast<double>(bucket_width_) <= ps_per_px;
+}
+
+std::vector<Mark> TimelineModel::visible(std::size_t lane, double t0, double t1, double pixels) const {
+  // Store-buffer lanes draw StoreBufferLanes::marks.
+  if (lane >= lanes_.size() || lanes_[lane].kind == LaneKind::store_buffer || !(t1 > t0) || !(pixels > 0)) return {};
+  const double ps_per_px = (t1 - t0) / pixels;
+  if (!folds_events(lane, t0, t1, pixels)) return exact(lane, t0, t1, ps_per_px);
+  std::vector<Mark> out;
+  if (lanes_[lane].kind == LaneKind::worker) {
+    fold(lane, t0, t1, ps_per_px, &out, nullptr);
+  } else {
+    fold(lane, t0, t1, ps_per_px, nullptr, &out);
   }
-  return folded(lane, t0, t1, ps_per_px, l.kind == LaneKind::worker);
+  return out;
+}
+
+TimelineModel::LineLaneMarks TimelineModel::line_lane_marks(std::size_t lane, double t0, double t1, double pixels,
+                                                            bool transfers) const {
+  LineLaneMarks out;
+  out.states = line_states(lane, t0, t1, pixels, transfers ? &out.transfers : nullptr);
+  return out;
 }
 
 std::optional<std::size_t> TimelineModel::line_lane(std::uint32_t line) const {
@@ -392,6 +408,11 @@ std::optional<std::size_t> TimelineModel::line_lane(std::uint32_t line) const {
 }
 
 std::vector<LineMark> TimelineModel::line_states(std::size_t lane, double t0, double t1, double pixels) const {
+  return line_states(lane, t0, t1, pixels, nullptr);
+}
+
+std::vector<LineMark> TimelineModel::line_states(std::size_t lane, double t0, double t1, double pixels,
+                                                 std::vector<Mark>* transfers) const {
   if (lane >= lanes_.size() || lanes_[lane].kind != LaneKind::line || !(t1 > t0) || !(pixels > 0)) return {};
   const std::uint32_t line = lanes_[lane].index;
   const auto& segs = line_segments_[line];
@@ -410,11 +431,18 @@ std::vector<LineMark> TimelineModel::line_states(std::size_t lane, double t0, do
   std::vector<LineMark> out;
   const std::size_t in_range = i1 > i0 ? i1 - i0 : 0;
   if (static_cast<double>(in_range) > 2 * pixels + 2 && static_cast<double>(bucket_width_) <= ps_per_px) {
-    for (const Mark& m : folded(lane, t0, t1, ps_per_px, true)) {
+    // Both folded from the pyramid: one pass over its buckets for the two.
+    const bool both = transfers != nullptr && folds_events(lane, t0, t1, pixels);
+    std::vector<Mark> folded;
+    fold(lane, t0, t1, ps_per_px, &folded, both ? transfers : nullptr);
+    out.reserve(folded.size());
+    for (const Mark& m : folded) {
       out.push_back({m.start, m.end, std::max<std::uint32_t>(m.count, 2), static_cast<LineState>(m.state), 0, 0});
     }
+    if (transfers != nullptr && !both) *transfers = visible(lane, t0, t1, pixels);
     return out;
   }
+  if (transfers != nullptr) *transfers = visible(lane, t0, t1, pixels);
   std::optional<LineMark> pending;
   std::array<double, kStateCount> pending_time{};
   const auto flush = [&] {
@@ -506,8 +534,8 @@ std::vector<Mark> TimelineModel::exact(std::size_t lane, double t0, double t1, d
   return out;
 }
 
-std::vector<Mark> TimelineModel::folded(std::size_t lane, double t0, double t1, double ps_per_px,
-                                        bool by_time) const {
+void TimelineModel::fold(std::size_t lane, double t0, double t1, double ps_per_px, std::vector<Mark>* by_time,
+                         std::vector<Mark>* by_count) const {
   const auto& pyramid = pyramids_[lane];
   const auto& levels = pyramid.levels;
   std::size_t k = 0;
@@ -518,15 +546,18 @@ std::vector<Mark> TimelineModel::folded(std::size_t lane, double t0, double t1, 
   // Level k+1's bucket j is level k's 2j and 2j+1 summed from zero in that
   // order, so it also holds their dominant state.
   const std::vector<std::uint8_t>* pairs = k + 1 < levels.size() ? &pyramid.dominant[k + 1] : nullptr;
-  const bool worker = by_time;
   const std::uint64_t a = clamp_time(t0, end_);
   const std::uint64_t b = clamp_time(std::ceil(t1), end_);
   const std::size_t i0 = a / width;
   const std::size_t i1 = std::min<std::size_t>(buckets.size(), b / width + 1);  // i * width <= b
-  std::vector<Mark> out;
   // At most one mark per column and per bucket (k puts 1-2 buckets in a column).
-  out.reserve(std::min<std::size_t>(i1 > i0 ? i1 - i0 : 0,
-                                    static_cast<std::size_t>(static_cast<double>(b - a) / ps_per_px) + 2));
+  const std::size_t most = std::min<std::size_t>(i1 > i0 ? i1 - i0 : 0,
+                                                 static_cast<std::size_t>(static_cast<double>(b - a) / ps_per_px) + 2);
+  if (by_time != nullptr) by_time->reserve(most);
+  if (by_count != nullptr) by_count->reserve(most);
+  // A column's stop is the next column's start: computed once.
+  std::int64_t stop_column = -1;
+  std::uint64_t stop = 0;
   std::size_t first = i0;  // the buckets of `column`: [first, first + n)
   std::size_t n = 0;
   std::uint32_t count = 0;
@@ -556,16 +587,22 @@ std::vector<Mark> TimelineModel::folded(std::size_t lane, double t0, double t1, 
         }
       }
       const bool has_time = d != kNoTime;
-      if (count > 0 || (worker && has_time)) {
-        const auto start = clamp_time(t0 + static_cast<double>(column) * ps_per_px, end_);
-        const auto stop = clamp_time(t0 + static_cast<double>(column + 1) * ps_per_px, end_);
+      if (count > 0 || (by_time != nullptr && has_time)) {
+        const auto start =
+            stop_column == column ? stop : clamp_time(t0 + static_cast<double>(column) * ps_per_px, end_);
+        stop = clamp_time(t0 + static_cast<double>(column + 1) * ps_per_px, end_);
+        stop_column = column + 1;
         const auto state = static_cast<WorkerState>(has_time ? d : 0);
-        if (worker && !out.empty() && out.back().state == state && out.back().end == start) {
-          out.back().end = stop;
-          out.back().count += count;
-        } else {
-          out.push_back({start, stop, count, state, 0});
+        if (by_time != nullptr) {
+          auto& out = *by_time;
+          if (!out.empty() && out.back().state == state && out.back().end == start) {
+            out.back().end = stop;
+            out.back().count += count;
+          } else {
+            out.push_back({start, stop, count, state, 0});
+          }
         }
+        if (by_count != nullptr && count > 0) by_count->push_back({start, stop, count, state, 0});
       }
       first += n;
       n = 0;
@@ -576,7 +613,6 @@ std::vector<Mark> TimelineModel::folded(std::size_t lane, double t0, double t1, 
     ++n;
     count += buckets[i].count;
   }
-  return out;
 }
 
 const traces::Span* TimelineModel::span_at(std::size_t lane, std::uint64_t t) const {

@@ -142,6 +142,15 @@ class TimelineModel {
   // The line-state marks of a line lane between t0 and t1 across `pixels`
   // columns, folded per pixel column as visible() folds spans.
   [[nodiscard]] std::vector<LineMark> line_states(std::size_t lane, double t0, double t1, double pixels) const;
+  // A line lane's states and, with `transfers`, its transfer marks: what
+  // line_states() and visible() answer, folded in one pass over the pyramid
+  // when both fold.
+  struct LineLaneMarks {
+    std::vector<LineMark> states;
+    std::vector<Mark> transfers;
+  };
+  [[nodiscard]] LineLaneMarks line_lane_marks(std::size_t lane, double t0, double t1, double pixels,
+                                              bool transfers) const;
   // The segment of a line lane covering t.
   [[nodiscard]] const LineSegment* line_state_at(std::size_t lane, std::uint64_t t) const;
   // The lane showing a line.
@@ -177,10 +186,16 @@ class TimelineModel {
   void build_line_pyramid(std::size_t lane, const std::vector<std::size_t>& transfers);
   void build_line_segments(std::uint32_t line, const std::vector<std::size_t>& upgrades);
   [[nodiscard]] std::vector<Mark> exact(std::size_t lane, double t0, double t1, double ps_per_px) const;
-  // One mark per pixel column from the pyramid; `by_time` marks columns
-  // where time was spent (spans, line states), else where events start.
-  [[nodiscard]] std::vector<Mark> folded(std::size_t lane, double t0, double t1, double ps_per_px,
-                                         bool by_time) const;
+  // Whether visible() folds a worker or line lane's events from the pyramid.
+  [[nodiscard]] bool folds_events(std::size_t lane, double t0, double t1, double pixels) const;
+  // line_states(), also answering visible() into `transfers` when not null.
+  [[nodiscard]] std::vector<LineMark> line_states(std::size_t lane, double t0, double t1, double pixels,
+                                                  std::vector<Mark>* transfers) const;
+  // Marks per pixel column from the pyramid, into either or both: `by_time`
+  // marks columns where time was spent (spans, line states), merging
+  // neighbours of one state; `by_count` marks columns where events start.
+  void fold(std::size_t lane, double t0, double t1, double ps_per_px, std::vector<Mark>* by_time,
+            std::vector<Mark>* by_count) const;
 
   traces::Timeline timeline_;
   std::uint64_t end_ = 1;

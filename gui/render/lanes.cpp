@@ -56,9 +56,8 @@ void paint_arrow(QPainter& p, QPointF from, QPointF to, const QColor& color) {
 
 const QColor kMovingFill(0xe4, 0xe4, 0xe4);
 
-void paint_line_states(QPainter& p, RectFiller& fill, const TimelineModel& model, std::size_t lane,
-                       const ViewTransform& view, const QRect& data, int top, int height, int& labels_left) {
-  const auto marks = model.line_states(lane, view.t0(), view.t1(), view.width());
+void paint_line_states(QPainter& p, RectFiller& fill, const std::vector<LineMark>& marks, const ViewTransform& view,
+                       const QRect& data, int top, int height, int& labels_left) {
   const QFontMetrics fm(p.font());
   std::array<QRgb, kLineStateCount> colors{};
   for (int s = 0; s < kLineStateCount; ++s) colors[static_cast<std::size_t>(s)] = line_state_color(static_cast<LineState>(s)).rgb();
@@ -133,9 +132,11 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
     // The MESI band above, the transfer ticks in a strip below.
     const int strip = std::clamp((g.height - 1) / 3, 3, 8);
     const int band = g.height - 1 - strip;
-    paint_line_states(p, fill, model, i, view, data, g.top, band, labels_left);
+    // The states and the ticks come from one walk of the line's pyramid.
+    auto folded = model.line_lane_marks(i, t0, t1, view.width(), shown);
+    paint_line_states(p, fill, folded.states, view, data, g.top, band, labels_left);
     if (!shown) continue;
-    auto marks = model.visible(i, t0, t1, view.width());
+    auto marks = std::move(folded.transfers);
     std::uint32_t max_count = 1;
     for (const Mark& m : marks) max_count = std::max(max_count, m.count);
     const double log_max = std::log2(1.0 + max_count);

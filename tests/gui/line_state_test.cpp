@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <numeric>
+#include <tuple>
+#include <vector>
 
 #include "gui/model/timeline_model.hpp"
 #include "small_timeline.hpp"
@@ -122,6 +124,52 @@ TEST(LineStates, FoldSubPixelChangesPerPixelColumn) {
   ASSERT_FALSE(close.empty());
   for (const auto& mk : close) EXPECT_FALSE(mk.folded());
   EXPECT_EQ(close.front().state, L::modified);
+}
+
+TEST(LineStates, OnePassLineLaneMarksAnswerAsLineStatesAndVisible) {
+  // line_lane_marks folds states and transfers in one walk of the pyramid
+  // (issue 15); it must answer exactly what the two calls answer, folded or
+  // not, with or without transfers.
+  std::vector<traces::LineTransfer> tr;
+  for (std::uint32_t i = 0; i < 40000; ++i) {
+    const std::uint64_t s = 100 + 50ULL * i + (i % 7) * 3;
+    const K kind = i % 5 == 0 ? K::read_share : K::ownership;
+    tr.push_back({s, s + 30, 0, static_cast<std::int32_t>(i % 3), (i + 1) % 3, kind});
+  }
+  auto t = one_line(std::move(tr));
+  t.end_time = 100 + 50ULL * 40000 + 20;
+  const TimelineModel m(std::move(t));
+  const std::size_t lane = *m.line_lane(0);
+  const double end = static_cast<double>(m.end_time());
+  const auto same_marks = [](const std::vector<Mark>& a, const std::vector<Mark>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (a[i].start != b[i].start || a[i].end != b[i].end || a[i].count != b[i].count ||
+          a[i].state != b[i].state || a[i].transfer != b[i].transfer) {
+        return false;
+      }
+    }
+    return true;
+  };
+  for (const auto& [t0, t1, pixels] : std::vector<std::tuple<double, double, double>>{
+           {0, end, 1600}, {0, end, 333}, {-5000, end + 5000, 1410}, {end / 3, end / 3 + end / 10, 1410},
+           {end / 2, end / 2 + 3000, 1600}, {990, 1190, 200}}) {
+    for (const bool transfers : {true, false}) {
+      const auto both = m.line_lane_marks(lane, t0, t1, pixels, transfers);
+      const auto states = m.line_states(lane, t0, t1, pixels);
+      ASSERT_EQ(both.states.size(), states.size()) << t0 << " " << pixels;
+      for (std::size_t i = 0; i < states.size(); ++i) {
+        EXPECT_EQ(both.states[i].start, states[i].start);
+        EXPECT_EQ(both.states[i].end, states[i].end);
+        EXPECT_EQ(both.states[i].count, states[i].count);
+        EXPECT_EQ(both.states[i].state, states[i].state);
+        EXPECT_EQ(both.states[i].core, states[i].core);
+        EXPECT_EQ(both.states[i].holders, states[i].holders);
+      }
+      EXPECT_TRUE(same_marks(both.transfers, transfers ? m.visible(lane, t0, t1, pixels) : std::vector<Mark>{}))
+          << t0 << " " << pixels;
+    }
+  }
 }
 
 }  // namespace
