@@ -1,5 +1,6 @@
 #include "gui/render/lanes.hpp"
 
+#include <QHash>
 #include <QPainter>
 #include <array>
 #include <algorithm>
@@ -86,6 +87,21 @@ void paint_line_states(QPainter& p, RectFiller& fill, const std::vector<LineMark
     p.drawText(QRect(std::max(x0, data.left()) + 2, top, visible - 2, height), Qt::AlignVCenter | Qt::AlignLeft, text);
     --labels_left;
   }
+}
+
+// QFontMetrics::elidedText shapes the whole label, every frame, for every
+// lane: a third of the labels' cost. Its answer depends only on the font,
+// the text and the width, so it is remembered (per thread: painting also
+// happens off the GUI thread in tests and exports).
+QString elided(const QFontMetrics& fm, const QFont& font, const QString& text, int width) {
+  thread_local QHash<QString, QString> cache;
+  constexpr qsizetype kMaxEntries = 4096;
+  const QString key = font.key() + QChar(0x1f) + QString::number(width) + QChar(0x1f) + text;
+  if (const auto it = cache.constFind(key); it != cache.constEnd()) return *it;
+  if (cache.size() >= kMaxEntries) cache.clear();
+  QString out = fm.elidedText(text, Qt::ElideMiddle, width);
+  cache.insert(key, out);
+  return out;
 }
 
 }  // namespace
@@ -249,7 +265,7 @@ void paint_labels(QPainter& p, const TimelineModel& model, const Layout& layout,
       if (!state.shows_transfers(line)) p.fillRect(QRect(x + 1, g.center() - 3, 6, 6), Qt::white);
       x += 12;
     }
-    text = fm.elidedText(text, Qt::ElideMiddle, Layout::kLabelWidth - x - 4);
+    text = elided(fm, font, text, Layout::kLabelWidth - x - 4);
     p.setPen(QColor(0x20, 0x20, 0x20));
     p.drawText(QRect(x, g.top, Layout::kLabelWidth - x - 4, g.height), Qt::AlignVCenter | Qt::AlignLeft, text);
   }
