@@ -1,8 +1,10 @@
 #include "gui/model/timeline_model.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <exception>
+#include <latch>
 #include <numeric>
 #include <system_error>
 #include <thread>
@@ -133,46 +135,68 @@ TimelineModel::TimelineModel(traces::Timeline timeline) : timeline_(std::move(ti
       offset += n;
     }
   }
-  // The workers' pyramids here, the lines (transfers, states, pyramids) on a
-  // second thread: half of building the model each on a 2-core machine. The
-  // two only read the timeline and write their own lanes' members.
-  std::exception_ptr line_error;
-  const auto lines = [this, &line_error] {
-    try {
-      build_lines();
-    } catch (...) {
-      line_error = std::current_exception();
+  // Two threads (a 2-core machine) take lanes from one counter, worker
+  // lanes first, so that both stay busy to the end whatever the mix. Every
+  // line lane needs the transfers and upgrades grouped by line: the second
+  // thread does that first, and a line lane waits for it (`grouped`). Lanes
+  // write only their own members; the timeline is only read.
+  std::vector<std::vector<std::size_t>> line_upgrades;
+  std::latch grouped(1);
+  std::atomic<bool> grouping_failed{false};
+  std::atomic<std::size_t> next_lane{0};  // relaxed: it only hands out lanes; join() publishes the work
+  const auto take_lanes = [&] {
+    for (std::size_t lane = next_lane.fetch_add(1, std::memory_order_relaxed); lane < lanes_.size();
+         lane = next_lane.fetch_add(1, std::memory_order_relaxed)) {
+      const Lane& l = lanes_[lane];
+      if (l.kind == LaneKind::worker) {
+        build_worker_pyramid(lane, timeline_.workers[l.index]);
+      } else if (l.kind == LaneKind::line) {
+        grouped.wait();
+        if (grouping_failed.load(std::memory_order_relaxed)) return;  // its error is rethrown below
+        build_line_segments(l.index, line_upgrades[l.index]);
+        build_line_pyramid(lane, line_transfers_[l.index]);
+      }
     }
   };
-  std::jthread line_thread;  // joins on leaving, a worker pyramid's bad_alloc included
+  std::exception_ptr second_error;
+  const auto second = [&] {
+    try {
+      try {
+        group_lines(line_upgrades);
+      } catch (...) {
+        grouping_failed = true;
+        grouped.count_down();
+        throw;
+      }
+      grouped.count_down();
+      take_lanes();
+    } catch (...) {
+      second_error = std::current_exception();
+    }
+  };
+  std::jthread second_thread;  // joins on leaving, a bad_alloc here included
   try {
-    line_thread = std::jthread(lines);
+    second_thread = std::jthread(second);
   } catch (const std::system_error&) {
-    lines();  // no thread to be had: one after the other
+    second();  // no thread to be had: this one does it all
   }
-  for (std::size_t lane = 0; lane < first_line_lane_; ++lane) {
-    if (lanes_[lane].kind == LaneKind::worker) build_worker_pyramid(lane, timeline_.workers[lanes_[lane].index]);
-  }
-  if (line_thread.joinable()) line_thread.join();
-  if (line_error) std::rethrow_exception(line_error);
+  take_lanes();
+  if (second_thread.joinable()) second_thread.join();
+  if (second_error) std::rethrow_exception(second_error);
 }
 
-void TimelineModel::build_lines() {
+void TimelineModel::group_lines(std::vector<std::vector<std::size_t>>& line_upgrades) {
   line_transfers_.resize(timeline_.lines.size());
   for (std::size_t i = 0; i < timeline_.transfers.size(); ++i) {
     const auto line = timeline_.transfers[i].line;
     if (line < line_transfers_.size()) line_transfers_[line].push_back(i);
   }
-  std::vector<std::vector<std::size_t>> line_upgrades(timeline_.lines.size());
+  line_upgrades.resize(timeline_.lines.size());
   for (std::size_t i = 0; i < timeline_.upgrades.size(); ++i) {
     const auto line = timeline_.upgrades[i].line;
     if (line < line_upgrades.size()) line_upgrades[line].push_back(i);
   }
   line_segments_.resize(timeline_.lines.size());
-  for (std::uint32_t l = 0; l < timeline_.lines.size(); ++l) build_line_segments(l, line_upgrades[l]);
-  for (std::size_t lane = first_line_lane_; lane < lanes_.size(); ++lane) {
-    build_line_pyramid(lane, line_transfers_[lanes_[lane].index]);
-  }
 }
 
 std::size_t TimelineModel::event_count(std::size_t lane) const {
@@ -292,11 +316,22 @@ void TimelineModel::build_line_segments(std::uint32_t line, const std::vector<st
     const Op dest = x.kind == K::fill ? kToE : x.kind == K::read_share ? kToS : x.kind == K::ownership ? kToM : kToI;
     ev.push_back({x.end, 0, dest, static_cast<std::int8_t>(carries ? -1 : 0), x.to, x.to});
   }
+  const auto transfer_events = static_cast<std::ptrdiff_t>(ev.size());
   for (const std::size_t i : upgrades) {
     ev.push_back({timeline_.upgrades[i].time, 0, kToM, 0, timeline_.upgrades[i].core, timeline_.upgrades[i].core});
   }
-  std::stable_sort(ev.begin(), ev.end(),
-                   [](const Event& a, const Event& b) { return a.time != b.time ? a.time < b.time : a.phase < b.phase; });
+  const auto before = [](const Event& a, const Event& b) {
+    return a.time != b.time ? a.time < b.time : a.phase < b.phase;
+  };
+  // Usually the transfers' events are in order already (a line's transfers
+  // rarely overlap) and so are the upgrades: a stable merge of the two then
+  // gives what a stable sort of all would, a tenth of building the model.
+  const auto mid = ev.begin() + transfer_events;
+  if (std::is_sorted(ev.begin(), mid, before) && std::is_sorted(mid, ev.end(), before)) {
+    std::inplace_merge(ev.begin(), mid, ev.end(), before);
+  } else {
+    std::stable_sort(ev.begin(), ev.end(), before);
+  }
 
   CoreStates states(timeline_.cores);
   std::array<std::uint32_t, kLineStateCount> n{};  // cores per state (I is not counted)

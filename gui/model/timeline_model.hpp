@@ -181,8 +181,9 @@ class TimelineModel {
   void finish_pyramid(std::size_t lane);
 
   void build_worker_pyramid(std::size_t lane, const traces::TimelineWorker& worker);
-  // Line lanes' transfers, state segments and pyramids.
-  void build_lines();
+  // Line lanes' transfers and upgrades, by line (line_transfers_); sizes
+  // line_segments_.
+  void group_lines(std::vector<std::vector<std::size_t>>& line_upgrades);
   void build_line_pyramid(std::size_t lane, const std::vector<std::size_t>& transfers);
   void build_line_segments(std::uint32_t line, const std::vector<std::size_t>& upgrades);
   [[nodiscard]] std::vector<Mark> exact(std::size_t lane, double t0, double t1, double ps_per_px) const;
