@@ -1,10 +1,12 @@
 #include "gui/render/lanes.hpp"
 
 #include <QHash>
+#include <QImage>
 #include <QPainter>
 #include <array>
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "gui/model/time_text.hpp"
 #include "gui/render/colors.hpp"
@@ -104,6 +106,30 @@ QString elided(const QFontMetrics& fm, const QFont& font, const QString& text, i
   return out;
 }
 
+// A line lane's wash is the first thing painted on its lane, and
+// paint_timeline has just filled the frame white: it comes out one opaque
+// color, which QPainter blends once here (64 translucent fills were 4 % of
+// a frame) and RectFiller then writes. The blend is checked to be the same
+// at every pixel of a wide strip, else the caller fills translucent.
+std::optional<QRgb> wash_over_white(const QColor& wash) {
+  thread_local QHash<QRgb, std::optional<QRgb>> cache;
+  const QRgb key = wash.rgba();
+  if (const auto it = cache.constFind(key); it != cache.constEnd()) return *it;
+  constexpr int kStrip = 2048;
+  QImage strip(kStrip, 1, QImage::Format_ARGB32_Premultiplied);
+  strip.fill(Qt::white);
+  {
+    QPainter sp(&strip);
+    sp.fillRect(QRect(0, 0, kStrip, 1), wash);
+  }
+  const auto* px = reinterpret_cast<const QRgb*>(strip.constScanLine(0));
+  std::optional<QRgb> out = px[0];
+  if (qAlpha(px[0]) != 255 || !std::all_of(px, px + kStrip, [&](QRgb c) { return c == px[0]; })) out.reset();
+  if (cache.size() > 4096) cache.clear();
+  cache.insert(key, out);
+  return out;
+}
+
 }  // namespace
 
 void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& view, const Layout& layout,
@@ -144,7 +170,12 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
     const QRgb color_rgb = color.rgb();
     QColor wash = color;
     wash.setAlpha(shown ? 22 : 8);
-    p.fillRect(QRect(data.left(), g.top, data.width(), g.height - 1), wash);
+    const QRect lane_rect(data.left(), g.top, data.width(), g.height - 1);
+    if (const auto opaque = fill.direct() ? wash_over_white(wash) : std::nullopt) {
+      fill.fill(lane_rect.x(), lane_rect.y(), lane_rect.width(), lane_rect.height(), *opaque);
+    } else {
+      p.fillRect(lane_rect, wash);
+    }
     // The MESI band above, the transfer ticks in a strip below.
     const int strip = std::clamp((g.height - 1) / 3, 3, 8);
     const int band = g.height - 1 - strip;
