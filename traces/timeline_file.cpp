@@ -323,6 +323,8 @@ class Decoder {
   // After the last required section: the optional sections this version
   // knows are read (each at most once), others skipped.
   bool trailing_optional_sections(Timeline& t);
+  // Skips the optional section at p_ (its id, length and payload).
+  bool skip_one_optional_section();
   bool buffered_stores(Timeline& t);
   bool violations(Timeline& t);
   bool section(SectionId id, const char* name, bool (Decoder::*payload)(Timeline&), Timeline& t);
@@ -666,14 +668,19 @@ bool Decoder::trailing_optional_sections(Timeline& t) {
       }
       continue;
     }
-    ++p_;
-    section_ = "optional";
-    std::uint64_t length = 0;
-    if (!varint(length)) return false;
-    if (length > left()) return truncated();
-    p_ += length;
-    section_ = "file";
+    if (!skip_one_optional_section()) return false;
   }
+  return true;
+}
+
+bool Decoder::skip_one_optional_section() {
+  ++p_;
+  section_ = "optional";
+  std::uint64_t length = 0;
+  if (!varint(length)) return false;
+  if (length > left()) return truncated();
+  p_ += length;
+  section_ = "file";
   return true;
 }
 
@@ -682,14 +689,8 @@ bool Decoder::skip_optional_sections() {
     if (*p_ == kBufferedStores || *p_ == kViolations) {
       return fail(p_, fmt::format("section id {} must follow the required sections", +*p_));
     }
-    ++p_;
-    section_ = "optional";
-    std::uint64_t length = 0;
-    if (!varint(length)) return false;
-    if (length > left()) return truncated();
-    p_ += length;
+    if (!skip_one_optional_section()) return false;
   }
-  section_ = "file";
   return true;
 }
 

@@ -78,9 +78,6 @@ class Recorder final : public sim::BlockObserver {
   [[nodiscard]] Picos first_violation_at() const { return first_violation_at_; }
   [[nodiscard]] unsigned violation_entering() const { return violation_entering_; }
   [[nodiscard]] unsigned violation_inside() const { return violation_inside_; }
-  // The first traces::ExclusionViolation::kMaxViolations violations, in the
-  // order they happened (execution order; sorted by time on export).
-  [[nodiscard]] const std::vector<traces::ExclusionViolation>& violation_list() const { return violation_list_; }
   [[nodiscard]] const stats::LatencyHistogram& read_wait() const { return read_wait_; }
   [[nodiscard]] const stats::LatencyHistogram& write_wait() const { return write_wait_; }
   [[nodiscard]] std::uint64_t reads() const { return reads_; }
@@ -133,6 +130,8 @@ class Recorder final : public sim::BlockObserver {
   Picos first_violation_at_ = 0;
   unsigned violation_entering_ = 0;
   unsigned violation_inside_ = 0;
+  // The first traces::ExclusionViolation::kMaxViolations violations, in
+  // execution order (sorted by time on export).
   std::vector<traces::ExclusionViolation> violation_list_;
   void violation(unsigned worker, std::uint32_t lock, Picos at);
   std::uint64_t reads_ = 0;
