@@ -128,15 +128,15 @@
 
 namespace lockscope::lockimpl {
 
-// The grace period of sync_enter ([G]). membarrier is the lock.
-// own_fence is BROKEN on purpose, for teaching: the writer fences only its
-// own core, so a fast reader's count++ may still wait in that reader's store
-// buffer when the writer sums the counters, while the reader's load of
-// gp_state reads idle: both are inside (store buffering: only the
-// simulator's tso mode shows it; docs/memory-ordering.md).
-enum class PercpuGracePeriod { membarrier, own_fence };
+// The slow reader's fence ([S]). full is the lock. none is BROKEN on
+// purpose, for teaching: it drops the kernel's `smp_mb(); /* A matches D */`
+// in __percpu_down_read_trylock, so a slow reader's count++ may still wait
+// in its store buffer when the writer, having set block, sums the counters,
+// while the reader's load of block still reads 0: both are inside (store
+// buffering: only the simulator's tso mode shows it; docs/memory-ordering.md).
+enum class PercpuReaderFence { full, none };
 
-template <Platform P, PercpuGracePeriod G = PercpuGracePeriod::membarrier>
+template <Platform P, PercpuReaderFence F = PercpuReaderFence::full>
 class PercpuRwsem {
   template <class T>
   using Atomic = typename P::template Atomic<T>;
@@ -311,7 +311,9 @@ class PercpuRwsem {
     P::light_barrier();  // [A] pairs with [G] in sync_enter(): the writer sees our increment, or we see the state
     // relaxed: [X] orders the writer's section before an `idle` we read.
     if (gp_state_.load(memory_order_relaxed) == kIdle) [[likely]] return true;
-    P::fence();  // [S] pairs with [B] in lock(): smp_mb() in __percpu_down_read_trylock
+    if constexpr (F == PercpuReaderFence::full) {
+      P::fence();  // [S] pairs with [B] in lock(): smp_mb() in __percpu_down_read_trylock
+    }  // else [S] broken on purpose (PercpuReaderFence::none): [B] is left unpaired
     if (block_.load(memory_order_acquire) == 0) return true;  // [F] pairs with [E] in unlock()
     // [Cctr] pairs with [Wctr]: nothing of ours to publish, but a relaxed store would
     // cut the release sequence of an earlier reader's [Cctr] in this context.
@@ -330,11 +332,7 @@ class PercpuRwsem {
     if (gp_state_.load(memory_order_relaxed) == kIdle) {
       gp_state_.store(kEnter, memory_order_relaxed);  // relaxed: published by [G] below
       mutex_.unlock();
-      if constexpr (G == PercpuGracePeriod::membarrier) {
-        P::heavy_barrier();  // [G] pairs with [A] in enter_or_back_off() and [D] in unlock_shared()
-      } else {
-        P::fence();  // [G] broken on purpose (own_fence): the readers' [A] and [D] are left unpaired
-      }
+      P::heavy_barrier();  // [G] pairs with [A] in enter_or_back_off() and [D] in unlock_shared()
       mutex_.lock();
       ++grace_periods_;
       gp_state_.store(kPassed, memory_order_relaxed);  // relaxed: readers only compare with idle

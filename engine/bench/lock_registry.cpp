@@ -41,7 +41,7 @@ using GraphFair = LockimplLock<lockimpl::GraphFairLock<RealPlatform>>;
 // The broken-on-purpose variants (docs/memory-ordering.md).
 using GraphNoFence = LockimplLock<lockimpl::GraphLock<RealPlatform, lockimpl::NoFencePolicy>>;
 using PercpuNoFence =
-    LockimplLock<lockimpl::PercpuRwsem<RealPlatform, lockimpl::PercpuGracePeriod::own_fence>>;
+    LockimplLock<lockimpl::PercpuRwsem<RealPlatform, lockimpl::PercpuReaderFence::none>>;
 using BravoNoFence = LockimplLock<lockimpl::BravoLock<RealPlatform, lockimpl::BravoRevocation::release>>;
 using GlibcRw = LockimplLock<lockimpl::GlibcRwlock<RealPlatform, lockimpl::GlibcPreferReader>>;
 using GlibcRwWp = LockimplLock<lockimpl::GlibcRwlock<RealPlatform, lockimpl::GlibcPreferWriterNonrecursive>>;
@@ -126,7 +126,7 @@ constexpr LockEntry kLocks[] = {
      false, run<UrcuLock>, uncontended_read_ns<UrcuLock>},
     {"graph-nofence", "BROKEN (teaching): graph without the reader's fence; under x86-TSO both sides can enter",
      true, run<GraphNoFence>, uncontended_read_ns<GraphNoFence>, true},
-    {"percpu-nofence", "BROKEN (teaching): percpu whose writer fences only its own core, not every reader's",
+    {"percpu-nofence", "BROKEN (teaching): percpu whose slow reader has no fence between count++ and its load of block",
      true, run_needing_membarrier<PercpuNoFence, kPercpuNoFenceName>,
      uncontended_needing_membarrier<PercpuNoFence, kPercpuNoFenceName>, true},
     {"bravo-nofence", "BROKEN (teaching): bravo whose writer revokes the bias with a plain store, no fence",

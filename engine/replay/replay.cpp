@@ -76,7 +76,7 @@ constexpr std::array<std::string_view, 26> kNames = {
 constexpr std::array<std::pair<std::string_view, std::string_view>, 4> kBroken = {{
     {"graph-nofence", "BROKEN (teaching): no reader fence; under --memory-model tso both sides can enter"},
     {"graph:none:if_writer:held", "BROKEN (teaching): graph-nofence"},
-    {"percpu-nofence", "BROKEN (teaching): the writer fences only its own core; wrong under tso"},
+    {"percpu-nofence", "BROKEN (teaching): the slow reader has no fence before it reads block; wrong under tso"},
     {"bravo-nofence", "BROKEN (teaching): the bias is revoked by a plain store; wrong under tso"},
 }};
 
@@ -176,7 +176,7 @@ LockFactory find_factory(std::string_view name) {
   if (name == "graph:asym:always:polling") return make<Graph<asymmetric, always, polling>>;
   if (name == "graph-nofence" || name == "graph:none:if_writer:held") return make<Graph<none, if_writer, held>>;
   if (name == "percpu-nofence") {
-    return make<lockimpl::PercpuRwsem<SimPlatform, lockimpl::PercpuGracePeriod::own_fence>>;
+    return make<lockimpl::PercpuRwsem<SimPlatform, lockimpl::PercpuReaderFence::none>>;
   }
   if (name == "bravo-nofence") return make<lockimpl::BravoLock<SimPlatform, lockimpl::BravoRevocation::release>>;
   return nullptr;

@@ -93,9 +93,13 @@ void CoreScheduler::yield_to_sibling(SimWorker& w) {
   if (c.running == &w && !c.waiting.empty()) switch_away(c, w, true);
 }
 
+bool CoreScheduler::preemption_due(const SimWorker& w, Picos now) const {
+  const Core& c = cores_[w.core];
+  return c.running == &w && !c.waiting.empty() && now >= c.slice_start + costs_.slice;
+}
+
 void CoreScheduler::preempt_if_due(SimWorker& w, Picos now) {
-  Core& c = cores_[w.core];
-  if (c.running == &w && !c.waiting.empty() && now >= c.slice_start + costs_.slice) switch_away(c, w, false);
+  if (preemption_due(w, now)) switch_away(cores_[w.core], w, false);
 }
 
 }  // namespace lockscope::engine::sim

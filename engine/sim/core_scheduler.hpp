@@ -53,6 +53,8 @@ class CoreScheduler {
   // A cooperative switch point: hands the core to a waiting coroutine of
   // the same context, if there is one, and waits for it back.
   void yield_to_sibling(SimWorker& w);
+  // The running worker's slice is over and another thread waits for its core.
+  [[nodiscard]] bool preemption_due(const SimWorker& w, Picos now) const;
   // A preemption point: if the worker's slice has expired and a worker of
   // another context waits, hands the core over and waits for it back.
   void preempt_if_due(SimWorker& w, Picos now);

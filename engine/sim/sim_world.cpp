@@ -106,15 +106,14 @@ void SimWorld::charge(SimWorker& w, Picos cost) {
   if (w.ahead > sim_costs_.quantum) sync(w);
 }
 
-void SimWorld::before_sleep(SimWorker& w) {
-  StoreBuffer& b = *w.buffer;
+void SimWorld::before_sleep(SimWorker& w, StoreBuffer& b) {
   b.wake_pending = false;
   drain_here(w, b);
   if (!b.entries.empty() && b.idle) b.work->release();
 }
 
 void SimWorld::catch_up(SimWorker& w) {
-  if (w.buffer != nullptr && w.buffer->wake_pending) before_sleep(w);
+  if (StoreBuffer* b = core_buffer(w); b != nullptr && b->wake_pending) before_sleep(w, *b);
   if (w.ahead == 0) return;
   const Picos target = clock() + w.ahead;
   w.ahead = 0;
@@ -123,7 +122,11 @@ void SimWorld::catch_up(SimWorker& w) {
 
 void SimWorld::sync(SimWorker& w) {
   catch_up(w);
-  if (w.scheduled) scheduler_->preempt_if_due(w, clock());
+  if (!w.scheduled || !scheduler_->preemption_due(w, clock())) return;
+  // The switch to another thread runs the kernel's locked instructions: the
+  // core's buffer drains before the next thread runs there.
+  if (StoreBuffer* b = core_buffer(w)) wait_for_buffer(w, *b, 0);
+  scheduler_->preempt_if_due(w, clock());
 }
 
 void SimWorld::join_core() {
@@ -168,7 +171,10 @@ void SimWorld::switch_point() {
 void SimWorld::move_to(lockimpl::ContextId context, unsigned core) {
   SimWorker& w = self();
   // Moving to another core is a trip through the kernel: serializing.
-  if (running_ && w.buffer != nullptr) wait_for_buffer(w, *w.buffer, 0);
+  if (StoreBuffer* b = running_ ? core_buffer(w) : nullptr) {
+    wait_for_buffer(w, *b, 0);
+    if (w.buffer != nullptr) detach_buffer(w);
+  }
   const bool scheduled = running_ && w.scheduled;
   if (scheduled) {
     sync(w);
@@ -260,7 +266,7 @@ void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl
   const bool fences = !w.drains && (access == coherence::Access::rmw ||
                                     (access == coherence::Access::store && order == lockimpl::MemoryOrder::seq_cst));
   if (fences) {
-    if (w.buffer != nullptr) wait_for_buffer(w, *w.buffer, 0);
+    if (StoreBuffer* b = core_buffer(w)) wait_for_buffer(w, *b, 0);
     w.ahead += sim_costs_.fence;
   }
   // A core whose line was asked for keeps using it until it leaves
@@ -282,7 +288,7 @@ void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl
   // may let it reach the line up to `lookahead` before a worker that is
   // behind in time but runs later: the error stays under that bound.
   if (w.ahead > sim_costs_.lookahead) sync(w);
-  if (w.buffer != nullptr && w.buffer->wake_pending) before_sleep(w);  // a miss sleeps
+  if (StoreBuffer* b = core_buffer(w); b != nullptr && b->wake_pending) before_sleep(w, *b);  // a miss sleeps
   const Picos start = clock() + w.ahead;
   w.ahead = 0;
   // An idle line is served at once. One that is in flight, or that others
@@ -334,7 +340,8 @@ bool SimWorld::buffer_store(coherence::LineId line, lockimpl::MemoryOrder order,
   const std::size_t depth = std::max<std::uint32_t>(sim_costs_.store_buffer_depth, 1);
   wait_for_buffer(w, b, depth - 1);
   const Picos now = clock() + w.ahead;
-  BufferedStore& e = b.entries.emplace_back(BufferedStore{object, bits, apply, line, now + retire_delay(w, b.pushed++)});
+  BufferedStore& e =
+      b.entries.emplace_back(BufferedStore{object, bits, apply, line, now + retire_delay(w, w.stores_buffered++)});
   if (store_log_ != nullptr) {
     e.log = store_log_->size();
     store_log_->push_back(StoreLogEntry{now, StoreLogEntry::kNeverVisible, w.core, line, bits});
@@ -378,8 +385,9 @@ Picos SimWorld::retire_delay(const SimWorker& w, std::uint64_t n) const {
 std::optional<std::uint64_t> SimWorld::forwarded(const void* object) {
   if (!running_ || !tso()) return std::nullopt;
   SimWorker& w = self();
-  if (w.buffer == nullptr || w.buffer->entries.empty()) return std::nullopt;
-  const std::optional<std::uint64_t> bits = w.buffer->newest(object);
+  const StoreBuffer* b = core_buffer(w);
+  if (b == nullptr || b->entries.empty()) return std::nullopt;
+  const std::optional<std::uint64_t> bits = b->newest(object);
   if (bits) charge(w, directory_.costs().l1_hit);
   return bits;
 }
@@ -387,14 +395,14 @@ std::optional<std::uint64_t> SimWorld::forwarded(const void* object) {
 void SimWorld::fence() {
   if (!running_) return;
   SimWorker& w = self();
-  if (w.buffer != nullptr) wait_for_buffer(w, *w.buffer, 0);
+  if (StoreBuffer* b = core_buffer(w)) wait_for_buffer(w, *b, 0);
   charge(w, sim_costs_.fence);
 }
 
 void SimWorld::drain_own_buffer() {
   if (!running_ || !tso()) return;
   SimWorker& w = self();
-  if (w.buffer != nullptr) wait_for_buffer(w, *w.buffer, 0);
+  if (StoreBuffer* b = core_buffer(w)) wait_for_buffer(w, *b, 0);
 }
 
 void SimWorld::heavy_barrier() {
@@ -411,14 +419,36 @@ void SimWorld::finish_worker() {
   SimWorker& w = self();
   if (w.buffer == nullptr) return;
   wait_for_buffer(w, *w.buffer, 0);
-  w.buffer->stopping = true;
-  w.buffer->work->release();
+  detach_buffer(w);
+}
+
+StoreBuffer* SimWorld::core_buffer(const SimWorker& w) const {
+  if (w.buffer != nullptr || w.drains) return w.buffer;
+  return w.core < core_buffers_.size() ? core_buffers_[w.core] : nullptr;
+}
+
+void SimWorld::detach_buffer(SimWorker& w) {
+  StoreBuffer& b = *w.buffer;
+  w.buffer = nullptr;
+  if (--b.users > 0) return;
+  // The last user is gone (its stores drained first): the drain ends, and
+  // the next worker to store on this core starts a new buffer.
+  core_buffers_[b.core] = nullptr;
+  b.stopping = true;
+  b.work->release();
 }
 
 StoreBuffer& SimWorld::buffer_of(SimWorker& w) {
   if (w.buffer != nullptr) return *w.buffer;
+  if (core_buffers_.size() <= w.core) core_buffers_.resize(w.core + 1, nullptr);
+  if (StoreBuffer* shared = core_buffers_[w.core]) {
+    ++shared->users;
+    w.buffer = shared;
+    return *shared;
+  }
   auto buffer = std::make_unique<StoreBuffer>();
-  buffer->owner = &w;
+  buffer->core = w.core;
+  buffer->users = 1;
   buffer->work = simgrid::s4u::Semaphore::create(0);
   auto drainer = std::make_unique<SimWorker>();
   drainer->id = w.id;
@@ -430,6 +460,7 @@ StoreBuffer& SimWorld::buffer_of(SimWorker& w) {
   buffers_.push_back(std::move(buffer));
   drainers_.push_back(std::move(drainer));
   w.buffer = b;
+  core_buffers_[w.core] = b;
   simgrid::s4u::Actor::create("drain" + std::to_string(w.id), simgrid::s4u::this_actor::get_host(),
                               [this, b, d] { drain(*b, *d); });
   return *b;
@@ -467,7 +498,7 @@ void SimWorld::wake_buffer_waiters(StoreBuffer& b) {
 
 void SimWorld::wait_for_buffer(SimWorker& w, StoreBuffer& b, std::size_t keep) {
   if (b.entries.size() <= keep) return;
-  const bool own = &b == w.buffer && keep == 0;
+  const bool own = &b == core_buffer(w) && keep == 0;
   // A core waiting for its own stores has retired everything before them:
   // what is left of their retire delays is over. Stores whose lines are
   // here, and nobody waits for, drain in this actor at once: the same
@@ -505,7 +536,6 @@ void SimWorld::drain(StoreBuffer& b, SimWorker& d) {
       b.idle = false;
     }
     if (b.entries.empty()) break;
-    d.core = b.owner->core;
     // Until the oldest store retires; its owner's fence may cut that short
     // (wait_for_buffer) and wakes us, or drain it itself.
     while (!b.entries.empty() && b.entries.front().issue > clock()) {

@@ -64,8 +64,9 @@ enum class Arbitration : std::uint8_t { nearest_first, arrival, fifo };
 // What a load may see (docs/simulator.md, "Memory ordering").
 //   sc   sequentially consistent: a store is visible to every core once its
 //        access completes; the storing core waits for it.
-//   tso  x86's total store order: each worker has a FIFO store buffer; a
-//        store that misses waits there while its core runs on, and drains
+//   tso  x86's total store order: each core has a FIFO store buffer, shared
+//        by the workers that take turns on it (coroutines of one context
+//        run on one thread); a store waits there while its core runs on, and drains
 //        to the line in order; the core's own loads see its newest buffered
 //        store; fence(), every RMW, a seq_cst store and a blocking call
 //        drain it; heavy_barrier() drains every other core's.
@@ -126,10 +127,12 @@ struct SimWorker {
   Picos granted_done = 0; // ...and completes then
   bool scheduled = false; // shares its core with others (CoreScheduler)
   bool has_core = false;
-  // tso: the worker's store buffer, created at its first buffered store;
-  // `drains` marks the buffer's own actor, whose stores go to the line.
+  // tso: the store buffer of the worker's core, attached at its first
+  // buffered store and detached when it moves or ends; `drains` marks the
+  // buffer's own actor, whose stores go to the line.
   StoreBuffer* buffer = nullptr;
   bool drains = false;
+  std::uint64_t stores_buffered = 0;  // seeds each store's retire delay
   simgrid::s4u::SemaphorePtr drained;  // where it waits for a buffer to shrink
 };
 
@@ -260,9 +263,18 @@ class SimWorld {
   // is served from now.
   void serve_next(coherence::LineId line, Picos now);
   std::string prefixed(const void* address, std::string name) const;
-  // tso: the worker's buffer (created with its drain actor on first use);
-  // waiting until a buffer holds at most `keep` stores; the drain's loop.
+  // tso: the buffer of the worker's core (created with its drain actor on
+  // first use); letting go of it (a move, the worker's end: the last user
+  // stops its drain); waiting until a buffer holds at most `keep` stores;
+  // the drain's loop.
   StoreBuffer& buffer_of(SimWorker& w);
+  // The buffer of the worker's core, if a worker there has stored: a
+  // sibling's buffered stores are forwarded to this worker and drained by
+  // its fences, as on one thread. Only storing workers attach to it (its
+  // drain runs until the last of them moves away or ends). Null for a
+  // drain actor.
+  [[nodiscard]] StoreBuffer* core_buffer(const SimWorker& w) const;
+  void detach_buffer(SimWorker& w);
   void wait_for_buffer(SimWorker& w, StoreBuffer& b, std::size_t keep);
   void drain(StoreBuffer& b, SimWorker& drainer);
   // The oldest store can be drained by its own worker, at once: its line is
@@ -271,7 +283,7 @@ class SimWorld {
   void drain_here(SimWorker& w, StoreBuffer& b);
   // The worker is about to sleep: drain what it can itself, and wake its
   // buffer's drain for the rest.
-  void before_sleep(SimWorker& w);
+  void before_sleep(SimWorker& w, StoreBuffer& b);
   static void wake_buffer_waiters(StoreBuffer& b);
   [[nodiscard]] Picos retire_delay(const SimWorker& w, std::uint64_t n) const;
 
@@ -290,6 +302,7 @@ class SimWorld {
   std::uint64_t tie_state_;
   std::vector<SimWorker*> by_pid_;
   std::vector<std::unique_ptr<StoreBuffer>> buffers_;
+  std::vector<StoreBuffer*> core_buffers_;  // by core: the one in use, or null
   std::vector<std::unique_ptr<SimWorker>> drainers_;
   BlockObserver* observer_ = nullptr;
   std::vector<StoreLogEntry>* store_log_ = nullptr;

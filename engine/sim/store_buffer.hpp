@@ -1,4 +1,4 @@
-// StoreBuffer: one worker's FIFO of stores that are not yet visible to other
+// StoreBuffer: one core's FIFO of stores that are not yet visible to other
 // cores, in the simulator's tso memory model (docs/simulator.md, "Memory
 // ordering"). A store that would miss is put here instead of stalling its
 // core; the buffer's own actor (the drain) takes the entries in order, pays
@@ -62,7 +62,11 @@ struct BufferedStore {
 
 struct StoreBuffer {
   std::deque<BufferedStore> entries;
-  SimWorker* owner = nullptr;
+  unsigned core = 0;
+  // Workers attached (SimWorld::buffer_of): the workers of one context take
+  // turns on one core, one thread, so they share its buffer and each sees
+  // the others' buffered stores, as coroutines of one thread do.
+  std::uint32_t users = 0;
   // Released once per entry pushed, and to stop the drain.
   simgrid::s4u::SemaphorePtr work;
   // Workers waiting for this buffer to shrink (a full buffer, a fence, a
@@ -80,7 +84,6 @@ struct StoreBuffer {
   // the worker wakes it before it next sleeps (SimWorld::before_sleep),
   // unless a fence drained the store in the worker first.
   bool wake_pending = false;
-  std::uint64_t pushed = 0;  // stores put in so far: seeds each one's retire delay
 
   // The newest buffered value for `object`, if the buffer holds one.
   [[nodiscard]] std::optional<std::uint64_t> newest(const void* object) const {

@@ -56,7 +56,7 @@ using CkRw = BenchStressLock<bench::CkRwlockLock>;
 using CkBr = BenchStressLock<bench::CkBrlockLock>;
 using Urcu = BenchStressLock<bench::UrcuLock>;
 using GraphNoFence = WithContexts<lk::GraphLock<RealPlatform, lk::NoFencePolicy>>;
-using PercpuNoFence = WithContexts<lk::PercpuRwsem<RealPlatform, lk::PercpuGracePeriod::own_fence>>;
+using PercpuNoFence = WithContexts<lk::PercpuRwsem<RealPlatform, lk::PercpuReaderFence::none>>;
 using BravoNoFence = WithContexts<lk::BravoLock<RealPlatform, lk::BravoRevocation::release>>;
 
 template <StressLock L>

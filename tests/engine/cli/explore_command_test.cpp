@@ -88,7 +88,7 @@ TEST(ExploreCommand, ABadMemoryModelIsOneLineAndExit2) {
 // reader's fence breaks mutual exclusion under tso, where a store waits in
 // its core's store buffer, and never under sc; with the fence, never.
 // Seeds are deterministic: the first 20 hold two wrong runs, seeds 7 and 13
-// (7 of the first 200 were wrong when this was written, with issue 11's
+// (10 of the first 200 were wrong when this was written, with issue 11's
 // retire delays: mostly a few ns, so the window is rarely open).
 const std::string kWhyTheFence = std::string(LOCKSCOPE_SOURCE_DIR) + "/scenarios/teaching/why-the-fence.toml";
 

@@ -44,11 +44,11 @@ SimCosts model(MemoryModel m, std::uint32_t depth = 56) {
   return s;
 }
 
-// Runs `first` on core 0 and `second` on core 1 (200 ns apart) and returns
-// what `report` makes of the pair afterwards; in a child process, as every
-// simulation here.
+// Runs `first` on core 0 and `second` on `second_core` (core 1: 200 ns
+// apart) and returns what `report` makes of the pair afterwards; in a child
+// process, as every simulation here.
 template <class First, class Second, class Report>
-std::string run_two(const SimCosts& costs, First first, Second second, Report report) {
+std::string run_two(const SimCosts& costs, First first, Second second, Report report, unsigned second_core = 1) {
   return in_child([&] {
     std::string out;
     Pair* pair = nullptr;
@@ -56,7 +56,7 @@ std::string run_two(const SimCosts& costs, First first, Second second, Report re
     a.id = 1;
     a.core = 0;
     b.id = 2;
-    b.core = 1;
+    b.core = second_core;
     run_simulation(
         two_speed(2, 1, 200'000, 200'000), costs,
         [&](SimWorld&, const SimHosts& hosts) {
@@ -134,6 +134,30 @@ TEST(StoreBuffer, ACoreReadsItsOwnBufferedStoreFirst) {
       },
       [&](Pair& p) { return std::to_string(own) + " " + std::to_string(other) + " " + std::to_string(p.x.peek()); });
   EXPECT_EQ(out, "7 0 7");
+}
+
+// Two workers on one core (coroutines of one context: one thread) share
+// its store buffer: the second reads the first's buffered store, as the
+// same thread would, while it is still hidden from every other core. With a
+// buffer per worker, a context's counter updated by two of its coroutines
+// lost increments, and `percpu` with two workers per context broke.
+TEST(StoreBuffer, WorkersOnOneCoreShareItsBuffer) {
+  std::uint32_t sibling = 9;
+  const std::string out = run_two(
+      model(MemoryModel::tso),
+      [&](Pair& p) {
+        p.x.store(0, MemoryOrder::release);  // core 0 owns x
+        SimPlatform::fence();
+        at(kStart);
+        p.y.store(1, MemoryOrder::release);  // y is in memory: a miss, buffered
+        p.x.store(7, MemoryOrder::release);  // waits behind it
+      },
+      [&](Pair& p) {
+        at(kStart + 10'000);
+        sibling = p.x.load(MemoryOrder::acquire);  // a hit: core 0 has x
+      },
+      [&](Pair& p) { return std::to_string(sibling) + " " + std::to_string(p.x.peek()); }, 0);
+  EXPECT_EQ(out, "7 7");
 }
 
 // MP: data then flag from one core; the other waits for the flag and reads
