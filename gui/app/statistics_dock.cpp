@@ -87,6 +87,32 @@ QString fairness_row(const RunStats& s, const traces::Timeline& tl) {
   return QStringLiteral("<tr><td>fairness</td><td>%1</td></tr>").arg(text);
 }
 
+// The mutual-exclusion violations in [t0, t1] (a broken lock, or a lock
+// without its fence under tso) and the first pair: a run without one shows
+// no row, so a correct lock's figures read as before. The replay keeps at
+// most kMaxViolations, in the order it saw them: a scan, not a search.
+QString violations_row(const traces::Timeline& tl, std::uint64_t t0, std::uint64_t t1) {
+  const traces::ExclusionViolation* first = nullptr;
+  std::size_t n = 0;
+  for (const traces::ExclusionViolation& e : tl.violations) {
+    if (e.time < t0 || e.time > t1) continue;
+    ++n;
+    if (first == nullptr || e.time < first->time) first = &e;
+  }
+  if (first == nullptr) return {};
+  const bool capped = tl.violations.size() >= traces::ExclusionViolation::kMaxViolations;
+  const QString lock = tl.locks.size() > 1 && first->lock < tl.locks.size()
+                           ? QStringLiteral(" on %1").arg(q(tl.locks[first->lock].name))
+                           : QString();
+  return QStringLiteral("<tr><td><font color=\"#b00020\">mutual exclusion</font></td><td><font color=\"#b00020\">"
+                        "<b>violated %1%2 time%3</b></font>; the first at %4%5: %6 entered while %7 was inside</td></tr>")
+      .arg(capped ? QStringLiteral("at least ") : QString())
+      .arg(n)
+      .arg(n == 1 ? QString() : QStringLiteral("s"))
+      .arg(q(time_text(static_cast<double>(first->time))), lock, worker_name(tl, first->entering),
+           worker_name(tl, first->inside));
+}
+
 }  // namespace
 
 StatisticsDock::StatisticsDock(QWidget* parent)
@@ -196,6 +222,7 @@ void StatisticsDock::refresh() {
               .arg(stats_.ops())
               .arg(stats_.reads)
               .arg(stats_.writes);
+  html += violations_row(tl, t0, t1);
   html += fairness_row(stats_, tl);
   html += waits_row("read", stats_.read_waits);
   html += waits_row("write", stats_.write_waits);

@@ -9,6 +9,7 @@
 #include "gui/app/cacheline_table_view.hpp"
 #include "gui/app/lock_table_view.hpp"
 #include "tests/gui/measured_timeline.hpp"
+#include "tests/gui/tso_timeline.hpp"
 #include "tests/gui/waits_timeline.hpp"
 
 namespace lockscope::gui {
@@ -78,6 +79,23 @@ TEST(StatisticsDock, MeasuredRunShowsLocksAndNoCachelineTable) {
   EXPECT_TRUE(locks->isHidden());
   EXPECT_FALSE(dock.cacheline_table()->isHidden());
   EXPECT_TRUE(dock.figures_text().contains(QStringLiteral("simulated time")));
+}
+
+// A run that broke mutual exclusion says so, with the first pair, and a
+// range counts only its own; a correct run has no such row.
+TEST(StatisticsDock, ListsTheViolationsInTheRange) {
+  StatisticsDock dock;
+  dock.set_model(std::make_shared<const TimelineModel>(testing::tso_timeline()));
+  EXPECT_TRUE(dock.figures_text().contains(QStringLiteral("violated 2 times"))) << dock.figures_text().toStdString();
+  EXPECT_TRUE(dock.figures_text().contains(QStringLiteral("writer entered while reader was inside")))
+      << dock.figures_text().toStdString();
+  dock.set_range(6000, 9000);  // only the second: the reader entered while the writer was inside
+  EXPECT_TRUE(dock.figures_text().contains(QStringLiteral("violated 1 time</b>"))) << dock.figures_text().toStdString();
+  EXPECT_TRUE(dock.figures_text().contains(QStringLiteral("reader entered while writer was inside")));
+  dock.set_range(0, 4000);  // before either
+  EXPECT_FALSE(dock.figures_text().contains(QStringLiteral("mutual exclusion")));
+  dock.set_model(std::make_shared<const TimelineModel>(testing::waits_timeline()));
+  EXPECT_FALSE(dock.figures_text().contains(QStringLiteral("mutual exclusion")));
 }
 
 TEST(CachelineTableView, CoreRangesFoldRuns) {
