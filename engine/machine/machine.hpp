@@ -159,6 +159,13 @@ struct Machine {
   // Entries of each core's store buffer under tso (1..kMaxStoreBufferDepth);
   // a store into a full buffer waits for the oldest to drain.
   std::uint32_t store_buffer_depth = 56;
+  // Under tso, the longest a store waits to retire behind an older access
+  // that misses (docs/simulator.md, "Retire delay"): one store in four
+  // draws its delay uniformly below it. 0: the memory latency (memory_ns),
+  // what the litmus tests were calibrated with. Larger values hold stores
+  // longer: a stress setting that widens store-buffering windows, as a
+  // loaded machine's slow misses do.
+  double retire_delay_max_ns = 0;
   Scheduler scheduler;
 
   [[nodiscard]] unsigned cores() const { return static_cast<unsigned>(core_group.size()); }

@@ -110,6 +110,7 @@ constexpr std::array kRootKeys = {
     Key{.name = "line_hold_ns", .type = kNumber, .range = kNonNegative},
     Key{.name = "memory_model", .type = Type::string, .choices = kMemoryModels},
     Key{.name = "store_buffer_depth", .type = Type::integer, .range = between(1, kMaxStoreBufferDepth)},
+    Key{.name = "retire_delay_max_ns", .type = kNumber, .range = kNonNegative},
     Key{.name = "access", .type = Type::table, .table = &kAccess,
         .example = "[access] with reference_ns = 25 and rmw_modified_ns = 27"},
     Key{.name = "scheduler", .type = Type::table, .table = &kScheduler, .example = "[scheduler] with slice_us = 3000"},
@@ -317,6 +318,7 @@ std::expected<Machine, ParseError> read_root(const std::string& file, const toml
   if (const toml::node* n = root.get("store_buffer_depth")) {
     m.store_buffer_depth = static_cast<std::uint32_t>(n->as_integer()->get());
   }
+  m.retire_delay_max_ns = number_or(root, "retire_delay_max_ns", m.retire_delay_max_ns);
   if (const toml::table* a = root["access"].as_table()) {
     auto access = read_access(file, *a);
     if (!access) return std::unexpected(access.error());
@@ -384,6 +386,7 @@ std::string write_machine_toml(const Machine& m) {
   if (m.store_buffer_depth != Machine{}.store_buffer_depth) {
     out += fmt::format("store_buffer_depth = {}\n", m.store_buffer_depth);
   }
+  if (m.retire_delay_max_ns != 0) out += fmt::format("retire_delay_max_ns = {}\n", m.retire_delay_max_ns);
   out += "core_group = [";
   for (unsigned i = 0; i < m.cores(); ++i) {
     out += i % 8 == 0 ? "\n  " : " ";

@@ -20,7 +20,8 @@
 //
 // and the optional keys docs/machines.md lists: arbitration,
 // arbitration_patience, line_hold_ns, memory_model ("sc" or "tso"),
-// store_buffer_depth (1..4096), [access] and [scheduler]. The writer puts
+// store_buffer_depth (1..4096), retire_delay_max_ns (tso stress, >= 0),
+// [access] and [scheduler]. The writer puts
 // down only those that differ from their defaults.
 //
 // The matrix's diagonal is ignored (a core's own line costs l1_hit_ns) and

@@ -57,6 +57,7 @@ sim::SimCosts sim_costs(const machine::Machine& m) {
     case machine::MemoryModel::tso: s.memory_model = sim::MemoryModel::tso; break;
   }
   s.store_buffer_depth = m.store_buffer_depth;
+  s.retire_delay_max = ps(m.retire_delay_max_ns);
   s.patience = m.arbitration_patience == 0 ? std::numeric_limits<std::uint32_t>::max() : m.arbitration_patience;
   s.slice = ps(m.scheduler.slice_us * 1000.0);
   s.thread_switch = ps(m.scheduler.thread_switch_ns);

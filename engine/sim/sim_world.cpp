@@ -361,7 +361,8 @@ bool SimWorld::buffer_store(coherence::LineId line, lockimpl::MemoryOrder order,
 //     retire a few per cycle: exponential, mean memory latency / 32 (2.5 ns
 //     on laptop-8), cut at the memory latency;
 //   - one store in four waits behind an older access that misses: uniform
-//     in [0, memory latency).
+//     in [0, memory latency), or [0, retire_delay_max) when the machine
+//     sets it (a stress setting: slow misses of a loaded machine).
 // Uniform alone (before issue 11's calibration) kept every store hidden
 // for 40 ns on average, two transfers: overlap outcomes 17 to 114 times
 // more frequent than on hardware, and SB's r1=r2=1, which needs both
@@ -375,7 +376,10 @@ Picos SimWorld::retire_delay(const SimWorker& w, std::uint64_t n) const {
   z ^= z >> 31;
   constexpr std::uint64_t kBehindAMissOneIn = 4;
   constexpr double kShortMeanPerMemory = 1.0 / 32;
-  if (z % kBehindAMissOneIn == 0) return static_cast<Picos>((z / kBehindAMissOneIn) % span);
+  if (z % kBehindAMissOneIn == 0) {
+    const Picos longest = sim_costs_.retire_delay_max != 0 ? sim_costs_.retire_delay_max : span;
+    return static_cast<Picos>((z / kBehindAMissOneIn) % longest);
+  }
   // The top 53 bits as a uniform in (0, 1), for the exponential's inverse.
   const double u = (static_cast<double>(z >> 11) + 0.5) * 0x1.0p-53;
   const double d = -std::log(u) * kShortMeanPerMemory * static_cast<double>(span);

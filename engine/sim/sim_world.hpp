@@ -113,6 +113,9 @@ struct SimCosts {
   // Entries of a store buffer (tso): a store into a full buffer waits for
   // the oldest to drain. Skylake's store buffer holds 56.
   std::uint32_t store_buffer_depth = 56;
+  // The longest retire delay of a store behind an older miss
+  // (machine::Machine::retire_delay_max_ns); 0: the memory latency.
+  Picos retire_delay_max = 0;
 };
 
 struct SimWorker {

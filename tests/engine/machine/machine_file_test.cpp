@@ -416,6 +416,26 @@ TEST(MachineFile, MemoryModelAndStoreBufferDepthAreReadAndWrittenOnlyWhenNotTheD
   EXPECT_NE(write_machine_toml(*deep).find("store_buffer_depth = 4096\n"), std::string::npos);
 }
 
+// The stress setting for tso's retire delays: absent means the memory
+// latency (0), written only when set, read back the same.
+TEST(MachineFile, RetireDelayMaxIsReadAndWrittenOnlyWhenSet) {
+  auto plain = parse(kMatrix);
+  ASSERT_TRUE(plain.has_value()) << plain.error().to_string();
+  EXPECT_EQ(plain->retire_delay_max_ns, 0.0);
+  EXPECT_EQ(write_machine_toml(*plain).find("retire_delay_max_ns"), std::string::npos);
+  auto stretched = parse(std::string(kMatrix) + "memory_model = \"tso\"\nretire_delay_max_ns = 320.5\n");
+  ASSERT_TRUE(stretched.has_value()) << stretched.error().to_string();
+  EXPECT_EQ(stretched->retire_delay_max_ns, 320.5);
+  const std::string text = write_machine_toml(*stretched);
+  EXPECT_NE(text.find("retire_delay_max_ns = 320.5\n"), std::string::npos) << text;
+  EXPECT_EQ(*parse_machine_toml(text, "x.toml"), *stretched);
+  auto whole = parse(std::string(kMatrix) + "retire_delay_max_ns = 400\n");
+  ASSERT_TRUE(whole.has_value()) << whole.error().to_string();
+  EXPECT_EQ(whole->retire_delay_max_ns, 400.0) << "an integer is a number of ns too";
+  expect_error(std::string(kMatrix) + "retire_delay_max_ns = -1\n", 8, 23, "`retire_delay_max_ns` is -1");
+  expect_error(std::string(kMatrix) + "retire_delay_max_ns = \"long\"\n", 8, 23, "must be a number");
+}
+
 TEST(MachineFile, BadMemoryModelAndStoreBufferDepthAreReportedAtTheValue) {
   expect_error(std::string(kMatrix) + "memory_model = \"pso\"\n", 8, 16,
                "`memory_model` is \"pso\"; it must be \"sc\" or \"tso\"");
