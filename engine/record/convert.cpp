@@ -41,6 +41,17 @@ class Lane {
   void to(WorkerState state, std::uint32_t lock, std::uint64_t at_ns) {
     const std::uint64_t at = at_ns * 1000;
     if (started_ && state == state_ && lock == lock_) return;
+    // A hold of another lock taken and released within one clock tick
+    // leaves no span; the hold it interrupted goes on in one span, not two
+    // (two adjacent holds of one lock read as a release and a re-take).
+    if (started_ && at <= since_ && state_ != WorkerState::running && !spans_.empty() &&
+        spans_.back().end == since_ && spans_.back().state == state && spans_.back().lock == lock) {
+      since_ = spans_.back().start;
+      spans_.pop_back();
+      state_ = state;
+      lock_ = lock;
+      return;
+    }
     if (started_ && at > since_) spans_.push_back({since_, at, state_, lock_});
     if (!started_ || at > since_) since_ = at;
     started_ = true;

@@ -178,6 +178,26 @@ TEST(ConvertRecording, TheTimelineIsMeasuredAndItsSpansNameTheirLock) {
   EXPECT_EQ(c.timeline.workers[1].name, "thread 101 (worker)");
 }
 
+// A nested mutex held for less than a clock tick leaves no span: the read
+// it interrupted stays one span (two would read as a release and a re-take,
+// one acquisition too many in the GUI's counts), while a release and a
+// re-take at one instant stay two.
+TEST(ConvertRecording, AHoldShorterThanATickDoesNotSplitTheHoldAroundIt) {
+  RawRecording raw = two_locks();
+  raw.threads.resize(1);
+  raw.threads[0].events = {ev(RawOp::rdlock, kCache, 100, 100),       ev(RawOp::mutex_lock, kStats, 200, 200),
+                           ev(RawOp::mutex_unlock, kStats, 200, 200), ev(RawOp::rw_unlock, kCache, 400, 400),
+                           ev(RawOp::rdlock, kCache, 400, 400),       ev(RawOp::rw_unlock, kCache, 500, 500)};
+  const Conversion c = convert_recording(raw, {});
+  const std::vector<traces::Span> expected = {
+      {0, 100'000, WorkerState::running, traces::kNoLock},
+      {100'000, 400'000, WorkerState::reading, 0},
+      {400'000, 500'000, WorkerState::reading, 0},
+      {500'000, 10'000'000, WorkerState::running, traces::kNoLock},
+  };
+  EXPECT_EQ(c.timeline.workers[0].spans, expected);
+}
+
 TEST(ConvertRecording, TwoLocksWithOneNameAreToldApart) {
   RawRecording raw = two_locks();
   raw.locks[1].symbol = "cache_lock";
