@@ -102,12 +102,31 @@ void SimWorld::sync() {
 }
 
 void SimWorld::charge(SimWorker& w, Picos cost) {
+  if (w.drain_due != SimWorker::kNoDrainDue) [[unlikely]] {
+    const Picos now = clock() + w.ahead;
+    if (now + cost >= w.drain_due) {
+      // A worker that runs on (a hold, a think) past its oldest store's
+      // retire time must not keep that store hidden until it next sleeps:
+      // up to a quantum longer than the model says. At the retire time the
+      // store drains here (its line is here and settled) or the drain,
+      // woken at SimGrid's clock (not later than that), performs it.
+      const Picos until = w.drain_due > now ? w.drain_due - now : 0;
+      w.ahead += until;
+      cost -= until;
+      if (StoreBuffer* b = core_buffer(w); b != nullptr && b->wake_pending) {
+        before_sleep(w, *b);
+      } else {
+        w.drain_due = SimWorker::kNoDrainDue;
+      }
+    }
+  }
   w.ahead += cost;
   if (w.ahead > sim_costs_.quantum) sync(w);
 }
 
 void SimWorld::before_sleep(SimWorker& w, StoreBuffer& b) {
   b.wake_pending = false;
+  w.drain_due = SimWorker::kNoDrainDue;
   drain_here(w, b);
   if (!b.entries.empty() && b.idle) b.work->release();
 }
@@ -346,7 +365,11 @@ bool SimWorld::buffer_store(coherence::LineId line, lockimpl::MemoryOrder order,
     e.log = store_log_->size();
     store_log_->push_back(StoreLogEntry{now, StoreLogEntry::kNeverVisible, w.core, line, bits});
   }
-  if (b.idle) b.wake_pending = true;
+  if (b.idle) {
+    if (!b.wake_pending) w.drain_due = SimWorker::kNoDrainDue;  // left by an earlier, woken store
+    b.wake_pending = true;
+    w.drain_due = std::min(w.drain_due, e.issue);
+  }
   charge(w, directory_.costs().l1_hit);
   return true;
 }

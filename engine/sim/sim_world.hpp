@@ -136,6 +136,12 @@ struct SimWorker {
   StoreBuffer* buffer = nullptr;
   bool drains = false;
   std::uint64_t stores_buffered = 0;  // seeds each store's retire delay
+  // tso: the worker left its core's drain asleep (StoreBuffer::wake_pending)
+  // for a store that retires at this time; running ahead past it, the
+  // worker wakes the drain (SimWorld::charge), which then performs the
+  // store at its own time. kNoDrainDue: nothing left pending.
+  static constexpr Picos kNoDrainDue = ~Picos{0};
+  Picos drain_due = kNoDrainDue;
   simgrid::s4u::SemaphorePtr drained;  // where it waits for a buffer to shrink
 };
 

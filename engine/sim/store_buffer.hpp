@@ -81,7 +81,8 @@ struct StoreBuffer {
   bool busy = false;
   bool idle = false;
   // A store came into the idle buffer and the drain has not been woken:
-  // the worker wakes it before it next sleeps (SimWorld::before_sleep),
+  // the worker wakes it before it next sleeps (SimWorld::before_sleep), or
+  // once it runs ahead past the store's retire time (SimWorker::drain_due),
   // unless a fence drained the store in the worker first.
   bool wake_pending = false;
 
