@@ -22,7 +22,9 @@ struct PixelRange {
   int x1;  // exclusive, > x0
 };
 
-PixelRange to_pixels(const Mark& m, const ViewTransform& view, const QRect& data) {
+// Called once per mark (a hundred thousand a whole-run frame): inlined, it
+// costs no call and no packing of its pair into a register.
+[[gnu::always_inline]] inline PixelRange to_pixels(const Mark& m, const ViewTransform& view, const QRect& data) {
   const double a = std::clamp(view.to_px(static_cast<double>(m.start)), -1.0, view.width() + 1);
   const double b = std::clamp(view.to_px(static_cast<double>(m.end)), -1.0, view.width() + 1);
   const int x0 = data.left() + static_cast<int>(floor_to_int(a));
@@ -89,21 +91,6 @@ void paint_line_states(QPainter& p, RectFiller& fill, const std::vector<LineMark
     p.drawText(QRect(std::max(x0, data.left()) + 2, top, visible - 2, height), Qt::AlignVCenter | Qt::AlignLeft, text);
     --labels_left;
   }
-}
-
-// QFontMetrics::elidedText shapes the whole label, every frame, for every
-// lane: a third of the labels' cost. Its answer depends only on the font,
-// the text and the width, so it is remembered (per thread: painting also
-// happens off the GUI thread in tests and exports).
-QString elided(const QFontMetrics& fm, const QFont& font, const QString& text, int width) {
-  thread_local QHash<QString, QString> cache;
-  constexpr qsizetype kMaxEntries = 4096;
-  const QString key = font.key() + QChar(0x1f) + QString::number(width) + QChar(0x1f) + text;
-  if (const auto it = cache.constFind(key); it != cache.constEnd()) return *it;
-  if (cache.size() >= kMaxEntries) cache.clear();
-  QString out = fm.elidedText(text, Qt::ElideMiddle, width);
-  cache.insert(key, out);
-  return out;
 }
 
 // A line lane's wash is the first thing painted on its lane, and
@@ -267,39 +254,6 @@ void paint_selection(QPainter& p, const Layout& layout, const ViewTransform& vie
   p.setPen(Qt::white);
   p.drawText(box, Qt::AlignCenter, text);
   p.restore();
-}
-
-void paint_labels(QPainter& p, const TimelineModel& model, const Layout& layout, const ViewState& state) {
-  p.fillRect(QRect(0, layout.data.top(), Layout::kLabelWidth, layout.data.height()), QColor(0xfa, 0xfa, 0xfb));
-  const auto& lanes = model.lanes();
-  int font_px = 9;
-  if (!layout.lanes.empty()) font_px = std::clamp(layout.lanes.front().height - 2, 6, 10);
-  QFont font = p.font();
-  font.setPixelSize(font_px);
-  p.setFont(font);
-  const QFontMetrics fm(font);
-  for (std::size_t i = 0; i < lanes.size() && i < layout.lanes.size(); ++i) {
-    const auto& g = layout.lanes[i];
-    if (lanes[i].kind == LaneKind::worker && g.height < 6) continue;
-    // A measured run's threads carry no real core: their name alone.
-    QString text = lanes[i].kind != LaneKind::line && !model.measured()
-                       ? QStringLiteral("c%1 ").arg(lanes[i].core) + QString::fromStdString(lanes[i].label)
-                       : QString::fromStdString(lanes[i].label);
-    int x = 4;
-    if (lanes[i].kind == LaneKind::worker && state.is_highlighted(lanes[i].index)) {
-      p.fillRect(QRect(0, g.top, Layout::kLabelWidth, g.height - 1), QColor(0xf6, 0xc8, 0xcc));
-    }
-    if (lanes[i].kind == LaneKind::line) {
-      const std::uint32_t line = lanes[i].index;
-      if (state.is_selected(line)) p.fillRect(QRect(0, g.top, Layout::kLabelWidth, g.height - 1), QColor(0xdd, 0xe6, 0xf7));
-      p.fillRect(QRect(x, g.center() - 4, 8, 8), line_color(line));
-      if (!state.shows_transfers(line)) p.fillRect(QRect(x + 1, g.center() - 3, 6, 6), Qt::white);
-      x += 12;
-    }
-    text = elided(fm, font, text, Layout::kLabelWidth - x - 4);
-    p.setPen(QColor(0x20, 0x20, 0x20));
-    p.drawText(QRect(x, g.top, Layout::kLabelWidth - x - 4, g.height), Qt::AlignVCenter | Qt::AlignLeft, text);
-  }
 }
 
 }  // namespace lockscope::gui

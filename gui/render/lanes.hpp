@@ -1,7 +1,8 @@
 // Lane painting: worker spans; per cacheline lane, the line's MESI state
 // band (owner core labelled where it fits) above a strip of transfer ticks;
 // transfer arrows from the source core's lanes to the destination's, in the
-// line's color; the lane labels; the selected time range.
+// line's color; the selected time range. The lane labels are in
+// lane_labels.hpp.
 #pragma once
 
 #include "gui/model/timeline_model.hpp"
@@ -24,7 +25,6 @@ inline constexpr int kMaxStateLabels = 600;
 
 void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& view, const Layout& layout,
                  const ViewState& state);
-void paint_labels(QPainter& p, const TimelineModel& model, const Layout& layout, const ViewState& state);
 // The selected range: a translucent band over the lanes and its duration on the ruler.
 void paint_selection(QPainter& p, const Layout& layout, const ViewTransform& view, const ViewState& state);
 

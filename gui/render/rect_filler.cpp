@@ -3,6 +3,7 @@
 #include <QImage>
 #include <QPainter>
 #include <algorithm>
+#include <cstring>
 
 namespace lockscope::gui {
 
@@ -35,6 +36,18 @@ bool RectFiller::clipped(int& x, int& y, int& w, int& h) const {
   w = x1 - x;
   h = y1 - y;
   return w > 0 && h > 0;
+}
+
+QImage::Format RectFiller::format() const { return image_->format(); }
+
+void RectFiller::copy(const QImage& source, QRect r) {
+  r = r.intersected(clip_).intersected(source.rect());
+  if (r.isEmpty() || source.format() != image_->format()) return;
+  const auto bytes = static_cast<std::size_t>(r.width()) * sizeof(QRgb);
+  for (int row = r.top(); row <= r.bottom(); ++row) {
+    std::memcpy(bits_ + row * stride_ + r.left() * static_cast<qsizetype>(sizeof(QRgb)),
+                source.constScanLine(row) + r.left() * static_cast<qsizetype>(sizeof(QRgb)), bytes);
+  }
 }
 
 void RectFiller::fill_with_painter(int x, int y, int w, int h, QRgb color) {

@@ -10,11 +10,11 @@
 #pragma once
 
 #include <QColor>
+#include <QImage>
 #include <QRect>
 #include <QRgb>
 #include <algorithm>
 
-class QImage;
 class QPainter;
 
 namespace lockscope::gui {
@@ -24,6 +24,11 @@ class RectFiller {
   RectFiller(QPainter& p, QRect clip);
 
   [[nodiscard]] bool direct() const { return image_ != nullptr; }
+  // The raster target's format (direct() only).
+  [[nodiscard]] QImage::Format format() const;
+  // Copies `r` (clipped) from `source`, an image of the target's format at
+  // least as large as `r`'s bottom-right corner (direct() only).
+  void copy(const QImage& source, QRect r);
   // An opaque rectangle.
   void fill(int x, int y, int w, int h, QRgb color) {
     if (image_ == nullptr) {

@@ -3,6 +3,7 @@
 #include <QImage>
 #include <QPainter>
 
+#include "gui/render/lane_labels.hpp"
 #include "gui/render/lanes.hpp"
 #include "gui/render/layout.hpp"
 #include "gui/render/legend.hpp"
