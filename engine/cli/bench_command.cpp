@@ -15,6 +15,7 @@
 #include "engine/cli/lists.hpp"
 #include "traces/atomic_output.hpp"
 #include "engine/cli/progress.hpp"
+#include "engine/cli/simulator_suite.hpp"
 #include "engine/cli/sweep_command.hpp"
 #include "engine/record/launch.hpp"
 #include "engine/record/overhead.hpp"
@@ -37,6 +38,9 @@ struct BenchCommand {
   std::string record;
   std::string threads;  // one count, or a list with --sweep
   std::string sweep;    // --sweep DIR
+  std::string baseline;  // --suite simulator: another lockscope to compare with
+  unsigned repeat = 3;   // --suite simulator: runs of each case
+  bool quick = false;    // --suite simulator: without the longest case
 };
 
 namespace {
@@ -199,6 +203,7 @@ BenchCommand& add_bench_command(CLI::App& app) {
       "  lockscope bench --list\n"
       "  lockscope bench --lock graph,central --threads 2 --write-permille 1 --duration-ms 500\n"
       "  lockscope bench --suite readpath --json readpath.json\n"
+      "  lockscope bench --suite simulator --baseline /tmp/old/lockscope\n"
       "  lockscope bench --sweep sweep-bench --lock graph,central --threads 1,2 --duration-ms 200");
   sub->add_option("--lock", cmd.locks, "Lock name, or several separated by commas (see --list)")
       ->capture_default_str();
@@ -232,8 +237,16 @@ BenchCommand& add_bench_command(CLI::App& app) {
   sub->add_option("--suite", cmd.suite,
                   "Run a predefined suite instead: 'readpath' (uncontended read cost and "
                   "read-only scaling of every lock), 'record-overhead' (what `lockscope record` adds to an "
-                  "uncontended pthread rdlock+unlock; --ops sets the pairs)")
-      ->check(CLI::IsMember({"readpath", "record-overhead"}));
+                  "uncontended pthread rdlock+unlock; --ops sets the pairs), 'simulator' (lock operations "
+                  "simulated per wall second on the cases docs/simulator.md sets targets for)")
+      ->check(CLI::IsMember({"readpath", "record-overhead", "simulator"}));
+  sub->add_option("--baseline", cmd.baseline,
+                  "With --suite simulator: another lockscope binary (an older build) run beside this one, "
+                  "alternating, and the speed-up of this one printed");
+  sub->add_option("--repeat", cmd.repeat, "With --suite simulator: runs of each case by each binary; the best counts")
+      ->check(CLI::Range(1U, 100U))
+      ->capture_default_str();
+  sub->add_flag("--quick", cmd.quick, "With --suite simulator: leave out the longest case (mesh-1024, 1024 cores)");
   return cmd;
 }
 
@@ -241,6 +254,20 @@ bool bench_selected(const BenchCommand& cmd) { return cmd.sub != nullptr && cmd.
 
 int run_bench_command(const BenchCommand& cmd) {
   if (cmd.list) return print_lock_list();
+  const bool simulator_only = cmd.sub->count("--baseline") != 0 || cmd.sub->count("--repeat") != 0 || cmd.quick;
+  if (simulator_only && cmd.suite != "simulator") {
+    fmt::print(stderr, "lockscope: --baseline, --repeat and --quick go with --suite simulator\n");
+    return 2;
+  }
+  if (cmd.suite == "simulator") {
+    SimulatorSuiteOptions options;
+    options.self = record::self_exe();
+    options.baseline = cmd.baseline;
+    options.repeat = cmd.repeat;
+    options.quick = cmd.quick;
+    options.json = cmd.json;
+    return run_simulator_suite(options);
+  }
   const std::vector<std::string> names = split_commas(cmd.locks);
   if (names.empty()) {
     fmt::print(stderr, "lockscope: --lock: no lock named\n");

@@ -103,5 +103,42 @@ TEST(BenchCommand, UnwritableJsonPathFailsAndNamesTheFile) {
   EXPECT_FALSE(fs::exists("/nonexistent-dir/out.json"));
 }
 
+// The simulator suite against itself as the baseline: every case runs in
+// both, the same workload (the same lock operations), a positive rate each,
+// and the ratio of the two. --quick leaves mesh-1024 out.
+TEST(BenchCommand, SimulatorSuiteComparesWithABaseline) {
+  const fs::path json = fs::temp_directory_path() / ("simsuite_" + std::to_string(::getpid()) + ".json");
+  const CliRun r = run_cli(std::string("bench --suite simulator --quick --repeat 1 --baseline ") + LOCKSCOPE_CLI +
+                           " --json " + json.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const char* text : {"graph, epyc-64, 64 cores", "central, epyc-64, 64 cores", "graph with --timeline",
+                           "baseline", "ratio"}) {
+    EXPECT_NE(r.out.find(text), std::string::npos) << text << "\n" << r.out;
+  }
+  EXPECT_EQ(r.out.find("mesh-1024"), std::string::npos) << r.out;
+  const std::string doc = slurp(json);
+  fs::remove(json);
+  int cases = 0;
+  for (std::size_t at = doc.find("\"case\":"); at != std::string::npos; at = doc.find("\"case\":", at + 1)) ++cases;
+  EXPECT_EQ(cases, 3) << doc;
+  for (const char* key : {"\"sim_ops_per_wall_sec\": ", "\"baseline_sim_ops_per_wall_sec\": ", "\"speedup\": "}) {
+    for (std::size_t at = doc.find(key); at != std::string::npos; at = doc.find(key, at + 1)) {
+      EXPECT_GT(std::stod(doc.substr(at + std::string(key).size())), 0.0) << key << "\n" << doc;
+    }
+  }
+  EXPECT_NE(doc.find("\"lock_ops\": 567953"), std::string::npos) << doc;  // 64 workers, 400 us of bouncing
+}
+
+TEST(BenchCommand, SimulatorSuiteOptionsAreCheckedFirst) {
+  CliRun r = run_cli("bench --suite simulator --baseline /nonexistent/lockscope");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("/nonexistent/lockscope"), std::string::npos) << r.err;
+  EXPECT_EQ(line_count(r.err), 1) << r.err;
+  r = run_cli("bench --baseline /bin/true");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("--suite simulator"), std::string::npos) << r.err;
+  EXPECT_NE(run_cli("bench --suite simulator --repeat 0").status, 0);
+}
+
 }  // namespace
 }  // namespace lockscope::testing
