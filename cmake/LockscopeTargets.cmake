@@ -28,6 +28,9 @@ function(lockscope_target_defaults target)
     # manual warns that the sanitizers make its flow warnings unreliable.
     target_compile_options(${target} PRIVATE ${asan_flags} -O1 -g1 -Wno-maybe-uninitialized)
     target_link_options(${target} PRIVATE ${asan_flags})
+    # SimWorld::self() checks the worker it kept for a stack against
+    # SimGrid's answer at every call (engine/sim/sim_world.hpp).
+    target_compile_definitions(${target} PRIVATE LOCKSCOPE_CHECK_SELF)
   endif()
   if(LOCKSCOPE_FUZZ)
     # Coverage for libFuzzer and both sanitizers in every library the fuzz

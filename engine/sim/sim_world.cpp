@@ -24,9 +24,14 @@ Picos g_clock = 0;
 
 Picos simgrid_clock() { return static_cast<Picos>(std::llround(simgrid::s4u::Engine::get_clock() * 1e12)); }
 
-void follow_simgrid_clock() {
+// Also: an actor that ends may leave its stack to the next one created, so
+// the worker SimWorld::self() keeps for a stack is forgotten then.
+void follow_simgrid() {
   static const bool connected = [] {
     simgrid::s4u::Engine::on_time_advance_cb([](double /*delta*/) { g_clock = simgrid_clock(); });
+    simgrid::s4u::Actor::on_termination_cb([](const simgrid::s4u::Actor& /*ended*/) {
+      if (g_world != nullptr) g_world->forget_self();
+    });
     return true;
   }();
   (void)connected;
@@ -52,7 +57,7 @@ SimWorld::SimWorld(coherence::CostModel costs, SimCosts sim_costs)
       tie_state_(sim_costs.seed * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL) {
   if (g_world != nullptr) fail("a second SimWorld in one process");
   g_world = this;
-  follow_simgrid_clock();
+  follow_simgrid();
   g_clock = simgrid_clock();
 }
 
@@ -78,12 +83,28 @@ void SimWorld::attach(SimWorker& worker) {
   const auto pid = static_cast<std::size_t>(simgrid::s4u::this_actor::get_pid());
   if (by_pid_.size() <= pid) by_pid_.resize(pid + 1, nullptr);
   by_pid_[pid] = &worker;
+  // Attached again on the same actor (the replay's worker body attaches
+  // inside the spawned actor's), the higher frame counts: both are its.
+  const auto frame = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
+  if (worker.actor_pid != pid || worker.stack_top < frame) worker.stack_top = frame;
+  worker.actor_pid = pid;
+  forget_self();
 }
 
-SimWorker& SimWorld::self() {
+SimWorker& SimWorld::look_up_self() {
   const auto pid = static_cast<std::size_t>(simgrid::s4u::this_actor::get_pid());
   if (pid >= by_pid_.size() || by_pid_[pid] == nullptr) fail("an actor that is not a worker used a lock");
-  return *by_pid_[pid];
+  SimWorker& w = *by_pid_[pid];
+  if (w.actor_pid == pid) {
+    self_ = &w;
+    self_top_ = w.stack_top;
+  }
+  return w;
+}
+
+void SimWorld::check_self(const SimWorker& kept) {
+  const auto pid = static_cast<std::size_t>(simgrid::s4u::this_actor::get_pid());
+  if (pid >= by_pid_.size() || by_pid_[pid] != &kept) fail("the worker kept for this stack is another actor's");
 }
 
 coherence::LineId SimWorld::line_for(const void* address, const lockimpl::LineName& name) {

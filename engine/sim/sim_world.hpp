@@ -143,6 +143,11 @@ struct SimWorker {
   static constexpr Picos kNoDrainDue = ~Picos{0};
   Picos drain_due = kNoDrainDue;
   simgrid::s4u::SemaphorePtr drained;  // where it waits for a buffer to shrink
+  // The actor it is attached to, and the highest frame address seen there
+  // when it attached: a frame at most SimWorld::kStackWindow below this one
+  // is on that actor's stack (SimWorld::self).
+  std::size_t actor_pid = 0;
+  std::uintptr_t stack_top = 0;
 };
 
 class CoreScheduler;
@@ -159,7 +164,29 @@ class SimWorld {
 
   // Attaches the calling actor to `worker` (kept by the caller).
   void attach(SimWorker& worker);
-  SimWorker& self();
+  // The calling actor's worker. Asking SimGrid costs a thread-local lookup
+  // in its shared library at every call, several per lock operation (a
+  // tenth of a replay's instructions), so the last answer is kept with the
+  // actor's stack: a frame at most kStackWindow below where that actor
+  // attached is on that actor's stack, since every actor has a stack of its
+  // own (SimGrid's default is 8 MiB) and the answer is forgotten when any
+  // actor ends (a new one may get the old stack). Anything else asks SimGrid.
+  SimWorker& self() {
+    const auto frame = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
+    if (frame <= self_top_ && self_top_ - frame < kStackWindow) [[likely]] {
+#ifdef LOCKSCOPE_CHECK_SELF
+      check_self(*self_);
+#endif
+      return *self_;
+    }
+    return look_up_self();
+  }
+  static constexpr std::uintptr_t kStackWindow = 256 * 1024;
+  // An actor ended: the kept answer may be its.
+  void forget_self() {
+    self_ = nullptr;
+    self_top_ = 0;
+  }
 
   coherence::Directory& directory() { return directory_; }
   const SimCosts& costs() const { return sim_costs_; }
@@ -310,6 +337,10 @@ class SimWorld {
   std::vector<std::vector<LineRequest>> waiting_;  // by line: requests not yet served
   std::uint64_t tie_state_;
   std::vector<SimWorker*> by_pid_;
+  SimWorker* self_ = nullptr;   // the last answer of look_up_self...
+  std::uintptr_t self_top_ = 0; // ...and its actor's stack_top (0: none kept)
+  SimWorker& look_up_self();
+  void check_self(const SimWorker& kept);
   std::vector<std::unique_ptr<StoreBuffer>> buffers_;
   std::vector<StoreBuffer*> core_buffers_;  // by core: the one in use, or null
   std::vector<std::unique_ptr<SimWorker>> drainers_;

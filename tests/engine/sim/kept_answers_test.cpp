@@ -1,0 +1,193 @@
+// SimWorld::self() and SimWorld::clock() keep what SimGrid would answer
+// rather than ask it each time.
+//
+// SimWorld::clock() keeps SimGrid's clock in picoseconds, converted when
+// SimGrid moves it (on_time_advance) rather than at each read. It must be
+// the same value at every point a worker can observe: after a sleep, after
+// a timed-out wait, after a wake by another actor, after a sync of lazy time.
+#include <gtest/gtest.h>
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
+#include <simgrid/s4u/Semaphore.hpp>
+
+#include <cmath>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/sim/sim_session.hpp"
+#include "tests/engine/replay/in_child.hpp"
+#include "tests/engine/sim/sim_test_util.hpp"
+
+namespace lockscope::engine::sim {
+namespace {
+
+using lockscope::testing::in_child;
+using testing::two_speed;
+
+struct Checks {
+  unsigned seen = 0;
+  unsigned wrong = 0;
+  std::string first_wrong;
+
+  void check(const char* where) {
+    const auto simgrid = static_cast<Picos>(std::llround(simgrid::s4u::Engine::get_clock() * 1e12));
+    ++seen;
+    if (SimWorld::clock() != simgrid && wrong++ == 0) {
+      first_wrong = std::string(where) + ": clock() " + std::to_string(SimWorld::clock()) + " SimGrid " +
+                    std::to_string(simgrid);
+    }
+  }
+};
+
+TEST(SimClock, EqualsSimGridsClockAfterEveryKindOfWait) {
+  const std::string out = in_child([] {
+    Checks c;
+    run_simulation(two_speed(4, 2, 50'000, 120'000), SimCosts{}, [&](SimWorld& world, const SimHosts& hosts) {
+      c.check("start");
+      auto go = simgrid::s4u::Semaphore::create(0);
+      std::vector<SimWorker> workers(3);
+      std::vector<simgrid::s4u::ActorPtr> actors;
+      for (unsigned w = 0; w < workers.size(); ++w) {
+        workers[w].id = w + 1;
+        workers[w].core = w + 1;
+        actors.push_back(spawn_worker(hosts, workers[w], [&, w] {
+          for (unsigned i = 0; i < 40; ++i) {
+            // Odd, different durations: the clock lands on picoseconds
+            // that a conversion per read and one per move must agree on.
+            simgrid::s4u::this_actor::sleep_for(to_seconds(1'237 + 7'919 * (w + 1) * (i % 5)));
+            c.check("sleep_for");
+            SimWorld::current().charge(3'001 * (w + 1));
+            SimWorld::current().sync();
+            c.check("sync");
+            if (w == 0 && i % 3 == 0) go->release();
+            if (w == 1 && i % 4 == 0) {
+              (void)go->acquire_timeout(to_seconds(90'001));
+              c.check("acquire_timeout");
+            }
+          }
+        }));
+      }
+      world.charge(123'457);
+      world.sync();
+      c.check("main sync");
+      for (auto& a : actors) a->join();
+      c.check("joined");
+    });
+    std::ostringstream s;
+    s << c.seen << ' ' << c.wrong << ' ' << c.first_wrong;
+    return s.str();
+  }).out;
+  std::istringstream in(out);
+  unsigned seen = 0;
+  unsigned wrong = 0;
+  ASSERT_TRUE(in >> seen >> wrong) << "child said: " << out;
+  EXPECT_GT(seen, 200U);
+  EXPECT_EQ(wrong, 0U) << out;
+}
+
+// SimWorld::self() keeps its last answer with the actor's stack. Workers
+// that end while others start (SimGrid may give a new actor an old stack),
+// switch at sleeps, semaphores and syncs, and nest calls deeper than one
+// frame must each still find themselves.
+TEST(SimSelf, EveryWorkerFindsItselfWhileActorsComeAndGo) {
+  const std::string out = in_child([] {
+    unsigned seen = 0;
+    unsigned wrong = 0;
+    run_simulation(two_speed(4, 2, 50'000, 120'000), SimCosts{}, [&](SimWorld& world, const SimHosts& hosts) {
+      auto baton = simgrid::s4u::Semaphore::create(1);
+      std::vector<SimWorker> workers(24);
+      std::vector<simgrid::s4u::ActorPtr> wave;
+      auto check = [&](unsigned id) {
+        ++seen;
+        if (SimWorld::current().self().id != id) ++wrong;
+      };
+      // A recursive call: self() from frames further down the stack.
+      std::function<void(unsigned, unsigned)> deep = [&](unsigned id, unsigned depth) {
+        volatile char pad[512] = {};
+        if (depth == 0) {
+          check(id);
+        } else {
+          deep(id, depth - 1);
+        }
+        pad[1] = static_cast<char>(pad[0] + 1);  // not a tail call: each level is a frame
+      };
+      for (unsigned w = 0; w < workers.size(); ++w) {
+        workers[w].id = 100 + w;
+        workers[w].core = 1 + w % 3;
+        wave.push_back(spawn_worker(hosts, workers[w], [&, w] {
+          const unsigned id = 100 + w;
+          for (unsigned i = 0; i < 10 + w % 4; ++i) {
+            check(id);
+            simgrid::s4u::this_actor::sleep_for(to_seconds(1'000 + 333 * w));
+            check(id);
+            baton->acquire();
+            deep(id, i % 6);
+            baton->release();
+            SimWorld::current().charge(250'000);  // past the quantum: a sync
+            check(id);
+          }
+        }));
+        // Each third worker, wait for the wave: the next ones start on
+        // stacks the ended ones may have left.
+        if (w % 3 == 2) {
+          for (auto& a : wave) a->join();
+          wave.clear();
+          check(0);
+        }
+      }
+      for (auto& a : wave) a->join();
+      world.sync();
+      check(0);
+    });
+    std::ostringstream s;
+    s << seen << ' ' << wrong;
+    return s.str();
+  }).out;
+  std::istringstream in(out);
+  unsigned seen = 0;
+  unsigned wrong = 0;
+  ASSERT_TRUE(in >> seen >> wrong) << "child said: " << out;
+  EXPECT_GT(seen, 700U);
+  EXPECT_EQ(wrong, 0U);
+}
+
+// Not inlined, not a tail call (the pad is written after it): each level is
+// a frame.
+[[gnu::noinline]] void ask_from_below(int depth) {
+  volatile char pad[256] = {};
+  if (depth == 0) {
+    (void)SimWorld::current().self();
+  } else {
+    ask_from_below(depth - 1);
+  }
+  pad[1] = static_cast<char>(pad[0] + 1);
+}
+
+// An actor that is no worker still cannot use a lock, even when it runs on
+// the stack of a worker that has ended (the kept answer is forgotten when
+// an actor ends): the simulator stops with its message, every time.
+TEST(SimSelf, AnActorThatIsNoWorkerIsStoppedEvenOnAnEndedWorkersStack) {
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    const lockscope::testing::ChildResult r = in_child([] {
+      run_simulation(two_speed(2, 2, 50'000, 50'000), SimCosts{}, [&](SimWorld& /*world*/, const SimHosts& hosts) {
+        SimWorker worker;
+        worker.id = 7;
+        worker.core = 1;
+        spawn_worker(hosts, worker, [] { ask_from_below(4); })->join();
+        // A round later the ended actor's stack is freed, and the next
+        // actor created gets it (SimGrid 3.32 on Linux: the same address).
+        simgrid::s4u::this_actor::sleep_for(1e-9);
+        // From a few frames down, as a lock's code would ask.
+        simgrid::s4u::Actor::create("stranger", hosts[1], [] { ask_from_below(4); })->join();
+      });
+      return std::string("no stop");
+    });
+    EXPECT_NE(r.status, 0) << r.out;
+    EXPECT_EQ(r.out.find("no stop"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace lockscope::engine::sim
