@@ -14,29 +14,6 @@
 namespace lockscope::engine::sim {
 namespace {
 
-SimWorld* g_world = nullptr;
-
-// SimGrid's clock in picoseconds, converted once each time it moves rather
-// than at each of the millions of reads (a library call and a rounding
-// each: a sixth of a graph replay's wall time). SimGrid moves its clock only
-// in its solve step, which then fires on_time_advance.
-Picos g_clock = 0;
-
-Picos simgrid_clock() { return static_cast<Picos>(std::llround(simgrid::s4u::Engine::get_clock() * 1e12)); }
-
-// Also: an actor that ends may leave its stack to the next one created, so
-// the worker SimWorld::self() keeps for a stack is forgotten then.
-void follow_simgrid() {
-  static const bool connected = [] {
-    simgrid::s4u::Engine::on_time_advance_cb([](double /*delta*/) { g_clock = simgrid_clock(); });
-    simgrid::s4u::Actor::on_termination_cb([](const simgrid::s4u::Actor& /*ended*/) {
-      if (g_world != nullptr) g_world->forget_self();
-    });
-    return true;
-  }();
-  (void)connected;
-}
-
 [[noreturn]] void fail(const char* what) {
   std::fprintf(stderr, "lockscope: simulator: %s\n", what);
   std::abort();
@@ -50,15 +27,34 @@ std::string full_name(const lockimpl::LineName& name) {
 
 }  // namespace
 
+namespace {
+Picos simgrid_clock() { return static_cast<Picos>(std::llround(simgrid::s4u::Engine::get_clock() * 1e12)); }
+}  // namespace
+
+// SimGrid moves its clock only in its solve step, which then fires
+// on_time_advance: SimWorld::clock() is converted there. And an actor that
+// ends may leave its stack to the next one created, so the worker
+// SimWorld::self() keeps for a stack is forgotten then.
+void follow_simgrid() {
+  static const bool connected = [] {
+    simgrid::s4u::Engine::on_time_advance_cb([](double /*delta*/) { SimWorld::clock_ = simgrid_clock(); });
+    simgrid::s4u::Actor::on_termination_cb([](const simgrid::s4u::Actor& /*ended*/) {
+      if (SimWorld::world_ != nullptr) SimWorld::world_->forget_self();
+    });
+    return true;
+  }();
+  (void)connected;
+}
+
 SimWorld::SimWorld(coherence::CostModel costs, SimCosts sim_costs)
     : directory_(std::move(costs)),
       sim_costs_(sim_costs),
       scheduler_(std::make_unique<CoreScheduler>(directory_.costs().cores, sim_costs_)),
       tie_state_(sim_costs.seed * 0x9E3779B97F4A7C15ULL + 0x632BE59BD9B4E019ULL) {
-  if (g_world != nullptr) fail("a second SimWorld in one process");
-  g_world = this;
+  if (world_ != nullptr) fail("a second SimWorld in one process");
+  world_ = this;
   follow_simgrid();
-  g_clock = simgrid_clock();
+  clock_ = simgrid_clock();
 }
 
 SimWorld::~SimWorld() {
@@ -71,13 +67,10 @@ SimWorld::~SimWorld() {
     for (auto& b : buffers_) (void)b.release();
     for (auto& d : drainers_) (void)d.release();
   }
-  g_world = nullptr;
+  world_ = nullptr;
 }
 
-SimWorld& SimWorld::current() {
-  if (g_world == nullptr) fail("no SimWorld: create one before simulated locks");
-  return *g_world;
-}
+void SimWorld::no_world() { fail("no SimWorld: create one before simulated locks"); }
 
 void SimWorld::attach(SimWorker& worker) {
   const auto pid = static_cast<std::size_t>(simgrid::s4u::this_actor::get_pid());
@@ -126,9 +119,6 @@ coherence::LineId SimWorld::line_for(const void* address, const char* what) {
                             prefixed(address, fmt::format("{}#{}", what, anonymous_lines_++)));
 }
 
-Picos SimWorld::clock() { return g_clock; }
-
-Picos SimWorld::now() { return clock() + self().ahead; }
 
 void SimWorld::charge(Picos cost) {
   if (running_) charge(self(), cost);
@@ -378,12 +368,8 @@ void SimWorld::set_running(bool running) {
   }
 }
 
-bool SimWorld::buffer_store(coherence::LineId line, lockimpl::MemoryOrder order, void* object, std::uint64_t bits,
-                            ApplyStore apply) {
-  if (!running_ || !tso()) {
-    access(line, coherence::Access::store, order);
-    return false;
-  }
+bool SimWorld::buffer_store_tso(coherence::LineId line, lockimpl::MemoryOrder order, void* object,
+                                std::uint64_t bits, ApplyStore apply) {
   SimWorker& w = self();
   // A seq_cst store is an xchg on x86: it drains the buffer and goes to the
   // line itself. Every other store waits in the buffer until it retires,
@@ -446,8 +432,7 @@ Picos SimWorld::retire_delay(const SimWorker& w, std::uint64_t n) const {
   return std::min(span - 1, static_cast<Picos>(d));
 }
 
-std::optional<std::uint64_t> SimWorld::forwarded(const void* object) {
-  if (!running_ || !tso()) return std::nullopt;
+std::optional<std::uint64_t> SimWorld::forwarded_tso(const void* object) {
   SimWorker& w = self();
   const StoreBuffer* b = core_buffer(w);
   if (b == nullptr || b->entries.empty()) return std::nullopt;

@@ -159,8 +159,13 @@ class SimWorld {
   SimWorld(const SimWorld&) = delete;
   SimWorld& operator=(const SimWorld&) = delete;
 
-  // The world of this process; aborts if there is none.
-  static SimWorld& current();
+  // The world of this process; aborts if there is none. Inline, as are the
+  // clock, now() and the sc early-outs below: they run several times per
+  // lock operation.
+  static SimWorld& current() {
+    if (world_ == nullptr) [[unlikely]] no_world();
+    return *world_;
+  }
 
   // Attaches the calling actor to `worker` (kept by the caller).
   void attach(SimWorker& worker);
@@ -207,7 +212,7 @@ class SimWorld {
   void set_line_prefix(std::string prefix) { line_prefix_ = std::move(prefix); }
 
   // The calling worker's time, ahead included.
-  Picos now();
+  Picos now() { return clock() + self().ahead; }
   // Charges `cost` of local work to the calling worker (lazily).
   void charge(Picos cost);
   // Tells SimGrid about the calling worker's lazy time (one sleep).
@@ -219,7 +224,10 @@ class SimWorld {
               LoadSample* sample = nullptr);
   [[nodiscard]] bool tso() const { return sim_costs_.memory_model == MemoryModel::tso; }
 
-  static Picos clock();  // SimGrid's clock, in picoseconds
+  // SimGrid's clock, in picoseconds: converted once each time SimGrid moves
+  // it (on_time_advance) rather than at each of the millions of reads (a
+  // library call and a rounding each).
+  static Picos clock() { return clock_; }
 
   // Memory ordering (SimCosts::memory_model). A store of `bits` into
   // `object`: in sc, or when it cannot wait in the store buffer, this is
@@ -228,10 +236,19 @@ class SimWorld {
   // calling worker's store buffer, returns true, and `apply` writes it when
   // it drains.
   bool buffer_store(coherence::LineId line, lockimpl::MemoryOrder order, void* object, std::uint64_t bits,
-                    ApplyStore apply);
+                    ApplyStore apply) {
+    if (!running_ || !tso()) {
+      access(line, coherence::Access::store, order);
+      return false;
+    }
+    return buffer_store_tso(line, order, object, bits, apply);
+  }
   // The calling worker's newest buffered store to `object` (its own loads
   // see it before anyone else does), or nothing.
-  std::optional<std::uint64_t> forwarded(const void* object);
+  std::optional<std::uint64_t> forwarded(const void* object) {
+    if (!running_ || !tso()) return std::nullopt;
+    return forwarded_tso(object);
+  }
   // fence(): the machine's fence cost; in tso it also waits until the
   // calling worker's store buffer has drained.
   void fence();
@@ -336,6 +353,13 @@ class SimWorld {
   std::unique_ptr<CoreScheduler> scheduler_;
   std::vector<std::vector<LineRequest>> waiting_;  // by line: requests not yet served
   std::uint64_t tie_state_;
+  static inline SimWorld* world_ = nullptr;  // the one of this process
+  static inline Picos clock_ = 0;            // SimGrid's clock, kept by on_time_advance
+  [[noreturn]] static void no_world();
+  friend void follow_simgrid();
+  bool buffer_store_tso(coherence::LineId line, lockimpl::MemoryOrder order, void* object, std::uint64_t bits,
+                        ApplyStore apply);
+  std::optional<std::uint64_t> forwarded_tso(const void* object);
   std::vector<SimWorker*> by_pid_;
   SimWorker* self_ = nullptr;   // the last answer of look_up_self...
   std::uintptr_t self_top_ = 0; // ...and its actor's stack_top (0: none kept)
