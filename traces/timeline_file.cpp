@@ -286,11 +286,12 @@ std::expected<std::string, std::string> encode_violations(const Timeline& t) {
 // caller returns false up the stack, so no partial result escapes.
 class Decoder {
  public:
-  explicit Decoder(std::string_view bytes)
+  explicit Decoder(std::string_view bytes, const DecodeProgress* progress = nullptr)
       : base_(reinterpret_cast<const unsigned char*>(bytes.data())),
         p_(base_),
         limit_(base_ + bytes.size()),
-        end_(limit_) {}
+        end_(limit_),
+        progress_(progress) {}
 
   bool decode(Timeline& t);
   [[nodiscard]] const std::string& error() const { return error_; }
@@ -304,6 +305,11 @@ class Decoder {
     return false;
   }
   bool truncated() { return fail(limit_, fmt::format("truncated {} section", section_)); }
+  // Reports progress (DecodeProgress); false when the listener cancelled.
+  bool tick() {
+    if (progress_ == nullptr || (*progress_)(offset(p_), offset(end_))) return true;
+    return fail(p_, "cancelled");
+  }
 
   bool varint(std::uint64_t& out) {
     if (p_ < limit_ && *p_ < 0x80) {
@@ -345,6 +351,7 @@ class Decoder {
   const char* section_ = "file";
   std::uint32_t version_ = 0;
   std::string error_;
+  const DecodeProgress* progress_;
 };
 
 bool Decoder::varint_slow(std::uint64_t& out) {
@@ -438,6 +445,7 @@ bool Decoder::workers(Timeline& t) {
     std::uint64_t prev_end = 0;
     ImpliedLock implied(t);  // before version 3: lock 0 of the one lock, or none while running
     for (std::uint64_t si = 0; si < spans; ++si) {
+      if ((si & 0xFFFF) == 0 && !tick()) return false;
       Span& s = w.spans.emplace_back();
       const unsigned char* at = p_;
       std::uint64_t gap = 0;
@@ -499,6 +507,7 @@ bool Decoder::transfers(Timeline& t) {
   t.transfers.resize(static_cast<std::size_t>(n));
   std::uint64_t prev_start = 0;
   for (std::size_t i = 0; i < t.transfers.size(); ++i) {
+    if ((i & 0xFFFF) == 0 && !tick()) return false;
     LineTransfer& x = t.transfers[i];
     const unsigned char* at = p_;
     std::uint64_t delta = 0;
@@ -707,7 +716,7 @@ bool Decoder::section(SectionId id, const char* name, bool (Decoder::*payload)(T
     return fail(at, fmt::format("truncated {} section: {} bytes declared, {} left", name, length, left()));
   }
   limit_ = p_ + length;
-  if (!(this->*payload)(t)) return false;
+  if (!tick() || !(this->*payload)(t)) return false;
   if (p_ != limit_) return fail(p_, fmt::format("{} unexpected bytes at the end of the {} section", left(), name));
   limit_ = end_;
   section_ = "file";
@@ -840,11 +849,17 @@ std::expected<void, std::string> write_timeline_file(const std::filesystem::path
   return write_file_atomically(path.string(), std::string_view(bytes->data(), bytes->size()));
 }
 
-std::expected<Timeline, ParseError> decode_timeline(std::string_view bytes, std::string_view file_name) {
+std::expected<Timeline, ParseError> decode_timeline(std::string_view bytes, std::string_view file_name,
+                                                   const DecodeProgress& progress) {
   Timeline t;
-  Decoder d(bytes);
+  Decoder d(bytes, progress ? &progress : nullptr);
   if (!d.decode(t)) return std::unexpected(binary_error(file_name, d.error()));
+  if (progress) (void)progress(bytes.size(), bytes.size());
   return t;
+}
+
+std::expected<Timeline, ParseError> decode_timeline(std::string_view bytes, std::string_view file_name) {
+  return decode_timeline(bytes, file_name, DecodeProgress{});
 }
 
 std::expected<Timeline, ParseError> read_timeline(std::istream& in, std::string_view file_name) {
@@ -858,11 +873,16 @@ std::expected<Timeline, ParseError> read_timeline(std::istream& in, std::string_
   return decode_timeline(bytes, file_name);
 }
 
-std::expected<Timeline, ParseError> read_timeline_file(const std::filesystem::path& path) {
+std::expected<Timeline, ParseError> read_timeline_file(const std::filesystem::path& path,
+                                                      const DecodeProgress& progress) {
   const std::string name = path.string();
   const auto bytes = read_file(name);
   if (!bytes) return std::unexpected(bytes.error());
-  return decode_timeline(*bytes, name);
+  return decode_timeline(*bytes, name, progress);
+}
+
+std::expected<Timeline, ParseError> read_timeline_file(const std::filesystem::path& path) {
+  return read_timeline_file(path, DecodeProgress{});
 }
 
 }  // namespace lockscope::traces

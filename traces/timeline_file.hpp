@@ -38,6 +38,7 @@
 #include <cstdint>
 #include <expected>
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <string_view>
@@ -72,9 +73,18 @@ void write_timeline(std::ostream& out, const Timeline& timeline);
 // decoding stopped.
 [[nodiscard]] std::expected<Timeline, ParseError> decode_timeline(std::string_view bytes, std::string_view file_name);
 
+// Told how far decoding has come, in bytes of the file, at each section and
+// every 65,536 spans or transfers (a 100 M-event file: a few hundred calls);
+// returning false stops decoding with the error "cancelled".
+using DecodeProgress = std::function<bool(std::size_t done, std::size_t total)>;
+[[nodiscard]] std::expected<Timeline, ParseError> decode_timeline(std::string_view bytes, std::string_view file_name,
+                                                                  const DecodeProgress& progress);
+
 // Reads `in` to its end, then decodes it as above.
 [[nodiscard]] std::expected<Timeline, ParseError> read_timeline(std::istream& in, std::string_view file_name);
 
 [[nodiscard]] std::expected<Timeline, ParseError> read_timeline_file(const std::filesystem::path& path);
+[[nodiscard]] std::expected<Timeline, ParseError> read_timeline_file(const std::filesystem::path& path,
+                                                                     const DecodeProgress& progress);
 
 }  // namespace lockscope::traces

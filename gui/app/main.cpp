@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
   } else if (!args.sweep.isEmpty()) {
     window.open_sweep(args.sweep);
   } else if (!args.shot.timeline.isEmpty()) {
-    window.open(args.shot.timeline);
+    window.open_in_background(args.shot.timeline);
   } else {
     window.open_teaching();
   }

@@ -4,6 +4,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenuBar>
+#include <QProgressBar>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <memory>
@@ -15,6 +16,7 @@
 #include "gui/app/locate.hpp"
 #include "gui/app/run_dialog.hpp"
 #include "gui/app/statistics_dock.hpp"
+#include "gui/app/timeline_loader.hpp"
 #include "gui/app/timeline_view.hpp"
 #include "traces/timeline_file.hpp"
 
@@ -32,8 +34,30 @@ MainWindow::MainWindow()
       view_(new TimelineView),
       compare_(new CompareView),
       locks_(new CompareLocksView(lockscope_cli(), scenarios_dir())),
-      stats_(new StatisticsDock(this)) {
+      stats_(new StatisticsDock(this)),
+      loader_(new TimelineLoader(this)),
+      loading_(new QProgressBar) {
   setWindowTitle(QStringLiteral("lockscope"));
+  loading_->setRange(0, 1000);
+  loading_->setMaximumWidth(240);
+  loading_->hide();
+  statusBar()->addPermanentWidget(loading_);
+  connect(loader_, &TimelineLoader::progress, this, [this](double fraction, const QString& what) {
+    // Below zero: indexing, which has no measure; the bar runs without one.
+    loading_->setRange(0, fraction < 0 ? 0 : 1000);
+    if (fraction >= 0) loading_->setValue(static_cast<int>(fraction * 1000));
+    loading_->show();
+    view_->set_message(what + QStringLiteral("..."));
+  });
+  connect(loader_, &TimelineLoader::finished, this,
+          [this](std::shared_ptr<const TimelineModel> model, const QString& path, const QString& error) {
+            loading_->hide();
+            if (model == nullptr) {
+              show_error(path, error);
+            } else {
+              show_model(std::move(model), path);
+            }
+          });
   tabs_->addTab(view_, QStringLiteral("Timeline"));
   tabs_->addTab(compare_, QStringLiteral("Compare"));
   tabs_->addTab(locks_, QStringLiteral("Compare locks"));
@@ -49,7 +73,7 @@ MainWindow::MainWindow()
   open_action->setShortcut(QKeySequence::Open);
   connect(open_action, &QAction::triggered, this, [this] {
     const QString path = open_timeline_dialog(this, QStringLiteral("Open a timeline"));
-    if (!path.isEmpty()) open(path);
+    if (!path.isEmpty()) open_in_background(path);
   });
   auto* compare_action = file->addAction(QStringLiteral("&Compare..."));
   connect(compare_action, &QAction::triggered, this, [this] {
@@ -103,18 +127,34 @@ QString MainWindow::open(const QString& path) {
   auto timeline = traces::read_timeline_file(path.toStdString());
   if (!timeline) {
     const QString error = QString::fromStdString(timeline.error().to_string());
-    view_->set_message(error);
-    stats_->set_model(nullptr);
-    statusBar()->showMessage(QStringLiteral("could not open %1").arg(path));
+    show_error(path, error);
     return error;
   }
-  auto model = std::make_shared<const TimelineModel>(std::move(*timeline));
+  show_model(std::make_shared<const TimelineModel>(std::move(*timeline)), path);
+  return {};
+}
+
+bool MainWindow::open_in_background(const QString& path) {
+  show_tab(kTimelineTab);
+  if (!loader_->start(path)) {
+    statusBar()->showMessage(QStringLiteral("still opening the last file; %1 not opened").arg(path));
+    return false;
+  }
+  return true;
+}
+
+void MainWindow::show_error(const QString& path, const QString& error) {
+  view_->set_message(error);
+  stats_->set_model(nullptr);
+  statusBar()->showMessage(QStringLiteral("could not open %1").arg(path));
+}
+
+void MainWindow::show_model(std::shared_ptr<const TimelineModel> model, const QString& path) {
   view_->set_model(model);
   stats_->set_model(model);
   setWindowTitle(model->measured() ? QStringLiteral("lockscope — %1 (measured run)").arg(path)
                                    : QStringLiteral("lockscope — %1").arg(path));
   statusBar()->showMessage(path);
-  return {};
 }
 
 QString MainWindow::compare(const QString& a, const QString& b) {

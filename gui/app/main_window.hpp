@@ -10,6 +10,7 @@
 
 #include "gui/model/timeline_model.hpp"
 
+class QProgressBar;
 class QTabWidget;
 
 namespace lockscope::gui {
@@ -18,6 +19,7 @@ class ChildRun;
 class CompareLocksView;
 class CompareView;
 class StatisticsDock;
+class TimelineLoader;
 class TimelineView;
 
 class MainWindow : public QMainWindow {
@@ -27,6 +29,12 @@ class MainWindow : public QMainWindow {
   MainWindow();
   // Each returns the error it showed (a bad file), empty on success.
   QString open(const QString& path);
+  // The same, reading and indexing on another thread with a progress bar
+  // in the status bar while the window stays responsive (File > Open and a
+  // file on the command line; a 100 M-event file takes seconds). False when
+  // a file is still opening (nothing starts).
+  bool open_in_background(const QString& path);
+  [[nodiscard]] TimelineLoader* loader() const { return loader_; }
   QString compare(const QString& a, const QString& b);
   QString open_sweep(const QString& dir);
   // The teaching run (bouncing, central vs graph) generated at build time.
@@ -43,6 +51,8 @@ class MainWindow : public QMainWindow {
  private:
   void run_dialog();
   void generate_teaching();
+  void show_model(std::shared_ptr<const TimelineModel> model, const QString& path);
+  void show_error(const QString& path, const QString& error);
 
   QTabWidget* tabs_;
   TimelineView* view_;
@@ -50,6 +60,8 @@ class MainWindow : public QMainWindow {
   CompareLocksView* locks_;
   StatisticsDock* stats_;
   ChildRun* teaching_child_ = nullptr;
+  TimelineLoader* loader_;
+  QProgressBar* loading_;
 };
 
 }  // namespace lockscope::gui

@@ -1,6 +1,8 @@
 #include "traces/timeline_file.hpp"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <unistd.h>
 
 #include <cstdint>
@@ -229,6 +231,39 @@ TEST(TimelineFile, RandomTimelinesRoundTrip) {
     ASSERT_TRUE(back.has_value()) << "seed " << seed << ": " << back.error().to_string();
     EXPECT_EQ(*back, t) << "seed " << seed;
   }
+}
+
+// Progress comes at each section and every 65,536 spans or transfers, in
+// bytes, never backwards, ending at the file's size; the decoded timeline is
+// the same as without a listener.
+TEST(TimelineFile, DecodingReportsProgressInBytes) {
+  const Timeline t = random_timeline(7, 600'000);
+  const std::string bytes = encode(t);
+  std::vector<std::size_t> seen;
+  auto back = decode_timeline(bytes, "big.lstl", [&](std::size_t done, std::size_t total) {
+    EXPECT_EQ(total, bytes.size());
+    seen.push_back(done);
+    return true;
+  });
+  ASSERT_TRUE(back.has_value()) << back.error().to_string();
+  EXPECT_EQ(*back, t);
+  ASSERT_GT(seen.size(), 10U);  // 600 k spans and 200 k transfers: more than the sections alone
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+  EXPECT_LT(seen.front(), bytes.size() / 10);
+  EXPECT_EQ(seen.back(), bytes.size());
+}
+
+// A listener that says no stops decoding there, with an error naming the
+// offset, as any other error does.
+TEST(TimelineFile, DecodingStopsWhenTheListenerCancels) {
+  const Timeline t = random_timeline(8, 300'000);
+  const std::string bytes = encode(t);
+  int calls = 0;
+  auto back = decode_timeline(bytes, "big.lstl", [&](std::size_t, std::size_t) { return ++calls < 4; });
+  ASSERT_FALSE(back.has_value());
+  EXPECT_EQ(calls, 4);
+  EXPECT_NE(back.error().to_string().find("cancelled"), std::string::npos) << back.error().to_string();
+  EXPECT_NE(back.error().to_string().find("offset"), std::string::npos) << back.error().to_string();
 }
 
 TEST(TimelineFile, ExtremeValuesRoundTrip) {
