@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/replay/sort_by_time.hpp"
+
 namespace lockscope::engine::replay {
 namespace {
 
@@ -171,10 +173,7 @@ void Recorder::export_to(traces::Timeline& timeline) {
   for (std::size_t w = 0; w < lanes_.size() && w < timeline.workers.size(); ++w) {
     timeline.workers[w].spans = std::move(lanes_[w].spans);
   }
-  for (auto& counter : counters_) {
-    std::stable_sort(counter.samples.begin(), counter.samples.end(),
-                     [](const auto& a, const auto& b) { return a.time < b.time; });
-  }
+  for (auto& counter : counters_) sort_by_time(counter.samples);
   timeline.counters = std::move(counters_);
   timeline.violations = violation_list_;
   std::stable_sort(timeline.violations.begin(), timeline.violations.end(),

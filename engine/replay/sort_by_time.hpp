@@ -1,0 +1,50 @@
+// A stable sort of records by their 64-bit `time`: least significant digit
+// first, 16 bits a pass, passes whose digit is the same in every record
+// skipped (a run's times share their top bits). The recorder's counter
+// samples arrive out of time order (each worker runs up to a quantum ahead
+// of the others) and number one or two per lock operation; std::stable_sort
+// took a tenth of a timeline replay's instructions (59 M of 546 M on
+// bouncing at 64 cores), this takes a third of that (18 M). Same result as
+// std::stable_sort by time, pinned by a test.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace lockscope::engine::replay {
+
+template <class Record>
+void sort_by_time(std::vector<Record>& records) {
+  constexpr unsigned kBits = 16;
+  constexpr std::size_t kBuckets = std::size_t{1} << kBits;
+  if (records.size() < 2) return;
+  std::uint64_t all_or = 0;
+  std::uint64_t all_and = ~std::uint64_t{0};
+  bool sorted = true;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    all_or |= records[i].time;
+    all_and &= records[i].time;
+    if (i > 0 && records[i].time < records[i - 1].time) sorted = false;
+  }
+  if (sorted) return;
+  const std::uint64_t varying = all_or ^ all_and;  // bits that differ somewhere
+  std::vector<Record> scratch(records.size());
+  std::vector<std::size_t> start(kBuckets);
+  for (unsigned shift = 0; shift < 64; shift += kBits) {
+    if (((varying >> shift) & (kBuckets - 1)) == 0) continue;
+    std::fill(start.begin(), start.end(), 0);
+    for (const Record& r : records) ++start[(r.time >> shift) & (kBuckets - 1)];
+    std::size_t sum = 0;
+    for (std::size_t& s : start) {
+      const std::size_t n = s;
+      s = sum;
+      sum += n;
+    }
+    for (const Record& r : records) scratch[start[(r.time >> shift) & (kBuckets - 1)]++] = r;
+    records.swap(scratch);
+  }
+}
+
+}  // namespace lockscope::engine::replay
