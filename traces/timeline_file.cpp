@@ -858,10 +858,6 @@ std::expected<Timeline, ParseError> decode_timeline(std::string_view bytes, std:
   return t;
 }
 
-std::expected<Timeline, ParseError> decode_timeline(std::string_view bytes, std::string_view file_name) {
-  return decode_timeline(bytes, file_name, DecodeProgress{});
-}
-
 std::expected<Timeline, ParseError> read_timeline(std::istream& in, std::string_view file_name) {
   std::string bytes;
   char chunk[1 << 16];
@@ -879,10 +875,6 @@ std::expected<Timeline, ParseError> read_timeline_file(const std::filesystem::pa
   const auto bytes = read_file(name);
   if (!bytes) return std::unexpected(bytes.error());
   return decode_timeline(*bytes, name, progress);
-}
-
-std::expected<Timeline, ParseError> read_timeline_file(const std::filesystem::path& path) {
-  return read_timeline_file(path, DecodeProgress{});
 }
 
 }  // namespace lockscope::traces

@@ -68,23 +68,21 @@ void write_timeline(std::ostream& out, const Timeline& timeline);
 [[nodiscard]] std::expected<void, std::string> write_timeline_file(const std::filesystem::path& path,
                                                                    const Timeline& timeline);
 
-// Decodes a whole file held in memory (for instance mapped). Errors have
-// line = 0 and a message starting "offset N:", N being the byte offset where
-// decoding stopped.
-[[nodiscard]] std::expected<Timeline, ParseError> decode_timeline(std::string_view bytes, std::string_view file_name);
-
 // Told how far decoding has come, in bytes of the file, at each section and
 // every 65,536 spans or transfers (a 100 M-event file: a few hundred calls);
 // returning false stops decoding with the error "cancelled".
 using DecodeProgress = std::function<bool(std::size_t done, std::size_t total)>;
+
+// Decodes a whole file held in memory (for instance mapped). Errors have
+// line = 0 and a message starting "offset N:", N being the byte offset where
+// decoding stopped.
 [[nodiscard]] std::expected<Timeline, ParseError> decode_timeline(std::string_view bytes, std::string_view file_name,
-                                                                  const DecodeProgress& progress);
+                                                                  const DecodeProgress& progress = {});
 
 // Reads `in` to its end, then decodes it as above.
 [[nodiscard]] std::expected<Timeline, ParseError> read_timeline(std::istream& in, std::string_view file_name);
 
-[[nodiscard]] std::expected<Timeline, ParseError> read_timeline_file(const std::filesystem::path& path);
 [[nodiscard]] std::expected<Timeline, ParseError> read_timeline_file(const std::filesystem::path& path,
-                                                                     const DecodeProgress& progress);
+                                                                     const DecodeProgress& progress = {});
 
 }  // namespace lockscope::traces

@@ -137,7 +137,7 @@ std::expected<Run, std::string> run_case(const std::string& binary, const SimCas
   const auto wall = json_number(*text, "wall_sec");
   const auto ops = json_number(*text, "lock_ops");
   if (!rate || !wall || !ops) {
-    return std::unexpected(fmt::format("{} replay ({}): its summary has no sim_ops_per_wall_sec", binary, c.name));
+    return std::unexpected(fmt::format("{} replay ({}): its summary lacks sim_ops_per_wall_sec, wall_sec or lock_ops", binary, c.name));
   }
   return Run{*rate, *wall, *ops};
 }

@@ -25,10 +25,8 @@ std::string full_name(const lockimpl::LineName& name) {
   return out + name.field;
 }
 
-}  // namespace
-
-namespace {
 Picos simgrid_clock() { return static_cast<Picos>(std::llround(simgrid::s4u::Engine::get_clock() * 1e12)); }
+
 }  // namespace
 
 // SimGrid moves its clock only in its solve step, which then fires
@@ -118,7 +116,6 @@ coherence::LineId SimWorld::line_for(const void* address, const char* what) {
   return directory_.line_at(reinterpret_cast<std::uintptr_t>(address),
                             prefixed(address, fmt::format("{}#{}", what, anonymous_lines_++)));
 }
-
 
 void SimWorld::charge(Picos cost) {
   if (running_) charge(self(), cost);

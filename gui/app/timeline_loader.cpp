@@ -1,7 +1,6 @@
 #include "gui/app/timeline_loader.hpp"
 
 #include <QMetaType>
-#include <cmath>
 
 #include "traces/timeline_file.hpp"
 
@@ -33,8 +32,7 @@ bool TimelineLoader::start(const QString& path) {
   cancel_ = false;
   // The signals are emitted on the loading thread and queued to the
   // listeners, which live on the GUI thread (Qt's automatic connection).
-  thread_ = std::thread([this, path] {
-    const QString name = path;
+  thread_ = std::thread([this, name = path] {
     int reported = -1;  // in per mille, so a few hundred reports at most
     const traces::DecodeProgress listen = [&](std::size_t done, std::size_t total) {
       const int now = total == 0 ? 1000 : static_cast<int>(1000.0 * static_cast<double>(done) / static_cast<double>(total));

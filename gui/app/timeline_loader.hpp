@@ -28,8 +28,6 @@ class TimelineLoader : public QObject {
   // False (and nothing starts) while a load is running.
   bool start(const QString& path);
   [[nodiscard]] bool busy() const { return busy_; }
-  // Stops the decoding at its next report; finished() then says "cancelled".
-  void cancel() { cancel_ = true; }
 
  signals:
   // fraction in [0, 1] while decoding; -1 while indexing (no measure).
@@ -41,7 +39,7 @@ class TimelineLoader : public QObject {
   void join();
 
   std::thread thread_;
-  std::atomic<bool> cancel_{false};
+  std::atomic<bool> cancel_{false};  // set by the destructor: decoding stops at its next report
   bool busy_ = false;
 };
 

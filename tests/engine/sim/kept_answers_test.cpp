@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -25,6 +26,32 @@ namespace {
 
 using lockscope::testing::in_child;
 using testing::two_speed;
+
+// What a child counted and wrote first: checks made, and how many were wrong.
+struct Tally {
+  unsigned seen = 0;
+  unsigned wrong = 0;
+};
+
+std::optional<Tally> read_tally(const std::string& out) {
+  std::istringstream in(out);
+  Tally t;
+  if (!(in >> t.seen >> t.wrong)) return std::nullopt;
+  return t;
+}
+
+// Calls `at_bottom` `depth` frames further down the stack, as a lock's code
+// would ask from inside its calls. Not inlined, not a tail call (the pad is
+// written after it): each level is a frame.
+[[gnu::noinline]] void from_below(int depth, const std::function<void()>& at_bottom) {
+  volatile char pad[256] = {};
+  if (depth == 0) {
+    at_bottom();
+  } else {
+    from_below(depth - 1, at_bottom);
+  }
+  pad[1] = static_cast<char>(pad[0] + 1);
+}
 
 struct Checks {
   unsigned seen = 0;
@@ -79,12 +106,10 @@ TEST(SimClock, EqualsSimGridsClockAfterEveryKindOfWait) {
     s << c.seen << ' ' << c.wrong << ' ' << c.first_wrong;
     return s.str();
   }).out;
-  std::istringstream in(out);
-  unsigned seen = 0;
-  unsigned wrong = 0;
-  ASSERT_TRUE(in >> seen >> wrong) << "child said: " << out;
-  EXPECT_GT(seen, 200U);
-  EXPECT_EQ(wrong, 0U) << out;
+  const auto tally = read_tally(out);
+  ASSERT_TRUE(tally) << "child said: " << out;
+  EXPECT_GT(tally->seen, 200U);
+  EXPECT_EQ(tally->wrong, 0U) << out;
 }
 
 // SimWorld::self() keeps its last answer with the actor's stack. Workers
@@ -103,16 +128,6 @@ TEST(SimSelf, EveryWorkerFindsItselfWhileActorsComeAndGo) {
         ++seen;
         if (SimWorld::current().self().id != id) ++wrong;
       };
-      // A recursive call: self() from frames further down the stack.
-      std::function<void(unsigned, unsigned)> deep = [&](unsigned id, unsigned depth) {
-        volatile char pad[512] = {};
-        if (depth == 0) {
-          check(id);
-        } else {
-          deep(id, depth - 1);
-        }
-        pad[1] = static_cast<char>(pad[0] + 1);  // not a tail call: each level is a frame
-      };
       for (unsigned w = 0; w < workers.size(); ++w) {
         workers[w].id = 100 + w;
         workers[w].core = 1 + w % 3;
@@ -123,7 +138,7 @@ TEST(SimSelf, EveryWorkerFindsItselfWhileActorsComeAndGo) {
             simgrid::s4u::this_actor::sleep_for(to_seconds(1'000 + 333 * w));
             check(id);
             baton->acquire();
-            deep(id, i % 6);
+            from_below(static_cast<int>(i % 6), [&] { check(id); });
             baton->release();
             SimWorld::current().charge(250'000);  // past the quantum: a sync
             check(id);
@@ -145,24 +160,10 @@ TEST(SimSelf, EveryWorkerFindsItselfWhileActorsComeAndGo) {
     s << seen << ' ' << wrong;
     return s.str();
   }).out;
-  std::istringstream in(out);
-  unsigned seen = 0;
-  unsigned wrong = 0;
-  ASSERT_TRUE(in >> seen >> wrong) << "child said: " << out;
-  EXPECT_GT(seen, 700U);
-  EXPECT_EQ(wrong, 0U);
-}
-
-// Not inlined, not a tail call (the pad is written after it): each level is
-// a frame.
-[[gnu::noinline]] void ask_from_below(int depth) {
-  volatile char pad[256] = {};
-  if (depth == 0) {
-    (void)SimWorld::current().self();
-  } else {
-    ask_from_below(depth - 1);
-  }
-  pad[1] = static_cast<char>(pad[0] + 1);
+  const auto tally = read_tally(out);
+  ASSERT_TRUE(tally) << "child said: " << out;
+  EXPECT_GT(tally->seen, 700U);
+  EXPECT_EQ(tally->wrong, 0U);
 }
 
 // An actor that is no worker still cannot use a lock, even when it runs on
@@ -175,12 +176,13 @@ TEST(SimSelf, AnActorThatIsNoWorkerIsStoppedEvenOnAnEndedWorkersStack) {
         SimWorker worker;
         worker.id = 7;
         worker.core = 1;
-        spawn_worker(hosts, worker, [] { ask_from_below(4); })->join();
+        auto ask = [] { (void)SimWorld::current().self(); };
+        spawn_worker(hosts, worker, [&] { from_below(4, ask); })->join();
         // A round later the ended actor's stack is freed, and the next
         // actor created gets it (SimGrid 3.32 on Linux: the same address).
         simgrid::s4u::this_actor::sleep_for(1e-9);
         // From a few frames down, as a lock's code would ask.
-        simgrid::s4u::Actor::create("stranger", hosts[1], [] { ask_from_below(4); })->join();
+        simgrid::s4u::Actor::create("stranger", hosts[1], [&] { from_below(4, ask); })->join();
       });
       return std::string("no stop");
     });
