@@ -42,8 +42,12 @@ void paint_worker_lane(RectFiller& fill, const std::vector<Mark>& marks, const V
   }
 }
 
-void paint_arrow(QPainter& p, QPointF from, QPointF to, const QColor& color) {
-  p.drawLine(from, to);
+void paint_arrow(QPainter& p, RectFiller& fill, bool smooth, QPointF from, QPointF to, const QColor& color) {
+  if (smooth && fill.direct()) {
+    fill.smooth_line(from, to, color);
+  } else {
+    p.drawLine(from, to);
+  }
   const double dx = to.x() - from.x();
   const double dy = to.y() - from.y();
   const double len = std::hypot(dx, dy);
@@ -199,7 +203,9 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
   }
   if (!arrows || arrow_count > kMaxArrows) return;
   p.save();
-  // Antialiased lines cost ten times more: only for views with few arrows.
+  // Antialiased arrows for views with few of them. On a raster target their
+  // shafts are drawn by RectFiller::smooth_line; through QPainter each
+  // shaft is a stroke whose spans Qt hands to its thread pool.
   const bool smooth = arrow_count <= kMaxSmoothArrows;
   p.setRenderHint(QPainter::Antialiasing, smooth);
   p.setClipRect(data);
@@ -219,7 +225,7 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
       const int y1 = layout.core_y(t.to).value_or(lane_y);
       const double x0 = data.left() + view.to_px(static_cast<double>(t.start));
       const double x1 = data.left() + view.to_px(static_cast<double>(t.end));
-      paint_arrow(p, QPointF(x0, y0), QPointF(std::max(x1, x0 + 2), y1), color);
+      paint_arrow(p, fill, smooth, QPointF(x0, y0), QPointF(std::max(x1, x0 + 2), y1), color);
     }
   }
   p.restore();

@@ -3,6 +3,7 @@
 #include <QImage>
 #include <QPainter>
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace lockscope::gui {
@@ -71,6 +72,59 @@ void RectFiller::darken(int x, int y, int w, int h, int alpha) {
   for (int row = y; row < y + h; ++row) {
     auto* line = reinterpret_cast<QRgb*>(bits_ + row * stride_);
     for (int col = x; col < x + w; ++col) line[col] = scale(line[col]);
+  }
+}
+
+void RectFiller::blend(int x, int y, const std::array<float, 4>& src, float coverage) {
+  if (x < clip_x0_ || x >= clip_x1_ || y < clip_y0_ || y >= clip_y1_ || !(coverage > 0)) return;
+  QRgb& px = reinterpret_cast<QRgb*>(bits_ + static_cast<qsizetype>(y) * stride_)[x];
+  const float a = src[3] * coverage;
+  const float keep = 1.0F - a;
+  const auto ch = [&](float s, int d) { return static_cast<int>(s * coverage + static_cast<float>(d) * keep + 0.5F); };
+  px = qRgba(ch(src[0], qRed(px)), ch(src[1], qGreen(px)), ch(src[2], qBlue(px)), ch(src[3] * 255.0F, qAlpha(px)));
+}
+
+void RectFiller::smooth_line(QPointF a, QPointF b, const QColor& color) {
+  // Premultiplied source, channels 0-255, alpha 0-1 (blend scales it back).
+  const float alpha = static_cast<float>(color.alphaF());
+  const std::array<float, 4> src{static_cast<float>(color.red()) * alpha, static_cast<float>(color.green()) * alpha,
+                                 static_cast<float>(color.blue()) * alpha, alpha};
+  // Pixel (i, j) covers [i, i + 1) x [j, j + 1): its center is at + 0.5.
+  double x0 = a.x() - 0.5;
+  double y0 = a.y() - 0.5;
+  double x1 = b.x() - 0.5;
+  double y1 = b.y() - 0.5;
+  const bool steep = std::abs(y1 - y0) > std::abs(x1 - x0);
+  if (steep) {
+    std::swap(x0, y0);
+    std::swap(x1, y1);
+  }
+  if (x0 > x1) {
+    std::swap(x0, x1);
+    std::swap(y0, y1);
+  }
+  const double gradient = x1 > x0 ? (y1 - y0) / (x1 - x0) : 0.0;
+  // Only the major-axis steps inside the clip (the line may reach far out).
+  const double lo = steep ? clip_y0_ : clip_x0_;
+  const double hi = steep ? clip_y1_ - 1 : clip_x1_ - 1;
+  const double minor_lo = steep ? clip_x0_ : clip_y0_;
+  const double minor_hi = steep ? clip_x1_ - 1 : clip_y1_ - 1;
+  const auto first = static_cast<long long>(std::ceil(std::max(x0, lo - 1)));
+  const auto last = static_cast<long long>(std::floor(std::min(x1, hi + 1)));
+  for (long long i = first; i <= last; ++i) {
+    const double y = y0 + gradient * (static_cast<double>(i) - x0);
+    const double fy = std::floor(y);
+    if (!(fy >= minor_lo - 1 && fy <= minor_hi)) continue;  // outside the clip (and out of int's range)
+    const auto f = static_cast<float>(y - fy);
+    const auto j = static_cast<int>(fy);
+    const auto major = static_cast<int>(i);
+    if (steep) {
+      blend(j, major, src, 1.0F - f);
+      blend(j + 1, major, src, f);
+    } else {
+      blend(major, j, src, 1.0F - f);
+      blend(major, j + 1, src, f);
+    }
   }
 }
 

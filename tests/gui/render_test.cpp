@@ -200,6 +200,68 @@ TEST(RectFillerDarken, MatchesATranslucentBlackFill) {
   }
 }
 
+// The arrows' direct path puts about as much ink in each column (each row,
+// for a steep line) as QPainter's antialiased one-pixel line, only near the
+// line, and nothing outside the clip; a line reaching far out is clipped.
+TEST(RectFillerSmoothLine, InksLikeAnAntialiasedPainterLine) {
+  const QColor color(0x20, 0x60, 0xc0, 210);
+  struct Case {
+    QPointF a, b;
+  };
+  const Case cases[] = {{{2.5, 5}, {37.5, 30}}, {{30, 2}, {12, 38}}, {{1, 20}, {39, 20.5}}};
+  for (const Case& c : cases) {
+    QImage direct(40, 40, QImage::Format_ARGB32_Premultiplied);
+    direct.fill(Qt::white);
+    QImage painted = direct;
+    {
+      QPainter p(&direct);
+      RectFiller fill(p, QRect(0, 0, 40, 36));
+      ASSERT_TRUE(fill.direct());
+      fill.smooth_line(c.a, c.b, color);
+    }
+    {
+      QPainter p(&painted);
+      p.setRenderHint(QPainter::Antialiasing);
+      p.setPen(QPen(color, 1));
+      p.setClipRect(QRect(0, 0, 40, 36));
+      p.drawLine(c.a, c.b);
+    }
+    const bool steep = std::abs(c.b.y() - c.a.y()) > std::abs(c.b.x() - c.a.x());
+    const auto ink = [](QRgb px) { return 255 - qRed(px); };
+    double total_direct = 0;
+    double total_painted = 0;
+    for (int i = 3; i < 33; ++i) {  // columns (rows) away from the ends
+      double d = 0;
+      double q = 0;
+      for (int j = 0; j < 40; ++j) {
+        const QRgb pd = steep ? direct.pixel(j, i) : direct.pixel(i, j);
+        const QRgb pp = steep ? painted.pixel(j, i) : painted.pixel(i, j);
+        d += ink(pd);
+        q += ink(pp);
+        EXPECT_EQ(qAlpha(pd), 255);
+      }
+      EXPECT_NEAR(d, q, 0.35 * q + 20) << i;
+      total_direct += d;
+      total_painted += q;
+    }
+    EXPECT_NEAR(total_direct, total_painted, 0.15 * total_painted);
+    for (int x = 0; x < 40; ++x) {
+      for (int y = 36; y < 40; ++y) EXPECT_EQ(direct.pixel(x, y), qRgb(255, 255, 255)) << "clip " << x << "," << y;
+    }
+  }
+  QImage far(40, 40, QImage::Format_ARGB32_Premultiplied);
+  far.fill(Qt::white);
+  {
+    QPainter p(&far);
+    RectFiller fill(p, QRect(0, 0, 40, 40));
+    fill.smooth_line(QPointF(-1e12, 10), QPointF(1e12, 10), color);
+    fill.smooth_line(QPointF(20, -1e12), QPointF(20.2, 1e12), color);
+  }
+  EXPECT_NE(far.pixel(5, 9), qRgb(255, 255, 255));
+  EXPECT_NE(far.pixel(19, 30), qRgb(255, 255, 255));
+  EXPECT_EQ(far.pixel(5, 30), qRgb(255, 255, 255));
+}
+
 TEST(Ruler, Steps) {
   EXPECT_DOUBLE_EQ(ruler_step(1000, 90), 100000);  // 90 ns -> 100 ns
   EXPECT_DOUBLE_EQ(ruler_step(1, 90), 100);
