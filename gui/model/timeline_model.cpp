@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "gui/model/parallel_for.hpp"
 #include "gui/model/view_transform.hpp"
 #include "traces/huge_pages.hpp"
 
@@ -21,10 +22,6 @@ std::uint64_t clamp_time(double t, std::uint64_t end) {
   if (!(t > 0)) return 0;
   if (t >= static_cast<double>(end)) return end;
   return static_cast<std::uint64_t>(t);
-}
-
-int dominant(const std::array<float, kStateCount>& time) {
-  return static_cast<int>(std::max_element(time.begin(), time.end()) - time.begin());
 }
 
 int dominant(const std::array<double, kStateCount>& time) {
@@ -116,6 +113,7 @@ TimelineModel::TimelineModel(traces::Timeline timeline) : timeline_(std::move(ti
     lanes_.push_back({LaneKind::line, l, 0, timeline_.lines[l].name});
   }
   pyramids_.resize(lanes_.size());
+  fine_.resize(lanes_.size());
   // Level sizes: n, ceil(n / 2), ..., 1, the same in every lane.
   std::vector<std::size_t> level_sizes;
   for (std::size_t n = static_cast<std::size_t>((end_ + bucket_width_ - 1) / bucket_width_);; n = (n + 1) / 2) {
@@ -183,6 +181,7 @@ TimelineModel::TimelineModel(traces::Timeline timeline) : timeline_(std::move(ti
   take_lanes();
   if (second_thread.joinable()) second_thread.join();
   if (second_error) std::rethrow_exception(second_error);
+  build_fine_pyramids();
 }
 
 void TimelineModel::group_lines(std::vector<std::vector<std::size_t>>& line_upgrades) {
@@ -286,6 +285,45 @@ void TimelineModel::build_line_pyramid(std::size_t lane, const std::vector<std::
     }
   }
   finish_pyramid(lane);
+}
+
+void TimelineModel::build_fine_pyramids() {
+  std::vector<std::size_t> events(lanes_.size(), 0);
+  for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {
+    const Lane& l = lanes_[lane];
+    if (l.kind == LaneKind::worker) events[lane] = timeline_.workers[l.index].spans.size();
+    if (l.kind == LaneKind::line) {
+      events[lane] = std::max(line_transfers_[l.index].size(), line_segments_[l.index].size());
+    }
+  }
+  const auto levels = FinePyramid::plan_levels(events, end_, bucket_width_);
+  parallel_for(lanes_.size(), std::clamp(std::thread::hardware_concurrency(), 1U, 4U), [&](std::size_t lane) {
+    if (levels[lane] == 0) return;
+    FinePyramid fine(end_, bucket_width_, levels[lane]);
+    const Lane& l = lanes_[lane];
+    if (l.kind == LaneKind::worker) {
+      for (const auto& s : timeline_.workers[l.index].spans) {
+        fine.add_span(s.start, s.end, static_cast<std::size_t>(s.state));
+      }
+    } else {
+      for (const std::size_t i : line_transfers_[l.index]) fine.add_count(timeline_.transfers[i].start);
+      const auto& segs = line_segments_[l.index];
+      for (std::size_t si = 0; si < segs.size(); ++si) {
+        fine.add_time(segs[si].start, segment_end(l.index, si), static_cast<std::size_t>(segs[si].state));
+      }
+    }
+    fine.finish();
+    fine_[lane] = std::move(fine);
+  });
+}
+
+std::size_t TimelineModel::index_bytes() const {
+  std::size_t bytes = buckets_.capacity() * sizeof(Bucket);
+  for (const auto& p : pyramids_) {
+    for (const auto& d : p.dominant) bytes += d.capacity();
+  }
+  for (const auto& f : fine_) bytes += f.bytes();
+  return bytes;
 }
 
 void TimelineModel::build_line_segments(std::uint32_t line, const std::vector<std::size_t>& upgrades) {
@@ -412,7 +450,7 @@ bool TimelineModel::folds_events(std::size_t lane, double t0, double t1, double 
     const auto hi = std::partition_point(lo, idx.end(), [&](std::size_t i) { return timeline_.transfers[i].start <= b; });
     in_range = static_cast<std::size_t>(hi - lo);
   }
-  return static_cast<double>(in_range) > 2 * pixels + 2 && static_cast<double>(bucket_width_) <= ps_per_px;
+  return static_cast<double>(in_range) > 2 * pixels + 2 && static_cast<double>(finest_width(lane)) <= ps_per_px;
 }
 
 std::vector<Mark> TimelineModel::visible(std::size_t lane, double t0, double t1, double pixels) const {
@@ -465,7 +503,7 @@ std::vector<LineMark> TimelineModel::line_states(std::size_t lane, double t0, do
       segs.begin());
   std::vector<LineMark> out;
   const std::size_t in_range = i1 > i0 ? i1 - i0 : 0;
-  if (static_cast<double>(in_range) > 2 * pixels + 2 && static_cast<double>(bucket_width_) <= ps_per_px) {
+  if (static_cast<double>(in_range) > 2 * pixels + 2 && static_cast<double>(finest_width(lane)) <= ps_per_px) {
     // Both folded from the pyramid: one pass over its buckets for the two.
     const bool both = transfers != nullptr && folds_events(lane, t0, t1, pixels);
     std::vector<Mark> folded;
@@ -569,23 +607,69 @@ std::vector<Mark> TimelineModel::exact(std::size_t lane, double t0, double t1, d
   return out;
 }
 
+// A coarse level: float times, each bucket's dominant state kept, and the
+// level above's for aligned pairs.
+struct TimelineModel::CoarseLevel {
+  std::span<const Bucket> buckets;
+  const std::vector<std::uint8_t>& dominants;
+  const std::vector<std::uint8_t>* pairs;  // the level above's, if any
+  [[nodiscard]] std::size_t size() const { return buckets.size(); }
+  [[nodiscard]] std::uint32_t count(std::size_t i) const { return buckets[i].count; }
+  // The dominant state of buckets [first, first + n), or kNoTime.
+  [[nodiscard]] std::uint8_t dominant(std::size_t first, std::size_t n) const {
+    if (n == 1) return dominants[first];
+    // Level k+1's bucket j is level k's 2j and 2j+1 summed from zero in that
+    // order, so it also holds their dominant state.
+    if (n == 2 && first % 2 == 0 && pairs != nullptr) return (*pairs)[first / 2];
+    // Summed in bucket order, as the pyramid was built: the same floats.
+    std::array<float, kStateCount> time{};
+    for (std::size_t j = first; j < first + n; ++j) {
+      for (std::size_t s = 0; s < time.size(); ++s) time[s] += buckets[j].time[s];
+    }
+    return dominant_or_none(time, kNoTime);
+  }
+};
+
+// A fine level (FinePyramid): times in 255ths of a bucket.
+struct TimelineModel::FineLevel {
+  std::span<const FineBucket> buckets;
+  [[nodiscard]] std::size_t size() const { return buckets.size(); }
+  [[nodiscard]] std::uint32_t count(std::size_t i) const { return buckets[i].count; }
+  [[nodiscard]] std::uint8_t dominant(std::size_t first, std::size_t n) const {
+    std::array<std::uint32_t, kStateCount> time{};
+    for (std::size_t j = first; j < first + n; ++j) {
+      for (std::size_t s = 0; s < time.size(); ++s) time[s] += buckets[j].time[s];
+    }
+    return dominant_or_none(time, kNoTime);
+  }
+};
+
 void TimelineModel::fold(std::size_t lane, double t0, double t1, double ps_per_px, std::vector<Mark>* by_time,
                          std::vector<Mark>* by_count) const {
   const auto& pyramid = pyramids_[lane];
   const auto& levels = pyramid.levels;
+  const FinePyramid& fine = fine_[lane];
+  if (static_cast<double>(bucket_width_) > ps_per_px && !fine.empty()) {
+    // Below the base: the finest fine level whose buckets are at most a pixel.
+    std::size_t k = 0;
+    while (k + 1 < fine.level_count() && static_cast<double>(fine.width(k + 1)) <= ps_per_px) ++k;
+    fold_columns(FineLevel{fine.level(k)}, fine.width(k), t0, t1, ps_per_px, by_time, by_count);
+    return;
+  }
   std::size_t k = 0;
   while (k + 1 < levels.size() && static_cast<double>(bucket_width_ << (k + 1)) <= ps_per_px) ++k;
-  const std::uint64_t width = bucket_width_ << k;
-  const auto& buckets = levels[k];
-  const auto& dominants = pyramid.dominant[k];
-  // Level k+1's bucket j is level k's 2j and 2j+1 summed from zero in that
-  // order, so it also holds their dominant state.
-  const std::vector<std::uint8_t>* pairs = k + 1 < levels.size() ? &pyramid.dominant[k + 1] : nullptr;
+  const CoarseLevel level{levels[k], pyramid.dominant[k], k + 1 < levels.size() ? &pyramid.dominant[k + 1] : nullptr};
+  fold_columns(level, bucket_width_ << k, t0, t1, ps_per_px, by_time, by_count);
+}
+
+template <class Level>
+void TimelineModel::fold_columns(const Level& level, std::uint64_t width, double t0, double t1, double ps_per_px,
+                                 std::vector<Mark>* by_time, std::vector<Mark>* by_count) const {
   const std::uint64_t a = clamp_time(t0, end_);
   const std::uint64_t b = clamp_time(std::ceil(t1), end_);
   const std::size_t i0 = a / width;
-  const std::size_t i1 = std::min<std::size_t>(buckets.size(), b / width + 1);  // i * width <= b
-  // At most one mark per column and per bucket (k puts 1-2 buckets in a column).
+  const std::size_t i1 = std::min<std::size_t>(level.size(), b / width + 1);  // i * width <= b
+  // At most one mark per column and per bucket (the level puts 1-2 buckets in a column).
   const std::size_t most = std::min<std::size_t>(i1 > i0 ? i1 - i0 : 0,
                                                  static_cast<std::size_t>(static_cast<double>(b - a) / ps_per_px) + 2);
   if (by_time != nullptr) by_time->reserve(most);
@@ -601,26 +685,15 @@ void TimelineModel::fold(std::size_t lane, double t0, double t1, double ps_per_p
   for (std::size_t i = i0; i <= i1; ++i) {
     std::int64_t col = column + 1;
     if (i < i1) {
+      // A bucket's column is where its middle falls. Divided, not multiplied
+      // by a reciprocal: a middle exactly on a column's edge must not slip
+      // into the column before by a rounding error.
       const double mid = static_cast<double>(i * width) + static_cast<double>(width) / 2;
       col = floor_to_int((mid - t0) / ps_per_px);
     }
     // Buckets before column 0 are carried into it.
     if (col != column && column >= 0) {
-      std::uint8_t d = kNoTime;
-      if (n == 1) {
-        d = dominants[first];
-      } else if (n == 2 && first % 2 == 0 && pairs != nullptr) {
-        d = (*pairs)[first / 2];
-      } else {
-        // Summed in bucket order, as the pyramid was built: the same floats.
-        std::array<float, kStateCount> time{};
-        for (std::size_t j = first; j < first + n; ++j) {
-          for (std::size_t s = 0; s < time.size(); ++s) time[s] += buckets[j].time[s];
-        }
-        if (std::any_of(time.begin(), time.end(), [](float v) { return v > 0; })) {
-          d = static_cast<std::uint8_t>(dominant(time));
-        }
-      }
+      const std::uint8_t d = level.dominant(first, n);
       const bool has_time = d != kNoTime;
       if (count > 0 || (by_time != nullptr && has_time)) {
         const auto start =
@@ -646,7 +719,7 @@ void TimelineModel::fold(std::size_t lane, double t0, double t1, double ps_per_p
     if (i == i1) break;
     column = col;
     ++n;
-    count += buckets[i].count;
+    count += level.count(i);
   }
 }
 

@@ -9,6 +9,9 @@
 // width over [0, end_time); level k+1 merges pairs of level k. A worker
 // bucket holds the time spent in each state and the number of spans that
 // start in it; a line bucket the number of transfers that start in it.
+// Dense lanes also get finer levels below level 0 (FinePyramid), sized so a
+// view folds wherever a pixel holds more than two events, within a memory
+// budget per event shared by all lanes.
 // visible() answers with marks for one frame: spans wider than a pixel are
 // returned as they are, and runs of narrower events are folded into one mark
 // per pixel column carrying their count and dominant state.
@@ -33,6 +36,7 @@
 #include <string>
 #include <vector>
 
+#include "gui/model/fine_pyramid.hpp"
 #include "gui/model/store_buffer_lanes.hpp"
 #include "traces/timeline.hpp"
 
@@ -115,6 +119,14 @@ class TimelineModel {
   [[nodiscard]] std::uint64_t end_time() const { return end_; }
   [[nodiscard]] std::uint64_t bucket_width() const { return bucket_width_; }
   [[nodiscard]] std::size_t level_count(std::size_t lane) const { return pyramids_[lane].levels.size(); }
+  // The width of the finest folded level of a lane: its fine pyramid's base
+  // (FinePyramid) if the lane is dense enough to have one, else bucket_width().
+  // Views with fewer picoseconds per pixel draw the lane's events one by one.
+  [[nodiscard]] std::uint64_t finest_width(std::size_t lane) const {
+    return fine_[lane].empty() ? bucket_width_ : fine_[lane].width(0);
+  }
+  // Bytes of every lane's level-of-detail buckets (both pyramids).
+  [[nodiscard]] std::size_t index_bytes() const;
   // Events (spans or transfers) in a lane.
   [[nodiscard]] std::size_t event_count(std::size_t lane) const;
   // Transfers of one line, as indices into Timeline::transfers, by start.
@@ -186,12 +198,20 @@ class TimelineModel {
   void group_lines(std::vector<std::vector<std::size_t>>& line_upgrades);
   void build_line_pyramid(std::size_t lane, const std::vector<std::size_t>& transfers);
   void build_line_segments(std::uint32_t line, const std::vector<std::size_t>& upgrades);
+  // After every lane's pyramid and line segments: the dense lanes' FinePyramids.
+  void build_fine_pyramids();
   [[nodiscard]] std::vector<Mark> exact(std::size_t lane, double t0, double t1, double ps_per_px) const;
   // Whether visible() folds a worker or line lane's events from the pyramid.
   [[nodiscard]] bool folds_events(std::size_t lane, double t0, double t1, double pixels) const;
   // line_states(), also answering visible() into `transfers` when not null.
   [[nodiscard]] std::vector<LineMark> line_states(std::size_t lane, double t0, double t1, double pixels,
                                                   std::vector<Mark>* transfers) const;
+  // One pyramid level as fold_columns() reads it (timeline_model.cpp).
+  struct CoarseLevel;
+  struct FineLevel;
+  template <class Level>
+  void fold_columns(const Level& level, std::uint64_t width, double t0, double t1, double ps_per_px,
+                    std::vector<Mark>* by_time, std::vector<Mark>* by_count) const;
   // Marks per pixel column from the pyramid, into either or both: `by_time`
   // marks columns where time was spent (spans, line states), merging
   // neighbours of one state; `by_count` marks columns where events start.
@@ -208,6 +228,7 @@ class TimelineModel {
   std::vector<std::vector<std::size_t>> line_transfers_;
   std::vector<std::vector<LineSegment>> line_segments_;
   std::vector<Pyramid> pyramids_;
+  std::vector<FinePyramid> fine_;  // per lane; empty where the base is fine enough
   // Every pyramid's buckets in one block advised for huge pages (about 1 MiB
   // a lane, 100 MiB for 96 lanes): faulting them in 4 KiB pages was most
   // of building the model on a VM.

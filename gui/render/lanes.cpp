@@ -8,6 +8,7 @@
 #include <cmath>
 #include <optional>
 
+#include "gui/model/frame_marks.hpp"
 #include "gui/model/time_text.hpp"
 #include "gui/render/colors.hpp"
 #include "gui/render/rect_filler.hpp"
@@ -145,9 +146,10 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
     p.setFont(small);
     break;
   }
-  for (std::size_t i = 0; i < lanes.size() && i < layout.lanes.size(); ++i) {
+  auto frame = frame_marks(model, t0, t1, view.width(), state, std::min(lanes.size(), layout.lanes.size()));
+  for (std::size_t i = 0; i < frame.size(); ++i) {
     if (lanes[i].kind == LaneKind::worker) {
-      paint_worker_lane(fill, model.visible(i, t0, t1, view.width()), view, data, layout.lanes[i]);
+      paint_worker_lane(fill, frame[i].marks, view, data, layout.lanes[i]);
       continue;
     }
     if (lanes[i].kind == LaneKind::store_buffer) {
@@ -170,11 +172,10 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
     // The MESI band above, the transfer ticks in a strip below.
     const int strip = std::clamp((g.height - 1) / 3, 3, 8);
     const int band = g.height - 1 - strip;
-    // The states and the ticks come from one walk of the line's pyramid.
-    auto folded = model.line_lane_marks(i, t0, t1, view.width(), shown);
-    paint_line_states(p, fill, folded.states, view, data, g.top, band, labels_left);
+    // The states and the ticks came from one walk of the line's pyramid.
+    paint_line_states(p, fill, frame[i].states, view, data, g.top, band, labels_left);
     if (!shown) continue;
-    auto marks = std::move(folded.transfers);
+    auto marks = std::move(frame[i].marks);
     std::uint32_t max_count = 1;
     for (const Mark& m : marks) max_count = std::max(max_count, m.count);
     const double log_max = std::log2(1.0 + max_count);

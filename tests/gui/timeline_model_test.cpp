@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <random>
 
@@ -107,6 +108,84 @@ TEST(TimelineModel, LevelOfDetailConservesCounts) {
     EXPECT_EQ(total_count(ticks), 50000U) << pixels;
     EXPECT_LE(static_cast<double>(ticks.size()), pixels + 2) << pixels;
   }
+}
+
+// A lane with many spans per base bucket gets finer levels (FinePyramid):
+// a view between their width and the base's folds from them, conserving
+// counts, and each column shows the state a walk of its spans finds
+// dominant, wherever that state leads by more than the levels' rounding.
+TEST(TimelineModel, FineLevelsFoldDenseLanesAsAWalkOfTheirSpansWould) {
+  // Phases of 50-400 ps in which one state has about 70% of short spans.
+  traces::Timeline t;
+  t.cores = 1;
+  std::mt19937 rng(5);
+  traces::TimelineWorker worker{"w", 0, {}};
+  std::uint64_t now = 0;
+  while (worker.spans.size() < 200000) {
+    const auto phase_end = now + 50 + rng() % 350;
+    const auto dominant = static_cast<S>(rng() % traces::kWorkerStateCount);
+    for (; now < phase_end;) {
+      const std::uint64_t len = 1 + rng() % 8;
+      const auto state = rng() % 10 < 7 ? dominant : static_cast<S>(rng() % traces::kWorkerStateCount);
+      worker.spans.push_back({now, now + len, state});
+      now += len;
+    }
+  }
+  t.workers.push_back(worker);
+  t.end_time = now;
+  const auto& spans = worker.spans;
+  const TimelineModel m(t);
+  const std::uint64_t fine = m.finest_width(0);
+  ASSERT_LT(fine, m.bucket_width());
+  const double end = static_cast<double>(m.end_time());
+  for (const double ps_per_px : {1.0 * static_cast<double>(fine), 1.5 * static_cast<double>(fine),
+                                 0.9 * static_cast<double>(m.bucket_width())}) {
+    const double pixels = end / ps_per_px;
+    const auto marks = m.visible(0, 0, end, pixels);
+    EXPECT_EQ(total_count(marks), spans.size()) << ps_per_px;
+    EXPECT_LE(static_cast<double>(marks.size()), pixels + 2) << ps_per_px;
+    // The level folded: the widest fine one at most a pixel wide. Column c
+    // holds the buckets whose middles fall in it; its state must be the one
+    // with the most time in those buckets, as the spans say, wherever it
+    // leads by more than the levels' rounding (1/255 of a bucket a level).
+    std::uint64_t w = fine;
+    while (static_cast<double>(2 * w) <= ps_per_px && 2 * w < m.bucket_width()) w *= 2;
+    std::size_t checked = 0;
+    std::size_t mark = 0;
+    std::size_t first_span = 0;
+    const auto columns = static_cast<std::size_t>(pixels);
+    std::size_t bucket = 0;
+    for (std::size_t c = 0; c < columns; ++c) {
+      const auto col_of = [&](std::size_t b) {
+        return static_cast<std::size_t>(std::floor((static_cast<double>(b * w) + static_cast<double>(w) / 2) / ps_per_px));
+      };
+      const std::size_t b0 = bucket;
+      while (static_cast<double>(bucket * w) < end && col_of(bucket) <= c) ++bucket;
+      if (bucket == b0) continue;
+      const std::uint64_t lo = b0 * w;
+      const std::uint64_t hi = bucket * w;
+      std::array<std::uint64_t, kStateCount> time{};
+      while (first_span < spans.size() && spans[first_span].end <= lo) ++first_span;
+      for (std::size_t j = first_span; j < spans.size() && spans[j].start < hi; ++j) {
+        const std::uint64_t a = std::max(spans[j].start, lo);
+        const std::uint64_t b = std::min(spans[j].end, hi);
+        if (b > a) time[static_cast<std::size_t>(spans[j].state)] += b - a;
+      }
+      auto sorted = time;
+      std::sort(sorted.begin(), sorted.end(), std::greater<>());
+      if (sorted[0] - sorted[1] <= (bucket - b0) * w * 4 / 255 + 1) continue;
+      const auto best = static_cast<std::size_t>(std::max_element(time.begin(), time.end()) - time.begin());
+      const double at = static_cast<double>(c) * ps_per_px + ps_per_px / 2;
+      while (mark < marks.size() && static_cast<double>(marks[mark].end) <= at) ++mark;
+      ASSERT_LT(mark, marks.size());
+      EXPECT_EQ(static_cast<std::size_t>(marks[mark].state), best) << ps_per_px << " column " << c;
+      ++checked;
+    }
+    EXPECT_GT(checked, columns / 2) << ps_per_px;
+  }
+  // A sparse lane has none.
+  const TimelineModel small(testing::small_timeline());
+  EXPECT_EQ(small.finest_width(0), small.bucket_width());
 }
 
 TEST(TimelineModel, FoldedMarksTakeTheDominantState) {

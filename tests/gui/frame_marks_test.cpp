@@ -1,0 +1,97 @@
+#include "gui/model/frame_marks.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <random>
+#include <stdexcept>
+
+#include "gui/model/parallel_for.hpp"
+#include "small_timeline.hpp"
+
+namespace lockscope::gui {
+namespace {
+
+traces::Timeline many_lanes() {
+  traces::Timeline t;
+  t.cores = 8;
+  std::mt19937 rng(11);
+  std::uint64_t end = 0;
+  for (std::uint32_t w = 0; w < 8; ++w) {
+    traces::TimelineWorker worker{std::to_string(w), w, {}};
+    std::uint64_t now = 0;
+    for (int i = 0; i < 20000; ++i) {
+      const std::uint64_t len = 1 + rng() % 50;
+      worker.spans.push_back({now, now + len, static_cast<traces::WorkerState>(rng() % traces::kWorkerStateCount)});
+      now += len;
+    }
+    end = std::max(end, now);
+    t.workers.push_back(std::move(worker));
+  }
+  t.end_time = end;
+  t.lines = {{"a"}, {"b"}};
+  for (std::uint64_t s = 0; s + 40 < end; s += 37) {
+    const auto line = static_cast<std::uint32_t>(rng() % 2);
+    t.transfers.push_back({s, s + 30, line, static_cast<std::int32_t>(rng() % 8), static_cast<std::uint32_t>(rng() % 8),
+                           traces::TransferKind::ownership});
+  }
+  return t;
+}
+
+bool same(const Mark& a, const Mark& b) {
+  return a.start == b.start && a.end == b.end && a.count == b.count && a.state == b.state && a.transfer == b.transfer;
+}
+
+// Threads change who computes a lane, never what it gets: every lane's marks
+// equal the model's own answer, at several zooms, on one thread and on four.
+TEST(FrameMarks, EveryLaneGetsTheModelsAnswerOnAnyNumberOfThreads) {
+  const TimelineModel model(many_lanes());
+  ViewState state;
+  state.only_selected = true;
+  state.selected_lines = {false, true};  // line "a" shows no transfers
+  const double end = static_cast<double>(model.end_time());
+  for (const double zoom : {1.0, 7.0, 300.0}) {
+    const double t0 = end / 3;
+    const double t1 = t0 + end / zoom;
+    for (const unsigned threads : {1U, 4U}) {
+      const auto frame = frame_marks(model, t0, t1, 1200, state, model.lanes().size(), threads);
+      ASSERT_EQ(frame.size(), model.lanes().size());
+      for (std::size_t i = 0; i < frame.size(); ++i) {
+        const Lane& l = model.lanes()[i];
+        std::vector<Mark> want;
+        std::vector<LineMark> want_states;
+        if (l.kind == LaneKind::worker) {
+          want = model.visible(i, t0, t1, 1200);
+        } else {
+          auto both = model.line_lane_marks(i, t0, t1, 1200, state.shows_transfers(l.index));
+          want = both.transfers;
+          want_states = both.states;
+          EXPECT_EQ(frame[i].marks.empty(), l.index == 0) << "only line b's transfers are shown";
+        }
+        ASSERT_EQ(frame[i].marks.size(), want.size()) << i;
+        for (std::size_t j = 0; j < want.size(); ++j) EXPECT_TRUE(same(frame[i].marks[j], want[j])) << i << " " << j;
+        ASSERT_EQ(frame[i].states.size(), want_states.size()) << i;
+        EXPECT_FALSE(frame[i].marks.empty() && l.kind == LaneKind::worker) << i;
+      }
+    }
+  }
+  // Fewer lanes than the model has: only those.
+  EXPECT_EQ(frame_marks(model, 0, end, 100, state, 3, 2).size(), 3U);
+}
+
+TEST(ParallelFor, DoesEveryIndexOnceAndPassesOnTheFirstError) {
+  for (const unsigned threads : {1U, 2U, 4U, 64U}) {
+    std::vector<std::atomic<int>> seen(1000);
+    parallel_for(seen.size(), threads, [&](std::size_t i) { seen[i].fetch_add(1, std::memory_order_relaxed); });
+    for (std::size_t i = 0; i < seen.size(); ++i) ASSERT_EQ(seen[i].load(), 1) << threads << " " << i;
+  }
+  parallel_for(0, 4, [](std::size_t) { FAIL() << "nothing to do"; });
+  EXPECT_THROW(parallel_for(100, 3,
+                            [](std::size_t i) {
+                              if (i == 17) throw std::runtime_error("lane 17");
+                            }),
+               std::runtime_error);
+}
+
+}  // namespace
+}  // namespace lockscope::gui
