@@ -169,6 +169,22 @@ std::vector<traces::WorkerAcquisitions> Recorder::worker_acquisitions_while_all_
   return while_all_ran_.empty() ? worker_acquisitions() : while_all_ran_;
 }
 
+void Recorder::reserve_for(const traces::WorkloadTrace& trace) {
+  if (!keep_spans_) return;
+  std::size_t reads = 0;
+  for (std::size_t w = 0; w < lanes_.size() && w < trace.workers.size(); ++w) {
+    std::size_t acquisitions = 0;
+    for (const traces::Op& op : trace.workers[w].ops) {
+      if (op.kind == traces::OpKind::read_acquire) ++reads;
+      if (op.kind == traces::OpKind::read_acquire || op.kind == traces::OpKind::write_acquire) ++acquisitions;
+    }
+    // Waiting, inside, running: three; a queued reader or a draining writer
+    // a fourth, past which the vector grows as usual.
+    lanes_[w].spans.reserve(3 * acquisitions + 2);
+  }
+  counters_[kReadersInside].samples.reserve(2 * reads);
+}
+
 void Recorder::export_to(traces::Timeline& timeline) {
   for (std::size_t w = 0; w < lanes_.size() && w < timeline.workers.size(); ++w) {
     timeline.workers[w].spans = std::move(lanes_[w].spans);

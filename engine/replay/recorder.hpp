@@ -28,6 +28,7 @@
 #include "traces/fairness.hpp"
 #include "engine/stats/latency_histogram.hpp"
 #include "traces/timeline.hpp"
+#include "traces/workload.hpp"
 
 namespace lockscope::engine::replay {
 
@@ -50,6 +51,12 @@ class Recorder final : public sim::BlockObserver {
   // a version-2 trace's per-lock table reads; a scenario replay of ten
   // million acquisitions would otherwise keep 80 MB nobody asks for.
   Recorder(unsigned workers, std::uint32_t locks, bool keep_spans, bool keep_lock_waits);
+  // With spans kept: room for what `trace` will likely record (about three
+  // spans per acquisition, two readers_inside samples per read), so that
+  // the vectors do not grow by copying and faulting in page after page:
+  // that was a sixth of a 64-core replay's wall time with --timeline.
+  // Vectors still grow past it when a run records more.
+  void reserve_for(const traces::WorkloadTrace& trace);
 
   // The worker starts to acquire `lock` (state waiting_read / waiting_write).
   void begin_acquire(unsigned worker, bool write, std::uint32_t lock, Picos at);

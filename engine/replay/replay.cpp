@@ -226,6 +226,7 @@ ReplayResult run_replay(const traces::WorkloadTrace& trace, const ReplayOptions&
   // A version-2 trace names its locks; their lines are named after them.
   const bool named_locks = !trace.locks.empty();
   Recorder recorder(workers, lock_count, options.record_timeline, named_locks);
+  recorder.reserve_for(trace);
   std::vector<coherence::Transfer> transfers;
   std::vector<coherence::Upgrade> upgrades;
   std::vector<sim::StoreLogEntry> stores;
