@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include "traces/huge_pages.hpp"
 
 namespace lockscope::traces {
 namespace {
@@ -49,7 +48,6 @@ std::expected<std::string, ParseError> read_file(const std::string& path, std::s
     // One more byte than the size, so that the read that finds the end
     // needs no second allocation.
     bytes.reserve(size + 1);
-    advise_huge_pages(bytes.data(), bytes.capacity());
   }
   std::size_t used = 0;
   for (;;) {

@@ -21,8 +21,7 @@ namespace lockscope::traces {
 inline constexpr std::size_t kMaxTextInputBytes = std::size_t{512} << 20;
 
 // The bytes of `path`. A file larger than `max_bytes` is refused
-// ("larger than N MiB") instead of filling memory. Large files are read into
-// memory advised for huge pages (huge_pages.hpp).
+// ("larger than N MiB") instead of filling memory.
 [[nodiscard]] std::expected<std::string, ParseError> read_file(
     const std::string& path, std::size_t max_bytes = std::numeric_limits<std::size_t>::max());
 

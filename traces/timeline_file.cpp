@@ -12,7 +12,6 @@
 
 #include "traces/atomic_output.hpp"
 #include "traces/fnv1a.hpp"
-#include "traces/huge_pages.hpp"
 #include "traces/read_file.hpp"
 
 namespace lockscope::traces {
@@ -441,7 +440,7 @@ bool Decoder::workers(Timeline& t) {
     std::uint64_t spans = 0;
     if (!count(spans, kMinSpanBytes, "span")) return false;
     // Appended, not resized: no zero-fill pass over what is written anyway.
-    reserve_huge(w.spans, static_cast<std::size_t>(spans));
+    w.spans.reserve(static_cast<std::size_t>(spans));
     std::uint64_t prev_end = 0;
     ImpliedLock implied(t);  // before version 3: lock 0 of the one lock, or none while running
     for (std::uint64_t si = 0; si < spans; ++si) {

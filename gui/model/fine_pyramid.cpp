@@ -6,7 +6,6 @@
 #include <queue>
 #include <utility>
 
-#include "traces/huge_pages.hpp"
 
 namespace lockscope::gui {
 
@@ -67,7 +66,6 @@ FinePyramid::FinePyramid(std::uint64_t end, std::uint64_t coarse_width, int leve
   }
   std::size_t total = 0;
   for (const std::size_t n : sizes) total += n;
-  traces::reserve_huge(buckets_, total);
   buckets_.resize(total);
   std::size_t offset = 0;
   for (const std::size_t n : sizes) {

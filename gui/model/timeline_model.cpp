@@ -13,7 +13,6 @@
 
 #include "gui/model/parallel_for.hpp"
 #include "gui/model/view_transform.hpp"
-#include "traces/huge_pages.hpp"
 
 namespace lockscope::gui {
 namespace {
@@ -123,7 +122,6 @@ TimelineModel::TimelineModel(traces::Timeline timeline) : timeline_(std::move(ti
   const std::size_t per_lane = std::accumulate(level_sizes.begin(), level_sizes.end(), std::size_t{0});
   const auto with_pyramid = static_cast<std::size_t>(
       std::count_if(lanes_.begin(), lanes_.end(), [](const Lane& l) { return l.kind != LaneKind::store_buffer; }));
-  traces::reserve_huge(buckets_, per_lane * with_pyramid);
   buckets_.resize(per_lane * with_pyramid);
   std::size_t offset = 0;
   for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {

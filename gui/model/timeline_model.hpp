@@ -229,8 +229,8 @@ class TimelineModel {
   std::vector<std::vector<LineSegment>> line_segments_;
   std::vector<Pyramid> pyramids_;
   std::vector<FinePyramid> fine_;  // per lane; empty where the base is fine enough
-  // Every pyramid's buckets in one block advised for huge pages (about 1 MiB
-  // a lane, 100 MiB for 96 lanes): faulting them in 4 KiB pages was most
+  // Every pyramid's buckets in one block (about 1 MiB a lane, 100 MiB for
+  // 96 lanes): a vector per level and lane faulted in page by page was most
   // of building the model on a VM.
   std::vector<Bucket> buckets_;
 };
