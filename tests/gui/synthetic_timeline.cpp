@@ -26,7 +26,8 @@ int main(int argc, char** argv) {
     std::printf("%s: %llu events (measured)\n", argv[2], static_cast<unsigned long long>(t.event_count()));
     return 0;
   }
-  if (argc != 2 && argc != 5) {
+  // An option is not an output path ("--help" would be written as a file).
+  if ((argc != 2 && argc != 5) || argv[1][0] == '-') {
     std::fprintf(stderr,
                  "usage: lockscope_gui_synthetic OUT.lstl [WORKERS SPANS_PER_WORKER TRANSFERS]\n"
                  "       lockscope_gui_synthetic --measured OUT.lstl\n");
