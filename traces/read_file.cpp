@@ -33,7 +33,8 @@ ParseError whole_file_error(const std::string& path, std::string message) {
 
 }  // namespace
 
-std::expected<std::string, ParseError> read_file(const std::string& path, std::size_t max_bytes) {
+std::expected<std::string, ParseError> read_file(const std::string& path, std::size_t max_bytes,
+                                                 const ReadProgress& progress) {
   const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return std::unexpected(whole_file_error(path, fmt::format("cannot open: {}", std::strerror(errno))));
   const auto too_big = [&] {
@@ -42,8 +43,10 @@ std::expected<std::string, ParseError> read_file(const std::string& path, std::s
 
   std::string bytes;
   struct stat st {};
+  std::size_t known_size = 0;  // a regular file's: progress is reported against it
   if (::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
     const auto size = static_cast<std::size_t>(st.st_size);
+    known_size = size;
     if (size > max_bytes) return std::unexpected(too_big());
     // One more byte than the size, so that the read that finds the end
     // needs no second allocation.
@@ -52,7 +55,9 @@ std::expected<std::string, ParseError> read_file(const std::string& path, std::s
   std::size_t used = 0;
   for (;;) {
     if (bytes.size() == used) bytes.resize(std::max<std::size_t>(bytes.capacity(), std::max<std::size_t>(2 * used, 1 << 16)));
-    const ssize_t got = ::read(fd.get(), bytes.data() + used, bytes.size() - used);
+    // With a listener, a chunk at a time, so that it hears of each.
+    const std::size_t want = progress && known_size > 0 ? std::min(bytes.size() - used, kReadChunkBytes) : bytes.size() - used;
+    const ssize_t got = ::read(fd.get(), bytes.data() + used, want);
     if (got < 0) {
       if (errno == EINTR) continue;
       return std::unexpected(whole_file_error(path, fmt::format("cannot read: {}", std::strerror(errno))));
@@ -60,6 +65,9 @@ std::expected<std::string, ParseError> read_file(const std::string& path, std::s
     if (got == 0) break;
     used += static_cast<std::size_t>(got);
     if (used > max_bytes) return std::unexpected(too_big());
+    if (progress && known_size > 0 && !progress(std::min(used, known_size), known_size)) {
+      return std::unexpected(whole_file_error(path, "cancelled"));
+    }
   }
   bytes.resize(used);
   return bytes;

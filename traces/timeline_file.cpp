@@ -871,9 +871,15 @@ std::expected<Timeline, ParseError> read_timeline(std::istream& in, std::string_
 std::expected<Timeline, ParseError> read_timeline_file(const std::filesystem::path& path,
                                                       const DecodeProgress& progress) {
   const std::string name = path.string();
-  const auto bytes = read_file(name);
+  ReadProgress reading;
+  DecodeProgress decoding;
+  if (progress) {
+    reading = [&](std::size_t done, std::size_t total) { return progress(done, 2 * total); };
+    decoding = [&](std::size_t done, std::size_t total) { return progress(total + done, 2 * total); };
+  }
+  const auto bytes = read_file(name, std::numeric_limits<std::size_t>::max(), reading);
   if (!bytes) return std::unexpected(bytes.error());
-  return decode_timeline(*bytes, name, progress);
+  return decode_timeline(*bytes, name, decoding);
 }
 
 }  // namespace lockscope::traces

@@ -82,6 +82,8 @@ using DecodeProgress = std::function<bool(std::size_t done, std::size_t total)>;
 // Reads `in` to its end, then decodes it as above.
 [[nodiscard]] std::expected<Timeline, ParseError> read_timeline(std::istream& in, std::string_view file_name);
 
+// Reads and decodes a file. `progress` hears of both as one count: reading
+// the file's N bytes, then decoding them, of 2N in all.
 [[nodiscard]] std::expected<Timeline, ParseError> read_timeline_file(const std::filesystem::path& path,
                                                                      const DecodeProgress& progress = {});
 

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace lockscope::traces {
 namespace {
@@ -35,6 +37,32 @@ TEST_F(ReadFile, ReadsEveryByte) {
   const auto text = read_file(write("data.bin", bytes));
   ASSERT_TRUE(text.has_value()) << text.error().to_string();
   EXPECT_EQ(*text, bytes);
+}
+
+// A listener hears of every chunk, in order, up to the whole size; saying
+// no stops the reading with an error naming the file.
+TEST_F(ReadFile, ReportsProgressByChunkAndCanBeCancelled) {
+  std::string bytes(3 * kReadChunkBytes + 12345, '\0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 13);
+  const std::string path = write("big.bin", bytes);
+  std::vector<std::size_t> seen;
+  const auto text = read_file(path, bytes.size(), [&](std::size_t done, std::size_t total) {
+    EXPECT_EQ(total, bytes.size());
+    seen.push_back(done);
+    return true;
+  });
+  ASSERT_TRUE(text.has_value()) << text.error().to_string();
+  EXPECT_EQ(*text, bytes);
+  ASSERT_GE(seen.size(), 4U);
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+  EXPECT_LE(seen.front(), kReadChunkBytes);
+  EXPECT_EQ(seen.back(), bytes.size());
+
+  int calls = 0;
+  const auto stopped = read_file(path, bytes.size(), [&](std::size_t, std::size_t) { return ++calls < 2; });
+  ASSERT_FALSE(stopped.has_value());
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(stopped.error().to_string(), path + ": cancelled");
 }
 
 TEST_F(ReadFile, EmptyFileIsEmpty) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "traces/fnv1a.hpp"
+#include "traces/read_file.hpp"
 
 namespace lockscope::traces {
 namespace {
@@ -251,6 +252,35 @@ TEST(TimelineFile, DecodingReportsProgressInBytes) {
   EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
   EXPECT_LT(seen.front(), bytes.size() / 10);
   EXPECT_EQ(seen.back(), bytes.size());
+}
+
+// Reading a file reports the read and then the decoding as one count of
+// twice the file's bytes, so that a progress bar moves during both.
+TEST(TimelineFile, ReadingAFileReportsTheReadThenTheDecoding) {
+  const Timeline t = random_timeline(9, 600'000);
+  const fs::path path = fs::temp_directory_path() / ("lockscope-timeline-progress-" + std::to_string(getpid()) + ".lstl");
+  ASSERT_TRUE(write_timeline_file(path, t).has_value());
+  const std::size_t size = fs::file_size(path);
+  ASSERT_GT(size, 2 * kReadChunkBytes);
+  std::vector<std::size_t> seen;
+  auto back = read_timeline_file(path, [&](std::size_t done, std::size_t total) {
+    EXPECT_EQ(total, 2 * size);
+    seen.push_back(done);
+    return true;
+  });
+  ASSERT_TRUE(back.has_value()) << back.error().to_string();
+  EXPECT_EQ(*back, t);
+  EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+  const auto reading = std::count_if(seen.begin(), seen.end(), [&](std::size_t d) { return d <= size; });
+  EXPECT_GE(reading, 3);  // the read's chunks (and the decoder's first report, at the start)
+  EXPECT_GT(seen.size(), static_cast<std::size_t>(reading));
+  EXPECT_EQ(seen.back(), 2 * size);
+  // Cancelled while reading: nothing decoded, the error names the file.
+  auto stopped = read_timeline_file(path, [](std::size_t, std::size_t) { return false; });
+  ASSERT_FALSE(stopped.has_value());
+  EXPECT_NE(stopped.error().to_string().find("cancelled"), std::string::npos) << stopped.error().to_string();
+  EXPECT_NE(stopped.error().to_string().find(path.string()), std::string::npos) << stopped.error().to_string();
+  fs::remove(path);
 }
 
 // A listener that says no stops decoding there, with an error naming the
