@@ -38,12 +38,12 @@
 #include <cstdint>
 #include <expected>
 #include <filesystem>
-#include <functional>
 #include <iosfwd>
 #include <string>
 #include <string_view>
 
 #include "traces/parse_error.hpp"
+#include "traces/read_file.hpp"
 #include "traces/timeline.hpp"
 
 namespace lockscope::traces {
@@ -70,8 +70,9 @@ void write_timeline(std::ostream& out, const Timeline& timeline);
 
 // Told how far decoding has come, in bytes of the file, at each section and
 // every 65,536 spans or transfers (a 100 M-event file: a few hundred calls);
-// returning false stops decoding with the error "cancelled".
-using DecodeProgress = std::function<bool(std::size_t done, std::size_t total)>;
+// returning false stops decoding with the error "cancelled". The listener
+// read_file takes (ReadProgress), so one can hear of both.
+using DecodeProgress = ReadProgress;
 
 // Decodes a whole file held in memory (for instance mapped). Errors have
 // line = 0 and a message starting "offset N:", N being the byte offset where

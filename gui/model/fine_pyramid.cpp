@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <numeric>
 #include <queue>
 #include <utility>
-
 
 namespace lockscope::gui {
 
@@ -16,16 +16,21 @@ int FinePyramid::levels_for(std::size_t events, std::uint64_t end, std::uint64_t
   if (!(per_bucket > kEventsPerBucket)) return 0;
   const int wanted = static_cast<int>(std::ceil(std::log2(per_bucket / kEventsPerBucket)));
   const int possible = static_cast<int>(std::bit_width(coarse_width)) - 1;  // level 0 at least 1 ps wide
-  return std::clamp(std::min({wanted, possible, 24}), 0, 24);
+  return std::min({wanted, possible, 24});
+}
+
+std::vector<std::size_t> FinePyramid::level_sizes(std::uint64_t end, std::uint64_t coarse_width, int levels) {
+  std::vector<std::size_t> sizes;
+  for (int k = 0; k < levels; ++k) {
+    const std::uint64_t w = (coarse_width >> levels) << k;
+    sizes.push_back(static_cast<std::size_t>(std::max<std::uint64_t>(1, (end + w - 1) / w)));
+  }
+  return sizes;
 }
 
 std::size_t FinePyramid::bytes_for(std::uint64_t end, std::uint64_t coarse_width, int levels) {
-  std::size_t buckets = 0;
-  for (int k = 0; k < levels; ++k) {
-    const std::uint64_t w = (coarse_width >> levels) << k;
-    buckets += static_cast<std::size_t>(std::max<std::uint64_t>(1, (end + w - 1) / w));
-  }
-  return buckets * sizeof(FineBucket);
+  const auto sizes = level_sizes(end, coarse_width, levels);
+  return std::accumulate(sizes.begin(), sizes.end(), std::size_t{0}) * sizeof(FineBucket);
 }
 
 std::vector<int> FinePyramid::plan_levels(const std::vector<std::size_t>& events, std::uint64_t end,
@@ -59,14 +64,8 @@ std::vector<int> FinePyramid::plan_levels(const std::vector<std::size_t>& events
 FinePyramid::FinePyramid(std::uint64_t end, std::uint64_t coarse_width, int levels) {
   if (levels <= 0) return;
   width_ = coarse_width >> levels;
-  std::vector<std::size_t> sizes;
-  for (int k = 0; k < levels; ++k) {
-    const std::uint64_t w = width_ << k;
-    sizes.push_back(static_cast<std::size_t>(std::max<std::uint64_t>(1, (end + w - 1) / w)));
-  }
-  std::size_t total = 0;
-  for (const std::size_t n : sizes) total += n;
-  buckets_.resize(total);
+  const auto sizes = level_sizes(end, coarse_width, levels);
+  buckets_.resize(std::accumulate(sizes.begin(), sizes.end(), std::size_t{0}));
   std::size_t offset = 0;
   for (const std::size_t n : sizes) {
     levels_.emplace_back(buckets_.data() + offset, n);
@@ -74,10 +73,7 @@ FinePyramid::FinePyramid(std::uint64_t end, std::uint64_t coarse_width, int leve
   }
 }
 
-void FinePyramid::add_count(std::uint64_t start) {
-  const auto base = levels_[0];
-  base[std::min<std::size_t>(start / width_, base.size() - 1)].count += 1;
-}
+void FinePyramid::add_count(std::uint64_t start) { levels_[0][bucket_of(start)].count += 1; }
 
 std::size_t FinePyramid::bucket_of(std::uint64_t t) const {
   const std::size_t last = levels_[0].size() - 1;
@@ -89,7 +85,7 @@ std::size_t FinePyramid::bucket_of(std::uint64_t t) const {
 }
 
 void FinePyramid::add_span(std::uint64_t start, std::uint64_t end, std::size_t state) {
-  levels_[0][bucket_of(start)].count += 1;
+  add_count(start);
   add_time(start, end, state);
 }
 

@@ -44,6 +44,8 @@ class FinePyramid {
   // pyramid whose base buckets are `coarse_width` wide: 0 when that base
   // holds at most kEventsPerBucket events a bucket.
   [[nodiscard]] static int levels_for(std::size_t events, std::uint64_t end, std::uint64_t coarse_width);
+  // Buckets in each of the `levels` levels, base first.
+  [[nodiscard]] static std::vector<std::size_t> level_sizes(std::uint64_t end, std::uint64_t coarse_width, int levels);
   // Bytes of a pyramid of `levels` levels.
   [[nodiscard]] static std::size_t bytes_for(std::uint64_t end, std::uint64_t coarse_width, int levels);
   // Levels for each of a timeline's lanes (events per lane), within

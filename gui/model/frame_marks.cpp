@@ -1,7 +1,6 @@
 #include "gui/model/frame_marks.hpp"
 
 #include <algorithm>
-#include <thread>
 
 #include "gui/model/parallel_for.hpp"
 
@@ -22,9 +21,7 @@ std::vector<LaneMarks> frame_marks(const TimelineModel& model, double t0, double
     }
   };
   if (threads == 0) {
-    threads = model.timeline().event_count() < kParallelFrameEvents
-                  ? 1U
-                  : std::clamp(std::thread::hardware_concurrency(), 1U, 4U);
+    threads = model.timeline().event_count() < kParallelFrameEvents ? 1U : model_threads();
   }
   parallel_for(lanes, threads, one);
   return out;

@@ -44,4 +44,6 @@ void parallel_for(std::size_t n, unsigned threads, const std::function<void(std:
   }
 }
 
+unsigned model_threads() { return std::clamp(std::thread::hardware_concurrency(), 1U, 4U); }
+
 }  // namespace lockscope::gui

@@ -13,4 +13,7 @@ namespace lockscope::gui {
 
 void parallel_for(std::size_t n, unsigned threads, const std::function<void(std::size_t)>& fn);
 
+// Threads for the model's work: as many as the machine has, at most four.
+[[nodiscard]] unsigned model_threads();
+
 }  // namespace lockscope::gui

@@ -295,7 +295,7 @@ void TimelineModel::build_fine_pyramids() {
     }
   }
   const auto levels = FinePyramid::plan_levels(events, end_, bucket_width_);
-  parallel_for(lanes_.size(), std::clamp(std::thread::hardware_concurrency(), 1U, 4U), [&](std::size_t lane) {
+  parallel_for(lanes_.size(), model_threads(), [&](std::size_t lane) {
     if (levels[lane] == 0) return;
     FinePyramid fine(end_, bucket_width_, levels[lane]);
     const Lane& l = lanes_[lane];
