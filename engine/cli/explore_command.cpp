@@ -226,9 +226,8 @@ int run_explore_command(const ExploreCommand& cmd) {
     return 2;
   }
   if (!cmd.merge.empty()) return run_merge(cmd);
-  if (!replay::is_sim_lock(cmd.lock)) {
-    fmt::print(stderr, "lockscope: --lock: '{}' does not run in the simulator (lockscope replay --list-locks)\n",
-               cmd.lock);
+  if (const std::string problem = replay::sim_lock_problem(cmd.lock); !problem.empty()) {
+    fmt::print(stderr, "lockscope: --lock: {}\n", problem);
     return 2;
   }
   auto all_cores = machine::resolve_machine(cmd.machine);

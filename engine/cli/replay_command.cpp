@@ -153,6 +153,8 @@ ReplayCommand& add_replay_command(CLI::App& app) {
         fmt::print("{:<28} {}\n", name, broken);
       }
     }
+    fmt::print("\nbravo and bravo-nofence take the visible-readers table's size: bravo:slots=N (1 to {}, default {})\n",
+               replay::kMaxTableSlots, replay::kDefaultBravoSlots);
     std::exit(0);
   }, "List the lock names replay knows and exit");
   return cmd;
@@ -167,9 +169,8 @@ int run_replay_command(const ReplayCommand& cmd) {
     return 2;
   }
   for (const std::string& lock : locks) {
-    if (!replay::is_sim_lock(lock)) {
-      fmt::print(stderr, "lockscope: --lock: '{}' does not run in the simulator (lockscope replay --list-locks)\n",
-                 lock);
+    if (const std::string problem = replay::sim_lock_problem(lock); !problem.empty()) {
+      fmt::print(stderr, "lockscope: --lock: {}\n", problem);
       return 2;
     }
   }

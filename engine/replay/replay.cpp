@@ -142,12 +142,15 @@ void collect_stores(const std::vector<sim::StoreLogEntry>& stores, traces::Timel
                    [](const auto& a, const auto& b) { return a.stored < b.stored; });
 }
 
-using LockFactory = std::unique_ptr<ReplayLock> (*)(std::uint32_t capacity);
+static_assert(kDefaultBravoSlots == lockimpl::BravoLock<SimPlatform>::kDefaultTableSlots);
+
+using LockFactory = std::unique_ptr<ReplayLock> (*)(std::uint32_t capacity, const LockParams& params);
 
 template <class Lock>
-std::unique_ptr<ReplayLock> make(std::uint32_t capacity) {
-  return std::make_unique<ReplayLockOf<Lock>>(capacity);
+std::unique_ptr<ReplayLock> make(std::uint32_t capacity, const LockParams& params) {
+  return std::make_unique<ReplayLockOf<Lock>>(capacity, params);
 }
+
 
 LockFactory find_factory(std::string_view name) {
   using enum Fence;
@@ -180,6 +183,14 @@ LockFactory find_factory(std::string_view name) {
   }
   if (name == "bravo-nofence") return make<lockimpl::BravoLock<SimPlatform, lockimpl::BravoRevocation::release>>;
   return nullptr;
+}
+
+// The design's factory for a --lock name with its parameters, or null.
+LockFactory find_factory_for(std::string_view name, LockParams& params) {
+  auto spec = parse_lock_spec(name);
+  if (!spec) return nullptr;
+  params = spec->params;
+  return find_factory(spec->design);
 }
 
 // The design each of the trace's locks is replayed as.
@@ -258,7 +269,8 @@ ReplayResult run_replay(const traces::WorkloadTrace& trace, const ReplayOptions&
     for (std::uint32_t id = 0; id < lock_count; ++id) {
       if (named_locks) world.set_line_prefix(trace.locks[id].name + ": ");
       first_line.push_back(static_cast<coherence::LineId>(world.directory().line_count()));
-      locks.push_back(find_factory(designs[id])(capacity));
+      LockParams params;
+      locks.push_back(find_factory_for(designs[id], params)(capacity, params));
     }
     world.set_line_prefix("");
     for (std::uint32_t ctx = 0; ctx < trace.initial_contexts; ++ctx) {
@@ -401,7 +413,16 @@ std::string_view sim_lock_broken(std::string_view name) {
 
 // glibc-mutex has a factory (a recorded trace's mutexes replay as it) but is
 // no rwlock: --lock cannot name it.
-bool is_sim_lock(std::string_view name) { return find_factory(name) != nullptr && name != "glibc-mutex"; }
+bool is_sim_lock(std::string_view name) { return sim_lock_problem(name).empty(); }
+
+std::string sim_lock_problem(std::string_view name) {
+  auto spec = parse_lock_spec(name);
+  if (!spec) return spec.error();
+  if (find_factory(spec->design) == nullptr || spec->design == "glibc-mutex") {
+    return fmt::format("'{}' does not run in the simulator (lockscope replay --list-locks)", name);
+  }
+  return {};
+}
 
 namespace {
 
@@ -453,7 +474,8 @@ ReplayResult replay(const traces::WorkloadTrace& trace, const ReplayOptions& opt
   }
   const std::vector<std::string> designs = designs_for(trace, options);
   for (const std::string& design : designs) {
-    if (find_factory(design) == nullptr) {
+    LockParams params;
+    if (find_factory_for(design, params) == nullptr) {
       ReplayResult r;
       r.lock = options.lock;
       r.error = "unknown lock '" + design + "'";

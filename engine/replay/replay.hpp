@@ -6,8 +6,10 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
 
+#include "engine/replay/lock_spec.hpp"
 #include "engine/replay/replay_options.hpp"
 #include "engine/replay/replay_result.hpp"
 #include "traces/workload.hpp"
@@ -22,7 +24,10 @@ std::span<const std::string_view> sim_lock_names();
 // Empty for a correct lock; for one broken on purpose (graph-nofence, ...),
 // what it leaves out.
 std::string_view sim_lock_broken(std::string_view name);
+// Whether --lock may name `name` (parameters included: "bravo:slots=64").
 bool is_sim_lock(std::string_view name);
+// Empty when is_sim_lock(name); else why not, in one line, naming it.
+std::string sim_lock_problem(std::string_view name);
 
 // Precondition: is_sim_lock(options.lock), and no earlier replay in this
 // process. Never throws for a bad trace at run time: the result's `error`

@@ -9,6 +9,7 @@
 #include <memory>
 #include <type_traits>
 
+#include "engine/replay/lock_spec.hpp"
 #include "lockimpl/contract.hpp"
 #include "lockimpl/platform.hpp"
 
@@ -37,7 +38,8 @@ class ReplayLock {
 template <class Lock>
 class ReplayLockOf final : public ReplayLock {
  public:
-  explicit ReplayLockOf(std::uint32_t capacity) : padded_(make(capacity)), lock_(&padded_->lock) {}
+  ReplayLockOf(std::uint32_t capacity, const LockParams& params)
+      : padded_(std::make_unique<Padded>(capacity, params)), lock_(&padded_->lock) {}
 
   void lock_shared() override {
     if constexpr (kShared) {
@@ -97,9 +99,12 @@ class ReplayLockOf final : public ReplayLock {
   // simulator finds lines by address, and two small locks (mutexes) that
   // the heap put side by side would falsely share a line no recording saw.
   struct alignas(lockimpl::kCachelineBytes) Padded {
-    explicit Padded(std::uint32_t capacity) : lock(make_lock(capacity)) {}
-    static Lock make_lock(std::uint32_t capacity) {
-      if constexpr (std::is_constructible_v<Lock, std::uint32_t>) {
+    Padded(std::uint32_t capacity, const LockParams& params) : lock(make_lock(capacity, params)) {}
+    static Lock make_lock(std::uint32_t capacity, const LockParams& params) {
+      if constexpr (requires { Lock::kDefaultTableSlots; }) {
+        // BRAVO: the table's size is a parameter of the name (lock_spec.hpp).
+        return Lock(capacity, params.table_slots != 0 ? params.table_slots : Lock::kDefaultTableSlots);
+      } else if constexpr (std::is_constructible_v<Lock, std::uint32_t>) {
         return Lock(capacity);
       } else {
         return Lock();
@@ -107,7 +112,6 @@ class ReplayLockOf final : public ReplayLock {
     }
     Lock lock;
   };
-  static std::unique_ptr<Padded> make(std::uint32_t capacity) { return std::make_unique<Padded>(capacity); }
 
   std::unique_ptr<Padded> padded_;
   Lock* lock_;

@@ -103,9 +103,8 @@ std::vector<SweepRun> expand(const SweepPlanInput& input) {
 std::expected<void, std::string> validate(const SweepPlanInput& input, std::uint32_t machine_cores) {
   if (input.locks.empty()) return std::unexpected("--locks: no lock named");
   for (const std::string& lock : input.locks) {
-    if (!replay::is_sim_lock(lock)) {
-      return std::unexpected(
-          fmt::format("--locks: '{}' does not run in the simulator (lockscope replay --list-locks)", lock));
+    if (const std::string problem = replay::sim_lock_problem(lock); !problem.empty()) {
+      return std::unexpected("--locks: " + problem);
     }
   }
   if (input.cores.empty()) return std::unexpected("--cores: no core count given");
