@@ -83,8 +83,11 @@ using DecodeProgress = ReadProgress;
 // Reads `in` to its end, then decodes it as above.
 [[nodiscard]] std::expected<Timeline, ParseError> read_timeline(std::istream& in, std::string_view file_name);
 
-// Reads and decodes a file. `progress` hears of both as one count: reading
-// the file's N bytes, then decoding them, of 2N in all.
+// Reads and decodes a file. A regular file is mapped (mapped_file.hpp) and
+// decoded from the mapping, and `progress` hears of the decoding, in bytes
+// of the file. A file that cannot be mapped (a pipe, /proc) is read first,
+// and `progress` hears of both as one count: reading the file's N bytes, then
+// decoding them, of 2N in all.
 [[nodiscard]] std::expected<Timeline, ParseError> read_timeline_file(const std::filesystem::path& path,
                                                                      const DecodeProgress& progress = {});
 
