@@ -24,6 +24,11 @@ struct BenchConfig {
   // Keep what each worker did as a workload trace (BenchResult::workload),
   // so the same workload can be replayed on a simulated machine.
   bool record = false;
+  // A run in which no acquisition finishes for this long (and never less
+  // than four rounds of cs_ns + think_ns) is deadlocked: a BROKEN lock's
+  // lost wake-up, or a bug. It ends the process (exit 4) with one line,
+  // since its threads cannot be taken back. 0: wait forever.
+  unsigned stall_seconds = 30;
 };
 
 }  // namespace lockscope::engine::bench

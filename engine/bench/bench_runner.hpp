@@ -17,6 +17,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <thread>
 #include <vector>
 
@@ -41,6 +43,9 @@ using stats::LatencyHistogram;
 using Clock = std::chrono::steady_clock;
 
 struct alignas(64) WorkerTally {
+  // Acquisitions finished, for the stall watch (written by the worker,
+  // read by the watching thread); reads + writes once the worker is done.
+  std::atomic<std::uint64_t> done{0};
   std::uint64_t reads = 0;
   std::uint64_t writes = 0;
   std::uint64_t violations = 0;
@@ -106,10 +111,33 @@ void worker_loop(L& lock, typename L::Session& session, const BenchConfig& cfg,
       lock.unlock_shared(session);
       ++tally.reads;
     }
+    // relaxed: a progress count for the stall watch; a store to a line
+    // this worker owns (its tally), as the counts above are.
+    tally.done.store(n + 1, std::memory_order_relaxed);
     delay.spin(cfg.think_ns);
     if (cfg.record) record_section(tally.recorded, write, cfg);
   }
   tally.finished = Clock::now();
+}
+
+// How long a run may go without an acquisition finishing before it is
+// called deadlocked (see BenchConfig::stall_seconds); zero: never.
+inline Clock::duration stall_limit(const BenchConfig& cfg) {
+  if (cfg.stall_seconds == 0) return Clock::duration::max();
+  const auto rounds = std::chrono::nanoseconds(4 * (cfg.cs_ns + cfg.think_ns));
+  return std::max<Clock::duration>(std::chrono::seconds(cfg.stall_seconds), rounds);
+}
+
+// Ends the process: threads that hold or wait for a deadlocked lock cannot
+// be stopped or joined, and returning would destroy the lock under them.
+[[noreturn]] inline void report_stall(const BenchConfig& cfg, std::uint64_t done, unsigned unfinished) {
+  const double seconds = std::chrono::duration<double>(stall_limit(cfg)).count();
+  std::fprintf(stderr,
+               "lockscope: bench: %s: no acquisition finished in %.0f s (%llu done, %u of %u workers still in "
+               "their loop): a deadlock or a lost wake-up\n",
+               cfg.lock.c_str(), seconds, static_cast<unsigned long long>(done), unfinished, cfg.threads);
+  std::fflush(stderr);
+  std::_Exit(4);
 }
 
 }  // namespace detail
@@ -125,6 +153,7 @@ BenchResult run_bench(const BenchConfig& cfg, const SpinDelay& delay) {
     for (unsigned i = 0; i < cfg.threads; ++i) tallies[i].recorded.reserve(4 * (cfg.ops / cfg.threads + 1));
   }
   std::atomic<unsigned> ready{0};
+  std::atomic<unsigned> finished{0};
   std::atomic<bool> go{false};
   std::atomic<bool> stop{false};
 
@@ -146,14 +175,35 @@ BenchResult run_bench(const BenchConfig& cfg, const SpinDelay& delay) {
         tallies[i].finished = Clock::now();
       }
       lock.leave(session);
+      finished.fetch_add(1, std::memory_order_relaxed);  // relaxed: the watch below only counts; join orders
     });
   }
   while (ready.load(std::memory_order_acquire) != cfg.threads) std::this_thread::yield();
   const auto start = Clock::now();
   go.store(true, std::memory_order_release);
-  if (cfg.ops == 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(cfg.duration_ms));
-    stop.store(true, std::memory_order_relaxed);  // relaxed: see the stop check
+  // Watch: the end of a timed run, and a run that stops moving.
+  const auto stop_at = start + std::chrono::milliseconds(cfg.duration_ms);
+  const auto limit = detail::stall_limit(cfg);
+  std::uint64_t last_done = 0;
+  auto last_move = start;
+  // relaxed: the workers' own count; the join below orders their tallies.
+  while (finished.load(std::memory_order_relaxed) != cfg.threads) {
+    auto nap = std::chrono::milliseconds(20);
+    if (cfg.ops == 0 && !stop.load(std::memory_order_relaxed)) {  // relaxed: only this thread writes it
+      nap = std::min(nap, std::chrono::ceil<std::chrono::milliseconds>(stop_at - Clock::now()));
+    }
+    std::this_thread::sleep_for(std::max(nap, std::chrono::milliseconds(0)));
+    const auto now = Clock::now();
+    if (cfg.ops == 0 && now >= stop_at) stop.store(true, std::memory_order_relaxed);  // relaxed: see the stop check
+    std::uint64_t done = 0;
+    // relaxed: a progress count.
+    for (const auto& t : tallies) done += t.done.load(std::memory_order_relaxed);
+    if (done != last_done) {
+      last_done = done;
+      last_move = now;
+    } else if (now - last_move > limit) {
+      detail::report_stall(cfg, done, cfg.threads - finished.load(std::memory_order_relaxed));  // relaxed: a count
+    }
   }
   for (auto& t : workers) t.join();
 

@@ -230,6 +230,9 @@ BenchCommand& add_bench_command(CLI::App& app) {
   sub->add_option("--seed", cmd.config.seed, "Seed for each worker's read/write choices")
       ->capture_default_str();
   sub->add_flag("--no-pin", cmd.no_pin, "Do not pin workers to CPUs");
+  sub->add_option("--stall-seconds", cmd.config.stall_seconds,
+                  "Give up (exit 4) when no acquisition finishes for this long, a deadlock; 0: never")
+      ->capture_default_str();
   sub->add_option("--json", cmd.json, "Write results as JSON to FILE ('-' for stdout)");
   sub->add_option("--record", cmd.record,
                   "Write the workload the workers ran as a trace to FILE (needs --ops, one lock)");
