@@ -39,6 +39,7 @@ struct ValidateCommand {
   std::uint64_t ops = 0;  // 0: the suite's default
   std::uint64_t seed = 1;
   bool no_pin = false;
+  unsigned real_runs = validate::kDefaultRealRuns;
   std::vector<std::string> real_from;  // validate.csv files of earlier runs
 };
 
@@ -104,7 +105,9 @@ ValidateCommand& add_validate_command(CLI::App& app) {
       "both worlds x read-only, 1% and 10% writes x critical section 0 and 100 ns x think 0 and\n"
       "200 ns x thread counts. --quick: graph and central, read-only and 10% writes, cs 0, think 0\n"
       "and 200 ns, 50,000 operations a case (seconds); the full suite takes a few minutes.\n"
-      "Each case runs 3 times on real threads; the run with the median throughput is kept.\n\n"
+      "Each case runs --real-runs times on real threads, in rounds over the whole suite (so that a noisy\n"
+      "moment of the machine does not fall on every run of one case); the run with the median\n"
+      "throughput is kept.\n\n"
       "Writes DIR/validate.csv (case, lock, threads, write_permille, cs_ns, think_ns, metric, unit,\n"
       "real, simulated, error_pct, note) for throughput, read and write wait p50/p99 and transfers\n"
       "per operation (real: L1D or cache misses from perf_event_open, n/a where the kernel or VM\n"
@@ -134,6 +137,9 @@ ValidateCommand& add_validate_command(CLI::App& app) {
       ->check(CLI::Range(std::uint64_t{1}, kMaxOps));
   sub->add_option("--seed", cmd.seed, "Seed for the read/write choices and the replay")->capture_default_str();
   sub->add_flag("--no-pin", cmd.no_pin, "Do not pin the real threads to CPUs");
+  sub->add_option("--real-runs", cmd.real_runs, "Real runs of each case; the one with the median throughput is kept")
+      ->check(CLI::Range(1U, 99U))
+      ->capture_default_str();
   sub->add_option("--real-from", cmd.real_from,
                   "Run no real threads: take the real figures from these earlier validate.csv files (their "
                   "median per case and metric) and replay only the simulated side. Use the --quick, --lock, "
@@ -185,6 +191,7 @@ int run_validate_command(const ValidateCommand& cmd) {
   options.ops = cmd.ops != 0 ? cmd.ops : (cmd.quick ? kQuickOps : kFullOps);
   options.seed = cmd.seed;
   options.pin = !cmd.no_pin;
+  options.real_runs = cmd.real_runs;
 
   std::optional<validate::RealFigures> earlier;
   if (!cmd.real_from.empty()) {
@@ -233,17 +240,34 @@ int run_validate_command(const ValidateCommand& cmd) {
   const auto start = std::chrono::steady_clock::now();
   {
     Progress progress;
-    for (std::size_t i = 0; i < cases.size(); ++i) {
+    // Steps: each real run, then each replay. Real runs go in rounds over
+    // every case (RunOptions::real_runs says why).
+    const std::size_t rounds = earlier ? 0 : options.real_runs;
+    const std::size_t steps = cases.size() * (rounds + 1);
+    std::size_t step = 0;
+    auto report = [&](std::string_view what) {
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const std::string eta =
-          i == 0 ? "" : fmt::format(", about {} left", duration_text(elapsed / static_cast<double>(i) *
-                                                                     static_cast<double>(cases.size() - i)));
-      progress.update(fmt::format("case {}/{}: {}{}", i + 1, cases.size(), cases[i].name(), eta));
+          step == 0 ? "" : fmt::format(", about {} left", duration_text(elapsed / static_cast<double>(step) *
+                                                                        static_cast<double>(steps - step)));
+      progress.update(fmt::format("{}{}", what, eta));
+      ++step;
+    };
+    std::vector<std::vector<validate::RealRun>> real(cases.size());
+    for (std::size_t round = 0; round < rounds; ++round) {
+      for (std::size_t i = 0; i < cases.size(); ++i) {
+        report(fmt::format("real threads, round {}/{}: case {}/{}: {}", round + 1, rounds, i + 1, cases.size(),
+                           cases[i].name()));
+        real[i].push_back(validate::run_real(cases[i], options, *delay, counter ? &*counter : nullptr));
+      }
+    }
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      report(fmt::format("simulating case {}/{}: {}", i + 1, cases.size(), cases[i].name()));
       if (earlier) {
         results.push_back(validate::replay_case(cases[i], options));
         continue;
       }
-      results.push_back(validate::run_case(cases[i], options, *delay, counter ? &*counter : nullptr));
+      results.push_back(validate::finish_case(cases[i], std::move(real[i]), options));
       if (counter_note.empty() && !results.back().counter_error.empty()) {
         counter_note = "transfers per operation: n/a: " + results.back().counter_error;
       }

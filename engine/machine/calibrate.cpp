@@ -649,16 +649,19 @@ std::expected<Machine, std::string> calibrate(const CalibrationOptions& options,
     say(fmt::format("line hold: a shared counter between CPU {} and CPU {}", cpus[a], cpus[b]));
     // A run in which one thread never got the line (descheduled all along,
     // on a loaded machine) says nothing: the hold is then left at 0.
-    auto interval = measure_handoff_interval_ns(cpus[a], cpus[b], runs);
+    auto handoff = measure_handoff(cpus[a], cpus[b], runs);
     // The transfer the model charges a contended RMW: the pair's latency,
     // scaled by the per-state cost of an RMW on a Modified line if measured.
     const double transfer = m.access.given() && m.access.rmw.modified_ns > 0
                                 ? m.latency(a, b) * m.access.rmw.modified_ns / m.access.reference_ns
                                 : m.latency(a, b);
-    if (interval) {
-      m.line_hold_ns = std::max(0.0, *interval - transfer);
+    // An RMW on a line the core holds: the model drains the store buffer
+    // (a fence) and hits.
+    const double local_rmw = m.fence_ns + m.l1_hit_ns;
+    if (handoff) {
+      m.line_hold_ns = fit_line_hold_ns(handoff->ns_per_rmw, transfer, local_rmw);
     } else {
-      say(fmt::format("line hold: not measured ({}), keeping 0", interval.error()));
+      say(fmt::format("line hold: not measured ({}), keeping 0", handoff.error()));
     }
     say(fmt::format("wake-up: a condition-variable relay between CPU {} and CPU {}", cpus[a], cpus[b]));
     auto wake = measure_wake_ns(cpus[a], cpus[b], runs);
@@ -674,11 +677,12 @@ std::expected<Machine, std::string> calibrate(const CalibrationOptions& options,
       m.scheduler.syscall_ns = measure_syscall_ns(runs);
       m.scheduler.spin_ns = measure_spin_ns(runs);
     }).join();
-    say(fmt::format("handover: the counter changed hands every {:.1f} ns (an RMW transfer {:.1f} ns): line hold {:.1f} "
-                    "ns; wake-up {:.0f} ns, the waker's call {:.0f} ns; system call {:.0f} ns; spin before sleeping "
-                    "{:.0f} ns",
-                    interval ? *interval : 0.0, transfer, m.line_hold_ns, m.scheduler.wake_ns, m.scheduler.wake_call_ns,
-                    m.scheduler.syscall_ns, m.scheduler.spin_ns));
+    say(fmt::format("handover: the counter took an RMW every {:.1f} ns and changed hands every {:.1f} ns (an RMW "
+                    "transfer {:.1f} ns, an owned RMW {:.1f} ns): line hold {:.1f} ns; wake-up {:.0f} ns, the waker's "
+                    "call {:.0f} ns; system call {:.0f} ns; spin before sleeping {:.0f} ns",
+                    handoff ? handoff->ns_per_rmw : 0.0, handoff ? handoff->interval_ns : 0.0, transfer, local_rmw,
+                    m.line_hold_ns, m.scheduler.wake_ns, m.scheduler.wake_call_ns, m.scheduler.syscall_ns,
+                    m.scheduler.spin_ns));
   }
   if (auto ok = validate(m); !ok) {
     return std::unexpected(fmt::format("calibration produced an invalid machine: {}", ok.error()));

@@ -36,8 +36,8 @@ struct alignas(64) Counter {
   std::atomic<std::uint32_t> value{0};
 };
 
-// One run of the shared counter: ns between changes of owner.
-std::expected<double, std::string> handoff_interval_ns(int cpu_a, int cpu_b) {
+// One run of the shared counter, while both threads ran.
+std::expected<Handoff, std::string> handoff_once(int cpu_a, int cpu_b) {
   constexpr std::uint32_t kOps = 200'000;  // per thread
   Counter counter;
   std::vector<std::uint32_t> got[2] = {std::vector<std::uint32_t>(kOps),
@@ -72,7 +72,7 @@ std::expected<double, std::string> handoff_interval_ns(int cpu_a, int cpu_b) {
                                        "(is one of them descheduled?)",
                                        cpu_a, cpu_b));
   }
-  return ns / static_cast<double>(changes);
+  return Handoff{ns / static_cast<double>(changes), ns / static_cast<double>(both_ran_until)};
 }
 
 // One run of the condition-variable relay: ns per one-way handover.
@@ -148,8 +148,31 @@ std::expected<double, std::string> median_run(unsigned runs, Run&& run) {
 
 }  // namespace
 
-std::expected<double, std::string> measure_handoff_interval_ns(int cpu_a, int cpu_b, unsigned runs) {
-  return median_run(runs, [&] { return handoff_interval_ns(cpu_a, cpu_b); });
+std::expected<Handoff, std::string> measure_handoff(int cpu_a, int cpu_b, unsigned runs) {
+  (void)handoff_once(cpu_a, cpu_b);  // warm-up
+  std::vector<double> interval;
+  std::vector<double> per_rmw;
+  std::string error;
+  for (unsigned r = 0; r < std::max(runs, 1U); ++r) {
+    auto h = handoff_once(cpu_a, cpu_b);
+    if (!h) {
+      error = h.error();
+      continue;
+    }
+    interval.push_back(h->interval_ns);
+    per_rmw.push_back(h->ns_per_rmw);
+  }
+  if (interval.empty()) return std::unexpected(error);
+  return Handoff{median(std::move(interval)), median(std::move(per_rmw))};
+}
+
+double fit_line_hold_ns(double ns_per_rmw, double transfer_ns, double local_rmw_ns) {
+  if (!(ns_per_rmw > 0) || !(transfer_ns > 0)) return 0;
+  const double rate = 1.0 / ns_per_rmw;
+  // (1 + h / local) / (T + h) = rate  =>  h = (rate T - 1) / (1 / local - rate)
+  if (rate * transfer_ns <= 1) return 0;
+  if (!(local_rmw_ns > 0) || rate >= 1.0 / local_rmw_ns) return 10 * transfer_ns;
+  return std::min((rate * transfer_ns - 1) / (1.0 / local_rmw_ns - rate), 10 * transfer_ns);
 }
 
 std::expected<double, std::string> measure_wake_ns(int cpu_a, int cpu_b, unsigned runs) {

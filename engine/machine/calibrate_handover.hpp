@@ -3,17 +3,25 @@
 //
 //   line_hold_ns  Two threads pinned to CPUs a and b fetch_add one shared
 //                 counter as fast as they can, each keeping the values it
-//                 got. Merged by value, the values say who had the line when:
-//                 a change of owner is one transfer. A real core does not give
-//                 the line up the moment it is asked (a locked instruction
-//                 holds it, and fabrics let a fresh owner finish a little
-//                 work first), so the line moves in batches, one every
-//                 `interval` ns. In the simulator the owner answers a
-//                 request once it has held the line for line_hold, and the
-//                 transfer then costs what it always does, so a wanted line
-//                 moves every hold + transfer: hold = interval - transfer
-//                 (the RMW transfer the model charges between a and b),
-//                 never below 0.
+//                 got. Merged by value, the values say who had the line when
+//                 (a change of owner is one transfer), and how many RMWs the
+//                 pair did per ns while both ran: the rate R. A real core
+//                 does not give the line up the moment it is asked (a
+//                 locked instruction holds it, and fabrics let a fresh owner
+//                 finish a little work first), so the line moves in batches
+//                 of several RMWs. In the simulator the owner answers a
+//                 request once it has held the line for line_hold, working
+//                 on its copy meanwhile (an RMW costing `local`, a fence and
+//                 a hit), and the transfer then costs what it always does
+//                 (T); a hammered counter thus runs at
+//                 (1 + hold/local) / (T + hold) RMWs per ns. The hold is the
+//                 one that gives the measured R (fit_line_hold_ns).
+//                 (Until 2026-12-06 the hold was interval - T, the measured
+//                 time between changes of owner less a transfer: right only
+//                 when a batch held as many RMWs in both worlds. With two
+//                 vCPUs 30 ns apart the interval was 29-31 ns, the hold 0,
+//                 and the simulated counter moved on every RMW, 4.8 times
+//                 slower than the real one, which did 6-10 per batch.)
 //   wake_ns       Two threads pinned to CPUs a and b take turns through a
 //                 std::mutex and std::condition_variable: each waits until it
 //                 is its turn, passes the turn and notifies. One way is half a
@@ -43,9 +51,23 @@
 
 namespace lockscope::engine::machine {
 
-// The shared counter's interval between changes of owner, in ns;
-// line_hold_ns = max(0, interval - transfer(a, b)).
-std::expected<double, std::string> measure_handoff_interval_ns(int cpu_a, int cpu_b, unsigned runs);
+// The shared counter, while both threads ran: the time between changes
+// of owner, and the time per RMW of the pair together (each the median of
+// the runs).
+struct Handoff {
+  double interval_ns = 0;
+  double ns_per_rmw = 0;
+};
+std::expected<Handoff, std::string> measure_handoff(int cpu_a, int cpu_b, unsigned runs);
+
+// The line hold at which the model's hammered counter does one RMW every
+// `ns_per_rmw`, given the transfer it charges an RMW between the two cores
+// and what an RMW on a line the core holds costs it (fence + hit). 0 when
+// the counter was no faster than one transfer per RMW (no batching to
+// explain); when it was as fast as an owned line, 10 transfers (a core then
+// keeps a wanted line far longer than it takes to move, and the figure is
+// only bounded).
+[[nodiscard]] double fit_line_hold_ns(double ns_per_rmw, double transfer_ns, double local_rmw_ns);
 std::expected<double, std::string> measure_wake_ns(int cpu_a, int cpu_b, unsigned runs);
 std::expected<double, std::string> measure_wake_call_ns(int cpu_a, int cpu_b, unsigned runs);
 double measure_syscall_ns(unsigned runs);

@@ -65,40 +65,36 @@ double clock_floor_ns() {
   return samples[500];
 }
 
-CaseResult run_case(const ValidateCase& what, const RunOptions& options, const bench::SpinDelay& delay,
-                    CacheMissCounter* counter) {
-  CaseResult result;
-  result.what = what;
+RealRun run_real(const ValidateCase& what, const RunOptions& options, const bench::SpinDelay& delay,
+                 CacheMissCounter* counter) {
   const bench::BenchConfig cfg = bench_config(what, options.ops, options.seed, options.pin);
   const bench::LockEntry* entry = bench::find_bench_lock(what.lock);
-  struct Run {
-    bench::BenchResult bench;
-    std::optional<double> transfers_per_op;
-    std::string counter_error;
-  };
-  std::vector<Run> runs;
-  for (unsigned i = 0; i < std::max(options.real_runs, 1U); ++i) {
-    Run run;
-    if (counter != nullptr) counter->start();
-    run.bench = entry->run(cfg, delay);
-    if (counter != nullptr) {
-      auto misses = counter->stop();
-      const std::uint64_t ops = run.bench.read_ops + run.bench.write_ops;
-      if (!misses) {
-        run.counter_error = misses.error();
-      } else if (ops != 0) {
-        run.transfers_per_op = static_cast<double>(*misses) / static_cast<double>(ops);
-      }
+  RealRun run;
+  if (counter != nullptr) counter->start();
+  run.bench = entry->run(cfg, delay);
+  if (counter != nullptr) {
+    auto misses = counter->stop();
+    const std::uint64_t ops = run.bench.read_ops + run.bench.write_ops;
+    if (!misses) {
+      run.counter_error = misses.error();
+    } else if (ops != 0) {
+      run.transfers_per_op = static_cast<double>(*misses) / static_cast<double>(ops);
     }
-    runs.push_back(std::move(run));
   }
-  std::ranges::sort(runs, {}, [](const Run& r) { return r.bench.ops_per_sec; });
-  Run& kept = runs[runs.size() / 2];
-  result.real = std::move(kept.bench);
-  result.real_transfers_per_op = kept.transfers_per_op;
-  result.counter_error = std::move(kept.counter_error);
-  for (const Run& r : runs) result.real.violations = std::max(result.real.violations, r.bench.violations);
+  return run;
+}
 
+CaseResult finish_case(const ValidateCase& what, std::vector<RealRun> runs, const RunOptions& options) {
+  CaseResult result;
+  result.what = what;
+  if (!runs.empty()) {
+    std::ranges::sort(runs, {}, [](const RealRun& r) { return r.bench.ops_per_sec; });
+    RealRun& kept = runs[runs.size() / 2];
+    result.real = std::move(kept.bench);
+    result.real_transfers_per_op = kept.transfers_per_op;
+    result.counter_error = std::move(kept.counter_error);
+    for (const RealRun& r : runs) result.real.violations = std::max(result.real.violations, r.bench.violations);
+  }
   CaseResult simulated = replay_case(what, options);
   result.sim = std::move(simulated.sim);
   result.error = std::move(simulated.error);
@@ -106,6 +102,13 @@ CaseResult run_case(const ValidateCase& what, const RunOptions& options, const b
     result.error = fmt::format("{} mutual-exclusion violations on real threads", result.real.violations);
   }
   return result;
+}
+
+CaseResult run_case(const ValidateCase& what, const RunOptions& options, const bench::SpinDelay& delay,
+                    CacheMissCounter* counter) {
+  std::vector<RealRun> runs;
+  for (unsigned i = 0; i < std::max(options.real_runs, 1U); ++i) runs.push_back(run_real(what, options, delay, counter));
+  return finish_case(what, std::move(runs), options);
 }
 
 CaseResult replay_case(const ValidateCase& what, const RunOptions& options) {

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/bench/bench_result.hpp"
 #include "engine/bench/spin_delay.hpp"
@@ -43,6 +44,8 @@ namespace lockscope::engine::validate {
 // is not waiting.
 [[nodiscard]] double clock_floor_ns();
 
+inline constexpr unsigned kDefaultRealRuns = 5;
+
 struct RunOptions {
   machine::Machine machine;        // the simulated side: usually this-machine, calibrated
   std::uint64_t ops = 200'000;     // acquisitions per case, all workers together
@@ -50,9 +53,12 @@ struct RunOptions {
   bool pin = true;
   // Real runs per case; the one with the median throughput is kept (its
   // waits too). A run is a few milliseconds, and on a shared machine one
-  // descheduled thread can halve it; the simulator replays one trace, the
-  // same for every run (the loop is deterministic).
-  unsigned real_runs = 3;
+  // descheduled thread or a busy hyperthread sibling can halve it; the
+  // simulator replays one trace, the same for every run (the loop is
+  // deterministic). `lockscope validate` interleaves the runs of all cases
+  // (round 1 of every case, then round 2, ...), so that a noisy second of
+  // the host does not fall on every run of one case.
+  unsigned real_runs = kDefaultRealRuns;
   // What one steady_clock read costs here (clock_floor_ns()): the replayed
   // trace spends two per timed acquisition, as the real loop does.
   double clock_read_ns = 0;
@@ -71,10 +77,23 @@ struct CaseResult {
   std::string error;
 };
 
-// Runs `what` for real options.real_runs times (counting cache misses with
-// `counter` when non-null, over the kept run), then replays the workload. Never throws for a failed replay: the
-// result's `error` says what went wrong. Precondition: what.lock runs in
-// both worlds.
+// One real run of `what` (counting cache misses with `counter` when
+// non-null). Precondition: what.lock runs in both worlds.
+struct RealRun {
+  bench::BenchResult bench;
+  std::optional<double> transfers_per_op;
+  std::string counter_error;
+};
+[[nodiscard]] RealRun run_real(const ValidateCase& what, const RunOptions& options, const bench::SpinDelay& delay,
+                               CacheMissCounter* counter);
+
+// Keeps the run with the median throughput of `runs` (the largest
+// violation count of any), then replays the workload. Never throws for a
+// failed replay: the result's `error` says what went wrong.
+[[nodiscard]] CaseResult finish_case(const ValidateCase& what, std::vector<RealRun> runs, const RunOptions& options);
+
+// Both in a row: options.real_runs real runs of `what`, back to back, then
+// finish_case.
 [[nodiscard]] CaseResult run_case(const ValidateCase& what, const RunOptions& options, const bench::SpinDelay& delay,
                                   CacheMissCounter* counter);
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "engine/bench/lock_registry.hpp"
 #include "engine/machine/presets.hpp"
 
@@ -26,6 +28,32 @@ TEST(ValidateRun, ReplaysExactlyTheOperationsTheRealThreadsDid) {
     EXPECT_TRUE(r.real.workload.workers.empty()) << "the real run does not record";
     EXPECT_FALSE(r.real_transfers_per_op.has_value());
   }
+}
+
+// Of several real runs, the one with the median throughput is kept, waits
+// and all; a violation in any run is reported. (validate runs them in
+// rounds over the suite and hands them over here.)
+TEST(ValidateRun, FinishingACaseKeepsTheMedianRunAndAnyViolation) {
+  RunOptions options;
+  options.machine = *machine::preset("laptop-8");
+  options.ops = 200;
+  const ValidateCase what{"graph", 1, 100, 0, 0};
+  std::vector<RealRun> runs(5);
+  const double rates[] = {5e6, 1e6, 9e6, 3e6, 7e6};
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    runs[i].bench.ops_per_sec = rates[i];
+    runs[i].bench.read_latency_ns.p99 = static_cast<std::uint64_t>(rates[i] / 1e6);  // marks the run
+  }
+  CaseResult r = finish_case(what, runs, options);
+  EXPECT_EQ(r.real.ops_per_sec, 5e6);
+  EXPECT_EQ(r.real.read_latency_ns.p99, 5U) << "the kept run's waits come with it";
+  EXPECT_TRUE(r.error.empty()) << r.error;
+  EXPECT_GT(r.sim.read_ops + r.sim.write_ops, 0U);
+  runs[1].bench.violations = 2;
+  r = finish_case(what, runs, options);
+  EXPECT_EQ(r.real.ops_per_sec, 5e6);
+  EXPECT_EQ(r.real.violations, 2U);
+  EXPECT_NE(r.error.find("2 mutual-exclusion violations"), std::string::npos) << r.error;
 }
 
 // The real run does not record (recording costs the threads more than the
