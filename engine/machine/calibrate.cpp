@@ -125,6 +125,17 @@ double fence_loop_ns(bool fence) {
   return ns_since(start) / kIterations;
 }
 
+// Per call: the clock a lock reads (RealPlatform::now_ns, steady_clock
+// through the vDSO), back to back; the sum keeps the calls.
+double clock_read_loop_ns() {
+  constexpr int kReads = 100'000;
+  std::int64_t sum = 0;
+  const Clock::time_point start = Clock::now();
+  for (int i = 0; i < kReads; ++i) sum += RealPlatform::now_ns();
+  asm volatile("" : : "r"(sum) : "memory");
+  return ns_since(start) / kReads;
+}
+
 struct FreeAligned {
   void operator()(void* p) const { std::free(p); }
 };
@@ -589,6 +600,7 @@ std::expected<Machine, std::string> calibrate(const CalibrationOptions& options,
   // The single-thread costs run pinned to the first CPU, in a thread of their
   // own so the caller's affinity is left alone.
   std::expected<void, std::string> single = {};
+  double clock_read = 0;
   std::thread([&] {
     if (!bench::pin_current_thread(cpus[0])) {
       single = std::unexpected(fmt::format("cannot pin a thread to CPU {}", cpus[0]));
@@ -601,6 +613,8 @@ std::expected<Machine, std::string> calibrate(const CalibrationOptions& options,
     say("fence");
     p.fence_ns = std::max(0.0, fastest_of(runs, [] { return fence_loop_ns(true); }) -
                                    fastest_of(runs, [] { return fence_loop_ns(false); }));
+    say("clock read");
+    clock_read = fastest_of(runs, clock_read_loop_ns);
     if (options.memory_bytes != 0) {
       say(fmt::format("memory ({} MiB chase)", options.memory_bytes >> 20));
       p.memory_ns = measure_memory_ns(options.memory_bytes, runs);
@@ -631,6 +645,7 @@ std::expected<Machine, std::string> calibrate(const CalibrationOptions& options,
     }
   }
   Machine m = make_machine(p, {}, std::move(lat));
+  m.clock_read_ns = clock_read;
   if (options.access_samples != 0) {
     auto access = measure_per_state(m, cpus, options.access_samples, say);
     if (!access) return std::unexpected(access.error());

@@ -155,6 +155,10 @@ struct Machine {
   // over"): a contended counter moves in batches. 0: the line leaves as soon
   // as the request reaches it. calibrate measures it.
   double line_hold_ns = 0;
+  // What reading the clock costs a lock (P::now_ns(): clock_gettime through
+  // the vDSO, 10-25 ns on x86 Linux). BRAVO reads it at every write and on
+  // its slow read path. 0 (free) unless measured: calibrate does.
+  double clock_read_ns = 0;
   MemoryModel memory_model = MemoryModel::sc;
   // Entries of each core's store buffer under tso (1..kMaxStoreBufferDepth);
   // a store into a full buffer waits for the oldest to drain.

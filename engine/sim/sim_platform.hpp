@@ -48,12 +48,15 @@ struct SimPlatform {
   }
 
   // The calling worker's own clock: SimGrid's plus the work it has been
-  // charged lazily and not yet synchronized (SimWorld::now()). No coherence
-  // access and no simcall. Outside a run (building a lock) SimGrid's clock.
+  // charged lazily and not yet synchronized (SimWorld::now()), after the
+  // read itself is charged (SimCosts::clock_read; the time read is the
+  // read's end). No coherence access and no simcall. Outside a run
+  // (building a lock) SimGrid's clock, free.
   static std::int64_t now_ns() {
     SimWorld& world = SimWorld::current();
-    const Picos ps = world.running() ? world.now() : SimWorld::clock();
-    return static_cast<std::int64_t>(ps / 1000);
+    if (!world.running()) return static_cast<std::int64_t>(SimWorld::clock() / 1000);
+    if (const Picos cost = world.costs().clock_read; cost != 0) world.charge(cost);
+    return static_cast<std::int64_t>(world.now() / 1000);
   }
   // The worker's id (the replay's worker index; the test harness's 0, 1, ...).
   static std::uint32_t current_worker() { return SimWorld::current().self().id; }

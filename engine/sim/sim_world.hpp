@@ -79,6 +79,7 @@ struct SimCosts {
   Picos fence = 8'000;           // a full fence: drain the store buffer
   Picos heavy_barrier = 2'000'000;  // membarrier(2): IPIs to every core
   Picos pause = 10'000;          // cpu_relax()
+  Picos clock_read = 0;          // P::now_ns(): a vDSO clock_gettime (machine::Machine::clock_read_ns)
   Picos quantum = 200'000;       // most a worker may run ahead of SimGrid's clock
   Picos lookahead = 50'000;      // a miss this close ahead is issued without catching up first
   Arbitration arbitration = Arbitration::nearest_first;

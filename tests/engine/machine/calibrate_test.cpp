@@ -49,6 +49,9 @@ TEST(Calibrate, SmokeOnTwoCpusGivesAValidMatrix) {
   EXPECT_GT(m->scheduler.syscall_ns, 20);  // a futex system call, even with vDSO-fast kernels
   EXPECT_GT(m->scheduler.wake_call_ns, 20);
   EXPECT_NE(m->scheduler.wake_ns, Scheduler{}.wake_ns);
+  // A clock read is a vDSO call: more than nothing, far less than a microsecond.
+  EXPECT_GT(m->clock_read_ns, 0);
+  EXPECT_LT(m->clock_read_ns, 1000);
   EXPECT_TRUE(std::isfinite(m->line_hold_ns));
   EXPECT_GE(m->line_hold_ns, 0);
 }

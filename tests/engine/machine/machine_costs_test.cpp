@@ -69,7 +69,9 @@ TEST(MachineCosts, ArbitrationAndSchedulerMapOntoSimCosts) {
   m.scheduler = {.slice_us = 750, .thread_switch_ns = 3500, .coroutine_switch_ns = 0, .wake_ns = 9100,
                  .wake_call_ns = 5900, .syscall_ns = 1150, .spin_ns = 4700};
   m.line_hold_ns = 12.5;
+  m.clock_read_ns = 17.5;
   const sim::SimCosts s = sim_costs(m);
+  EXPECT_EQ(s.clock_read, 17'500U);
   EXPECT_EQ(s.wake, 9'100'000U);
   EXPECT_EQ(s.spin, 4'700'000U);
   EXPECT_EQ(s.wake_call, 5'900'000U);

@@ -324,6 +324,7 @@ Machine calibrated_pair() {
                   .shared_by_ns = {72}, .memory_ns = 0};
   m.arbitration = Arbitration::fifo;
   m.line_hold_ns = 12.5;
+  m.clock_read_ns = 17.25;
   m.memory_model = MemoryModel::tso;
   m.store_buffer_depth = 8;
   m.scheduler = {.slice_us = 750, .thread_switch_ns = 3500, .coroutine_switch_ns = 0, .wake_ns = 9100,
@@ -341,6 +342,7 @@ TEST(MachineFile, PerStateCostsArbitrationAndSchedulerRoundTrip) {
   EXPECT_NE(text.find("arbitration = \"fifo\""), std::string::npos) << text;
   EXPECT_NE(text.find("[scheduler]"), std::string::npos) << text;
   EXPECT_NE(text.find("line_hold_ns = 12.5"), std::string::npos) << text;
+  EXPECT_NE(text.find("clock_read_ns = 17.25"), std::string::npos) << text;
   EXPECT_NE(text.find("wake_ns = 9100"), std::string::npos) << text;
   EXPECT_NE(text.find("spin_ns = 4700"), std::string::npos) << text;
   EXPECT_NE(text.find("wake_call_ns = 5900"), std::string::npos) << text;
@@ -362,9 +364,10 @@ TEST(MachineFile, AFileWithoutTheNewKeysLoadsWithThePlainModel) {
   // And it prints as it always did: none of the new keys appear.
   const std::string text = write_machine_toml(*m);
   EXPECT_EQ(m->line_hold_ns, 0);
+  EXPECT_EQ(m->clock_read_ns, 0);
   EXPECT_EQ(m->memory_model, MemoryModel::sc);
   EXPECT_EQ(m->store_buffer_depth, 56U);
-  for (const char* key : {"[access]", "[scheduler]", "arbitration", "line_hold_ns", "memory_model",
+  for (const char* key : {"[access]", "[scheduler]", "arbitration", "line_hold_ns", "clock_read_ns", "memory_model",
                           "store_buffer_depth"}) {
     EXPECT_EQ(text.find(key), std::string::npos) << key << " in\n" << text;
   }
@@ -477,6 +480,7 @@ TEST(MachineFile, BadSchedulerValuesAreReportedWhereTheyAre) {
   expect_error(head + "syscall_ns = nan\n", 9, 14, "finite");
   expect_error(head + "spin_ns = \"long\"\n", 9, 11, "must be a number");
   expect_error(std::string(kMatrix) + "line_hold_ns = -1\n", 8, 16, "`line_hold_ns` is -1; it must be 0 or more");
+  expect_error(std::string(kMatrix) + "clock_read_ns = -2\n", 8, 17, "`clock_read_ns` is -2; it must be 0 or more");
   expect_error(std::string(kMatrix) + "scheduler = \"cfs\"\n", 8, 13,
                "`scheduler` must be a table, not a string");
 }
