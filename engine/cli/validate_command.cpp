@@ -40,6 +40,7 @@ struct ValidateCommand {
   std::uint64_t seed = 1;
   bool no_pin = false;
   unsigned real_runs = validate::kDefaultRealRuns;
+  double jitter = validate::kDefaultValidateJitter;
   std::vector<std::string> real_from;  // validate.csv files of earlier runs
 };
 
@@ -140,6 +141,11 @@ ValidateCommand& add_validate_command(CLI::App& app) {
   sub->add_option("--real-runs", cmd.real_runs, "Real runs of each case; the one with the median throughput is kept")
       ->check(CLI::Range(1U, 99U))
       ->capture_default_str();
+  sub->add_option("--jitter", cmd.jitter,
+                  "The replay scales each hold and think by a seeded factor in [1-J, 1+J], as real threads never "
+                  "repeat a duration exactly (0: exact, which can phase-lock two workers)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   sub->add_option("--real-from", cmd.real_from,
                   "Run no real threads: take the real figures from these earlier validate.csv files (their "
                   "median per case and metric) and replay only the simulated side. Use the --quick, --lock, "
@@ -192,6 +198,7 @@ int run_validate_command(const ValidateCommand& cmd) {
   options.seed = cmd.seed;
   options.pin = !cmd.no_pin;
   options.real_runs = cmd.real_runs;
+  options.jitter = cmd.jitter;
 
   std::optional<validate::RealFigures> earlier;
   if (!cmd.real_from.empty()) {

@@ -121,6 +121,7 @@ CaseResult replay_case(const ValidateCase& what, const RunOptions& options) {
   replay_options.costs = replay::cost_model(options.machine);
   replay_options.sim_costs = replay::sim_costs(options.machine);
   replay_options.seed = options.seed;
+  replay_options.jitter = options.jitter;
   replay_options.record_timeline = false;
   const auto instrument = static_cast<std::uint64_t>(std::llround(2 * options.clock_read_ns));
   result.sim = replay::replay_in_child(bench_workload(cfg, instrument), replay_options, "");

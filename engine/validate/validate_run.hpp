@@ -45,6 +45,7 @@ namespace lockscope::engine::validate {
 [[nodiscard]] double clock_floor_ns();
 
 inline constexpr unsigned kDefaultRealRuns = 5;
+inline constexpr double kDefaultValidateJitter = 0.05;
 
 struct RunOptions {
   machine::Machine machine;        // the simulated side: usually this-machine, calibrated
@@ -62,6 +63,14 @@ struct RunOptions {
   // What one steady_clock read costs here (clock_floor_ns()): the replayed
   // trace spends two per timed acquisition, as the real loop does.
   double clock_read_ns = 0;
+  // The replay scales each hold and think by a seeded factor in
+  // [1 - jitter, 1 + jitter] (ReplayOptions::jitter). Real threads never
+  // repeat a duration exactly (a deadline spin ends within a counter read
+  // of it, interrupts, misses); a replay that does can phase-lock two
+  // workers so that one's acquisition never meets the other's
+  // (glibc-rwlock-wp t2 w100 cs0 th200: no wait at all exact, the real
+  // convoy with 5 %).
+  double jitter = kDefaultValidateJitter;
 };
 
 struct CaseResult {

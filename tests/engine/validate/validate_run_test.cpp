@@ -56,6 +56,25 @@ TEST(ValidateRun, FinishingACaseKeepsTheMedianRunAndAnyViolation) {
   EXPECT_NE(r.error.find("2 mutual-exclusion violations"), std::string::npos) << r.error;
 }
 
+// The replay scales holds and thinks by the options' jitter, seeded: the
+// same figures twice, and other figures than an exact replay's.
+TEST(ValidateRun, TheReplayIsJitteredAsTheOptionsSay) {
+  RunOptions options;
+  options.machine = *machine::preset("laptop-8");
+  options.ops = 2000;
+  const ValidateCase what{"central", 2, 100, 100, 200};
+  options.jitter = 0;
+  const CaseResult exact = replay_case(what, options);
+  options.jitter = 0.05;
+  const CaseResult jittered = replay_case(what, options);
+  const CaseResult again = replay_case(what, options);
+  ASSERT_TRUE(exact.error.empty() && jittered.error.empty() && again.error.empty())
+      << exact.error << jittered.error << again.error;
+  EXPECT_EQ(jittered.sim.throughput_ops_per_sim_sec(), again.sim.throughput_ops_per_sim_sec());
+  EXPECT_NE(jittered.sim.throughput_ops_per_sim_sec(), exact.sim.throughput_ops_per_sim_sec());
+  EXPECT_EQ(RunOptions{}.jitter, kDefaultValidateJitter);
+}
+
 // The real run does not record (recording costs the threads more than the
 // lock); the trace is rebuilt from the quota and the seeds. It must be what
 // `bench --record` keeps, operation for operation.
