@@ -306,8 +306,11 @@ int run_validate_command(const ValidateCommand& cmd) {
   fmt::print("wrote {}\n", csv_path);
   std::fflush(stdout);
 
-  int status = write_plot(rows, fmt::format("real threads on this machine vs simulated {}; {} cases, {} ops each",
-                                            machine->name, cases.size(), options.ops),
+  const std::string real_side =
+      earlier ? fmt::format("real figures of {} earlier run{} (median)", earlier->files, earlier->files == 1 ? "" : "s")
+              : std::string("real threads on this machine");
+  int status = write_plot(rows, fmt::format("{} vs simulated {}; {} cases, {} ops each", real_side, machine->name,
+                                            cases.size(), options.ops),
                           cmd.output);
   for (const validate::CaseResult& r : results) {
     if (!r.error.empty()) {
