@@ -32,6 +32,11 @@ void MappedFile::unmap() noexcept {
 }
 
 std::optional<MappedFile> map_file(const std::string& path) {
+  // Look before opening: opening a FIFO waits for its writer, and closing
+  // it again (it cannot be mapped) may leave that writer without a reader,
+  // a SIGPIPE in the middle of its write. read_file opens it once, to read.
+  struct stat named {};
+  if (::stat(path.c_str(), &named) != 0 || !S_ISREG(named.st_mode)) return std::nullopt;
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   struct stat st {};
