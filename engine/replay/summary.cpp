@@ -84,8 +84,9 @@ void workers_json(traces::JsonWriter& w, const ReplayResult& r) {
   fairness_json(w, "fairness_while_all_ran", r.fairness_while_all_ran());
 }
 
-// "Jain 0.970, max/min 1.40 (worker 3: 812, worker 9: 580)"; nothing for a
-// result without per-worker counts.
+// "Jain 0.970, max/min 1.40 (worker 3: 812, worker 9: 580)", or "(all 4
+// workers: 500 each)" on a tie; nothing for a result without per-worker
+// counts.
 void print_fairness(std::FILE* out, const std::vector<traces::WorkerAcquisitions>& workers, const char* label) {
   if (workers.empty()) return;
   const traces::Fairness f = traces::fairness(workers);
@@ -100,6 +101,9 @@ void print_fairness(std::FILE* out, const std::vector<traces::WorkerAcquisitions
   }
   if (f.workers == 1) {
     fmt::print(out, "one worker took locks (worker {}: {})", f.max_worker, f.max);
+  } else if (f.max == f.min) {
+    // A tie names no worker: "worker 0: 5, worker 0: 5" read as a bug.
+    fmt::print(out, "Jain {:.3f}, max/min 1.00 (all {} workers: {} each)", *f.jain, f.workers, f.max);
   } else {
     fmt::print(out, "Jain {:.3f}, max/min {} (worker {}: {}, worker {}: {}{})", *f.jain,
                f.max_over_min ? fmt::format("{:.2f}", *f.max_over_min) : std::string("inf"), f.max_worker, f.max,

@@ -72,6 +72,11 @@ QString fairness_row(const RunStats& s, const traces::Timeline& tl) {
                .arg(f.workers == 1 ? QStringLiteral("worker") : QStringLiteral("workers"));
   } else if (f.workers == 1) {
     text = QStringLiteral("one worker took locks (%1: %2)").arg(worker_name(tl, f.max_worker)).arg(f.max);
+  } else if (f.max == f.min) {
+    text = QStringLiteral("Jain <b>%1</b>, max/min <b>1.00</b> (all %2 workers: %3 each)")
+               .arg(*f.jain, 0, 'f', 3)
+               .arg(f.workers)
+               .arg(f.max);
   } else {
     text = QStringLiteral("Jain <b>%1</b>, max/min <b>%2</b> (%3: %4, %5: %6%7)")
                .arg(*f.jain, 0, 'f', 3)

@@ -118,6 +118,15 @@ TEST(FairnessDock, TheRangeDecidesWhoTriedAndWhatTheyGot) {
       << dock.figures_text().toStdString();
   EXPECT_EQ(dock.worker_table()->rowCount(), 2);
 
+  // Up to 260 ps workers 0 and 1 have one read each: a tie names nobody.
+  dock.set_range(0, 260);
+  ASSERT_EQ(dock.stats().fairness().workers, 2U);
+  ASSERT_EQ(dock.stats().fairness().max, 1U);
+  ASSERT_EQ(dock.stats().fairness().min, 1U);
+  EXPECT_TRUE(dock.figures_text().contains(
+      QStringLiteral("Jain <b>1.000</b>, max/min <b>1.00</b> (all 2 workers: 1 each); 2 of 4 never tried")))
+      << dock.figures_text().toStdString();
+
   // From 800 on: only worker 2, still waiting, tried; nobody got in.
   dock.set_range(800, 1000);
   EXPECT_EQ(dock.stats().fairness().workers, 1U);

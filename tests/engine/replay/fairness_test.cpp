@@ -197,6 +197,26 @@ TEST(ReplayFairness, AStarvedWorkerCountsWithZeroAndTheRatioIsInfinite) {
       << printed(r);
 }
 
+// Every worker got as many: the line names none of them (it named the
+// first maximal and the first minimal, "worker 0: 2, worker 0: 2").
+TEST(ReplayFairness, ATieNamesNoWorker) {
+  traces::WorkloadTrace t;
+  t.initial_contexts = 3;
+  t.workers.resize(3);
+  for (std::uint32_t w = 0; w < 3; ++w) {
+    t.workers[w].initial_context = w;
+    for (int i = 0; i < 2; ++i) {
+      t.workers[w].ops.push_back({OpKind::read_acquire});
+      t.workers[w].ops.push_back({OpKind::read_release});
+    }
+  }
+  const ReplayResult r = run(t, "graph", 3);
+  ASSERT_FALSE(r.deadlock);
+  EXPECT_NE(printed(r).find("fairness            Jain 1.000, max/min 1.00 (all 3 workers: 2 each)\n"),
+            std::string::npos)
+      << printed(r);
+}
+
 // Several locks, nested, and a failed try: a worker's acquisitions are
 // counted over every lock; a failed try is an attempt, not an acquisition.
 TEST(ReplayFairness, CountsCoverEveryLockOfARecordedTrace) {
