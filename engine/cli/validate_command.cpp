@@ -237,10 +237,15 @@ int run_validate_command(const ValidateCommand& cmd) {
   }
   const std::optional<bench::SpinDelay> delay =
       earlier ? std::nullopt : std::optional(bench::SpinDelay::calibrate());
-  // The earlier runs' floor, so that their simulated waits and these are
-  // seen through the same instrument.
-  const double clock_floor =
-      earlier && earlier->clock_floor_ns ? *earlier->clock_floor_ns : validate::clock_floor_ns();
+  // The clock's spread is measured here; under --real-from its median is
+  // the earlier runs' floor, so that their real waits and these simulated
+  // ones are seen through the same instrument.
+  options.clock_floor_samples = validate::clock_floor_samples();
+  if (earlier && earlier->clock_floor_ns) {
+    options.clock_floor_samples = validate::floor_with_median(std::move(options.clock_floor_samples),
+                                                              *earlier->clock_floor_ns);
+  }
+  const double clock_floor = validate::median_floor_ns(options.clock_floor_samples);
   options.clock_read_ns = clock_floor;
   std::vector<validate::CaseResult> results;
   results.reserve(cases.size());
@@ -282,7 +287,7 @@ int run_validate_command(const ValidateCommand& cmd) {
   }
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  std::vector<validate::MetricRow> rows = validate::metric_rows(results, clock_floor);
+  std::vector<validate::MetricRow> rows = validate::metric_rows(results, validate::floor_note(options.clock_floor_samples));
   if (earlier) validate::use_real_figures(rows, *earlier);
   const std::string csv_path = (std::filesystem::path(cmd.output) / "validate.csv").string();
   if (auto w = traces::write_file_atomically(csv_path, validate::validate_csv(rows)); !w) {
@@ -298,9 +303,11 @@ int run_validate_command(const ValidateCommand& cmd) {
                machine->name, cases.size(), options.ops, duration_text(total));
   }
   validate::print_validate_table(stdout, rows);
-  fmt::print("real waits are timed with two steady_clock reads, {:.0f} ns back to back here: the simulated waits "
-             "include it too, and the replayed loop spends both reads before each timed acquisition\n",
-             clock_floor);
+  fmt::print("real waits are timed with two steady_clock reads, {:.0f} ns back to back here (p99 {} ns): each "
+             "simulated wait includes one such interval, drawn from {} measured, and the replayed loop spends "
+             "both reads before each timed acquisition\n",
+             clock_floor, options.clock_floor_samples[options.clock_floor_samples.size() * 99 / 100],
+             options.clock_floor_samples.size());
   if (!counter_note.empty()) fmt::print("{}\n", counter_note);
   else if (counter) fmt::print("real transfers per operation: {} per acquisition\n", counter->event());
   fmt::print("wrote {}\n", csv_path);

@@ -78,7 +78,7 @@ void Recorder::violation(unsigned worker, std::uint32_t lock, Picos at) {
 void Recorder::acquired(unsigned worker, bool write, std::uint32_t lock, Picos at) {
   Lane& lane = lanes_[worker];
   PerLock& l = per_lock_[lock];
-  const std::uint64_t waited = (at - lane.wait_began) / 1000;
+  const std::uint64_t waited = (at - lane.wait_began) / 1000 + instrument_.read();
   if (write) {
     if (l.writers_inside != 0 || l.readers_inside != 0) violation(worker, lock, at);
     ++l.writers_inside;

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "engine/replay/wait_instrument.hpp"
 #include "engine/sim/sim_world.hpp"
 #include "traces/fairness.hpp"
 #include "engine/stats/latency_histogram.hpp"
@@ -57,6 +58,9 @@ class Recorder final : public sim::BlockObserver {
   // that was a sixth of a 64-core replay's wall time with --timeline.
   // Vectors still grow past it when a run records more.
   void reserve_for(const traces::WorkloadTrace& trace);
+  // Waits are recorded as `instrument` would time them (WaitInstrument):
+  // the histograms, the per-lock samples and the totals, not the spans.
+  void time_waits_with(WaitInstrument instrument) { instrument_ = std::move(instrument); }
 
   // The worker starts to acquire `lock` (state waiting_read / waiting_write).
   void begin_acquire(unsigned worker, bool write, std::uint32_t lock, Picos at);
@@ -145,6 +149,7 @@ class Recorder final : public sim::BlockObserver {
   std::uint64_t writes_ = 0;
   stats::LatencyHistogram read_wait_;
   stats::LatencyHistogram write_wait_;
+  WaitInstrument instrument_;
   std::vector<traces::TimelineCounter> counters_;
   std::vector<traces::WorkerAcquisitions> while_all_ran_;  // taken at the first finish
 };

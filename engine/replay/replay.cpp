@@ -238,6 +238,7 @@ ReplayResult run_replay(const traces::WorkloadTrace& trace, const ReplayOptions&
   const bool named_locks = !trace.locks.empty();
   Recorder recorder(workers, lock_count, options.record_timeline, named_locks);
   recorder.reserve_for(trace);
+  recorder.time_waits_with(WaitInstrument(options.wait_instrument_ns, options.seed));
   std::vector<coherence::Transfer> transfers;
   std::vector<coherence::Upgrade> upgrades;
   std::vector<sim::StoreLogEntry> stores;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/coherence/cost_model.hpp"
 #include "engine/sim/sim_world.hpp"
@@ -31,6 +32,10 @@ struct ReplayOptions {
   // explorer uses jitter to shake out interleavings.
   double jitter = 0;
   bool record_timeline = true;
+  // Samples of what a real stopwatch adds to a wait (WaitInstrument): each
+  // recorded wait gets one, drawn with the seed. Empty (the default): waits
+  // are timed exactly. `validate` fills it with back-to-back clock reads.
+  std::vector<std::uint64_t> wait_instrument_ns;
   // Exact timing: no lazy clocks (quantum and lookahead 0), so execution
   // order is simulated-time order and the exclusion check sees every
   // overlap. Slower; `explore` uses it.

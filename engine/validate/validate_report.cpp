@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -55,19 +56,25 @@ std::optional<double> error_percent(std::optional<double> real, std::optional<do
 
 std::optional<double> MetricRow::error_pct() const { return error_percent(real, simulated); }
 
-std::vector<MetricRow> metric_rows(const std::vector<CaseResult>& results, double clock_floor_ns) {
+std::string floor_note(const std::vector<std::uint64_t>& sorted_floor) {
+  if (sorted_floor.empty()) return "";
+  const std::size_t n = sorted_floor.size();
+  const double median = median_floor_ns(sorted_floor);
+  const std::uint64_t p99 = sorted_floor[std::min(n - 1, n * 99 / 100)];
+  return fmt::format("simulated includes the {:.0f} ns clock floor (one of {} back-to-back reads per wait; p99 {} ns)",
+                     median, n, p99);
+}
+
+std::vector<MetricRow> metric_rows(const std::vector<CaseResult>& results, const std::string& wait_note) {
   std::vector<MetricRow> rows;
-  const std::string floor_note =
-      clock_floor_ns > 0 ? fmt::format("simulated includes the {:.0f} ns clock floor", clock_floor_ns) : "";
   for (const CaseResult& r : results) {
     const bool sim_ok = r.error.empty() || r.sim.healthy();
     const bench::BenchResult& b = r.real;
     const replay::ReplayResult& s = r.sim;
     auto add = [&](Metric m, std::optional<double> real, std::optional<double> sim) {
       const bool wait = m != Metric::throughput && m != Metric::transfers_per_op;
-      if (wait && sim) *sim += clock_floor_ns;
       std::string note = r.error;
-      if (wait && !floor_note.empty()) note = note.empty() ? floor_note : note + "; " + floor_note;
+      if (wait && !wait_note.empty()) note = note.empty() ? wait_note : note + "; " + wait_note;
       MetricRow row{r.what, m, real, sim_ok ? sim : std::nullopt, std::move(note)};
       rows.push_back(std::move(row));
     };

@@ -45,13 +45,16 @@ struct MetricRow {
 // writes, transfers per operation for every case (the real side n/a without
 // a counter). A failed case keeps its real figures; its simulated ones are
 // n/a and `note` says why.
-// The real waits are timed with two clock reads, which cost `clock_floor_ns`
-// back to back (clock_floor_ns()); the simulated waits are seen through the
-// same instrument: the floor is added to them, and their rows' note says so.
-// The difference sim - real is the lock's alone either way; adding rather
-// than subtracting keeps the relative error of a wait of a few ns finite.
+// The real waits are timed with two clock reads; the simulated ones are
+// timed the same way inside the replay (RunOptions::clock_floor_samples),
+// not here. `wait_note` (what the simulated waits include, the
+// floor_note text) goes on every wait row.
 [[nodiscard]] std::vector<MetricRow> metric_rows(const std::vector<CaseResult>& results,
-                                                 double clock_floor_ns = 0);
+                                                 const std::string& wait_note = "");
+
+// "simulated includes the 20 ns clock floor (one of 10001 back-to-back
+// reads per wait; p99 31 ns)": read back by --real-from (the median).
+[[nodiscard]] std::string floor_note(const std::vector<std::uint64_t>& sorted_floor);
 
 [[nodiscard]] std::string validate_csv(const std::vector<MetricRow>& rows);
 

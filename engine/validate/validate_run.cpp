@@ -53,16 +53,30 @@ bench::BenchConfig bench_config(const ValidateCase& what, std::uint64_t ops, std
   return cfg;
 }
 
-double clock_floor_ns() {
+std::vector<std::uint64_t> clock_floor_samples(std::size_t count) {
   using Clock = std::chrono::steady_clock;
-  std::vector<double> samples(1001);
-  for (double& s : samples) {
+  std::vector<std::uint64_t> samples(count);
+  for (std::uint64_t& s : samples) {
     const auto t0 = Clock::now();
     const auto t1 = Clock::now();
-    s = std::chrono::duration<double, std::nano>(t1 - t0).count();
+    s = static_cast<std::uint64_t>(std::max<std::int64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count(), 0));
   }
-  std::ranges::nth_element(samples, samples.begin() + 500);
-  return samples[500];
+  std::ranges::sort(samples);
+  return samples;
+}
+
+double median_floor_ns(const std::vector<std::uint64_t>& sorted) {
+  const std::size_t n = sorted.size();
+  if (n == 0) return 0;
+  return n % 2 == 1 ? static_cast<double>(sorted[n / 2])
+                    : (static_cast<double>(sorted[n / 2 - 1]) + static_cast<double>(sorted[n / 2])) / 2;
+}
+
+std::vector<std::uint64_t> floor_with_median(std::vector<std::uint64_t> sorted, double median_ns) {
+  const double shift = median_ns - median_floor_ns(sorted);
+  for (std::uint64_t& s : sorted) s = static_cast<std::uint64_t>(std::max(0.0, std::round(static_cast<double>(s) + shift)));
+  return sorted;
 }
 
 RealRun run_real(const ValidateCase& what, const RunOptions& options, const bench::SpinDelay& delay,
@@ -123,6 +137,7 @@ CaseResult replay_case(const ValidateCase& what, const RunOptions& options) {
   replay_options.seed = options.seed;
   replay_options.jitter = options.jitter;
   replay_options.record_timeline = false;
+  replay_options.wait_instrument_ns = options.clock_floor_samples;
   const auto instrument = static_cast<std::uint64_t>(std::llround(2 * options.clock_read_ns));
   result.sim = replay::replay_in_child(bench_workload(cfg, instrument), replay_options, "");
   if (!result.sim.error.empty()) {

@@ -39,10 +39,17 @@ namespace lockscope::engine::validate {
 [[nodiscard]] bench::BenchConfig bench_config(const ValidateCase& what, std::uint64_t ops, std::uint64_t seed,
                                               bool pin);
 
-// What two back-to-back steady_clock reads cost here (median, ns): the real
-// waits are timed with such a pair, so each includes about this much that
-// is not waiting.
-[[nodiscard]] double clock_floor_ns();
+// `count` intervals between two back-to-back steady_clock reads here (ns,
+// sorted): the real waits are timed with such a pair, so each includes one
+// of these that is not waiting. Their spread is the clock's (on this VM it
+// ticks in 10 ns: 20 most of the time, 30 the rest), and a one-thread p99
+// wait is mostly that spread.
+[[nodiscard]] std::vector<std::uint64_t> clock_floor_samples(std::size_t count = 10'001);
+// The median of sorted samples (clock_floor_samples), 0 when empty.
+[[nodiscard]] double median_floor_ns(const std::vector<std::uint64_t>& sorted);
+// The samples moved by one offset so that their median is `median_ns`
+// (never below 0): an earlier run's floor, seen with today's spread.
+[[nodiscard]] std::vector<std::uint64_t> floor_with_median(std::vector<std::uint64_t> sorted, double median_ns);
 
 inline constexpr unsigned kDefaultRealRuns = 5;
 inline constexpr double kDefaultValidateJitter = 0.05;
@@ -60,9 +67,13 @@ struct RunOptions {
   // (round 1 of every case, then round 2, ...), so that a noisy second of
   // the host does not fall on every run of one case.
   unsigned real_runs = kDefaultRealRuns;
-  // What one steady_clock read costs here (clock_floor_ns()): the replayed
+  // What one steady_clock read costs here (the median floor): the replayed
   // trace spends two per timed acquisition, as the real loop does.
   double clock_read_ns = 0;
+  // The floor's samples (clock_floor_samples): the replay times each wait
+  // as the real loop does, adding one drawn from them
+  // (ReplayOptions::wait_instrument_ns). Empty: waits timed exactly.
+  std::vector<std::uint64_t> clock_floor_samples;
   // The replay scales each hold and think by a seeded factor in
   // [1 - jitter, 1 + jitter] (ReplayOptions::jitter). Real threads never
   // repeat a duration exactly (a deadline spin ends within a counter read

@@ -63,7 +63,8 @@ TEST(ValidateCommand, QuickWritesTheTableAndTheCsv) {
     // No case failed; a wait's note says the clock floor is in the simulated figure.
     const bool wait = f[6].find("wait") != std::string::npos;
     if (wait) {
-      EXPECT_TRUE(f[11].starts_with("simulated includes the ") && f[11].ends_with(" ns clock floor")) << lines[i];
+      EXPECT_TRUE(f[11].starts_with("simulated includes the ") &&
+                  f[11].find(" ns clock floor (one of 10001 back-to-back reads per wait; p99 ") != std::string::npos) << lines[i];
     } else {
       EXPECT_TRUE(f[11].empty()) << "no case failed: " << lines[i];
     }
@@ -105,7 +106,10 @@ TEST(ValidateCommand, RealFromReplaysOnlyTheSimulatedSideAgainstEarlierFigures) 
   EXPECT_NE(again.err.find("real figures from 1 earlier run"), std::string::npos) << again.err;
   // The same real figures, and the same simulated ones (the replay is
   // deterministic): the same table, but for the last digit of an error
-  // computed from a real figure the CSV kept to 6 digits.
+  // computed from a real figure the CSV kept to 6 digits, and for simulated
+  // waits: they are timed with the clock's spread as measured now (its
+  // median is the earlier floor, in the note), and a loaded test machine
+  // moves the spread.
   const std::vector<std::string> a = split(slurp(dir / "a" / "validate.csv"), '\n');
   const std::vector<std::string> b = split(slurp(dir / "b" / "validate.csv"), '\n');
   ASSERT_EQ(a.size(), b.size());
@@ -113,6 +117,10 @@ TEST(ValidateCommand, RealFromReplaysOnlyTheSimulatedSideAgainstEarlierFigures) 
     std::vector<std::string> fa = split(a[i], ','), fb = split(b[i], ',');
     ASSERT_EQ(fa.size(), fb.size()) << b[i];
     if (fa.size() > 10 && i != 0) fa[10] = fb[10] = "";
+    if (fa.size() > 9 && fa[7] == "ns") {
+      EXPECT_NE(fb[9], "n/a") << b[i];
+      fa[9] = fb[9] = "";
+    }
     EXPECT_EQ(fa, fb) << b[i];
   }
 

@@ -21,7 +21,9 @@ TEST(RealFigures, PoolsEachFigureByItsMedianOverTheFiles) {
   const std::vector<std::string> texts = {
       kHeader + row("throughput", "100") + row("read_wait_p99", "40", "simulated includes the 20 ns clock floor"),
       kHeader + row("throughput", "300") + row("read_wait_p99", "n/a"),
-      kHeader + row("throughput", "200") + row("read_wait_p99", "60", "simulated includes the 22 ns clock floor")};
+      kHeader + row("throughput", "200") + row("read_wait_p99", "60",
+                                                "simulated includes the 22 ns clock floor (one of 10001 "
+                                                "back-to-back reads per wait; p99 31 ns)")};
   const auto f = parse_real_figures(texts, {"a.csv", "b.csv", "c.csv"});
   ASSERT_TRUE(f.has_value()) << f.error().to_string();
   EXPECT_EQ(f->files, 3U);

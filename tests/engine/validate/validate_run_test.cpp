@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "engine/bench/lock_registry.hpp"
@@ -73,6 +74,44 @@ TEST(ValidateRun, TheReplayIsJitteredAsTheOptionsSay) {
   EXPECT_EQ(jittered.sim.throughput_ops_per_sim_sec(), again.sim.throughput_ops_per_sim_sec());
   EXPECT_NE(jittered.sim.throughput_ops_per_sim_sec(), exact.sim.throughput_ops_per_sim_sec());
   EXPECT_EQ(RunOptions{}.jitter, kDefaultValidateJitter);
+}
+
+// The real loop's waits include two clock reads whose interval varies; the
+// replay's waits are timed with samples of it. A one-thread case waits the
+// same few ns every time when timed exactly (p50 = p99); seen through an
+// instrument that reads 20 ns or 30 ns, its p99 carries the 30, its
+// throughput does not move, and the draws repeat with the seed.
+TEST(ValidateRun, TheReplayTimesWaitsWithTheClockFloorsSamples) {
+  RunOptions options;
+  options.machine = *machine::preset("laptop-8");
+  options.ops = 4000;
+  options.jitter = 0;
+  const ValidateCase what{"graph", 1, 0, 0, 0};
+  const CaseResult exact = replay_case(what, options);
+  std::vector<std::uint64_t> floor(90, 20);
+  floor.insert(floor.end(), 10, 30);
+  options.clock_floor_samples = floor;
+  const CaseResult timed = replay_case(what, options);
+  const CaseResult again = replay_case(what, options);
+  ASSERT_TRUE(exact.error.empty() && timed.error.empty()) << exact.error << timed.error;
+  const std::uint64_t own = exact.sim.read_wait_ns.p50;
+  EXPECT_EQ(exact.sim.read_wait_ns.p99, own) << "one thread, exact timing: every wait alike";
+  EXPECT_EQ(timed.sim.read_wait_ns.p50, own + 20);
+  EXPECT_EQ(timed.sim.read_wait_ns.p99, own + 30);
+  EXPECT_EQ(timed.sim.throughput_ops_per_sim_sec(), exact.sim.throughput_ops_per_sim_sec());
+  EXPECT_EQ(again.sim.read_wait_ns.p99, timed.sim.read_wait_ns.p99);
+}
+
+TEST(ValidateRun, ClockFloorSamplesAreSortedAndMovableToAnEarlierMedian) {
+  const std::vector<std::uint64_t> samples = clock_floor_samples(101);
+  ASSERT_EQ(samples.size(), 101U);
+  EXPECT_TRUE(std::ranges::is_sorted(samples));
+  EXPECT_EQ(median_floor_ns({}), 0);
+  EXPECT_EQ(median_floor_ns({20, 20, 30}), 20);
+  EXPECT_EQ(median_floor_ns({20, 30}), 25);
+  // An earlier run's 21 ns floor with today's spread; never below zero.
+  EXPECT_EQ(floor_with_median({20, 20, 30}, 21), (std::vector<std::uint64_t>{21, 21, 31}));
+  EXPECT_EQ(floor_with_median({5, 20, 30}, 10), (std::vector<std::uint64_t>{0, 10, 20}));
 }
 
 // The real run does not record (recording costs the threads more than the
