@@ -66,7 +66,7 @@ std::string encode_summary(const ReplayResult& r) {
       << r.read_ops << "\nwrite_ops\t" << r.write_ops << '\n';
   put(out, "read_wait", r.read_wait_ns);
   put(out, "write_wait", r.write_wait_ns);
-  out << "line_transfers\t" << r.line_transfers << "\nviolations\t" << r.violations << "\nfirst_violation\t"
+  out << "line_transfers\t" << r.line_transfers << "\nsleeps\t" << r.sleeps << "\nviolations\t" << r.violations << "\nfirst_violation\t"
       << r.first_violation_ps << ' ' << r.violation_entering << ' ' << r.violation_inside << "\nresidual\t"
       << r.residual_readers << "\ndeadlock\t" << r.deadlock << "\nmissed_wakeup\t" << r.missed_wakeup
       << "\nwall_sec\t" << r.wall_sec << '\n';
@@ -120,6 +120,7 @@ ReplayResult decode_summary(const std::string& text) {
     else if (key == "read_wait") get(in, r.read_wait_ns);
     else if (key == "write_wait") get(in, r.write_wait_ns);
     else if (key == "line_transfers") in >> r.line_transfers;
+    else if (key == "sleeps") in >> r.sleeps;
     else if (key == "violations") in >> r.violations;
     else if (key == "first_violation") in >> r.first_violation_ps >> r.violation_entering >> r.violation_inside;
     else if (key == "residual") in >> r.residual_readers;

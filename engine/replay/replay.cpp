@@ -307,6 +307,7 @@ ReplayResult run_replay(const traces::WorkloadTrace& trace, const ReplayOptions&
       options.costs, sim_costs, setup, workers,
       [&](sim::SimWorld& world) {
         collect(world.directory(), transfers, upgrades, r, timeline);
+        r.sleeps = world.sleeps();
         if (timeline != nullptr) collect_stores(stores, *timeline);
         const coherence::Directory& dir = world.directory();
         for (std::uint32_t id = 0; id < lock_count && id < first_line.size(); ++id) {

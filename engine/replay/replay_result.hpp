@@ -51,6 +51,9 @@ struct ReplayResult {
   stats::LatencySummary read_wait_ns;
   stats::LatencySummary write_wait_ns;
   std::uint64_t line_transfers = 0;
+  // Blocking waits that slept until a wake-up (SimWorld::sleeps): each is a
+  // system call and a wake-up, the costliest thing a lock does.
+  std::uint64_t sleeps = 0;
   // The shared-data cacheline table (traces/cacheline_table.hpp), from the
   // coherence directory's per-line totals: the rows the GUI's dock shows
   // for this run's timeline.
@@ -82,6 +85,9 @@ struct ReplayResult {
   }
   [[nodiscard]] double transfers_per_op() const {
     return lock_ops() == 0 ? 0 : static_cast<double>(line_transfers) / static_cast<double>(lock_ops());
+  }
+  [[nodiscard]] double sleeps_per_op() const {
+    return lock_ops() == 0 ? 0 : static_cast<double>(sleeps) / static_cast<double>(lock_ops());
   }
   [[nodiscard]] double sim_ops_per_wall_sec() const {
     return wall_sec <= 0 ? 0 : static_cast<double>(lock_ops()) / wall_sec;

@@ -128,6 +128,7 @@ std::string summary_json(const ReplayResult& r) {
   wait_json(w, "read_wait_ns", r.read_wait_ns);
   wait_json(w, "write_wait_ns", r.write_wait_ns);
   w.field("line_transfers", r.line_transfers).field("transfers_per_op", r.transfers_per_op());
+  w.field("sleeps", r.sleeps).field("sleeps_per_op", r.sleeps_per_op());
   w.key("lines").begin_array();
   for (const traces::CachelineRow& l : r.lines) {
     w.begin_object().field("name", l.name).field("transfers", l.transfers);
@@ -188,6 +189,7 @@ void print_summary(std::FILE* out, const ReplayResult& r, std::size_t max_lines)
   print_fairness(out, r.workers, "fairness");
   print_fairness(out, r.workers_while_all_ran, "while all ran");
   fmt::print(out, "  line transfers      {} ({:.3f} per operation)\n", r.line_transfers, r.transfers_per_op());
+  fmt::print(out, "  sleeps              {} ({:.4f} per operation)\n", r.sleeps, r.sleeps_per_op());
   fmt::print(out, "  simulator speed     {} per wall second ({:.2f} s)\n", stats::human_count(r.sim_ops_per_wall_sec(), "lock ops"),
              r.wall_sec);
   if (!r.lines.empty()) {

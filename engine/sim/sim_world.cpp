@@ -230,6 +230,7 @@ void SimWorld::move_to(lockimpl::ContextId context, unsigned core) {
 
 void SimWorld::woken_by(unsigned waker_core) {
   if (!running_) return;
+  ++sleeps_;
   const SimWorker& w = self();
   if (waker_core != w.core && sim_costs_.wake > 0) {
     simgrid::s4u::this_actor::sleep_for(to_seconds(sim_costs_.wake));

@@ -301,6 +301,9 @@ class SimWorld {
   // stores in flight), so what the engine inspects afterwards is memory.
   void set_running(bool running);
   [[nodiscard]] bool running() const { return running_; }
+  // Blocking waits that slept (gave up the core until a wake-up) so far in
+  // the run: what a real thread counts as a voluntary context switch.
+  [[nodiscard]] std::uint64_t sleeps() const { return sleeps_; }
 
  private:
   // The same, for a worker already looked up (the per-access path).
@@ -354,6 +357,7 @@ class SimWorld {
   std::unique_ptr<CoreScheduler> scheduler_;
   std::vector<std::vector<LineRequest>> waiting_;  // by line: requests not yet served
   std::uint64_t tie_state_;
+  std::uint64_t sleeps_ = 0;  // woken_by calls in a run: blocking waits that slept
   static inline SimWorld* world_ = nullptr;  // the one of this process
   static inline Picos clock_ = 0;            // SimGrid's clock, kept by on_time_advance
   [[noreturn]] static void no_world();
