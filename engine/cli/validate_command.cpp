@@ -59,6 +59,7 @@ std::optional<plot::ValidateKind> plot_kind(validate::Metric m) {
     case validate::Metric::read_wait_p99:
     case validate::Metric::write_wait_p99: return plot::ValidateKind::wait_p99;
     case validate::Metric::transfers_per_op: return plot::ValidateKind::transfers_per_op;
+    case validate::Metric::sleeps_per_op: return std::nullopt;  // mostly 0 on one side: no log axis
   }
   return std::nullopt;
 }
@@ -218,13 +219,19 @@ int run_validate_command(const ValidateCommand& cmd) {
     earlier = std::move(*figures);
   }
 
-  std::optional<validate::CacheMissCounter> counter;
+  std::optional<validate::PerfCounter> counter;
+  std::optional<validate::PerfCounter> switches;
   std::string counter_note;
+  std::string switches_note;
   if (!earlier) {
-    auto opened = validate::CacheMissCounter::open();
+    auto opened = validate::PerfCounter::open_cache_misses();
     if (opened) counter.emplace(std::move(*opened));
     else counter_note = opened.error();
+    auto opened_switches = validate::PerfCounter::open_context_switches();
+    if (opened_switches) switches.emplace(std::move(*opened_switches));
+    else switches_note = opened_switches.error();
   }
+  const validate::RealCounters counters{counter ? &*counter : nullptr, switches ? &*switches : nullptr};
 
   if (earlier) {
     fmt::print(stderr, "validate: {} cases, {} operations each, real figures from {} earlier run{} (median), "
@@ -270,7 +277,7 @@ int run_validate_command(const ValidateCommand& cmd) {
       for (std::size_t i = 0; i < cases.size(); ++i) {
         report(fmt::format("real threads, round {}/{}: case {}/{}: {}", round + 1, rounds, i + 1, cases.size(),
                            cases[i].name()));
-        real[i].push_back(validate::run_real(cases[i], options, *delay, counter ? &*counter : nullptr));
+        real[i].push_back(validate::run_real(cases[i], options, *delay, counters));
       }
     }
     for (std::size_t i = 0; i < cases.size(); ++i) {
@@ -282,6 +289,9 @@ int run_validate_command(const ValidateCommand& cmd) {
       results.push_back(validate::finish_case(cases[i], std::move(real[i]), options));
       if (counter_note.empty() && !results.back().counter_error.empty()) {
         counter_note = "transfers per operation: n/a: " + results.back().counter_error;
+      }
+      if (switches_note.empty() && !results.back().switches_error.empty()) {
+        switches_note = "sleeps per operation: n/a: " + results.back().switches_error;
       }
     }
   }
@@ -310,6 +320,11 @@ int run_validate_command(const ValidateCommand& cmd) {
              options.clock_floor_samples.size());
   if (!counter_note.empty()) fmt::print("{}\n", counter_note);
   else if (counter) fmt::print("real transfers per operation: {} per acquisition\n", counter->event());
+  if (!switches_note.empty()) fmt::print("{}\n", switches_note);
+  else if (switches) {
+    fmt::print("real sleeps per operation: context switches per acquisition (simulated: blocking waits that "
+               "slept)\n");
+  }
   fmt::print("wrote {}\n", csv_path);
   std::fflush(stdout);
 

@@ -14,14 +14,15 @@
 namespace lockscope::engine::validate {
 namespace {
 
-int open_event(std::uint32_t type, std::uint64_t config) {
+int open_event(std::uint32_t type, std::uint64_t config, bool user_only = true) {
   perf_event_attr attr{};
   attr.size = sizeof attr;
   attr.type = type;
   attr.config = config;
   attr.disabled = 1;
   attr.inherit = 1;  // the bench's worker threads are created after start()
-  attr.exclude_kernel = 1;
+  // A context switch happens in the kernel: excluding it would count none.
+  attr.exclude_kernel = user_only ? 1 : 0;
   attr.exclude_hv = 1;
   attr.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
   return static_cast<int>(syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0));
@@ -36,22 +37,29 @@ std::string paranoid_level() {
 
 }  // namespace
 
-std::expected<CacheMissCounter, std::string> CacheMissCounter::open() {
+std::expected<PerfCounter, std::string> PerfCounter::open_cache_misses() {
   const std::uint64_t l1d_read_miss = PERF_COUNT_HW_CACHE_L1D | (PERF_COUNT_HW_CACHE_OP_READ << 8) |
                                       (PERF_COUNT_HW_CACHE_RESULT_MISS << 16);
   if (const int fd = open_event(PERF_TYPE_HW_CACHE, l1d_read_miss); fd >= 0) {
-    return CacheMissCounter(fd, "L1D read misses");
+    return PerfCounter(fd, "L1D read misses");
   }
   if (const int fd = open_event(PERF_TYPE_HARDWARE, PERF_COUNT_HW_CACHE_MISSES); fd >= 0) {
-    return CacheMissCounter(fd, "cache misses");
+    return PerfCounter(fd, "cache misses");
   }
   return std::unexpected(counter_unavailable_reason(errno));
 }
 
-CacheMissCounter::CacheMissCounter(CacheMissCounter&& other) noexcept
+std::expected<PerfCounter, std::string> PerfCounter::open_context_switches() {
+  if (const int fd = open_event(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CONTEXT_SWITCHES, false); fd >= 0) {
+    return PerfCounter(fd, "context switches");
+  }
+  return std::unexpected(counter_unavailable_reason(errno, "sleeps per operation"));
+}
+
+PerfCounter::PerfCounter(PerfCounter&& other) noexcept
     : fd_(std::exchange(other.fd_, -1)), event_(std::move(other.event_)) {}
 
-CacheMissCounter& CacheMissCounter::operator=(CacheMissCounter&& other) noexcept {
+PerfCounter& PerfCounter::operator=(PerfCounter&& other) noexcept {
   if (this != &other) {
     if (fd_ >= 0) close(fd_);
     fd_ = std::exchange(other.fd_, -1);
@@ -60,16 +68,16 @@ CacheMissCounter& CacheMissCounter::operator=(CacheMissCounter&& other) noexcept
   return *this;
 }
 
-CacheMissCounter::~CacheMissCounter() {
+PerfCounter::~PerfCounter() {
   if (fd_ >= 0) close(fd_);
 }
 
-void CacheMissCounter::start() {
+void PerfCounter::start() {
   ioctl(fd_, PERF_EVENT_IOC_RESET, 0);
   ioctl(fd_, PERF_EVENT_IOC_ENABLE, 0);
 }
 
-std::expected<std::uint64_t, std::string> CacheMissCounter::stop() {
+std::expected<std::uint64_t, std::string> PerfCounter::stop() {
   ioctl(fd_, PERF_EVENT_IOC_DISABLE, 0);
   std::uint64_t values[3] = {0, 0, 0};  // value, time enabled, time running
   if (read(fd_, values, sizeof values) != static_cast<ssize_t>(sizeof values)) {
@@ -84,23 +92,22 @@ std::expected<std::uint64_t, std::string> CacheMissCounter::stop() {
   return values[0];
 }
 
-std::string counter_unavailable_reason(int err) {
+std::string counter_unavailable_reason(int err, std::string_view figure) {
   switch (err) {
     case ENOENT:
     case EOPNOTSUPP:
       return fmt::format(
-          "transfers per operation: n/a: this CPU exposes no hardware cache-miss counter to perf_event_open "
-          "({}; usual in a VM whose hypervisor hides the PMU)",
-          err == ENOENT ? "ENOENT" : "EOPNOTSUPP");
+          "{}: n/a: this CPU exposes no such counter to perf_event_open ({}; usual for hardware counters in a VM "
+          "whose hypervisor hides the PMU)",
+          figure, err == ENOENT ? "ENOENT" : "EOPNOTSUPP");
     case EACCES:
     case EPERM:
-      return fmt::format(
-          "transfers per operation: n/a: perf_event_open refused ({}; kernel.perf_event_paranoid is {})",
-          err == EACCES ? "EACCES" : "EPERM", paranoid_level());
+      return fmt::format("{}: n/a: perf_event_open refused ({}; kernel.perf_event_paranoid is {})", figure,
+                         err == EACCES ? "EACCES" : "EPERM", paranoid_level());
     case ENOSYS:
-      return "transfers per operation: n/a: this kernel has no perf events (perf_event_open: ENOSYS)";
+      return fmt::format("{}: n/a: this kernel has no perf events (perf_event_open: ENOSYS)", figure);
     default:
-      return fmt::format("transfers per operation: n/a: perf_event_open failed: {}", std::strerror(err));
+      return fmt::format("{}: n/a: perf_event_open failed: {}", figure, std::strerror(err));
   }
 }
 

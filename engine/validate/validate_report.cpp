@@ -37,6 +37,7 @@ std::string_view metric_name(Metric m) {
     case Metric::write_wait_p50: return "write_wait_p50";
     case Metric::write_wait_p99: return "write_wait_p99";
     case Metric::transfers_per_op: return "transfers_per_op";
+    case Metric::sleeps_per_op: return "sleeps_per_op";
   }
   return "?";
 }
@@ -45,6 +46,7 @@ std::string_view metric_unit(Metric m) {
   switch (m) {
     case Metric::throughput: return "ops/s";
     case Metric::transfers_per_op: return "lines/op";
+    case Metric::sleeps_per_op: return "sleeps/op";
     default: return "ns";
   }
 }
@@ -72,7 +74,7 @@ std::vector<MetricRow> metric_rows(const std::vector<CaseResult>& results, const
     const bench::BenchResult& b = r.real;
     const replay::ReplayResult& s = r.sim;
     auto add = [&](Metric m, std::optional<double> real, std::optional<double> sim) {
-      const bool wait = m != Metric::throughput && m != Metric::transfers_per_op;
+      const bool wait = m != Metric::throughput && m != Metric::transfers_per_op && m != Metric::sleeps_per_op;
       std::string note = r.error;
       if (wait && !wait_note.empty()) note = note.empty() ? wait_note : note + "; " + wait_note;
       MetricRow row{r.what, m, real, sim_ok ? sim : std::nullopt, std::move(note)};
@@ -92,6 +94,8 @@ std::vector<MetricRow> metric_rows(const std::vector<CaseResult>& results, const
     }
     add(Metric::transfers_per_op, r.real_transfers_per_op,
         s.lock_ops() != 0 ? std::optional(s.transfers_per_op()) : std::nullopt);
+    add(Metric::sleeps_per_op, r.real_sleeps_per_op,
+        s.lock_ops() != 0 ? std::optional(s.sleeps_per_op()) : std::nullopt);
   }
   return rows;
 }
@@ -131,8 +135,9 @@ ErrorSummary summarize(const std::vector<MetricRow>& rows) {
 void print_validate_table(std::FILE* out, const std::vector<MetricRow>& rows) {
   std::size_t width = 4;
   for (const MetricRow& r : rows) width = std::max(width, r.what.name().size());
-  fmt::print(out, "{:<{}}  {:>10} {:>10} {:>6}  {:>7} {:>7} {:>7} {:>7}  {:>12} {:>6}\n", "case", width,
-             "ops/s real", "sim", "err", "rd p50", "rd p99", "wr p50", "wr p99", "xfer/op real", "sim");
+  fmt::print(out, "{:<{}}  {:>10} {:>10} {:>6}  {:>7} {:>7} {:>7} {:>7}  {:>12} {:>6}  {:>13} {:>7}\n", "case",
+             width, "ops/s real", "sim", "err", "rd p50", "rd p99", "wr p50", "wr p99", "xfer/op real", "sim",
+             "sleep/op real", "sim");
   fmt::print(out, "{:<{}}  {:>10} {:>10} {:>6}  {:>31}\n", "", width, "", "", "", "wait error (sim - real) / real");
   for (std::size_t i = 0; i < rows.size();) {
     // A case's rows are consecutive (metric_rows' order).
@@ -146,15 +151,19 @@ void print_validate_table(std::FILE* out, const std::vector<MetricRow>& rows) {
     };
     const MetricRow* thr = by[static_cast<std::size_t>(Metric::throughput)];
     const MetricRow* xfer = by[static_cast<std::size_t>(Metric::transfers_per_op)];
+    const MetricRow* sleeps = by[static_cast<std::size_t>(Metric::sleeps_per_op)];
     auto rate = [](std::optional<double> v) { return v ? stats::human_count(*v) : std::string("n/a"); };
     auto per_op = [](std::optional<double> v) { return v ? fmt::format("{:.2f}", *v) : std::string("n/a"); };
-    fmt::print(out, "{:<{}}  {:>10} {:>10} {:>6}  {:>7} {:>7} {:>7} {:>7}  {:>12} {:>6}{}\n", what.name(), width,
+    auto rare = [](std::optional<double> v) { return v ? fmt::format("{:.4f}", *v) : std::string("n/a"); };
+    fmt::print(out, "{:<{}}  {:>10} {:>10} {:>6}  {:>7} {:>7} {:>7} {:>7}  {:>12} {:>6}  {:>13} {:>7}{}\n",
+               what.name(), width,
                rate(thr != nullptr ? thr->real : std::nullopt), rate(thr != nullptr ? thr->simulated : std::nullopt),
                err(Metric::throughput), err(Metric::read_wait_p50), err(Metric::read_wait_p99),
                err(Metric::write_wait_p50), err(Metric::write_wait_p99),
                per_op(xfer != nullptr ? xfer->real : std::nullopt),
                per_op(xfer != nullptr ? xfer->simulated : std::nullopt),
-               rows[i].note.empty() ? "" : "  " + rows[i].note);
+               rare(sleeps != nullptr ? sleeps->real : std::nullopt),
+               rare(sleeps != nullptr ? sleeps->simulated : std::nullopt), rows[i].note.empty() ? "" : "  " + rows[i].note);
     i = j;
   }
   const ErrorSummary s = summarize(rows);

@@ -19,11 +19,21 @@
 
 namespace lockscope::engine::validate {
 
-enum class Metric { throughput, read_wait_p50, read_wait_p99, write_wait_p50, write_wait_p99, transfers_per_op };
+// sleeps_per_op: real, context switches per acquisition; simulated,
+// blocking waits that slept (ReplayResult::sleeps) per acquisition.
+enum class Metric {
+  throughput,
+  read_wait_p50,
+  read_wait_p99,
+  write_wait_p50,
+  write_wait_p99,
+  transfers_per_op,
+  sleeps_per_op
+};
 
-inline constexpr std::array<Metric, 6> kMetrics = {Metric::throughput,     Metric::read_wait_p50,
-                                                   Metric::read_wait_p99,  Metric::write_wait_p50,
-                                                   Metric::write_wait_p99, Metric::transfers_per_op};
+inline constexpr std::array<Metric, 7> kMetrics = {
+    Metric::throughput,     Metric::read_wait_p50,    Metric::read_wait_p99, Metric::write_wait_p50,
+    Metric::write_wait_p99, Metric::transfers_per_op, Metric::sleeps_per_op};
 
 // The CSV's name for it ("throughput", "read_wait_p99", ...), and its unit.
 [[nodiscard]] std::string_view metric_name(Metric m);

@@ -79,22 +79,33 @@ std::vector<std::uint64_t> floor_with_median(std::vector<std::uint64_t> sorted, 
   return sorted;
 }
 
+namespace {
+
+// Stops `counter` (when given) and divides its count by the run's
+// acquisitions into `per_op`, or says why it could not be read.
+void read_per_op(PerfCounter* counter, std::uint64_t ops, std::optional<double>& per_op, std::string& error) {
+  if (counter == nullptr) return;
+  auto count = counter->stop();
+  if (!count) {
+    error = count.error();
+  } else if (ops != 0) {
+    per_op = static_cast<double>(*count) / static_cast<double>(ops);
+  }
+}
+
+}  // namespace
+
 RealRun run_real(const ValidateCase& what, const RunOptions& options, const bench::SpinDelay& delay,
-                 CacheMissCounter* counter) {
+                 RealCounters counters) {
   const bench::BenchConfig cfg = bench_config(what, options.ops, options.seed, options.pin);
   const bench::LockEntry* entry = bench::find_bench_lock(what.lock);
   RealRun run;
-  if (counter != nullptr) counter->start();
+  if (counters.switches != nullptr) counters.switches->start();
+  if (counters.misses != nullptr) counters.misses->start();
   run.bench = entry->run(cfg, delay);
-  if (counter != nullptr) {
-    auto misses = counter->stop();
-    const std::uint64_t ops = run.bench.read_ops + run.bench.write_ops;
-    if (!misses) {
-      run.counter_error = misses.error();
-    } else if (ops != 0) {
-      run.transfers_per_op = static_cast<double>(*misses) / static_cast<double>(ops);
-    }
-  }
+  const std::uint64_t ops = run.bench.read_ops + run.bench.write_ops;
+  read_per_op(counters.misses, ops, run.transfers_per_op, run.counter_error);
+  read_per_op(counters.switches, ops, run.sleeps_per_op, run.switches_error);
   return run;
 }
 
@@ -107,6 +118,8 @@ CaseResult finish_case(const ValidateCase& what, std::vector<RealRun> runs, cons
     result.real = std::move(kept.bench);
     result.real_transfers_per_op = kept.transfers_per_op;
     result.counter_error = std::move(kept.counter_error);
+    result.real_sleeps_per_op = kept.sleeps_per_op;
+    result.switches_error = std::move(kept.switches_error);
     for (const RealRun& r : runs) result.real.violations = std::max(result.real.violations, r.bench.violations);
   }
   CaseResult simulated = replay_case(what, options);
@@ -119,9 +132,9 @@ CaseResult finish_case(const ValidateCase& what, std::vector<RealRun> runs, cons
 }
 
 CaseResult run_case(const ValidateCase& what, const RunOptions& options, const bench::SpinDelay& delay,
-                    CacheMissCounter* counter) {
+                    RealCounters counters) {
   std::vector<RealRun> runs;
-  for (unsigned i = 0; i < std::max(options.real_runs, 1U); ++i) runs.push_back(run_real(what, options, delay, counter));
+  for (unsigned i = 0; i < std::max(options.real_runs, 1U); ++i) runs.push_back(run_real(what, options, delay, counters));
   return finish_case(what, std::move(runs), options);
 }
 

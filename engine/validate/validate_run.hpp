@@ -91,21 +91,34 @@ struct CaseResult {
   // and read; empty otherwise.
   std::optional<double> real_transfers_per_op;
   std::string counter_error;  // why a given counter could not be read
+  // Context switches per acquisition on the real side (the real threads'
+  // sleeps), when that counter was given and read.
+  std::optional<double> real_sleeps_per_op;
+  std::string switches_error;
   replay::ReplayResult sim;   // no timeline
   // Not a fit for comparison: the replay failed or was unhealthy, or the
   // real run broke mutual exclusion. Empty when both sides ran clean.
   std::string error;
 };
 
-// One real run of `what` (counting cache misses with `counter` when
-// non-null). Precondition: what.lock runs in both worlds.
+// The counters read around each real run (perf_counters.hpp); null: not
+// counted.
+struct RealCounters {
+  PerfCounter* misses = nullptr;    // cache misses: transfers per operation
+  PerfCounter* switches = nullptr;  // context switches: sleeps per operation
+};
+
+// One real run of `what`, counted with `counters`. Precondition: what.lock
+// runs in both worlds.
 struct RealRun {
   bench::BenchResult bench;
   std::optional<double> transfers_per_op;
   std::string counter_error;
+  std::optional<double> sleeps_per_op;
+  std::string switches_error;
 };
 [[nodiscard]] RealRun run_real(const ValidateCase& what, const RunOptions& options, const bench::SpinDelay& delay,
-                               CacheMissCounter* counter);
+                               RealCounters counters);
 
 // Keeps the run with the median throughput of `runs` (the largest
 // violation count of any), then replays the workload. Never throws for a
@@ -115,7 +128,7 @@ struct RealRun {
 // Both in a row: options.real_runs real runs of `what`, back to back, then
 // finish_case.
 [[nodiscard]] CaseResult run_case(const ValidateCase& what, const RunOptions& options, const bench::SpinDelay& delay,
-                                  CacheMissCounter* counter);
+                                  RealCounters counters);
 
 // The simulated side alone: the replay of the case's operations, with
 // `error` set when it failed or was unhealthy; `real` is left empty

@@ -41,8 +41,9 @@ TEST(ValidateCommand, QuickWritesTheTableAndTheCsv) {
   EXPECT_NE(r.out.find("ops/s real"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("mean |error|"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("p99 waits within"), std::string::npos) << r.out;
-  // Either the counter works or the table says once why not.
+  // Either each counter works or the table says once why not.
   EXPECT_NE(r.out.find("transfers per operation"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("sleeps per operation"), std::string::npos) << r.out;
 
   const fs::path csv_path = dir / "validate.csv";
   ASSERT_TRUE(fs::exists(csv_path));
@@ -81,10 +82,11 @@ TEST(ValidateCommand, QuickWritesTheTableAndTheCsv) {
   EXPECT_EQ(metrics_of.size(), 2 * 2 * 2 * threads.size());
   for (const auto& [name, metrics] : metrics_of) {
     const bool writes_case = name.find(" w100 ") != std::string::npos;
-    EXPECT_EQ(metrics.size(), writes_case ? 6U : 4U) << name;
+    EXPECT_EQ(metrics.size(), writes_case ? 7U : 5U) << name;
     EXPECT_TRUE(metrics.contains("throughput")) << name;
     EXPECT_TRUE(metrics.contains("read_wait_p99")) << name;
     EXPECT_TRUE(metrics.contains("transfers_per_op")) << name;
+    EXPECT_TRUE(metrics.contains("sleeps_per_op")) << name;
     // One table line per case.
     EXPECT_NE(r.out.find("\n" + name + " "), std::string::npos) << name;
   }

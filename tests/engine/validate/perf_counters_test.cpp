@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <chrono>
+#include <thread>
 
 namespace lockscope::engine::validate {
 namespace {
 
-TEST(CacheMissCounter, UnavailableReasonNamesTheCause) {
+TEST(PerfCounter, UnavailableReasonNamesTheCauseAndTheFigure) {
   const std::string no_pmu = counter_unavailable_reason(ENOENT);
   EXPECT_NE(no_pmu.find("n/a"), std::string::npos) << no_pmu;
   EXPECT_NE(no_pmu.find("ENOENT"), std::string::npos) << no_pmu;
@@ -18,13 +20,15 @@ TEST(CacheMissCounter, UnavailableReasonNamesTheCause) {
   EXPECT_NE(counter_unavailable_reason(EINVAL).find("n/a"), std::string::npos);
   for (const int err : {ENOENT, EOPNOTSUPP, EACCES, EPERM, ENOSYS, EINVAL}) {
     EXPECT_EQ(counter_unavailable_reason(err).find('\n'), std::string::npos) << "one line";
+    EXPECT_TRUE(counter_unavailable_reason(err).starts_with("transfers per operation: n/a: "));
+    EXPECT_TRUE(counter_unavailable_reason(err, "sleeps per operation").starts_with("sleeps per operation: n/a: "));
   }
 }
 
 // Either path is legitimate (a VM usually hides the PMU): opening gives a
 // counter that counts, or one line saying why not.
-TEST(CacheMissCounter, OpensOrSaysWhyNot) {
-  auto counter = CacheMissCounter::open();
+TEST(PerfCounter, CacheMissesOpenOrSayWhyNot) {
+  auto counter = PerfCounter::open_cache_misses();
   if (!counter) {
     EXPECT_FALSE(counter.error().empty());
     EXPECT_NE(counter.error().find("n/a"), std::string::npos) << counter.error();
@@ -38,8 +42,27 @@ TEST(CacheMissCounter, OpensOrSaysWhyNot) {
   if (!count) {
     EXPECT_FALSE(count.error().empty());
   }
-  CacheMissCounter moved = std::move(*counter);
+  PerfCounter moved = std::move(*counter);
   EXPECT_EQ(moved.event().empty(), false);
+}
+
+// A software event, so a VM has it; a thread that sleeps and is woken
+// switches out at least once, counted as an inherited thread.
+TEST(PerfCounter, ContextSwitchesCountAThreadThatSleeps) {
+  auto counter = PerfCounter::open_context_switches();
+  if (!counter) {
+    // Only a kernel without perf events or a paranoid setting refuses it.
+    EXPECT_NE(counter.error().find("sleeps per operation: n/a"), std::string::npos) << counter.error();
+    GTEST_SKIP() << counter.error();
+  }
+  EXPECT_EQ(counter->event(), "context switches");
+  counter->start();
+  std::thread([] {
+    for (int i = 0; i < 5; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }).join();
+  auto count = counter->stop();
+  ASSERT_TRUE(count.has_value()) << count.error();
+  EXPECT_GE(*count, 5U);
 }
 
 }  // namespace

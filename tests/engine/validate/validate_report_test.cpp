@@ -26,6 +26,7 @@ CaseResult made_up(ValidateCase what) {
   r.sim.read_wait_ns = {900, 10, 100, 300};  // p50 -50%, p99 +25%
   if (r.what.write_permille != 0) r.sim.write_wait_ns = {100, 300, 700, 900};  // +50%, -30%
   r.sim.line_transfers = 2 * r.sim.lock_ops();
+  r.sim.sleeps = r.sim.lock_ops() / 100;  // 0.01 per operation
   return r;
 }
 
@@ -55,11 +56,14 @@ TEST(ValidateReport, ErrorIsSimulatedMinusRealOverReal) {
 
 TEST(ValidateReport, ReadOnlyCaseHasNoWriteRows) {
   const std::vector<MetricRow> rows = metric_rows({made_up({"graph", 2, 0, 0, 200})});
-  ASSERT_EQ(rows.size(), 4U);
+  ASSERT_EQ(rows.size(), 5U);
   EXPECT_EQ(rows[0].metric, Metric::throughput);
   EXPECT_EQ(rows[1].metric, Metric::read_wait_p50);
   EXPECT_EQ(rows[2].metric, Metric::read_wait_p99);
   EXPECT_EQ(rows[3].metric, Metric::transfers_per_op);
+  EXPECT_EQ(rows[4].metric, Metric::sleeps_per_op);
+  EXPECT_FALSE(rows[4].real.has_value()) << "no context-switch counter given";
+  EXPECT_DOUBLE_EQ(*rows[4].simulated, 0.01);
   EXPECT_NEAR(*rows[0].error_pct(), 25.0, 1e-9);
   EXPECT_NEAR(*rows[1].error_pct(), -50.0, 1e-9);
   EXPECT_NEAR(*rows[2].error_pct(), 25.0, 1e-9);
@@ -69,7 +73,7 @@ TEST(ValidateReport, ReadOnlyCaseHasNoWriteRows) {
 
 TEST(ValidateReport, CaseWithWritesHasWriteWaitRows) {
   const std::vector<MetricRow> rows = metric_rows({made_up({"central", 1, 100, 100, 0})});
-  ASSERT_EQ(rows.size(), 6U);
+  ASSERT_EQ(rows.size(), 7U);
   EXPECT_EQ(rows[3].metric, Metric::write_wait_p50);
   EXPECT_EQ(rows[4].metric, Metric::write_wait_p99);
   EXPECT_NEAR(*rows[3].error_pct(), 50.0, 1e-9);
@@ -82,7 +86,7 @@ TEST(ValidateReport, TheFloorNoteGoesOnWaitRowsAndNoFigureMoves) {
   EXPECT_EQ(note, "simulated includes the 20 ns clock floor (one of 4 back-to-back reads per wait; p99 30 ns)");
   EXPECT_EQ(floor_note({}), "");
   const std::vector<MetricRow> rows = metric_rows({made_up({"central", 1, 100, 100, 0})}, note);
-  ASSERT_EQ(rows.size(), 6U);
+  ASSERT_EQ(rows.size(), 7U);
   EXPECT_DOUBLE_EQ(*rows[0].simulated, 125e6);
   EXPECT_TRUE(rows[0].note.empty());
   EXPECT_DOUBLE_EQ(*rows[1].simulated, 10.0);   // read p50, as the replay timed it
@@ -92,21 +96,25 @@ TEST(ValidateReport, TheFloorNoteGoesOnWaitRowsAndNoFigureMoves) {
   EXPECT_DOUBLE_EQ(*rows[5].simulated, 2.0);
   for (int i = 1; i <= 4; ++i) EXPECT_EQ(rows[i].note, note);
   EXPECT_TRUE(rows[5].note.empty());
+  EXPECT_TRUE(rows[6].note.empty()) << "sleeps are no wait";
 }
 
 TEST(ValidateReport, CsvHasTheHeaderAndOneRowPerCaseAndMetric) {
   CaseResult with_counter = made_up({"graph", 2, 100, 0, 0});
   with_counter.real_transfers_per_op = 1.5;
+  with_counter.real_sleeps_per_op = 0.02;
   const std::vector<MetricRow> rows = metric_rows({made_up({"graph", 1, 0, 0, 0}), with_counter});
   const std::vector<std::string> csv = lines(validate_csv(rows));
-  ASSERT_EQ(csv.size(), 1 + 4 + 6U);
+  ASSERT_EQ(csv.size(), 1 + 5 + 7U);
   EXPECT_EQ(csv[0], "case,lock,threads,write_permille,cs_ns,think_ns,metric,unit,real,simulated,error_pct,note");
   for (const std::string& line : csv) EXPECT_EQ(fields(line).size(), 12U) << line;
   EXPECT_EQ(csv[1], "graph t1 w0 cs0 th0,graph,1,0,0,0,throughput,ops/s,1e+08,1.25e+08,25.00,");
   EXPECT_EQ(csv[2], "graph t1 w0 cs0 th0,graph,1,0,0,0,read_wait_p50,ns,20,10,-50.00,");
   // Without a hardware counter the real side is n/a, and so is the error.
   EXPECT_EQ(csv[4], "graph t1 w0 cs0 th0,graph,1,0,0,0,transfers_per_op,lines/op,n/a,2,n/a,");
-  EXPECT_EQ(csv[10], "graph t2 w100 cs0 th0,graph,2,100,0,0,transfers_per_op,lines/op,1.5,2,33.33,");
+  EXPECT_EQ(csv[5], "graph t1 w0 cs0 th0,graph,1,0,0,0,sleeps_per_op,sleeps/op,n/a,0.01,n/a,");
+  EXPECT_EQ(csv[11], "graph t2 w100 cs0 th0,graph,2,100,0,0,transfers_per_op,lines/op,1.5,2,33.33,");
+  EXPECT_EQ(csv[12], "graph t2 w100 cs0 th0,graph,2,100,0,0,sleeps_per_op,sleeps/op,0.02,0.01,-50.00,");
 }
 
 TEST(ValidateReport, FailedReplayKeepsRealFiguresAndSaysWhy) {

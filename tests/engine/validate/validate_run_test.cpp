@@ -19,7 +19,7 @@ TEST(ValidateRun, ReplaysExactlyTheOperationsTheRealThreadsDid) {
   options.ops = 2000;
   const bench::SpinDelay delay = bench::SpinDelay::calibrate();
   for (const ValidateCase& what : {ValidateCase{"graph", 1, 100, 0, 200}, ValidateCase{"central", 2, 10, 100, 0}}) {
-    const CaseResult r = run_case(what, options, delay, nullptr);
+    const CaseResult r = run_case(what, options, delay, {});
     EXPECT_TRUE(r.error.empty()) << what.name() << ": " << r.error;
     EXPECT_EQ(r.real.read_ops + r.real.write_ops, 2000U) << what.name();
     EXPECT_EQ(r.sim.read_ops, r.real.read_ops) << what.name();
