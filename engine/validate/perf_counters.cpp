@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -57,13 +58,14 @@ std::expected<PerfCounter, std::string> PerfCounter::open_context_switches() {
 }
 
 PerfCounter::PerfCounter(PerfCounter&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), event_(std::move(other.event_)) {}
+    : fd_(std::exchange(other.fd_, -1)), event_(std::move(other.event_)), base_(other.base_) {}
 
 PerfCounter& PerfCounter::operator=(PerfCounter&& other) noexcept {
   if (this != &other) {
     if (fd_ >= 0) close(fd_);
     fd_ = std::exchange(other.fd_, -1);
     event_ = std::move(other.event_);
+    base_ = other.base_;
   }
   return *this;
 }
@@ -72,17 +74,31 @@ PerfCounter::~PerfCounter() {
   if (fd_ >= 0) close(fd_);
 }
 
+namespace {
+
+// value, time enabled, time running; false when the read fails.
+bool read_counter(int fd, std::array<std::uint64_t, 3>& values) {
+  return read(fd, values.data(), sizeof values) == static_cast<ssize_t>(sizeof values);
+}
+
+}  // namespace
+
 void PerfCounter::start() {
+  // The reset clears only this thread's count: what inherited threads that
+  // ended counted is kept by the kernel (child_count) and read with it, so
+  // each run is the difference from a reading taken here.
   ioctl(fd_, PERF_EVENT_IOC_RESET, 0);
+  if (!read_counter(fd_, base_)) base_ = {};
   ioctl(fd_, PERF_EVENT_IOC_ENABLE, 0);
 }
 
 std::expected<std::uint64_t, std::string> PerfCounter::stop() {
   ioctl(fd_, PERF_EVENT_IOC_DISABLE, 0);
-  std::uint64_t values[3] = {0, 0, 0};  // value, time enabled, time running
-  if (read(fd_, values, sizeof values) != static_cast<ssize_t>(sizeof values)) {
+  std::array<std::uint64_t, 3> values{};
+  if (!read_counter(fd_, values)) {
     return std::unexpected(fmt::format("reading the {} counter failed: {}", event_, std::strerror(errno)));
   }
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = values[i] >= base_[i] ? values[i] - base_[i] : 0;
   if (values[1] != 0 && values[2] < values[1]) {
     // Multiplexed: the kernel counted part of the time only; scaling would
     // be a guess, so say so instead.

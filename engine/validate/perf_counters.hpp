@@ -15,6 +15,7 @@
 // one line for the user.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <expected>
 #include <string>
@@ -48,6 +49,7 @@ class PerfCounter {
   PerfCounter(int fd, std::string event) : fd_(fd), event_(std::move(event)) {}
   int fd_ = -1;
   std::string event_;  // "L1D read misses", "cache misses", "context switches"
+  std::array<std::uint64_t, 3> base_{};  // the reading at start(): value, time enabled, time running
 };
 
 // Why perf_event_open failed with `err` (an errno value), for the user: one
