@@ -180,11 +180,13 @@ bool SimWaiter::sleep_unless_kicked_since(std::uint64_t seen) {
   std::unique_lock<simgrid::s4u::Mutex> held(*mutex_);
   if (epoch_ != seen) return false;
   // Poll first, keeping the core, as the real waiter's std::atomic::wait
-  // does: a kick meanwhile costs no wake-up.
+  // does: a kick meanwhile costs no wake-up (but a system call: kick()).
   if (world.running() && world.costs().spin > 0) {
     const double until = to_seconds(SimWorld::clock() + world.costs().spin);
+    ++polling_;
     while (epoch_ == seen && cv_->wait_until(held, until) == std::cv_status::no_timeout) {
     }
+    --polling_;
     if (epoch_ != seen) return true;
   }
   blocked(BlockKind::waiter);
@@ -224,7 +226,15 @@ void SimWaiter::kick() {
   world.sync();
   std::unique_lock<simgrid::s4u::Mutex> held(*mutex_);
   ++epoch_;
-  const Picos call = sleepers_.wake();
+  // libstdc++'s notify_all (the real waiter's epoch) makes the FUTEX_WAKE
+  // system call whenever a thread is inside atomic::wait, polling or
+  // asleep: it counts itself in before it polls. A waiter that only polls
+  // costs the kicker that system call and no wake-up. (GCC 12's
+  // bits/atomic_wait.h: __waiter enters the pool's count, then spins;
+  // _M_notify checks only the count.)
+  const bool asleep = !sleepers_.empty();
+  Picos call = sleepers_.wake();
+  if (!asleep && polling_ != 0 && world.running()) call = world.costs().syscall;
   cv_->notify_all();
   held.unlock();
   world.charge(call);

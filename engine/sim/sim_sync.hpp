@@ -26,6 +26,7 @@ namespace lockscope::engine::sim {
 class Sleepers {
  public:
   void add(unsigned core) { cores_.push_back(core); }
+  [[nodiscard]] bool empty() const { return cores_.empty(); }
   void remove(unsigned core) { cores_.erase(std::find(cores_.begin(), cores_.end(), core)); }
   // The calling worker wakes them: remembers its core, counts the wake and
   // returns what it costs the waker. Called before the notify: a woken
@@ -129,6 +130,10 @@ class SimWaiter {
   std::uint64_t epoch_ = 0;
   std::uint32_t waiters_ = 0;
   coherence::LineId line_;  // QEMU's num_waiters: read by every kick
+  // Waiters polling (before they sleep). In the padding before sleepers_:
+  // the waiter keeps its size, so a lock's later variables stay in their
+  // simulated lines.
+  std::uint32_t polling_ = 0;
   Sleepers sleepers_;  // waiters past their polling
 };
 
