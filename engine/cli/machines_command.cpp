@@ -222,10 +222,11 @@ int run_calibrate_command(const CalibrateCommand& cmd) {
   const mach::LatencySummary s = mach::summarize(*m);
   fmt::print(output == "-" ? stderr : stdout,
              "{}: {} CPUs, {} group{}; core-to-core near {} ns, far {} ns; clock {:.2f} GHz, "
-             "L1 hit {:.2f} ns, fence {:.1f} ns, clock read {:.1f} ns, memory {:.0f} ns, membarrier {:.0f} ns\n",
+             "L1 hit {:.2f} ns, fence {:.1f} ns, clock read {:.1f} ns, memory {:.0f} ns, membarrier {:.0f} ns "
+             "({:.0f} ns alone)\n",
              output == "-" ? "this-machine" : output, m->cores(), s.groups,
              s.groups == 1 ? "" : "s", range(s.near), range(s.far), m->clock_ghz, m->l1_hit_ns,
-             m->fence_ns, m->clock_read_ns, m->memory_ns, m->heavy_barrier_ns);
+             m->fence_ns, m->clock_read_ns, m->memory_ns, m->heavy_barrier_ns, m->heavy_barrier_alone_ns);
   if (m->access.given()) {
     const mach::AccessCosts& a = m->access;
     auto shared = [](const std::vector<double>& v) {

@@ -29,6 +29,15 @@ inline double median(std::vector<double> v) {
   return v.size() % 2 == 1 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
+// The median of `runs` runs: for a cost whose spread is its own (a system
+// call's IPIs), not only the machine's noise.
+template <class F>
+double median_of(unsigned runs, F&& run) {
+  std::vector<double> v;
+  for (unsigned r = 0; r < std::max(runs, 1U); ++r) v.push_back(run());
+  return median(std::move(v));
+}
+
 // The fastest of a few runs: preemption and frequency ramps only ever make a
 // run slower, and this is a shared machine.
 template <class F>

@@ -159,6 +159,12 @@ struct Machine {
   // the vDSO, 10-25 ns on x86 Linux). BRAVO reads it at every write and on
   // its slow read path. 0 (free) unless measured: calibrate does.
   double clock_read_ns = 0;
+  // membarrier(2) private expedited when no other CPU runs a thread of the
+  // process: no IPI, but the kernel still walks the CPUs and fences (450 ns
+  // here against 367 for a futex call that does not sleep). 0: not
+  // measured, charged as a plain system call (scheduler.syscall_ns), as
+  // before the key existed. calibrate measures it.
+  double heavy_barrier_alone_ns = 0;
   MemoryModel memory_model = MemoryModel::sc;
   // Entries of each core's store buffer under tso (1..kMaxStoreBufferDepth);
   // a store into a full buffer waits for the oldest to drain.

@@ -241,7 +241,7 @@ Picos SimWorld::heavy_barrier_cost() {
   if (!running_ || !scheduler_->in_use() || scheduler_->another_core_runs(self().core)) {
     return sim_costs_.heavy_barrier;
   }
-  return sim_costs_.syscall;
+  return sim_costs_.heavy_barrier_alone != 0 ? sim_costs_.heavy_barrier_alone : sim_costs_.syscall;
 }
 
 void SimWorld::syscall_leg() {

@@ -78,6 +78,9 @@ inline double to_seconds(Picos t) { return static_cast<double>(t) * 1e-12; }
 struct SimCosts {
   Picos fence = 8'000;           // a full fence: drain the store buffer
   Picos heavy_barrier = 2'000'000;  // membarrier(2): IPIs to every core
+  // membarrier(2) with no other core running a worker (machine::Machine::
+  // heavy_barrier_alone_ns); 0: a plain system call (`syscall`).
+  Picos heavy_barrier_alone = 0;
   Picos pause = 10'000;          // cpu_relax()
   Picos clock_read = 0;          // P::now_ns(): a vDSO clock_gettime (machine::Machine::clock_read_ns)
   Picos quantum = 200'000;       // most a worker may run ahead of SimGrid's clock
@@ -281,9 +284,9 @@ class SimWorld {
   void syscall_leg();
   // What membarrier(2) costs the calling worker now: private expedited
   // interrupts only the cores that run a thread of the process, so with no
-  // other core running a worker it is a plain system call (SimCosts::
-  // syscall); otherwise SimCosts::heavy_barrier (measured with every other
-  // core busy).
+  // other core running a worker it costs SimCosts::heavy_barrier_alone (a
+  // plain system call, SimCosts::syscall, when that is 0); otherwise
+  // SimCosts::heavy_barrier (measured with every other core busy).
   [[nodiscard]] Picos heavy_barrier_cost();
   // The calling worker's core while running; 0 outside (building, inspecting).
   unsigned current_core() { return running_ ? self().core : 0; }

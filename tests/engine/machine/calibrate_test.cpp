@@ -52,6 +52,12 @@ TEST(Calibrate, SmokeOnTwoCpusGivesAValidMatrix) {
   // A clock read is a vDSO call: more than nothing, far less than a microsecond.
   EXPECT_GT(m->clock_read_ns, 0);
   EXPECT_LT(m->clock_read_ns, 1000);
+  // membarrier alone is a system call at least, and no more than with IPIs
+  // to spinning CPUs by far (0: this kernel has no membarrier).
+  if (m->heavy_barrier_ns != 0) {
+    EXPECT_GT(m->heavy_barrier_alone_ns, 20);
+    EXPECT_LT(m->heavy_barrier_alone_ns, 100'000);
+  }
   EXPECT_TRUE(std::isfinite(m->line_hold_ns));
   EXPECT_GE(m->line_hold_ns, 0);
 }

@@ -70,8 +70,10 @@ TEST(MachineCosts, ArbitrationAndSchedulerMapOntoSimCosts) {
                  .wake_call_ns = 5900, .syscall_ns = 1150, .spin_ns = 4700};
   m.line_hold_ns = 12.5;
   m.clock_read_ns = 17.5;
+  m.heavy_barrier_alone_ns = 450;
   const sim::SimCosts s = sim_costs(m);
   EXPECT_EQ(s.clock_read, 17'500U);
+  EXPECT_EQ(s.heavy_barrier_alone, 450'000U);
   EXPECT_EQ(s.wake, 9'100'000U);
   EXPECT_EQ(s.spin, 4'700'000U);
   EXPECT_EQ(s.wake_call, 5'900'000U);

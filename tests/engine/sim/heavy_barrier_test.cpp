@@ -18,13 +18,15 @@ namespace {
 using lockscope::testing::in_child;
 using testing::two_speed;
 
-// The longest write wait of `trace` on graph-asym with a 50 us barrier.
-std::uint64_t longest_write_wait(const traces::WorkloadTrace& trace) {
+// The longest write wait of `trace` on graph-asym with a 50 us barrier (and
+// `alone` without another core running; 0: the 500 ns system call).
+std::uint64_t longest_write_wait(const traces::WorkloadTrace& trace, Picos alone = 0) {
   const std::string out = in_child([&] {
     replay::ReplayOptions o;
     o.lock = "graph-asym";
     o.costs = two_speed(2, 2, 50'000, 50'000);
     o.sim_costs.heavy_barrier = 50'000'000;
+    o.sim_costs.heavy_barrier_alone = alone;
     o.sim_costs.syscall = 500'000;
     const replay::ReplayResult r = replay::replay(trace, o);
     if (!r.error.empty() || r.deadlock || r.violations != 0) return std::string("error ") + r.error;
@@ -52,6 +54,17 @@ TEST(HeavyBarrier, AloneTheWriterPaysASystemCall) {
   t.workers = {writer(5)};
   const std::uint64_t wait = longest_write_wait(t);
   EXPECT_GE(wait, 500U) << "at least the system call";
+  EXPECT_LT(wait, 50'000U) << "no core to interrupt";
+}
+
+// A machine file's heavy_barrier_alone_ns: what membarrier costs with no
+// IPI to send (the kernel's walk over the CPUs), measured apart.
+TEST(HeavyBarrier, AloneTheWriterPaysTheMeasuredBarrierWhenTheMachineHasOne) {
+  traces::WorkloadTrace t;
+  t.initial_contexts = 2;
+  t.workers = {writer(5)};
+  const std::uint64_t wait = longest_write_wait(t, 5'000'000);
+  EXPECT_GE(wait, 5'000U) << "the measured barrier alone";
   EXPECT_LT(wait, 50'000U) << "no core to interrupt";
 }
 
