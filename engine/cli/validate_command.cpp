@@ -300,7 +300,8 @@ int run_validate_command(const ValidateCommand& cmd) {
   }
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  std::vector<validate::MetricRow> rows = validate::metric_rows(results, validate::floor_note(options.clock_floor_samples));
+  std::vector<validate::MetricRow> rows =
+      validate::metric_rows(results, validate::floor_note(options.clock_floor_samples));
   if (earlier) validate::use_real_figures(rows, *earlier);
   const std::string csv_path = (std::filesystem::path(cmd.output) / "validate.csv").string();
   if (auto w = traces::write_file_atomically(csv_path, validate::validate_csv(rows)); !w) {
@@ -319,8 +320,7 @@ int run_validate_command(const ValidateCommand& cmd) {
   fmt::print("real waits are timed with two steady_clock reads, {:.0f} ns back to back here (p99 {} ns): each "
              "simulated wait includes one such interval, drawn from {} measured, and the replayed loop spends "
              "both reads before each timed acquisition\n",
-             clock_floor, options.clock_floor_samples[options.clock_floor_samples.size() * 99 / 100],
-             options.clock_floor_samples.size());
+             clock_floor, validate::p99_floor_ns(options.clock_floor_samples), options.clock_floor_samples.size());
   if (!counter_note.empty()) fmt::print("{}\n", counter_note);
   else if (counter) fmt::print("real transfers per operation: {} per acquisition\n", counter->event());
   if (!switches_note.empty()) fmt::print("{}\n", switches_note);

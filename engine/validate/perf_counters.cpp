@@ -29,6 +29,11 @@ int open_event(std::uint32_t type, std::uint64_t config, bool user_only = true) 
   return static_cast<int>(syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0));
 }
 
+// value, time enabled, time running; false when the read fails.
+bool read_counter(int fd, std::array<std::uint64_t, 3>& values) {
+  return read(fd, values.data(), sizeof values) == static_cast<ssize_t>(sizeof values);
+}
+
 std::string paranoid_level() {
   std::ifstream in("/proc/sys/kernel/perf_event_paranoid");
   std::string level;
@@ -73,15 +78,6 @@ PerfCounter& PerfCounter::operator=(PerfCounter&& other) noexcept {
 PerfCounter::~PerfCounter() {
   if (fd_ >= 0) close(fd_);
 }
-
-namespace {
-
-// value, time enabled, time running; false when the read fails.
-bool read_counter(int fd, std::array<std::uint64_t, 3>& values) {
-  return read(fd, values.data(), sizeof values) == static_cast<ssize_t>(sizeof values);
-}
-
-}  // namespace
 
 void PerfCounter::start() {
   // The reset clears only this thread's count: what inherited threads that

@@ -60,11 +60,8 @@ std::optional<double> MetricRow::error_pct() const { return error_percent(real, 
 
 std::string floor_note(const std::vector<std::uint64_t>& sorted_floor) {
   if (sorted_floor.empty()) return "";
-  const std::size_t n = sorted_floor.size();
-  const double median = median_floor_ns(sorted_floor);
-  const std::uint64_t p99 = sorted_floor[std::min(n - 1, n * 99 / 100)];
   return fmt::format("simulated includes the {:.0f} ns clock floor (one of {} back-to-back reads per wait; p99 {} ns)",
-                     median, n, p99);
+                     median_floor_ns(sorted_floor), sorted_floor.size(), p99_floor_ns(sorted_floor));
 }
 
 std::vector<MetricRow> metric_rows(const std::vector<CaseResult>& results, const std::string& wait_note) {

@@ -73,6 +73,10 @@ double median_floor_ns(const std::vector<std::uint64_t>& sorted) {
                     : (static_cast<double>(sorted[n / 2 - 1]) + static_cast<double>(sorted[n / 2])) / 2;
 }
 
+std::uint64_t p99_floor_ns(const std::vector<std::uint64_t>& sorted) {
+  return sorted.empty() ? 0 : sorted[std::min(sorted.size() - 1, sorted.size() * 99 / 100)];
+}
+
 std::vector<std::uint64_t> floor_with_median(std::vector<std::uint64_t> sorted, double median_ns) {
   const double shift = median_ns - median_floor_ns(sorted);
   for (std::uint64_t& s : sorted) s = static_cast<std::uint64_t>(std::max(0.0, std::round(static_cast<double>(s) + shift)));

@@ -45,8 +45,10 @@ namespace lockscope::engine::validate {
 // ticks in 10 ns: 20 most of the time, 30 the rest), and a one-thread p99
 // wait is mostly that spread.
 [[nodiscard]] std::vector<std::uint64_t> clock_floor_samples(std::size_t count = 10'001);
-// The median of sorted samples (clock_floor_samples), 0 when empty.
+// The median and the 99th percentile of sorted samples (clock_floor_samples),
+// 0 when empty.
 [[nodiscard]] double median_floor_ns(const std::vector<std::uint64_t>& sorted);
+[[nodiscard]] std::uint64_t p99_floor_ns(const std::vector<std::uint64_t>& sorted);
 // The samples moved by one offset so that their median is `median_ns`
 // (never below 0): an earlier run's floor, seen with today's spread.
 [[nodiscard]] std::vector<std::uint64_t> floor_with_median(std::vector<std::uint64_t> sorted, double median_ns);

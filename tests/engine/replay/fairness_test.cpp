@@ -11,6 +11,7 @@
 #include "engine/replay/forked_replay.hpp"
 #include "engine/replay/replay.hpp"
 #include "engine/replay/summary.hpp"
+#include "tests/engine/replay/printed_summary.hpp"
 
 namespace lockscope::engine::replay {
 namespace {
@@ -74,15 +75,7 @@ traces::WorkloadTrace uneven() {
   return t;
 }
 
-std::string printed(const ReplayResult& r) {
-  std::FILE* f = std::tmpfile();
-  print_summary(f, r);
-  std::rewind(f);
-  std::string text;
-  for (int c; (c = std::fgetc(f)) != EOF;) text.push_back(static_cast<char>(c));
-  std::fclose(f);
-  return text;
-}
+using testing::printed_summary;
 
 // The trace's acquisitions of each worker (failed tries do not acquire).
 std::vector<std::pair<std::uint64_t, std::uint64_t>> planned(const traces::WorkloadTrace& t) {
@@ -160,10 +153,10 @@ TEST(ReplayFairness, OneEntryPerWorkerSummingToTheRunsOperations) {
   })"),
               std::string::npos)
         << json;
-    EXPECT_NE(printed(r).find("  fairness            Jain 0.938, max/min 1.67 (worker 1: 5, worker 0: 3); 1 of 4 "
+    EXPECT_NE(printed_summary(r).find("  fairness            Jain 0.938, max/min 1.67 (worker 1: 5, worker 0: 3); 1 of 4 "
                               "workers never tried\n"),
               std::string::npos)
-        << printed(r);
+        << printed_summary(r);
   }
 }
 
@@ -192,9 +185,9 @@ TEST(ReplayFairness, AStarvedWorkerCountsWithZeroAndTheRatioIsInfinite) {
   EXPECT_DOUBLE_EQ(f.jain.value_or(0), 0.5);
   const std::string json = summary_json(r);
   EXPECT_NE(json.find(R"("max_over_min": null)"), std::string::npos) << json;
-  EXPECT_NE(printed(r).find("fairness            Jain 0.500, max/min inf (worker 0: 1, worker 1: 0, starved)\n"),
+  EXPECT_NE(printed_summary(r).find("fairness            Jain 0.500, max/min inf (worker 0: 1, worker 1: 0, starved)\n"),
             std::string::npos)
-      << printed(r);
+      << printed_summary(r);
 }
 
 // Every worker got as many: the line names none of them (it named the
@@ -212,9 +205,9 @@ TEST(ReplayFairness, ATieNamesNoWorker) {
   }
   const ReplayResult r = run(t, "graph", 3);
   ASSERT_FALSE(r.deadlock);
-  EXPECT_NE(printed(r).find("fairness            Jain 1.000, max/min 1.00 (all 3 workers: 2 each)\n"),
+  EXPECT_NE(printed_summary(r).find("fairness            Jain 1.000, max/min 1.00 (all 3 workers: 2 each)\n"),
             std::string::npos)
-      << printed(r);
+      << printed_summary(r);
 }
 
 // Several locks, nested, and a failed try: a worker's acquisitions are

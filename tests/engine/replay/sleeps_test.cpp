@@ -5,11 +5,11 @@
 // terminal summary.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <string>
 
 #include "engine/replay/forked_replay.hpp"
 #include "engine/replay/summary.hpp"
+#include "tests/engine/replay/printed_summary.hpp"
 
 namespace lockscope::engine::replay {
 namespace {
@@ -41,15 +41,7 @@ traces::WorkloadTrace writer_and_late_reader(std::uint64_t reader_starts_ns) {
   return t;
 }
 
-std::string printed(const ReplayResult& r) {
-  std::FILE* f = std::tmpfile();
-  print_summary(f, r);
-  std::rewind(f);
-  std::string text;
-  for (int c; (c = std::fgetc(f)) != EOF;) text.push_back(static_cast<char>(c));
-  std::fclose(f);
-  return text;
-}
+using testing::printed_summary;
 
 TEST(ReplaySleeps, AReaderBehindALongWriteSleepsOnce) {
   for (const char* lock : {"graph", "central", "glibc-rwlock"}) {
@@ -69,8 +61,8 @@ TEST(ReplaySleeps, WorkersThatNeverMeetNeverSleep) {
   const std::string json = summary_json(r);
   EXPECT_NE(json.find("\"sleeps\": 0,\n  \"sleeps_per_op\": 0,"), std::string::npos) << json;
   const ReplayResult slept = run(writer_and_late_reader(1'000), "graph");
-  EXPECT_NE(printed(slept).find("  sleeps              1 (0.5000 per operation)\n"), std::string::npos)
-      << printed(slept);
+  EXPECT_NE(printed_summary(slept).find("  sleeps              1 (0.5000 per operation)\n"), std::string::npos)
+      << printed_summary(slept);
 }
 
 }  // namespace

@@ -10,20 +10,13 @@
 #include <string>
 
 #include "engine/replay/forked_replay.hpp"
+#include "tests/engine/replay/printed_summary.hpp"
 #include "traces/workload.hpp"
 
 namespace lockscope::engine::replay {
 namespace {
 
-std::string printed(const ReplayResult& r) {
-  std::FILE* f = std::tmpfile();
-  print_summary(f, r);
-  std::rewind(f);
-  std::string text;
-  for (int c; (c = std::fgetc(f)) != EOF;) text.push_back(static_cast<char>(c));
-  std::fclose(f);
-  return text;
-}
+using testing::printed_summary;
 
 ReplayResult a_result(std::string memory_model) {
   ReplayResult r;
@@ -37,7 +30,7 @@ ReplayResult a_result(std::string memory_model) {
 
 TEST(ReplaySummary, AnScRunDoesNotMentionTheMemoryModel) {
   const ReplayResult r = a_result("sc");
-  EXPECT_EQ(printed(r).substr(0, printed(r).find('\n') + 1), "graph on epyc-64 (16 cores), seed 7\n");
+  EXPECT_EQ(printed_summary(r).substr(0, printed_summary(r).find('\n') + 1), "graph on epyc-64 (16 cores), seed 7\n");
   const std::string json = summary_json(r);
   EXPECT_EQ(json.find("memory_model"), std::string::npos) << json;
   EXPECT_NE(json.find("\"seed\": 7,\n  \"sim_time_ns\""), std::string::npos) << json;
@@ -45,7 +38,7 @@ TEST(ReplaySummary, AnScRunDoesNotMentionTheMemoryModel) {
 
 TEST(ReplaySummary, ATsoRunSaysSoInTheHeaderAndTheJson) {
   const ReplayResult r = a_result("tso");
-  const std::string text = printed(r);
+  const std::string text = printed_summary(r);
   EXPECT_EQ(text.substr(0, text.find('\n') + 1), "graph on epyc-64 (16 cores), seed 7, memory model tso\n");
   const std::string json = summary_json(r);
   EXPECT_NE(json.find("\"seed\": 7,\n  \"memory_model\": \"tso\",\n  \"sim_time_ns\""), std::string::npos) << json;
