@@ -22,6 +22,7 @@
 #include <tuple>
 
 #include "engine/bench/cpu_affinity.hpp"
+#include "engine/bench/cpu_topology.hpp"
 #include "engine/machine/calibrate_handover.hpp"
 #include "engine/machine/calibrate_runs.hpp"
 #include "engine/machine/resolve.hpp"
@@ -534,12 +535,28 @@ std::expected<AccessCosts, std::string> measure_per_state(
     const std::function<void(const std::string&)>& say) {
 #if defined(__x86_64__) || defined(__i386__)
   const unsigned n = m.cores();
+  // The nearest pair of separate cores: SMT siblings share an L1, so their
+  // "transfer" is a hit and says nothing of what crossing cores costs. Only
+  // when every pair shares a core (two hardware threads of one) is one
+  // measured anyway, and said so.
+  auto siblings = [&](unsigned i, unsigned j) { return bench::share_a_core(cpus[i], cpus[j]); };
   unsigned near_a = 0, near_b = 1, far_a = 0, far_b = 1;
+  bool near_shares = siblings(0, 1);
   for (unsigned i = 0; i < n; ++i) {
     for (unsigned j = i + 1; j < n; ++j) {
-      if (m.latency(i, j) < m.latency(near_a, near_b)) std::tie(near_a, near_b) = std::pair(i, j);
+      const bool shares = siblings(i, j);
+      if ((near_shares && !shares) ||
+          (shares == near_shares && m.latency(i, j) < m.latency(near_a, near_b))) {
+        std::tie(near_a, near_b, near_shares) = std::tuple(i, j, shares);
+      }
       if (m.latency(i, j) > m.latency(far_a, far_b)) std::tie(far_a, far_b) = std::pair(i, j);
     }
+  }
+  if (near_shares) {
+    say(fmt::format("per-state costs: CPU {} and CPU {} are two hardware threads of one core "
+                    "(SMT siblings, per sysfs) and no two CPUs given are separate cores: a line "
+                    "Modified in one is already in their shared L1, so M and S cost about a hit",
+                    cpus[near_a], cpus[near_b]));
   }
   const unsigned max_k = std::min(n - 1, 4U);
   auto table = [&](unsigned owner, unsigned tester) -> std::expected<AccessCosts, std::string> {
@@ -562,6 +579,14 @@ std::expected<AccessCosts, std::string> measure_per_state(
       say(fmt::format("per-state costs, CPU {} -> CPU {} (latency {:.1f} ns): {}; CAS on M {:.1f} "
                       "ns",
                       cpus[owner], cpus[tester], a->reference_ns, describe(*a), cas_ns));
+      // Measured, whatever sysfs says: a hypervisor may present one host
+      // core's two threads as separate cores.
+      if (!siblings(owner, tester) && a->rmw.modified_ns < 2 * m.l1_hit_ns + 1) {
+        say(fmt::format("per-state costs: warning: an RMW on a line Modified in CPU {} costs CPU {} "
+                        "about a hit ({:.1f} ns): they seem to share a cache (one core's two "
+                        "threads behind a hypervisor?), so these are not costs between cores",
+                        cpus[owner], cpus[tester], a->rmw.modified_ns));
+      }
     }
     return a;
   };

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "engine/bench/cpu_affinity.hpp"
+#include "engine/bench/cpu_topology.hpp"
 
 namespace lockscope::engine::machine {
 namespace {
@@ -63,9 +64,14 @@ TEST(Calibrate, SmokeOnTwoCpusGivesAValidMatrix) {
 }
 
 // The per-state table on two CPUs: k = 1 only, every cost positive and
-// finite, and the orderings no machine violates: a transfer from another
-// core's cache and a fill from memory each cost well over a hit (a broken
-// timer, or a baseline that swallowed the access, gives exactly l1_hit_ns).
+// finite, and the orderings no machine violates: a fill from memory costs
+// well over a hit (a broken timer, or a baseline that swallowed the access,
+// gives exactly l1_hit_ns). A transfer from another core's cache does too,
+// but only between separate cores: two hardware threads of one core share
+// its L1 (a CI machine's two vCPUs measured RMW M 1.1 ns, a hit, against a
+// 24.9 ns ping-pong), and a hypervisor may hide that they are siblings, so
+// that ordering is asserted only on bare metal with sysfs saying separate
+// cores, and where sysfs says siblings the report must say so.
 // Memory against M-transfer is not asserted: on the development VM the two
 // vCPUs' transfers cross the host's fabric and measure within noise of a
 // fill from memory (130 vs 127 ns in one run, the other way round in the
@@ -99,14 +105,23 @@ TEST(Calibrate, PerStateCostsOnTwoCpusArePositiveAndOrdered) {
   EXPECT_GT(a.rmw.shared_by_ns[0], 0);
   std::string report;
   for (const std::string& line : lines) report += line + "\n";
+  const bool siblings = bench::share_a_core(allowed[0], allowed[1]);
+  const bool separate_cores = !siblings && !bench::under_hypervisor();
   for (const AccessCosts::Op* op : {&a.load, &a.store, &a.rmw}) {
     EXPECT_GT(op->memory_ns, 4 * m->l1_hit_ns) << report;
-    EXPECT_GT(op->modified_ns, 4 * m->l1_hit_ns) << report;
+    EXPECT_GE(op->modified_ns, m->l1_hit_ns) << report;
+    if (separate_cores) {
+      EXPECT_GT(op->modified_ns, 4 * m->l1_hit_ns) << report;
+    }
   }
   EXPECT_TRUE(validate(*m).has_value()) << validate(*m).error();
-  bool reported = false;
-  for (const std::string& line : lines) reported = reported || line.starts_with("per-state costs, CPU");
+  bool reported = false, said_siblings = false;
+  for (const std::string& line : lines) {
+    reported = reported || line.starts_with("per-state costs, CPU");
+    said_siblings = said_siblings || line.find("SMT siblings, per sysfs") != std::string::npos;
+  }
   EXPECT_TRUE(reported) << "a progress line gives the table";
+  EXPECT_EQ(said_siblings, siblings) << report;
 }
 
 TEST(Calibrate, RefusesACpuOutsideTheAffinityMask) {
