@@ -11,8 +11,9 @@ TEST(SpinDelay, CalibrationMeasuresTheCounter) {
   const SpinDelay delay = SpinDelay::calibrate();
   EXPECT_GT(delay.ticks_per_ns(), 0);
   EXPECT_GE(delay.overshoot_ticks(), 0);
-  // A read of the counter and a compare take far less than a microsecond.
-  EXPECT_LT(delay.overshoot_ticks(), 1000 * delay.ticks_per_ns());
+  // A read of the counter and a compare take far less than a microsecond,
+  // and a few where a hypervisor traps rdtsc; more is a broken calibration.
+  EXPECT_LT(delay.overshoot_ticks(), 5000 * delay.ticks_per_ns());
 }
 
 // The delay is a deadline on a clock, not a count of iterations: however

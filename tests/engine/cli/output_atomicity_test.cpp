@@ -169,8 +169,13 @@ TEST_F(OutputAtomicity, AFileSizeLimitIsOneErrorLineAndNoTruncatedFile) {
 TEST_F(OutputAtomicity, AFullDiskIsOneErrorLineAndNoTruncatedFile) {
   const fs::path mnt = dir_ / "small-disk";
   fs::create_directories(mnt);
-  if (std::system("unshare -rm true 2>/dev/null") != 0) {
-    GTEST_SKIP() << "cannot make a mount namespace here (unshare -rm); the file-size-limit test stands in";
+  // The guard mounts the very tmpfs: a sandbox may allow user namespaces
+  // but not a mount in them.
+  const std::string probe = "unshare -rm sh -c 'mount -t tmpfs -o size=256k tmpfs " + mnt.string() +
+                            "' >/dev/null 2>&1";
+  if (std::system(probe.c_str()) != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs in a mount namespace here (unshare -rm); the file-size-limit "
+                    "test stands in";
   }
   const std::string timeline = (mnt / "run.lstl").string();
   const CliRun r = run_cli_in_shell(

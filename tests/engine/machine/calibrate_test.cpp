@@ -50,9 +50,11 @@ TEST(Calibrate, SmokeOnTwoCpusGivesAValidMatrix) {
   EXPECT_GT(m->scheduler.syscall_ns, 20);  // a futex system call, even with vDSO-fast kernels
   EXPECT_GT(m->scheduler.wake_call_ns, 20);
   EXPECT_NE(m->scheduler.wake_ns, Scheduler{}.wake_ns);
-  // A clock read is a vDSO call: more than nothing, far less than a microsecond.
+  // A clock read is a vDSO call (tens of ns), or, where the kernel fell
+  // back from the TSC to hpet or acpi_pm (a loaded VM), a system call and
+  // a port read (1-5 us): more than nothing, and not milliseconds.
   EXPECT_GT(m->clock_read_ns, 0);
-  EXPECT_LT(m->clock_read_ns, 1000);
+  EXPECT_LT(m->clock_read_ns, 20'000);
   // membarrier alone is a system call at least, and no more than with IPIs
   // to spinning CPUs by far (0: this kernel has no membarrier).
   if (m->heavy_barrier_ns != 0) {
