@@ -76,21 +76,45 @@ bool Directory::hits(unsigned core, LineId id, Access access) const {
   return access == Access::load && is_sharer(l, core);
 }
 
+namespace {
+constexpr std::int32_t kUnknown = -2;
+}  // namespace
+
 void Directory::add_sharer(Line& l, unsigned core) {
   std::uint64_t& word = l.sharers[core / 64];
   const std::uint64_t bit = std::uint64_t{1} << (core % 64);
   if ((word & bit) == 0) {
     word |= bit;
     ++l.sharer_count;
+    // Each known answer changes only if the new sharer is nearer, or as
+    // near and lower numbered (nearest_sharer's rule).
+    for (unsigned c = 0; c < l.nearest.size(); ++c) {
+      std::int32_t& best = l.nearest[c];
+      if (best == kUnknown) continue;
+      const Picos cost = costs_.between(core, c);
+      const Picos best_cost = costs_.between(static_cast<unsigned>(best), c);
+      if (cost < best_cost || (cost == best_cost && static_cast<std::int32_t>(core) < best)) {
+        best = static_cast<std::int32_t>(core);
+      }
+    }
   }
 }
 
 void Directory::clear_sharers(Line& l) {
   std::fill(l.sharers.begin(), l.sharers.end(), 0);
   l.sharer_count = 0;
+  std::fill(l.nearest.begin(), l.nearest.end(), kUnknown);
 }
 
+// The sharer whose copy costs `core` least; of equal costs, the lowest
+// numbered. Kept per core while the sharers stay (add_sharer updates it):
+// arbitration asks for each waiting request at each landing, and at the
+// start of a run on a thousand cores a thousand requests wait for a line
+// that gains one sharer per landing; costing every sharer for each was a
+// third of a short mesh-1024 run's instructions.
 int Directory::nearest_sharer(const Line& l, unsigned core) const {
+  if (l.sharer_count == 0) return kMemory;
+  if (!l.nearest.empty() && l.nearest[core] != kUnknown) return l.nearest[core];
   int best = kMemory;
   Picos best_cost = 0;
   for (std::size_t w = 0; w < l.sharers.size(); ++w) {
@@ -103,6 +127,8 @@ int Directory::nearest_sharer(const Line& l, unsigned core) const {
       }
     }
   }
+  if (l.nearest.empty()) l.nearest.assign(costs_.cores, kUnknown);
+  l.nearest[core] = best;
   return best;
 }
 

@@ -109,6 +109,9 @@ class Directory {
     std::int32_t owner = kMemory;  // core in M or E, or none
     std::vector<std::uint64_t> sharers;  // bitset over cores
     std::uint32_t sharer_count = 0;
+    // Per core, its nearest sharer (nearest_sharer's answer) while the
+    // sharers stay as they are, or kUnknown; empty until first asked.
+    mutable std::vector<std::int32_t> nearest;
     bool dirty = false;  // the owner's copy is M (else E); only for the upgrade log
     Picos busy_until = 0;
     std::int32_t leaving = kMemory;  // the owner before the latest move...

@@ -278,5 +278,68 @@ TEST(Directory, IdentityStateCostsGiveTheDefaultRunExactly) {
   EXPECT_TRUE(differed) << "a load factor on shared lines must show in the same mix";
 }
 
+// The nearest sharer is kept per core while sharers come (add_sharer
+// updates it) and forgotten when a write clears them: asked before, during
+// and after a line gains sharers one by one, holder() must give what
+// costing every sharer gives — the cheapest to the asker, the lowest
+// numbered of equal costs — on a matrix with many ties and asymmetries.
+TEST(Directory, TheNearestSharerKeptAsSharersComeMatchesCostingEverySharer) {
+  constexpr unsigned kCores = 70;  // two words of the sharer bitset
+  CostModel c;
+  c.cores = kCores;
+  c.l1_hit = 1'000;
+  c.memory = 80'000;
+  c.transfer.resize(std::size_t{kCores} * kCores);
+  std::uint64_t x = 12345;
+  for (unsigned a = 0; a < kCores; ++a) {
+    for (unsigned b = 0; b < kCores; ++b) {
+      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+      c.transfer[a * kCores + b] = a == b ? 1'000 : 10'000 * (1 + (x >> 61));  // 8 distinct costs: ties
+    }
+  }
+  Directory dir(c);
+  alignas(64) static char storage[64];
+  const LineId l = dir.line_at(reinterpret_cast<std::uintptr_t>(&storage[0]), "flag");
+  std::vector<bool> sharer(kCores, false);
+  auto expected = [&](unsigned asker) {
+    int best = kMemory;
+    for (unsigned s = 0; s < kCores; ++s) {
+      if (!sharer[s]) continue;
+      if (best == kMemory || c.between(s, asker) < c.between(static_cast<unsigned>(best), asker)) {
+        best = static_cast<int>(s);
+      }
+    }
+    return best;
+  };
+  Picos now = 0;
+  for (int round = 0; round < 2; ++round) {
+    // A fill, then loads from cores in a scrambled order: the first load
+    // makes the owner and the loader sharers, each later one adds itself.
+    for (unsigned k = 0; k < kCores; ++k) {
+      const unsigned core = (k * 37 + static_cast<unsigned>(round) * 11) % kCores;
+      now = dir.access(core, l, Access::load, now);
+      if (k == 1) sharer[(static_cast<unsigned>(round) * 11) % kCores] = true;  // the filler, now S
+      if (k >= 1) sharer[core] = true;
+      if (k % 3 == 0 || k + 1 == kCores) {
+        for (unsigned asker = 0; asker < kCores; ++asker) {
+          const int want = k == 0 ? static_cast<int>(core) : expected(asker);
+          ASSERT_EQ(dir.holder(l, asker), want) << "round " << round << " after " << k + 1 << " loads, asker "
+                                                << asker;
+        }
+      }
+    }
+    // A store makes one owner; the kept answers must not outlive the sharers.
+    now = dir.access(5, l, Access::store, now);
+    std::fill(sharer.begin(), sharer.end(), false);
+    for (unsigned asker = 0; asker < kCores; ++asker) ASSERT_EQ(dir.holder(l, asker), 5);
+    now = dir.access(6, l, Access::load, now);  // 5 and 6 share it
+    sharer[5] = sharer[6] = true;
+    for (unsigned asker = 0; asker < kCores; ++asker) ASSERT_EQ(dir.holder(l, asker), expected(asker)) << asker;
+    // Back to memory for the next round: a store by the next filler.
+    now = dir.access((static_cast<unsigned>(round + 1) * 11) % kCores, l, Access::store, now);
+    std::fill(sharer.begin(), sharer.end(), false);
+  }
+}
+
 }  // namespace
 }  // namespace lockscope::engine::coherence
