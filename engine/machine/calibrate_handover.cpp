@@ -130,6 +130,46 @@ std::expected<double, std::string> notify_ns(int cpu_a, int cpu_b) {
   return median(std::move(took));
 }
 
+// Wake-ups of a sleeper on cpu_b by a waker on cpu_a that stays busy for
+// `idle_ns` after the sleeper went to wait, as a worker keeps running while
+// the thread it will wake sleeps: the time from the waker's notify_one to
+// the sleeper running again (both read the same steady clock), the median
+// of `wakes`.
+std::expected<double, std::string> wake_after_idle_ns(int cpu_a, int cpu_b, double idle_ns, unsigned wakes) {
+  std::mutex m;
+  std::condition_variable cv;
+  unsigned released = 0;            // guarded by m: notifies sent
+  Clock::time_point sent{};         // guarded by m: when the last one was sent
+  std::atomic<unsigned> naps{0};    // times the sleeper went to wait
+  std::vector<double> took;
+  took.reserve(wakes);
+  const auto idle = std::chrono::nanoseconds(static_cast<std::int64_t>(idle_ns));
+  auto ok = run_pair(cpu_a, cpu_b, [&](int id) {
+    for (unsigned k = 0; k < wakes; ++k) {
+      if (id == 1) {
+        std::unique_lock<std::mutex> held(m);
+        naps.store(k + 1);
+        cv.wait(held, [&] { return released > k; });
+        took.push_back(ns_since(sent));
+        continue;
+      }
+      while (naps.load() <= k) {
+      }
+      const Clock::time_point until = Clock::now() + idle;
+      while (Clock::now() < until) {
+      }
+      {
+        std::lock_guard<std::mutex> held(m);
+        ++released;
+        sent = Clock::now();
+      }
+      cv.notify_one();
+    }
+  });
+  if (!ok) return std::unexpected(ok.error());
+  return median(std::move(took));
+}
+
 // The median of the runs that gave a figure (after one warm-up); the last
 // error if none did.
 template <typename Run>
@@ -181,6 +221,19 @@ std::expected<double, std::string> measure_wake_ns(int cpu_a, int cpu_b, unsigne
 
 std::expected<double, std::string> measure_wake_call_ns(int cpu_a, int cpu_b, unsigned runs) {
   return median_run(runs, [&] { return notify_ns(cpu_a, cpu_b); });
+}
+
+std::expected<std::vector<double>, std::string> measure_wake_after_idle_ns(int cpu_a, int cpu_b,
+                                                                         const std::vector<double>& idle_ns,
+                                                                         unsigned wakes) {
+  (void)wake_after_idle_ns(cpu_a, cpu_b, idle_ns.front(), std::min(wakes, 20U));  // warm-up
+  std::vector<double> out;
+  for (const double idle : idle_ns) {
+    auto ns = wake_after_idle_ns(cpu_a, cpu_b, idle, std::max(wakes, 1U));
+    if (!ns) return std::unexpected(ns.error());
+    out.push_back(*ns);
+  }
+  return out;
 }
 
 double measure_syscall_ns(unsigned runs) {

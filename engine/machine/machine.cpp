@@ -101,6 +101,31 @@ std::optional<MemoryModel> parse_memory_model(std::string_view text) {
   return std::nullopt;
 }
 
+namespace {
+
+// The wake-up curve's two arrays: as long as each other, positive, the
+// idle times rising.
+std::expected<void, std::string> check_wake_curve(const Scheduler& s) {
+  const std::vector<double>& idle = s.wake_idle_ns;
+  const std::vector<double>& wake = s.wake_after_idle_ns;
+  if (idle.size() != wake.size()) {
+    return std::unexpected(fmt::format("scheduler.wake_idle_ns has {} points but scheduler.wake_after_idle_ns has {}; "
+                                       "they pair up",
+                                       idle.size(), wake.size()));
+  }
+  for (std::size_t i = 0; i < idle.size(); ++i) {
+    if (auto ok = check_cost(fmt::format("scheduler.wake_idle_ns[{}]", i), idle[i], false); !ok) return ok;
+    if (auto ok = check_cost(fmt::format("scheduler.wake_after_idle_ns[{}]", i), wake[i], false); !ok) return ok;
+    if (i > 0 && !(idle[i] > idle[i - 1])) {
+      return std::unexpected(fmt::format("scheduler.wake_idle_ns must rise: [{}] = {} after [{}] = {}", i, idle[i],
+                                         i - 1, idle[i - 1]));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 std::expected<void, std::string> validate(const Machine& m) {
   const std::size_t n = m.core_group.size();
   if (n == 0) return std::unexpected("a machine needs at least one core");
@@ -134,6 +159,7 @@ std::expected<void, std::string> validate(const Machine& m) {
   for (const SchedulerKey& k : kSchedulerKeys) {
     if (auto ok = check_cost(fmt::format("scheduler.{}", k.key), m.scheduler.*k.field, !k.positive); !ok) return ok;
   }
+  if (auto ok = check_wake_curve(m.scheduler); !ok) return ok;
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = 0; j < n; ++j) {
       const double v = m.latency_ns[i * n + j];

@@ -107,6 +107,13 @@ struct Scheduler {
   // sched_yield calls first, as QEMU's event loops poll (poll-max-ns)
   // before they block. calibrate measures the libstdc++ spin.
   double spin_ns = 800;
+  // The wake-up by how long the sleeper's core had been idle: at idle
+  // wake_idle_ns[i] it takes wake_after_idle_ns[i], linearly between, the
+  // first and last beyond. A core (a VM's vCPU above all) idle longer has
+  // gone deeper: out of the hypervisor's halt polling, into a deeper
+  // C-state. calibrate measures a few points; empty: wake_ns at any idle.
+  std::vector<double> wake_idle_ns;
+  std::vector<double> wake_after_idle_ns;
   friend bool operator==(const Scheduler&, const Scheduler&) = default;
 };
 

@@ -75,13 +75,24 @@ constexpr std::array kAccessKeys = {
 constexpr Table kAccess{kAccessKeys};
 
 // [scheduler]: how workers share a core, from machine::kSchedulerKeys.
-constexpr std::array<Key, kSchedulerKeys.size()> kSchedulerSchemaKeys = [] {
-  std::array<Key, kSchedulerKeys.size()> keys{};
-  for (std::size_t i = 0; i < keys.size(); ++i) {
+// Then the wake-up curve (Scheduler::wake_idle_ns, wake_after_idle_ns).
+constexpr Key wake_curve(std::string_view name, std::string_view example) {
+  return Key{.name = name,
+             .type = Type::array,
+             .range = kPositive,
+             .entries = kNumber,
+             .expected = "an array of nanoseconds, one per idle time",
+             .example = example};
+}
+constexpr std::array<Key, kSchedulerKeys.size() + 2> kSchedulerSchemaKeys = [] {
+  std::array<Key, kSchedulerKeys.size() + 2> keys{};
+  for (std::size_t i = 0; i < kSchedulerKeys.size(); ++i) {
     keys[i] = Key{.name = kSchedulerKeys[i].key,
                   .type = kNumber,
                   .range = kSchedulerKeys[i].positive ? kPositive : kNonNegative};
   }
+  keys[kSchedulerKeys.size()] = wake_curve("wake_idle_ns", "wake_idle_ns = [5000, 50000, 1000000]");
+  keys[kSchedulerKeys.size() + 1] = wake_curve("wake_after_idle_ns", "wake_after_idle_ns = [11000, 18000, 32000]");
   return keys;
 }();
 constexpr Table kScheduler{kSchedulerSchemaKeys};
@@ -254,9 +265,36 @@ std::expected<AccessCosts, ParseError> read_access(const std::string& file, cons
   return a;
 }
 
-Scheduler read_scheduler(const toml::table& t) {
+std::expected<Scheduler, ParseError> read_scheduler(const std::string& file, const toml::table& t) {
   Scheduler s;
   for (const SchedulerKey& k : kSchedulerKeys) s.*k.field = number_or(t, k.key, s.*k.field);
+  const toml::node* idle = t.get("wake_idle_ns");
+  const toml::node* wake = t.get("wake_after_idle_ns");
+  if ((idle == nullptr) != (wake == nullptr)) {
+    const toml::node& given = idle != nullptr ? *idle : *wake;
+    return std::unexpected(schema::error_at(
+        given.source(), file,
+        fmt::format("`scheduler.{}` needs `scheduler.{}` beside it: the wake-up at each idle time",
+                    idle != nullptr ? "wake_idle_ns" : "wake_after_idle_ns",
+                    idle != nullptr ? "wake_after_idle_ns" : "wake_idle_ns")));
+  }
+  if (idle == nullptr) return s;
+  for (const toml::node& v : *idle->as_array()) s.wake_idle_ns.push_back(number(v));
+  for (const toml::node& v : *wake->as_array()) s.wake_after_idle_ns.push_back(number(v));
+  if (s.wake_idle_ns.empty() || s.wake_idle_ns.size() != s.wake_after_idle_ns.size()) {
+    return std::unexpected(schema::error_at(
+        wake->source(), file,
+        fmt::format("`scheduler.wake_after_idle_ns` has {} entries and `scheduler.wake_idle_ns` {}; they pair up, "
+                    "at least one each",
+                    s.wake_after_idle_ns.size(), s.wake_idle_ns.size())));
+  }
+  for (std::size_t i = 1; i < s.wake_idle_ns.size(); ++i) {
+    if (!(s.wake_idle_ns[i] > s.wake_idle_ns[i - 1])) {
+      return std::unexpected(schema::error_at(idle->as_array()->get(i)->source(), file,
+                                              "`scheduler.wake_idle_ns` must rise: each idle time longer "
+                                              "than the one before"));
+    }
+  }
   return s;
 }
 
@@ -328,7 +366,11 @@ std::expected<Machine, ParseError> read_root(const std::string& file, const toml
     if (!access) return std::unexpected(access.error());
     m.access = std::move(*access);
   }
-  if (const toml::table* s = root["scheduler"].as_table()) m.scheduler = read_scheduler(*s);
+  if (const toml::table* s = root["scheduler"].as_table()) {
+    auto scheduler = read_scheduler(file, *s);
+    if (!scheduler) return std::unexpected(scheduler.error());
+    m.scheduler = std::move(*scheduler);
+  }
   return m;
 }
 
@@ -435,6 +477,10 @@ std::string write_machine_toml(const Machine& m) {
   if (m.scheduler != Scheduler{}) {
     out += "\n[scheduler]\n";
     for (const SchedulerKey& k : kSchedulerKeys) out += fmt::format("{} = {}\n", k.key, m.scheduler.*k.field);
+    if (!m.scheduler.wake_idle_ns.empty()) {
+      out += fmt::format("wake_idle_ns = [{}]\n", fmt::join(m.scheduler.wake_idle_ns, ", "));
+      out += fmt::format("wake_after_idle_ns = [{}]\n", fmt::join(m.scheduler.wake_after_idle_ns, ", "));
+    }
   }
   return out;
 }

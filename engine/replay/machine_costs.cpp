@@ -65,6 +65,8 @@ sim::SimCosts sim_costs(const machine::Machine& m) {
   s.thread_switch = ps(m.scheduler.thread_switch_ns);
   s.coroutine_switch = ps(m.scheduler.coroutine_switch_ns);
   s.wake = ps(m.scheduler.wake_ns);
+  for (const double ns : m.scheduler.wake_idle_ns) s.wake_idle.push_back(ps(ns));
+  for (const double ns : m.scheduler.wake_after_idle_ns) s.wake_after_idle.push_back(ps(ns));
   s.wake_call = ps(m.scheduler.wake_call_ns);
   s.syscall = ps(m.scheduler.syscall_ns);
   s.spin = ps(m.scheduler.spin_ns);

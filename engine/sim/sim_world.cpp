@@ -192,6 +192,7 @@ void SimWorld::leave_core() {
 void SimWorld::off_core() {
   if (!running_) return;
   SimWorker& w = self();
+  w.asleep_since = clock() + w.ahead;
   if (!w.scheduled) return;
   catch_up(w);
   scheduler_->release(w);
@@ -232,9 +233,26 @@ void SimWorld::woken_by(unsigned waker_core) {
   if (!running_) return;
   ++sleeps_;
   const SimWorker& w = self();
-  if (waker_core != w.core && sim_costs_.wake > 0) {
-    simgrid::s4u::this_actor::sleep_for(to_seconds(sim_costs_.wake));
-  }
+  if (waker_core == w.core) return;
+  const Picos now = clock();
+  const Picos wake = wake_after(now > w.asleep_since ? now - w.asleep_since : 0);
+  if (wake > 0) simgrid::s4u::this_actor::sleep_for(to_seconds(wake));
+}
+
+// The sleeper's own sleep stands for its core's idle time: the same when
+// each worker has a core to itself, as on the machines calibrate measures.
+Picos SimWorld::wake_after(Picos slept) const {
+  const std::vector<Picos>& idle = sim_costs_.wake_idle;
+  const std::vector<Picos>& wake = sim_costs_.wake_after_idle;
+  if (idle.empty()) return sim_costs_.wake;
+  if (slept <= idle.front()) return wake.front();
+  if (slept >= idle.back()) return wake.back();
+  const std::size_t i = static_cast<std::size_t>(std::upper_bound(idle.begin(), idle.end(), slept) - idle.begin());
+  // idle[i - 1] < slept < idle[i]: linear between the two points.
+  const double t = static_cast<double>(slept - idle[i - 1]) / static_cast<double>(idle[i] - idle[i - 1]);
+  const double w0 = static_cast<double>(wake[i - 1]);
+  const double w1 = static_cast<double>(wake[i]);
+  return static_cast<Picos>(std::llround(w0 + t * (w1 - w0)));
 }
 
 Picos SimWorld::heavy_barrier_cost() {

@@ -102,6 +102,11 @@ struct SimCosts {
   // A worker blocked in the kernel and woken from another core runs again
   // this much later (machine::Scheduler::wake_ns).
   Picos wake = 3'000'000;  // 3 us
+  // The wake-up by how long the sleeper had slept (machine::Scheduler::
+  // wake_idle_ns, wake_after_idle_ns): at wake_idle[i] it is
+  // wake_after_idle[i], linear between, flat beyond. Empty: `wake` always.
+  std::vector<Picos> wake_idle;
+  std::vector<Picos> wake_after_idle;
   // What waking a sleeper on another core costs the waker: the futex_wake
   // system call and its IPI (machine::Scheduler::wake_call_ns).
   Picos wake_call = 1'000'000;  // 1 us
@@ -132,6 +137,7 @@ struct SimWorker {
   simgrid::s4u::SemaphorePtr wake;
   bool granted = false;   // its line request was served...
   Picos granted_done = 0; // ...and completes then
+  Picos asleep_since = 0; // when it last gave its core up to block (off_core)
   bool scheduled = false; // shares its core with others (CoreScheduler)
   bool has_core = false;
   // tso: the store buffer of the worker's core, attached at its first
@@ -279,6 +285,8 @@ class SimWorld {
   // wake-up (SimCosts::wake); one from this core is a switch, charged by
   // the core's scheduler.
   void woken_by(unsigned waker_core);
+  // The wake-up of a worker that slept `slept` (SimCosts::wake_idle).
+  [[nodiscard]] Picos wake_after(Picos slept) const;
   // Half a system call (SimCosts::syscall), spent by the calling worker on
   // its core: the way into the kernel, or back out. Nothing outside a run.
   void syscall_leg();

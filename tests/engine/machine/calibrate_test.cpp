@@ -50,6 +50,11 @@ TEST(Calibrate, SmokeOnTwoCpusGivesAValidMatrix) {
   EXPECT_GT(m->scheduler.syscall_ns, 20);  // a futex system call, even with vDSO-fast kernels
   EXPECT_GT(m->scheduler.wake_call_ns, 20);
   EXPECT_NE(m->scheduler.wake_ns, Scheduler{}.wake_ns);
+  // The wake-up curve: a wake-up at each of five idle times, each at least
+  // a system call.
+  ASSERT_EQ(m->scheduler.wake_idle_ns.size(), 5U);
+  ASSERT_EQ(m->scheduler.wake_after_idle_ns.size(), 5U);
+  for (const double ns : m->scheduler.wake_after_idle_ns) EXPECT_GT(ns, 100);
   // A clock read is a vDSO call (tens of ns), or, where the kernel fell
   // back from the TSC to hpet or acpi_pm (a loaded VM), a system call and
   // a port read (1-5 us): more than nothing, and not milliseconds.

@@ -67,7 +67,8 @@ TEST(MachineCosts, ArbitrationAndSchedulerMapOntoSimCosts) {
   Machine m = *machine::preset("laptop-8");
   m.arbitration = machine::Arbitration::fifo;
   m.scheduler = {.slice_us = 750, .thread_switch_ns = 3500, .coroutine_switch_ns = 0, .wake_ns = 9100,
-                 .wake_call_ns = 5900, .syscall_ns = 1150, .spin_ns = 4700};
+                 .wake_call_ns = 5900, .syscall_ns = 1150, .spin_ns = 4700, .wake_idle_ns = {5000, 200000},
+                 .wake_after_idle_ns = {11000, 25000}};
   m.line_hold_ns = 12.5;
   m.clock_read_ns = 17.5;
   m.heavy_barrier_alone_ns = 450;
@@ -83,6 +84,8 @@ TEST(MachineCosts, ArbitrationAndSchedulerMapOntoSimCosts) {
   EXPECT_EQ(s.slice, 750'000'000U);
   EXPECT_EQ(s.thread_switch, 3'500'000U);
   EXPECT_EQ(s.coroutine_switch, 0U);
+  EXPECT_EQ(s.wake_idle, (std::vector<sim::Picos>{5'000'000, 200'000'000}));
+  EXPECT_EQ(s.wake_after_idle, (std::vector<sim::Picos>{11'000'000, 25'000'000}));
 }
 
 TEST(MachineCosts, MemoryModelAndStoreBufferDepthMapOntoSimCosts) {

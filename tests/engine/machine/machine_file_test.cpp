@@ -329,7 +329,8 @@ Machine calibrated_pair() {
   m.memory_model = MemoryModel::tso;
   m.store_buffer_depth = 8;
   m.scheduler = {.slice_us = 750, .thread_switch_ns = 3500, .coroutine_switch_ns = 0, .wake_ns = 9100,
-                 .wake_call_ns = 5900, .syscall_ns = 1150, .spin_ns = 4700};
+                 .wake_call_ns = 5900, .syscall_ns = 1150, .spin_ns = 4700, .wake_idle_ns = {5000, 50000, 1e6},
+                 .wake_after_idle_ns = {11700, 18650.5, 32400}};
   return m;
 }
 
@@ -349,6 +350,8 @@ TEST(MachineFile, PerStateCostsArbitrationAndSchedulerRoundTrip) {
   EXPECT_NE(text.find("spin_ns = 4700"), std::string::npos) << text;
   EXPECT_NE(text.find("wake_call_ns = 5900"), std::string::npos) << text;
   EXPECT_NE(text.find("syscall_ns = 1150"), std::string::npos) << text;
+  EXPECT_NE(text.find("wake_idle_ns = [5000, 50000, 1000000]\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("wake_after_idle_ns = [11700, 18650.5, 32400]\n"), std::string::npos) << text;
   EXPECT_NE(text.find("memory_model = \"tso\"\n"), std::string::npos) << text;
   EXPECT_NE(text.find("store_buffer_depth = 8\n"), std::string::npos) << text;
   auto back = parse_machine_toml(text, "x.toml");
@@ -488,6 +491,18 @@ TEST(MachineFile, BadSchedulerValuesAreReportedWhereTheyAre) {
                "`heavy_barrier_alone_ns` is -1; it must be 0 or more");
   expect_error(std::string(kMatrix) + "scheduler = \"cfs\"\n", 8, 13,
                "`scheduler` must be a table, not a string");
+  // The wake-up curve: two arrays that pair up, idle times rising.
+  expect_error(head + "wake_idle_ns = [5000, 50000]\n", 9, 16,
+               "`scheduler.wake_idle_ns` needs `scheduler.wake_after_idle_ns` beside it");
+  expect_error(head + "wake_after_idle_ns = [11000]\n", 9, 22,
+               "`scheduler.wake_after_idle_ns` needs `scheduler.wake_idle_ns` beside it");
+  expect_error(head + "wake_idle_ns = [5000, 50000]\nwake_after_idle_ns = [11000]\n", 10, 22,
+               "has 1 entries and `scheduler.wake_idle_ns` 2; they pair up");
+  expect_error(head + "wake_idle_ns = []\nwake_after_idle_ns = []\n", 10, 22, "at least one each");
+  expect_error(head + "wake_idle_ns = [50000, 5000]\nwake_after_idle_ns = [1, 2]\n", 9, 24,
+               "`scheduler.wake_idle_ns` must rise");
+  expect_error(head + "wake_idle_ns = [0]\nwake_after_idle_ns = [1]\n", 9, 17, "must be positive");
+  expect_error(head + "wake_idle_ns = [10]\nwake_after_idle_ns = [\"slow\"]\n", 10, 23, "must be a number");
 }
 
 TEST(MachineFile, MutatedCalibratedFilesAreReadOrRejectedButNeverInvalid) {

@@ -120,6 +120,21 @@ TEST(Machine, ValidateChecksPerStateCostsAndTheScheduler) {
   m.scheduler.slice_us = 0;
   ASSERT_FALSE(validate(m).has_value());
   EXPECT_NE(validate(m).error().find("slice_us"), std::string::npos) << validate(m).error();
+  m.scheduler.slice_us = 3000;
+  // The wake-up curve: paired, positive, idle times rising.
+  m.scheduler.wake_idle_ns = {5000, 50000};
+  m.scheduler.wake_after_idle_ns = {11000, 18000};
+  EXPECT_TRUE(validate(m).has_value()) << validate(m).error();
+  m.scheduler.wake_after_idle_ns = {11000};
+  ASSERT_FALSE(validate(m).has_value());
+  EXPECT_NE(validate(m).error().find("they pair up"), std::string::npos) << validate(m).error();
+  m.scheduler.wake_after_idle_ns = {11000, -1};
+  ASSERT_FALSE(validate(m).has_value());
+  EXPECT_NE(validate(m).error().find("wake_after_idle_ns[1]"), std::string::npos) << validate(m).error();
+  m.scheduler.wake_after_idle_ns = {11000, 18000};
+  m.scheduler.wake_idle_ns = {50000, 50000};
+  ASSERT_FALSE(validate(m).has_value());
+  EXPECT_NE(validate(m).error().find("must rise"), std::string::npos) << validate(m).error();
 }
 
 TEST(Machine, ArbitrationNamesReadBack) {

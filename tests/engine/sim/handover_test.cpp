@@ -36,6 +36,8 @@ struct Knobs {
   Picos spin = 0;
   Picos wake_call = 0;
   Picos syscall = 0;
+  std::vector<Picos> wake_idle = {};
+  std::vector<Picos> wake_after_idle = {};
 };
 
 Figures run(const traces::WorkloadTrace& trace, const std::string& lock, Knobs k) {
@@ -48,6 +50,8 @@ Figures run(const traces::WorkloadTrace& trace, const std::string& lock, Knobs k
     o.sim_costs.spin = k.spin;
     o.sim_costs.wake_call = k.wake_call;
     o.sim_costs.syscall = k.syscall;
+    o.sim_costs.wake_idle = k.wake_idle;
+    o.sim_costs.wake_after_idle = k.wake_after_idle;
     const replay::ReplayResult r = replay::replay(trace, o);
     if (!r.error.empty() || r.deadlock || r.violations != 0) return std::string("error ") + r.error;
     std::ostringstream s;
@@ -119,6 +123,32 @@ TEST(Wake, AReaderWokenFromAnotherCorePaysTheWakeUp) {
   EXPECT_LT(instant.read_wait_max, 20'000U);
   EXPECT_GE(slow.read_wait_max, 20'000U);
   EXPECT_LT(slow.ops_per_sec, instant.ops_per_sec);
+}
+
+// With a wake-up curve, what a sleeper pays depends on how long it slept:
+// a core idle longer wakes slower (a vCPU out of halt polling, a deeper
+// C-state). The reader comes 500 ns into a write section of 20 us or of
+// 500 us and sleeps until its end; the curve gives 5 us at 10 us of sleep,
+// 80 us at 400 us, linear between and flat beyond.
+TEST(Wake, ASleeperWokenAfterALongerIdlePaysTheCurvesLongerWakeUp) {
+  using O = traces::OpKind;
+  auto section = [](std::uint64_t ns) {
+    return two_workers({{O::write_acquire}, {O::hold, ns}, {O::write_release}},
+                       {{O::think, 500}, {O::read_acquire}, {O::read_release}});
+  };
+  const Knobs curve{.wake = 1'000'000'000, .wake_idle = {10'000'000, 400'000'000},
+                    .wake_after_idle = {5'000'000, 80'000'000}};
+  const Figures short_sleep = run(section(20'000), "graph", curve);
+  const Figures long_sleep = run(section(500'000), "graph", curve);
+  // 19.5 us asleep: 5 + 9.5 / 390 x 75 = 6.8 us; `wake` (1 ms) is not used.
+  EXPECT_GE(short_sleep.read_wait_max, 19'500U + 6'500U);
+  EXPECT_LT(short_sleep.read_wait_max, 19'500U + 9'000U);
+  // 499.5 us asleep, past the last point: 80 us.
+  EXPECT_GE(long_sleep.read_wait_max, 499'500U + 80'000U);
+  EXPECT_LT(long_sleep.read_wait_max, 499'500U + 83'000U);
+  // Without a curve both pay `wake`.
+  const Figures flat = run(section(500'000), "graph", {.wake = 5'000'000});
+  EXPECT_LT(flat.read_wait_max, 499'500U + 8'000U);
 }
 
 TEST(Wake, AWriterKickedWhilePollingPaysNoWakeUp) {
