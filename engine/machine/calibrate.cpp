@@ -737,10 +737,10 @@ std::expected<Machine, std::string> calibrate(const CalibrationOptions& options,
     const std::vector<double> idle = {5'000, 20'000, 50'000, 200'000, 1'000'000};
     say(fmt::format("wake-up after idle: a sleeper on CPU {} woken {} us after it went to wait", cpus[b],
                     fmt::join(std::vector<double>{5, 20, 50, 200, 1000}, ", ")));
-    auto curve = measure_wake_after_idle_ns(cpus[a], cpus[b], idle, std::max(runs, 3U) * 20);
-    if (!curve) return std::unexpected(curve.error());
+    auto latency = measure_wake_after_idle_ns(cpus[a], cpus[b], idle, std::max(runs, 3U) * 20);
+    if (!latency) return std::unexpected(latency.error());
     m.scheduler.wake_idle_ns = idle;
-    m.scheduler.wake_after_idle_ns = *curve;
+    m.scheduler.wake_after_idle_ns = wake_curve(m.scheduler.wake_ns, *latency);
     say("system call (futex_wait that does not sleep), spin before sleeping (std::atomic::wait)");
     std::thread([&] {
       if (!bench::pin_current_thread(cpus[a])) return;
@@ -750,10 +750,10 @@ std::expected<Machine, std::string> calibrate(const CalibrationOptions& options,
     say(fmt::format("handover: the counter took an RMW every {:.1f} ns and changed hands every {:.1f} ns (an RMW "
                     "transfer {:.1f} ns, an owned RMW {:.1f} ns): line hold {:.1f} ns; wake-up {:.0f} ns, the waker's "
                     "call {:.0f} ns; system call {:.0f} ns; spin before sleeping {:.0f} ns; wake-up after 5 us to 1 "
-                    "ms idle: {:.0f} ns",
+                    "ms idle {:.0f} ns (notify to running {:.0f} ns)",
                     handoff ? handoff->ns_per_rmw : 0.0, handoff ? handoff->interval_ns : 0.0, transfer, local_rmw,
                     m.line_hold_ns, m.scheduler.wake_ns, m.scheduler.wake_call_ns, m.scheduler.syscall_ns,
-                    m.scheduler.spin_ns, fmt::join(m.scheduler.wake_after_idle_ns, ", ")));
+                    m.scheduler.spin_ns, fmt::join(m.scheduler.wake_after_idle_ns, ", "), fmt::join(*latency, ", ")));
   }
   if (auto ok = validate(m); !ok) {
     return std::unexpected(fmt::format("calibration produced an invalid machine: {}", ok.error()));

@@ -236,6 +236,15 @@ std::expected<std::vector<double>, std::string> measure_wake_after_idle_ns(int c
   return out;
 }
 
+std::vector<double> wake_curve(double wake_ns, const std::vector<double>& latency_ns) {
+  std::vector<double> out;
+  for (const double ns : latency_ns) {
+    const double w = wake_ns + std::max(ns - latency_ns.front(), 0.0);
+    out.push_back(out.empty() ? w : std::max(out.back(), w));
+  }
+  return out;
+}
+
 double measure_syscall_ns(unsigned runs) {
   constexpr int kCalls = 2000;
   std::atomic<std::uint32_t> word{1};

@@ -42,7 +42,14 @@
 //                 median of `wakes` at each idle time. A vCPU idle longer
 //                 leaves the hypervisor's halt polling; a core, its shallow
 //                 C-state: on the development VM 11.7 us after 5 us idle,
-//                 25 us after 200 us, 32 us after 1 ms.
+//                 25 us after 200 us, 32 us after 1 ms. Written as
+//                 wake_curve: the relay's wake_ns at the shortest idle (the
+//                 relay's sleeper idles about that long, and its figure holds
+//                 what a woken thread does before it runs on, which the bare
+//                 notify-to-running time lacks), plus what each longer idle
+//                 adds to the bare time, never falling. (The bare times
+//                 themselves made validate worse: 24.3 % against 18.5 %;
+//                 fidelity.md, seventh round.)
 //   syscall_ns    A futex_wait whose word no longer holds the expected value:
 //                 the system call returns at once (EAGAIN). The fastest of
 //                 `runs` loops of 2000.
@@ -83,6 +90,10 @@ std::expected<double, std::string> measure_wake_call_ns(int cpu_a, int cpu_b, un
 std::expected<std::vector<double>, std::string> measure_wake_after_idle_ns(int cpu_a, int cpu_b,
                                                                          const std::vector<double>& idle_ns,
                                                                          unsigned wakes);
+// The simulator's wake-up at each idle time from the measured
+// notify-to-running times at them (above): wake_ns plus what the idle adds
+// to the shortest idle's time, never falling.
+[[nodiscard]] std::vector<double> wake_curve(double wake_ns, const std::vector<double>& latency_ns);
 double measure_syscall_ns(unsigned runs);
 double measure_spin_ns(unsigned runs);
 

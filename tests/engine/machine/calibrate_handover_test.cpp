@@ -54,5 +54,15 @@ TEST(LineHoldFit, NoBatchingNoHoldAndAnOwnedLinesSpeedIsBounded) {
   EXPECT_EQ(fit_line_hold_ns(5, 0, 2.58), 0);
 }
 
+// The wake-up curve is the relay's wake-up at the shortest idle plus what
+// each longer idle adds to the bare notify-to-running time; a noisy point
+// below an earlier one does not make a longer idle wake faster.
+TEST(WakeCurve, TheRelaysWakeUpPlusWhatALongerIdleAdds) {
+  EXPECT_EQ(wake_curve(15'000, {11'700, 16'000, 18'700, 25'000, 32'400}),
+            (std::vector<double>{15'000, 19'300, 22'000, 28'300, 35'700}));
+  EXPECT_EQ(wake_curve(15'000, {11'700, 11'000, 13'700}), (std::vector<double>{15'000, 15'000, 17'000}));
+  EXPECT_EQ(wake_curve(15'000, {11'700, 20'000, 19'000}), (std::vector<double>{15'000, 23'300, 23'300}));
+}
+
 }  // namespace
 }  // namespace lockscope::engine::machine
