@@ -735,8 +735,8 @@ std::expected<Machine, std::string> calibrate(const CalibrationOptions& options,
     // Idle times from a relay's to a millisecond: a lock's sleeper waits a
     // section, a writer's drain, or a whole other thread's run.
     const std::vector<double> idle = {5'000, 20'000, 50'000, 200'000, 1'000'000};
-    say(fmt::format("wake-up after idle: a sleeper on CPU {} woken {} us after it went to wait", cpus[b],
-                    fmt::join(std::vector<double>{5, 20, 50, 200, 1000}, ", ")));
+    say(fmt::format("wake-up after idle: a sleeper on CPU {} woken {:.0f} ns after it went to wait", cpus[b],
+                    fmt::join(idle, ", ")));
     auto latency = measure_wake_after_idle_ns(cpus[a], cpus[b], idle, std::max(runs, 3U) * 20);
     if (!latency) return std::unexpected(latency.error());
     m.scheduler.wake_idle_ns = idle;
