@@ -22,7 +22,7 @@
 #include <tuple>
 
 #include "engine/bench/cpu_affinity.hpp"
-#include "engine/bench/cpu_topology.hpp"
+#include "engine/platform/cpu_topology.hpp"
 #include "engine/machine/calibrate_handover.hpp"
 #include "engine/machine/calibrate_runs.hpp"
 #include "engine/machine/resolve.hpp"
@@ -539,7 +539,7 @@ std::expected<AccessCosts, std::string> measure_per_state(
   // "transfer" is a hit and says nothing of what crossing cores costs. Only
   // when every pair shares a core (two hardware threads of one) is one
   // measured anyway, and said so.
-  auto siblings = [&](unsigned i, unsigned j) { return bench::share_a_core(cpus[i], cpus[j]); };
+  auto siblings = [&](unsigned i, unsigned j) { return platform::cpu_topology().share_a_core(cpus[i], cpus[j]); };
   unsigned near_a = 0, near_b = 1, far_a = 0, far_b = 1;
   bool near_shares = siblings(0, 1);
   for (unsigned i = 0; i < n; ++i) {

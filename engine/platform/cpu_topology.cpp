@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <system_error>
 
 namespace lockscope::engine::platform {
@@ -67,11 +68,16 @@ CpuTopology read_cpu_topology(const std::string& cpu_dir) {
   // A CPU sysfs does not describe gets the first CPU's keys: node 0.
   std::vector<std::string> sockets(count);
   std::vector<std::string> caches(count);
+  // Unlike a node, a shared core is a claim: an undescribed CPU has its own.
+  std::vector<std::string> cores(count);
+  for (std::size_t i = 0; i < count; ++i) cores[i] = "cpu " + std::to_string(i);
   for (const auto& [n, path] : cpus) {
     const std::string socket = "socket " + first_line(path / "topology" / "physical_package_id");
     const std::string l3 = l3_key(path);
+    const std::string core = first_line(path / "topology" / "core_id");
     sockets[static_cast<std::size_t>(n)] = socket;
     caches[static_cast<std::size_t>(n)] = l3.empty() ? socket : l3;
+    if (!core.empty()) cores[static_cast<std::size_t>(n)] = socket + " core " + core;
   }
   const auto first = static_cast<std::size_t>(cpus.begin()->first);
   for (std::size_t i = 0; i < count; ++i) {
@@ -81,7 +87,21 @@ CpuTopology read_cpu_topology(const std::string& cpu_dir) {
   }
   t.sockets = renumber(sockets, t.socket_of);
   t.caches = renumber(caches, t.cache_of);
+  (void)renumber(cores, t.core_of);
   return t;
+}
+
+bool under_hypervisor(const std::string& cpuinfo) {
+  std::ifstream in(cpuinfo);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.starts_with("flags")) continue;
+    std::istringstream words(line.substr(line.find(':') + 1));
+    for (std::string flag; words >> flag;) {
+      if (flag == "hypervisor") return true;
+    }
+    return false;
+  }
+  return false;
 }
 
 }  // namespace lockscope::engine::platform

@@ -137,6 +137,41 @@ TEST(CpuTopology, UndescribedCpusAreNodeZero) {
   EXPECT_EQ(none.node_of(0, NodeLevel::socket), 0U);
 }
 
+// SMT siblings: two CPUs with one core_id in one package share a core; the
+// same core_id in another package is another core; a CPU without a core_id,
+// or not described at all, shares with none.
+TEST(CpuTopology, SmtSiblingsShareACoreIdWithinTheirPackage) {
+  const testing::TempDir dir;
+  const int packages[] = {0, 0, 0, 0, 1, 1};
+  const int core_ids[] = {0, 1, 0, 1, 0, -1};
+  for (int cpu = 0; cpu < 6; ++cpu) {
+    describe_cpu(dir, cpu, packages[cpu], 0);
+    if (core_ids[cpu] >= 0) {
+      dir.write("cpu" + std::to_string(cpu) + "/topology/core_id", std::to_string(core_ids[cpu]) + "\n");
+    }
+  }
+  describe_cpu(dir, 7, 1, 0);  // cpu6 offline, cpu7 without core_id
+  const auto t = engine::platform::read_cpu_topology(dir.path().string());
+  EXPECT_TRUE(t.share_a_core(0, 2)) << "package 0, core 0";
+  EXPECT_TRUE(t.share_a_core(3, 1)) << "package 0, core 1";
+  EXPECT_FALSE(t.share_a_core(0, 1));
+  EXPECT_FALSE(t.share_a_core(0, 4)) << "core 0 of another package";
+  EXPECT_FALSE(t.share_a_core(5, 7)) << "no core_id: a core of its own";
+  EXPECT_FALSE(t.share_a_core(6, 0)) << "undescribed";
+  EXPECT_TRUE(t.share_a_core(5, 5));
+  EXPECT_FALSE(t.share_a_core(-1, 0));
+  EXPECT_FALSE(t.share_a_core(0, 99));
+}
+
+TEST(CpuTopology, AHypervisorIsNamedInTheCpuFlags) {
+  const testing::TempDir dir;
+  dir.write("guest", "processor\t: 0\nflags\t\t: fpu vme hypervisor lahf_lm\n\nprocessor\t: 1\n");
+  dir.write("metal", "processor\t: 0\nflags\t\t: fpu vme lahf_lm hypervisorx\n");
+  EXPECT_TRUE(engine::platform::under_hypervisor((dir.path() / "guest").string()));
+  EXPECT_FALSE(engine::platform::under_hypervisor((dir.path() / "metal").string()));
+  EXPECT_FALSE(engine::platform::under_hypervisor((dir.path() / "absent").string()));
+}
+
 TEST(CpuTopology, ThisMachinesCurrentNodeIsInRange) {
   using engine::platform::RealPlatform;
   for (const NodeLevel level : {NodeLevel::socket, NodeLevel::cache}) {

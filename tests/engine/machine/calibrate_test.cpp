@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "engine/bench/cpu_affinity.hpp"
-#include "engine/bench/cpu_topology.hpp"
+#include "engine/platform/cpu_topology.hpp"
 
 namespace lockscope::engine::machine {
 namespace {
@@ -112,8 +112,8 @@ TEST(Calibrate, PerStateCostsOnTwoCpusArePositiveAndOrdered) {
   EXPECT_GT(a.rmw.shared_by_ns[0], 0);
   std::string report;
   for (const std::string& line : lines) report += line + "\n";
-  const bool siblings = bench::share_a_core(allowed[0], allowed[1]);
-  const bool separate_cores = !siblings && !bench::under_hypervisor();
+  const bool siblings = platform::cpu_topology().share_a_core(allowed[0], allowed[1]);
+  const bool separate_cores = !siblings && !platform::under_hypervisor();
   for (const AccessCosts::Op* op : {&a.load, &a.store, &a.rmw}) {
     EXPECT_GT(op->memory_ns, 4 * m->l1_hit_ns) << report;
     EXPECT_GE(op->modified_ns, m->l1_hit_ns) << report;
