@@ -96,78 +96,70 @@ std::expected<double, std::string> relay_ns(int cpu_a, int cpu_b) {
   return std::chrono::duration<double, std::nano>(end - start).count() / (2.0 * kTurns);
 }
 
-// One run of notify_one to a sleeper: the median notify, in ns.
-std::expected<double, std::string> notify_ns(int cpu_a, int cpu_b) {
-  constexpr int kNotifies = 300;
+// Wakes of a sleeper on cpu_b by a waker on cpu_a: each time the sleeper has
+// gone to wait in a condition variable, the waker runs `before_notify`, then
+// notifies. Per wake, what the notify_one call cost the waker, and the time
+// from the notify to the sleeper running again (both read one steady clock).
+struct WakeTimes {
+  std::vector<double> notify_ns;
+  std::vector<double> to_running_ns;
+};
+template <typename Pause>
+std::expected<WakeTimes, std::string> wake_sleeper(int cpu_a, int cpu_b, unsigned wakes, Pause&& before_notify) {
   std::mutex m;
   std::condition_variable cv;
-  int released = 0;              // guarded by m: notifies sent
-  std::atomic<int> naps{0};      // times the sleeper went to wait
-  std::vector<double> took;
-  took.reserve(kNotifies);
-  auto ok = run_pair(cpu_a, cpu_b, [&](int id) {
-    for (int k = 0; k < kNotifies; ++k) {
-      if (id == 1) {
-        std::unique_lock<std::mutex> held(m);
-        naps.store(k + 1);
-        cv.wait(held, [&] { return released > k; });
-        continue;
-      }
-      while (naps.load() <= k) {
-      }
-      // Long enough for the sleeper to be in the kernel, not spinning.
-      std::this_thread::sleep_for(std::chrono::microseconds(20));
-      {
-        std::lock_guard<std::mutex> held(m);
-        ++released;
-      }
-      const Clock::time_point start = Clock::now();
-      cv.notify_one();
-      took.push_back(ns_since(start));
-    }
-  });
-  if (!ok) return std::unexpected(ok.error());
-  return median(std::move(took));
-}
-
-// Wake-ups of a sleeper on cpu_b by a waker on cpu_a that stays busy for
-// `idle_ns` after the sleeper went to wait, as a worker keeps running while
-// the thread it will wake sleeps: the time from the waker's notify_one to
-// the sleeper running again (both read the same steady clock), the median
-// of `wakes`.
-std::expected<double, std::string> wake_after_idle_ns(int cpu_a, int cpu_b, double idle_ns, unsigned wakes) {
-  std::mutex m;
-  std::condition_variable cv;
-  unsigned released = 0;            // guarded by m: notifies sent
-  Clock::time_point sent{};         // guarded by m: when the last one was sent
-  std::atomic<unsigned> naps{0};    // times the sleeper went to wait
-  std::vector<double> took;
-  took.reserve(wakes);
-  const auto idle = std::chrono::nanoseconds(static_cast<std::int64_t>(idle_ns));
+  unsigned released = 0;          // guarded by m: notifies sent
+  Clock::time_point sent{};       // guarded by m: when the last one was sent
+  std::atomic<unsigned> naps{0};  // times the sleeper went to wait
+  WakeTimes t;
+  t.notify_ns.reserve(wakes);
+  t.to_running_ns.reserve(wakes);
   auto ok = run_pair(cpu_a, cpu_b, [&](int id) {
     for (unsigned k = 0; k < wakes; ++k) {
       if (id == 1) {
         std::unique_lock<std::mutex> held(m);
         naps.store(k + 1);
         cv.wait(held, [&] { return released > k; });
-        took.push_back(ns_since(sent));
+        t.to_running_ns.push_back(ns_since(sent));
         continue;
       }
       while (naps.load() <= k) {
       }
-      const Clock::time_point until = Clock::now() + idle;
-      while (Clock::now() < until) {
-      }
+      before_notify();
       {
         std::lock_guard<std::mutex> held(m);
         ++released;
         sent = Clock::now();
       }
+      const Clock::time_point start = Clock::now();
       cv.notify_one();
+      t.notify_ns.push_back(ns_since(start));
     }
   });
   if (!ok) return std::unexpected(ok.error());
-  return median(std::move(took));
+  return t;
+}
+
+// One run of notify_one to a sleeper: the median notify, in ns.
+std::expected<double, std::string> notify_ns(int cpu_a, int cpu_b) {
+  // Long enough for the sleeper to be in the kernel, not spinning.
+  auto t = wake_sleeper(cpu_a, cpu_b, 300, [] { std::this_thread::sleep_for(std::chrono::microseconds(20)); });
+  if (!t) return std::unexpected(t.error());
+  return median(std::move(t->notify_ns));
+}
+
+// Wake-ups of a sleeper by a waker that stays busy for `idle_ns` after the
+// sleeper went to wait, as a worker keeps running while the thread it will
+// wake sleeps: the median time from the notify to the sleeper running.
+std::expected<double, std::string> wake_after_idle_ns(int cpu_a, int cpu_b, double idle_ns, unsigned wakes) {
+  const auto idle = std::chrono::nanoseconds(static_cast<std::int64_t>(idle_ns));
+  auto t = wake_sleeper(cpu_a, cpu_b, wakes, [&] {
+    const Clock::time_point until = Clock::now() + idle;
+    while (Clock::now() < until) {
+    }
+  });
+  if (!t) return std::unexpected(t.error());
+  return median(std::move(t->to_running_ns));
 }
 
 // The median of the runs that gave a figure (after one warm-up); the last

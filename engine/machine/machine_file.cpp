@@ -47,14 +47,18 @@ constexpr Table kTopology{kTopologyKeys};
 
 // [access]: per-state costs (machine::AccessCosts), every one positive.
 constexpr Key access_cost(std::string_view name) { return Key{.name = name, .type = kNumber, .range = kPositive}; }
-// A store's or RMW's cost on a Shared line, one per number of sharers it invalidates.
-constexpr Key per_sharer_costs(std::string_view name, std::string_view example) {
+// An array of positive numbers: `expected` says what each one is.
+constexpr Key positive_numbers(std::string_view name, std::string_view expected, std::string_view example) {
   return Key{.name = name,
              .type = Type::array,
              .range = kPositive,
              .entries = kNumber,
-             .expected = "an array of costs for k = 1, 2, ... other sharers",
+             .expected = expected,
              .example = example};
+}
+// A store's or RMW's cost on a Shared line, one per number of sharers it invalidates.
+constexpr Key per_sharer_costs(std::string_view name, std::string_view example) {
+  return positive_numbers(name, "an array of costs for k = 1, 2, ... other sharers", example);
 }
 constexpr std::array kAccessKeys = {
     Key{.name = "reference_ns", .type = kNumber, .required = true, .range = kPositive,
@@ -77,12 +81,7 @@ constexpr Table kAccess{kAccessKeys};
 // [scheduler]: how workers share a core, from machine::kSchedulerKeys.
 // Then the wake-up curve (Scheduler::wake_idle_ns, wake_after_idle_ns).
 constexpr Key wake_curve(std::string_view name, std::string_view example) {
-  return Key{.name = name,
-             .type = Type::array,
-             .range = kPositive,
-             .entries = kNumber,
-             .expected = "an array of nanoseconds, one per idle time",
-             .example = example};
+  return positive_numbers(name, "an array of nanoseconds, one per idle time", example);
 }
 constexpr std::array<Key, kSchedulerKeys.size() + 2> kSchedulerSchemaKeys = [] {
   std::array<Key, kSchedulerKeys.size() + 2> keys{};
