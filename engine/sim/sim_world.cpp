@@ -79,6 +79,7 @@ void SimWorld::attach(SimWorker& worker) {
   const auto frame = reinterpret_cast<std::uintptr_t>(__builtin_frame_address(0));
   if (worker.actor_pid != pid || worker.stack_top < frame) worker.stack_top = frame;
   worker.actor_pid = pid;
+  worker.actor = simgrid::s4u::Actor::self();
   forget_self();
 }
 
@@ -160,8 +161,10 @@ void SimWorld::catch_up(SimWorker& w) {
   if (w.ahead == 0) return;
   const Picos target = clock() + w.ahead;
   w.ahead = 0;
-  simgrid::s4u::this_actor::sleep_until(to_seconds(target));
+  sleep_until(w, target);
 }
+
+void SimWorld::sleep_until(SimWorker& w, Picos at) { wakes_.sleep_until(w.actor, clock(), at); }
 
 void SimWorld::sync(SimWorker& w) {
   catch_up(w);
@@ -236,7 +239,7 @@ void SimWorld::woken_by(unsigned waker_core) {
   if (waker_core == w.core) return;
   const Picos now = clock();
   const Picos wake = wake_after(now > w.asleep_since ? now - w.asleep_since : 0);
-  if (wake > 0) simgrid::s4u::this_actor::sleep_for(to_seconds(wake));
+  if (wake > 0) sleep_until(self(), now + wake);
 }
 
 // The sleeper's own sleep stands for its core's idle time: the same when
@@ -265,7 +268,7 @@ Picos SimWorld::heavy_barrier_cost() {
 void SimWorld::syscall_leg() {
   if (!running_ || sim_costs_.syscall < 2) return;
   sync();
-  simgrid::s4u::this_actor::sleep_for(to_seconds(sim_costs_.syscall / 2));
+  sleep_until(self(), clock() + sim_costs_.syscall / 2);
 }
 
 Picos SimWorld::wait_for_line(SimWorker& w, coherence::LineId line, coherence::Access access, Picos issue) {
@@ -316,7 +319,8 @@ void SimWorld::serve_next(coherence::LineId line, Picos now) {
   SimWorker& n = *next.worker;
   n.granted_done = directory_.access(n.core, line, next.access, std::max(now, next.issue));
   n.granted = true;
-  n.wake->release();
+  // Woken when the access completes, not now: it would only sleep until then.
+  wakes_.release_at(n.wake, n.granted_done);
 }
 
 void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl::MemoryOrder order,
@@ -358,7 +362,7 @@ void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl
   // arbitration rule gives, each time it lands (serve_next).
   const bool idle = directory_.last_moved(line) <= start && (line >= waiting_.size() || waiting_[line].empty());
   const Picos done = idle ? directory_.access(w.core, line, access, start) : wait_for_line(w, line, access, start);
-  simgrid::s4u::this_actor::sleep_until(to_seconds(done));
+  sleep_until(w, done);
   // A tso load reads what the line holds when it arrives, before it can be
   // passed on: every access served before this one has written by then (an
   // RMW or a drained store writes when its own transfer ends, which may be
@@ -617,9 +621,9 @@ void SimWorld::drain(StoreBuffer& b, SimWorker& d) {
       // store is performed from its start; if another core took the line
       // meanwhile, it completes that much later.
       const Picos expected = directory_.would_complete(d.core, e.line, coherence::Access::store, start);
-      if (expected > start) simgrid::s4u::this_actor::sleep_until(to_seconds(expected));
+      sleep_until(d, expected);
       const Picos done = directory_.access(d.core, e.line, coherence::Access::store, start);
-      if (done > clock()) simgrid::s4u::this_actor::sleep_until(to_seconds(done));
+      sleep_until(d, done);
       serve_next(e.line, std::max(done, clock()));
     } else {
       // Others wait for the line: the drain takes its turn like any miss.

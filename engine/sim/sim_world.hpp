@@ -25,6 +25,7 @@
 
 #include "engine/coherence/directory.hpp"
 #include "engine/sim/store_buffer.hpp"
+#include "engine/sim/wake_queue.hpp"
 #include "lockimpl/platform.hpp"
 
 namespace lockscope::engine::sim {
@@ -157,6 +158,7 @@ struct SimWorker {
   // when it attached: a frame at most SimWorld::kStackWindow below this one
   // is on that actor's stack (SimWorld::self).
   std::size_t actor_pid = 0;
+  simgrid::s4u::ActorPtr actor;  // the same actor, for WakeQueue's resume
   std::uintptr_t stack_top = 0;
 };
 
@@ -324,6 +326,9 @@ class SimWorld {
   // anyway (it may hold a platform-internal mutex that a worker taking its
   // core would block on).
   void catch_up(SimWorker& w);
+  // Every timed sleep of a worker (or a drain) goes through wakes_, so that
+  // same-time wake-ups run in the order they were scheduled.
+  void sleep_until(SimWorker& w, Picos at);
   // A miss on a line that is in flight, or that others wait for: waits its
   // turn (SimCosts::arbitration) and returns when its access completes.
   Picos wait_for_line(SimWorker& w, coherence::LineId line, coherence::Access access, Picos issue);
@@ -367,6 +372,7 @@ class SimWorld {
   SimCosts sim_costs_;
   std::unique_ptr<CoreScheduler> scheduler_;
   std::vector<std::vector<LineRequest>> waiting_;  // by line: requests not yet served
+  WakeQueue wakes_;  // catch-ups and granted lines: woken in scheduling order
   std::uint64_t tie_state_;
   std::uint64_t sleeps_ = 0;  // woken_by calls in a run: blocking waits that slept
   static inline SimWorld* world_ = nullptr;  // the one of this process

@@ -1,0 +1,46 @@
+#include "engine/sim/wake_queue.hpp"
+
+#include <simgrid/kernel/Timer.hpp>
+#include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Semaphore.hpp>
+
+#include "engine/sim/sim_world.hpp"
+
+namespace lockscope::engine::sim {
+
+void WakeQueue::sleep_until(const simgrid::s4u::ActorPtr& self, Picos now, Picos at) {
+  if (at <= now) return;
+  push(Entry{at, seq_++, self, nullptr});
+  // The timer's callback resumes us: it runs after this round's simcalls
+  // (the suspend among them) are handled, so the resume cannot come first.
+  simgrid::s4u::this_actor::suspend();
+}
+
+void WakeQueue::release_at(const simgrid::s4u::SemaphorePtr& sem, Picos at) { push(Entry{at, seq_++, nullptr, sem}); }
+
+void WakeQueue::push(Entry e) {
+  const Picos at = e.at;
+  due_.push(std::move(e));
+  if (armed_.empty() || at < armed_.top()) arm(at);
+}
+
+void WakeQueue::arm(Picos at) {
+  armed_.push(at);
+  // Set from an actor without a simcall: actors and the maestro run one at
+  // a time (lockscope never runs SimGrid's parallel contexts), and the
+  // timer heap is only read between rounds.
+  simgrid::kernel::timer::Timer::set(to_seconds(at), [this, at] { fire(at); });
+}
+
+void WakeQueue::fire(Picos at) {
+  while (!armed_.empty() && armed_.top() <= at) armed_.pop();
+  while (!due_.empty() && due_.top().at <= at) {
+    const Entry e = due_.top();
+    due_.pop();
+    if (e.actor) e.actor->resume();
+    if (e.release) e.release->release();
+  }
+  if (!due_.empty() && (armed_.empty() || due_.top().at < armed_.top())) arm(due_.top().at);
+}
+
+}  // namespace lockscope::engine::sim

@@ -1,0 +1,56 @@
+// WakeQueue: the simulator's own timed wake-ups. A worker catching up with
+// its `ahead` clock, or one whose contended line arrives at a known time, is
+// woken here rather than by a SimGrid sleep: no activity and no CPU-model
+// action per wake-up, only a suspend and one kernel timer per distinct date
+// (docs/simulator.md, "Where the wall time goes").
+//
+// Wake-ups due at the same picosecond happen in the order they were
+// scheduled (first scheduled, first run), an order that is lockscope's, not
+// the order SimGrid's timer heap happens to keep for equal dates.
+#pragma once
+
+#include <simgrid/forward.h>
+
+#include <cstdint>
+#include <queue>
+#include <vector>
+
+#include "engine/coherence/cost_model.hpp"
+
+namespace lockscope::engine::sim {
+
+using coherence::Picos;
+
+class WakeQueue {
+ public:
+  // Suspends the calling actor (`self`) until `at`. Returns at once when
+  // `at` is not after SimGrid's clock `now`.
+  void sleep_until(const simgrid::s4u::ActorPtr& self, Picos now, Picos at);
+  // Releases `sem` at `at` (a worker blocked on it runs then).
+  void release_at(const simgrid::s4u::SemaphorePtr& sem, Picos at);
+  [[nodiscard]] bool empty() const { return due_.empty(); }
+
+ private:
+  struct Entry {
+    Picos at;
+    std::uint64_t seq;
+    simgrid::s4u::ActorPtr actor;        // resumed, or
+    simgrid::s4u::SemaphorePtr release;  // released
+  };
+  struct Later {
+    bool operator()(const Entry& a, const Entry& b) const { return a.at != b.at ? a.at > b.at : a.seq > b.seq; }
+  };
+  void push(Entry e);
+  void arm(Picos at);
+  // A kernel timer fired at `at` (in SimGrid's maestro): every entry due by
+  // then, in order; then a timer for the next one if none is set before it.
+  void fire(Picos at);
+
+  std::priority_queue<Entry, std::vector<Entry>, Later> due_;
+  // Dates of kernel timers set and not yet fired, earliest on top: the
+  // earliest entry always has one at or before its date.
+  std::priority_queue<Picos, std::vector<Picos>, std::greater<>> armed_;
+  std::uint64_t seq_ = 0;
+};
+
+}  // namespace lockscope::engine::sim
