@@ -272,7 +272,6 @@ void SimWorld::syscall_leg() {
 }
 
 Picos SimWorld::wait_for_line(SimWorker& w, coherence::LineId line, coherence::Access access, Picos issue) {
-  if (!w.wake) w.wake = simgrid::s4u::Semaphore::create(0);
   if (waiting_.size() <= line) waiting_.resize(std::size_t{line} + 1);
   // splitmix64: a fresh, seeded tie-breaker per request.
   tie_state_ += 0x9E3779B97F4A7C15ULL;
@@ -281,7 +280,8 @@ Picos SimWorld::wait_for_line(SimWorker& w, coherence::LineId line, coherence::A
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
   waiting_[line].push_back(LineRequest{&w, issue, access, z ^ (z >> 31)});
   w.granted = false;
-  while (!w.granted) w.wake->acquire();
+  // serve_next resumes us when our access completes.
+  while (!w.granted) simgrid::s4u::this_actor::suspend();
   return w.granted_done;
 }
 
@@ -320,7 +320,7 @@ void SimWorld::serve_next(coherence::LineId line, Picos now) {
   n.granted_done = directory_.access(n.core, line, next.access, std::max(now, next.issue));
   n.granted = true;
   // Woken when the access completes, not now: it would only sleep until then.
-  wakes_.release_at(n.wake, n.granted_done);
+  wakes_.resume_at(n.actor, n.granted_done);
 }
 
 void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl::MemoryOrder order,

@@ -133,8 +133,8 @@ struct SimWorker {
   unsigned core = 0;
   lockimpl::ContextId context = 0;
   Picos ahead = 0;
-  // Where the worker parks while it waits for a contended line or for its
-  // core; created on first use.
+  // Where the worker parks while it waits for its core (CoreScheduler);
+  // created on first use. A contended line's wait suspends the actor.
   simgrid::s4u::SemaphorePtr wake;
   bool granted = false;   // its line request was served...
   Picos granted_done = 0; // ...and completes then

@@ -2,7 +2,6 @@
 
 #include <simgrid/kernel/Timer.hpp>
 #include <simgrid/s4u/Actor.hpp>
-#include <simgrid/s4u/Semaphore.hpp>
 
 #include "engine/sim/sim_world.hpp"
 
@@ -10,13 +9,13 @@ namespace lockscope::engine::sim {
 
 void WakeQueue::sleep_until(const simgrid::s4u::ActorPtr& self, Picos now, Picos at) {
   if (at <= now) return;
-  push(Entry{at, seq_++, self, nullptr});
+  push(Entry{at, seq_++, self});
   // The timer's callback resumes us: it runs after this round's simcalls
   // (the suspend among them) are handled, so the resume cannot come first.
   simgrid::s4u::this_actor::suspend();
 }
 
-void WakeQueue::release_at(const simgrid::s4u::SemaphorePtr& sem, Picos at) { push(Entry{at, seq_++, nullptr, sem}); }
+void WakeQueue::resume_at(const simgrid::s4u::ActorPtr& actor, Picos at) { push(Entry{at, seq_++, actor}); }
 
 void WakeQueue::push(Entry e) {
   const Picos at = e.at;
@@ -37,8 +36,7 @@ void WakeQueue::fire(Picos at) {
   while (!due_.empty() && due_.top().at <= at) {
     const Entry e = due_.top();
     due_.pop();
-    if (e.actor) e.actor->resume();
-    if (e.release) e.release->release();
+    e.actor->resume();
   }
   if (!due_.empty() && (armed_.empty() || due_.top().at < armed_.top())) arm(due_.top().at);
 }

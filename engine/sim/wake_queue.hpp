@@ -26,16 +26,18 @@ class WakeQueue {
   // Suspends the calling actor (`self`) until `at`. Returns at once when
   // `at` is not after SimGrid's clock `now`.
   void sleep_until(const simgrid::s4u::ActorPtr& self, Picos now, Picos at);
-  // Releases `sem` at `at` (a worker blocked on it runs then).
-  void release_at(const simgrid::s4u::SemaphorePtr& sem, Picos at);
+  // Resumes `actor` at `at`: one that suspended itself to wait for an event
+  // (its contended line's grant) whose time is now known. The actor must be
+  // suspended, or suspend itself before this round ends (its simcall is
+  // handled before any timer fires).
+  void resume_at(const simgrid::s4u::ActorPtr& actor, Picos at);
   [[nodiscard]] bool empty() const { return due_.empty(); }
 
  private:
   struct Entry {
     Picos at;
     std::uint64_t seq;
-    simgrid::s4u::ActorPtr actor;        // resumed, or
-    simgrid::s4u::SemaphorePtr release;  // released
+    simgrid::s4u::ActorPtr actor;  // resumed then
   };
   struct Later {
     bool operator()(const Entry& a, const Entry& b) const { return a.at != b.at ? a.at > b.at : a.seq > b.seq; }

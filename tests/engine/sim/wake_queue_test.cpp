@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 #include <simgrid/s4u/Actor.hpp>
-#include <simgrid/s4u/Semaphore.hpp>
 
 #include <sstream>
 #include <string>
@@ -26,7 +25,7 @@ using testing::two_speed;
 struct Sleeper {
   unsigned turn_ns;
   Picos at;
-  bool by_semaphore;  // woken by a release_at of its own semaphore instead
+  bool by_event;  // suspends itself, resumed by resume_at, instead
 };
 
 std::string run_sleepers(const std::vector<Sleeper>& sleepers) {
@@ -42,10 +41,10 @@ std::string run_sleepers(const std::vector<Sleeper>& sleepers) {
                actors.push_back(spawn_worker(hosts, workers[i], [&, i] {
                  const Sleeper& s = sleepers[i];
                  simgrid::s4u::this_actor::sleep_for(to_seconds(Picos{s.turn_ns} * 1'000));
-                 if (s.by_semaphore) {
-                   auto sem = simgrid::s4u::Semaphore::create(0);
-                   queue.release_at(sem, s.at);
-                   sem->acquire();
+                 if (s.by_event) {
+                   // As a contended line's wait: suspended until resumed.
+                   queue.resume_at(simgrid::s4u::Actor::self(), s.at);
+                   simgrid::s4u::this_actor::suspend();
                  } else {
                    queue.sleep_until(simgrid::s4u::Actor::self(), SimWorld::clock(), s.at);
                  }
@@ -68,7 +67,7 @@ TEST(WakeQueue, SameTimeWakeUpsRunInTheOrderTheyWereScheduled) {
   EXPECT_EQ(run_sleepers(s), "3@10000000 0@10000000 5@10000000 1@10000000 4@10000000 2@10000000 ");
 }
 
-TEST(WakeQueue, ResumesAndSemaphoreReleasesShareOneOrder) {
+TEST(WakeQueue, SleepsAndResumesOfWaitersShareOneOrder) {
   const std::vector<Sleeper> s = {{30, 7'000'001, true}, {10, 7'000'001, false}, {20, 7'000'001, true},
                                   {40, 7'000'001, false}};
   EXPECT_EQ(run_sleepers(s), "1@7000001 2@7000001 0@7000001 3@7000001 ");
