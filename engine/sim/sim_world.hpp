@@ -158,7 +158,9 @@ struct SimWorker {
   // when it attached: a frame at most SimWorld::kStackWindow below this one
   // is on that actor's stack (SimWorld::self).
   std::size_t actor_pid = 0;
-  simgrid::s4u::ActorPtr actor;  // the same actor, for WakeQueue's resume
+  // The same actor, for WakeQueue's resume. Not an ActorPtr: that would
+  // keep an ended actor's stack (a tso drain's) alive with the worker.
+  simgrid::s4u::Actor* actor = nullptr;
   std::uintptr_t stack_top = 0;
 };
 

@@ -2,20 +2,25 @@
 
 #include <simgrid/kernel/Timer.hpp>
 #include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
+
+#include <algorithm>
 
 #include "engine/sim/sim_world.hpp"
 
 namespace lockscope::engine::sim {
 
-void WakeQueue::sleep_until(const simgrid::s4u::ActorPtr& self, Picos now, Picos at) {
+void WakeQueue::sleep_until(simgrid::s4u::Actor* self, Picos now, Picos at) {
   if (at <= now) return;
-  push(Entry{at, seq_++, self});
+  push(Entry{at, seq_++, simgrid::s4u::ActorPtr(self)});
   // The timer's callback resumes us: it runs after this round's simcalls
   // (the suspend among them) are handled, so the resume cannot come first.
   simgrid::s4u::this_actor::suspend();
 }
 
-void WakeQueue::resume_at(const simgrid::s4u::ActorPtr& actor, Picos at) { push(Entry{at, seq_++, actor}); }
+void WakeQueue::resume_at(simgrid::s4u::Actor* actor, Picos at) {
+  push(Entry{at, seq_++, simgrid::s4u::ActorPtr(actor)});
+}
 
 void WakeQueue::push(Entry e) {
   const Picos at = e.at;
@@ -28,7 +33,10 @@ void WakeQueue::arm(Picos at) {
   // Set from an actor without a simcall: actors and the maestro run one at
   // a time (lockscope never runs SimGrid's parallel contexts), and the
   // timer heap is only read between rounds.
-  simgrid::kernel::timer::Timer::set(to_seconds(at), [this, at] { fire(at); });
+  // Never before SimGrid's clock (its solve step asserts that): a date of
+  // the current picosecond may convert to a double just below it.
+  const double date = std::max(to_seconds(at), simgrid::s4u::Engine::get_clock());
+  simgrid::kernel::timer::Timer::set(date, [this, at] { fire(at); });
 }
 
 void WakeQueue::fire(Picos at) {

@@ -6,7 +6,14 @@
 //
 // Wake-ups due at the same picosecond happen in the order they were
 // scheduled (first scheduled, first run), an order that is lockscope's, not
-// the order SimGrid's timer heap happens to keep for equal dates.
+// the order SimGrid's timer heap happens to keep for equal dates. (Actors
+// SimGrid itself wakes at that picosecond, by a semaphore or a timed wait,
+// run after these, in SimGrid's order: deterministic, not lockscope's.)
+//
+// Timers are set from actor code without a simcall: lockscope runs
+// SimGrid's sequential raw contexts (sim_session.cpp), where actors and the
+// maestro take turns on one thread. kernel::timer is SimGrid's internal API
+// (3.32 here): a SimGrid upgrade checks it first.
 #pragma once
 
 #include <simgrid/forward.h>
@@ -25,19 +32,19 @@ class WakeQueue {
  public:
   // Suspends the calling actor (`self`) until `at`. Returns at once when
   // `at` is not after SimGrid's clock `now`.
-  void sleep_until(const simgrid::s4u::ActorPtr& self, Picos now, Picos at);
+  void sleep_until(simgrid::s4u::Actor* self, Picos now, Picos at);
   // Resumes `actor` at `at`: one that suspended itself to wait for an event
   // (its contended line's grant) whose time is now known. The actor must be
   // suspended, or suspend itself before this round ends (its simcall is
   // handled before any timer fires).
-  void resume_at(const simgrid::s4u::ActorPtr& actor, Picos at);
+  void resume_at(simgrid::s4u::Actor* actor, Picos at);
   [[nodiscard]] bool empty() const { return due_.empty(); }
 
  private:
   struct Entry {
     Picos at;
     std::uint64_t seq;
-    simgrid::s4u::ActorPtr actor;  // resumed then
+    simgrid::s4u::ActorPtr actor;  // resumed then (kept alive until then)
   };
   struct Later {
     bool operator()(const Entry& a, const Entry& b) const { return a.at != b.at ? a.at > b.at : a.seq > b.seq; }

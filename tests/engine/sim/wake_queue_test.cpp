@@ -86,5 +86,47 @@ TEST(WakeQueue, ADateNotAfterNowDoesNotSleep) {
   EXPECT_EQ(run_sleepers(s), "0@20000 1@40000 ");
 }
 
+// As a contended line's grant: a waiter suspends itself, and another worker,
+// later in the same round, resumes it at a date (here the current
+// picosecond too, the date a zero-cost grant would give).
+std::string run_waiter_and_server(Picos grant_after) {
+  return in_child([grant_after] {
+           std::ostringstream log;
+           run_simulation(two_speed(2, 1, 50'000, 120'000), SimCosts{}, [&](SimWorld& /*world*/, const SimHosts& hosts) {
+             WakeQueue queue;
+             std::vector<SimWorker> workers(2);
+             simgrid::s4u::Actor* waiter = nullptr;
+             for (unsigned i = 0; i < 2; ++i) {
+               workers[i].id = i;
+               workers[i].core = i;
+             }
+             auto a = spawn_worker(hosts, workers[0], [&] {
+               simgrid::s4u::this_actor::sleep_for(to_seconds(1'237));
+               waiter = simgrid::s4u::Actor::self();
+               simgrid::s4u::this_actor::suspend();
+               log << "waiter@" << SimWorld::clock() << ' ';
+             });
+             auto b = spawn_worker(hosts, workers[1], [&] {
+               simgrid::s4u::this_actor::sleep_for(to_seconds(1'237));
+               simgrid::s4u::this_actor::yield();  // the waiter, due at 1237 too, suspends first
+               log << (waiter != nullptr ? "granted@" : "no-waiter@") << SimWorld::clock() << ' ';
+               if (waiter != nullptr) queue.resume_at(waiter, SimWorld::clock() + grant_after);
+             });
+             a->join();
+             b->join();
+           });
+           return log.str();
+         })
+      .out;
+}
+
+TEST(WakeQueue, AWaiterIsResumedByAnotherWorkerInTheSameRound) {
+  EXPECT_EQ(run_waiter_and_server(3'000'001), "granted@1237 waiter@3001238 ");
+}
+
+TEST(WakeQueue, AGrantForTheCurrentPicosecondStillWakesTheWaiter) {
+  EXPECT_EQ(run_waiter_and_server(0), "granted@1237 waiter@1237 ");
+}
+
 }  // namespace
 }  // namespace lockscope::engine::sim
