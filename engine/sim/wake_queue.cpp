@@ -24,7 +24,8 @@ void WakeQueue::resume_at(simgrid::s4u::Actor* actor, Picos at) {
 
 void WakeQueue::push(Entry e) {
   const Picos at = e.at;
-  due_.push(std::move(e));
+  due_.push_back(std::move(e));
+  std::push_heap(due_.begin(), due_.end(), Later{});
   if (armed_.empty() || at < armed_.top()) arm(at);
 }
 
@@ -41,12 +42,13 @@ void WakeQueue::arm(Picos at) {
 
 void WakeQueue::fire(Picos at) {
   while (!armed_.empty() && armed_.top() <= at) armed_.pop();
-  while (!due_.empty() && due_.top().at <= at) {
-    const Entry e = due_.top();
-    due_.pop();
-    e.actor->resume();
+  while (!due_.empty() && due_.front().at <= at) {
+    std::pop_heap(due_.begin(), due_.end(), Later{});
+    const simgrid::s4u::ActorPtr actor = std::move(due_.back().actor);
+    due_.pop_back();
+    actor->resume();
   }
-  if (!due_.empty() && (armed_.empty() || due_.top().at < armed_.top())) arm(due_.top().at);
+  if (!due_.empty() && (armed_.empty() || due_.front().at < armed_.top())) arm(due_.front().at);
 }
 
 }  // namespace lockscope::engine::sim

@@ -19,6 +19,7 @@
 #include <simgrid/forward.h>
 
 #include <cstdint>
+#include <functional>
 #include <queue>
 #include <vector>
 
@@ -38,7 +39,6 @@ class WakeQueue {
   // suspended, or suspend itself before this round ends (its simcall is
   // handled before any timer fires).
   void resume_at(simgrid::s4u::Actor* actor, Picos at);
-  [[nodiscard]] bool empty() const { return due_.empty(); }
 
  private:
   struct Entry {
@@ -55,7 +55,9 @@ class WakeQueue {
   // then, in order; then a timer for the next one if none is set before it.
   void fire(Picos at);
 
-  std::priority_queue<Entry, std::vector<Entry>, Later> due_;
+  // A heap by Later (std::push_heap / pop_heap): an entry is moved out when
+  // it is due, its actor reference not copied.
+  std::vector<Entry> due_;
   // Dates of kernel timers set and not yet fired, earliest on top: the
   // earliest entry always has one at or before its date.
   std::priority_queue<Picos, std::vector<Picos>, std::greater<>> armed_;
