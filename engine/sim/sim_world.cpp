@@ -164,7 +164,7 @@ void SimWorld::catch_up(SimWorker& w) {
   sleep_until(w, target);
 }
 
-void SimWorld::sleep_until(SimWorker& w, Picos at) { wakes_.sleep_until(w.actor, clock(), at); }
+void SimWorld::sleep_until(SimWorker& w, Picos at) { wakes_.sleep_until(w.actor, at); }
 
 void SimWorld::sync(SimWorker& w) {
   catch_up(w);
@@ -235,11 +235,11 @@ void SimWorld::move_to(lockimpl::ContextId context, unsigned core) {
 void SimWorld::woken_by(unsigned waker_core) {
   if (!running_) return;
   ++sleeps_;
-  const SimWorker& w = self();
+  SimWorker& w = self();
   if (waker_core == w.core) return;
   const Picos now = clock();
   const Picos wake = wake_after(now > w.asleep_since ? now - w.asleep_since : 0);
-  if (wake > 0) sleep_until(self(), now + wake);
+  if (wake > 0) sleep_until(w, now + wake);
 }
 
 // The sleeper's own sleep stands for its core's idle time: the same when
@@ -267,8 +267,9 @@ Picos SimWorld::heavy_barrier_cost() {
 
 void SimWorld::syscall_leg() {
   if (!running_ || sim_costs_.syscall < 2) return;
-  sync();
-  sleep_until(self(), clock() + sim_costs_.syscall / 2);
+  SimWorker& w = self();
+  sync(w);
+  sleep_until(w, clock() + sim_costs_.syscall / 2);
 }
 
 Picos SimWorld::wait_for_line(SimWorker& w, coherence::LineId line, coherence::Access access, Picos issue) {

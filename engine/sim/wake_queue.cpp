@@ -10,8 +10,8 @@
 
 namespace lockscope::engine::sim {
 
-void WakeQueue::sleep_until(simgrid::s4u::Actor* self, Picos now, Picos at) {
-  if (at <= now) return;
+void WakeQueue::sleep_until(simgrid::s4u::Actor* self, Picos at) {
+  if (at <= SimWorld::clock()) return;
   push(Entry{at, seq_++, simgrid::s4u::ActorPtr(self)});
   // The timer's callback resumes us: it runs after this round's simcalls
   // (the suspend among them) are handled, so the resume cannot come first.

@@ -32,8 +32,8 @@ using coherence::Picos;
 class WakeQueue {
  public:
   // Suspends the calling actor (`self`) until `at`. Returns at once when
-  // `at` is not after SimGrid's clock `now`.
-  void sleep_until(simgrid::s4u::Actor* self, Picos now, Picos at);
+  // `at` is not after the simulated clock (SimWorld::clock()).
+  void sleep_until(simgrid::s4u::Actor* self, Picos at);
   // Resumes `actor` at `at`: one that suspended itself to wait for an event
   // (its contended line's grant) whose time is now known. The actor must be
   // suspended, or suspend itself before this round ends (its simcall is

@@ -46,7 +46,7 @@ std::string run_sleepers(const std::vector<Sleeper>& sleepers) {
                    queue.resume_at(simgrid::s4u::Actor::self(), s.at);
                    simgrid::s4u::this_actor::suspend();
                  } else {
-                   queue.sleep_until(simgrid::s4u::Actor::self(), SimWorld::clock(), s.at);
+                   queue.sleep_until(simgrid::s4u::Actor::self(), s.at);
                  }
                  log << i << '@' << SimWorld::clock() << ' ';
                }));
