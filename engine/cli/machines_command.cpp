@@ -135,7 +135,8 @@ CalibrateCommand& add_calibrate_command(CLI::App& app) {
   sub->footer(
       "Two threads pinned to CPUs i and j bounce one cache line with compare-exchange, for\n"
       "every pair of CPUs (as nviennot's core-to-core-latency does); one way is half a round\n"
-      "trip, the median of --samples runs. Also measured: clock, L1 hit, fence, memory and\n"
+      "trip, the median of --samples runs. Also measured: clock, L1 hit, fence, clock read,\n"
+      "memory, how much of a miss the work after it runs under (ooo_window_ns), and\n"
       "membarrier(2), and, at the nearest pair of separate cores (not SMT siblings), the\n"
       "cost of a load, a store and an RMW on a line Modified or Exclusive in the other CPU,\n"
       "Shared by k CPUs, or in memory (as ccbench does; the [access] table), and the\n"
@@ -223,11 +224,12 @@ int run_calibrate_command(const CalibrateCommand& cmd) {
   const mach::LatencySummary s = mach::summarize(*m);
   fmt::print(output == "-" ? stderr : stdout,
              "{}: {} CPUs, {} group{}; core-to-core near {} ns, far {} ns; clock {:.2f} GHz, "
-             "L1 hit {:.2f} ns, fence {:.1f} ns, clock read {:.1f} ns, memory {:.0f} ns, membarrier {:.0f} ns "
-             "({:.0f} ns alone)\n",
+             "L1 hit {:.2f} ns, fence {:.1f} ns, clock read {:.1f} ns, work under a miss {:.0f} ns, memory {:.0f} ns, "
+             "membarrier {:.0f} ns ({:.0f} ns alone)\n",
              output == "-" ? "this-machine" : output, m->cores(), s.groups,
              s.groups == 1 ? "" : "s", range(s.near), range(s.far), m->clock_ghz, m->l1_hit_ns,
-             m->fence_ns, m->clock_read_ns, m->memory_ns, m->heavy_barrier_ns, m->heavy_barrier_alone_ns);
+             m->fence_ns, m->clock_read_ns, m->ooo_window_ns, m->memory_ns, m->heavy_barrier_ns,
+             m->heavy_barrier_alone_ns);
   if (m->access.given()) {
     const mach::AccessCosts& a = m->access;
     auto shared = [](const std::vector<double>& v) {

@@ -25,6 +25,7 @@
 #include "engine/platform/cpu_topology.hpp"
 #include "engine/machine/calibrate_handover.hpp"
 #include "engine/machine/calibrate_runs.hpp"
+#include "engine/machine/calibrate_shadow.hpp"
 #include "engine/machine/resolve.hpp"
 #include "engine/platform/real_platform.hpp"
 
@@ -643,6 +644,7 @@ std::expected<Machine, std::string> calibrate(const CalibrationOptions& options,
   // own so the caller's affinity is left alone.
   std::expected<void, std::string> single = {};
   double clock_read = 0;
+  double miss_shadow = 0;
   double heavy_barrier_alone = 0;
   std::thread([&] {
     if (!bench::pin_current_thread(cpus[0])) {
@@ -658,6 +660,8 @@ std::expected<Machine, std::string> calibrate(const CalibrationOptions& options,
                                    fastest_of(runs, [] { return fence_loop_ns(false); }));
     say("clock read");
     clock_read = fastest_of(runs, clock_read_loop_ns);
+    say("work under a miss (an RMW to memory, then a wait on the cycle counter)");
+    miss_shadow = measure_miss_shadow_ns(runs);
     if (options.memory_bytes != 0) {
       say(fmt::format("memory ({} MiB chase)", options.memory_bytes >> 20));
       p.memory_ns = measure_memory_ns(options.memory_bytes, runs);
@@ -691,6 +695,7 @@ std::expected<Machine, std::string> calibrate(const CalibrationOptions& options,
   }
   Machine m = make_machine(p, {}, std::move(lat));
   m.clock_read_ns = clock_read;
+  m.ooo_window_ns = std::round(miss_shadow * 10) / 10;  // to 0.1 ns: a difference of two loops
   m.heavy_barrier_alone_ns = heavy_barrier_alone;
   if (options.access_samples != 0) {
     auto access = measure_per_state(m, cpus, options.access_samples, say);

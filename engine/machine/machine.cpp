@@ -143,6 +143,7 @@ std::expected<void, std::string> validate(const Machine& m) {
                                   std::tuple{"heavy_barrier_ns", m.heavy_barrier_ns, true},
                                   std::tuple{"line_hold_ns", m.line_hold_ns, true},
                                   std::tuple{"clock_read_ns", m.clock_read_ns, true},
+                                  std::tuple{"ooo_window_ns", m.ooo_window_ns, true},
                                   std::tuple{"heavy_barrier_alone_ns", m.heavy_barrier_alone_ns, true},
                                   std::tuple{"retire_delay_max_ns", m.retire_delay_max_ns, true}}) {
     if (auto ok = check_cost(what, v, zero_ok); !ok) return ok;

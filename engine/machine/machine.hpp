@@ -166,6 +166,14 @@ struct Machine {
   // the vDSO, 10-25 ns on x86 Linux). BRAVO reads it at every write and on
   // its slow read path. 0 (free) unless measured: calibrate does.
   double clock_read_ns = 0;
+  // How much work (a hold, a think: code that touches no shared line) a
+  // core runs while its latest memory accesses are still outstanding: an
+  // out-of-order core executes past a miss, and a critical section's first
+  // instructions run while the acquiring RMW waits for its line
+  // (docs/simulator.md, "Work in the shadow of a miss"). 0: work starts
+  // when the accesses before it completed, as on an in-order core.
+  // calibrate measures it.
+  double ooo_window_ns = 0;
   // membarrier(2) private expedited when no other CPU runs a thread of the
   // process: no IPI, but the kernel still walks the CPUs and fences (450 ns
   // here against 367 for a futex call that does not sleep). 0: not

@@ -119,6 +119,7 @@ constexpr std::array kRootKeys = {
     Key{.name = "arbitration_patience", .type = Type::integer, .range = between(0, 1'000'000'000)},
     Key{.name = "line_hold_ns", .type = kNumber, .range = kNonNegative},
     Key{.name = "clock_read_ns", .type = kNumber, .range = kNonNegative},
+    Key{.name = "ooo_window_ns", .type = kNumber, .range = kNonNegative},
     Key{.name = "heavy_barrier_alone_ns", .type = kNumber, .range = kNonNegative},
     Key{.name = "memory_model", .type = Type::string, .choices = kMemoryModels},
     Key{.name = "store_buffer_depth", .type = Type::integer, .range = between(1, kMaxStoreBufferDepth)},
@@ -354,6 +355,7 @@ std::expected<Machine, ParseError> read_root(const std::string& file, const toml
   }
   m.line_hold_ns = number_or(root, "line_hold_ns", m.line_hold_ns);
   m.clock_read_ns = number_or(root, "clock_read_ns", m.clock_read_ns);
+  m.ooo_window_ns = number_or(root, "ooo_window_ns", m.ooo_window_ns);
   m.heavy_barrier_alone_ns = number_or(root, "heavy_barrier_alone_ns", m.heavy_barrier_alone_ns);
   if (const toml::node* n = root.get("memory_model")) m.memory_model = *parse_memory_model(n->as_string()->get());
   if (const toml::node* n = root.get("store_buffer_depth")) {
@@ -426,6 +428,7 @@ std::string write_machine_toml(const Machine& m) {
   }
   if (m.line_hold_ns != 0) out += fmt::format("line_hold_ns = {}\n", m.line_hold_ns);
   if (m.clock_read_ns != 0) out += fmt::format("clock_read_ns = {}\n", m.clock_read_ns);
+  if (m.ooo_window_ns != 0) out += fmt::format("ooo_window_ns = {}\n", m.ooo_window_ns);
   if (m.heavy_barrier_alone_ns != 0) out += fmt::format("heavy_barrier_alone_ns = {}\n", m.heavy_barrier_alone_ns);
   if (m.memory_model != Machine{}.memory_model) {
     out += fmt::format("memory_model = {}\n", toml_string(to_string(m.memory_model)));

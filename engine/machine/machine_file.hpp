@@ -19,7 +19,7 @@
 //   latency_csv = "matrix.csv"       # relative to the TOML file's folder
 //
 // and the optional keys docs/machines.md lists: arbitration,
-// arbitration_patience, line_hold_ns, memory_model ("sc" or "tso"),
+// arbitration_patience, line_hold_ns, clock_read_ns, ooo_window_ns, memory_model ("sc" or "tso"),
 // store_buffer_depth (1..4096), retire_delay_max_ns (tso stress, >= 0),
 // [access] and [scheduler]. The writer puts
 // down only those that differ from their defaults.

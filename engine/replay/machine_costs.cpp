@@ -46,6 +46,7 @@ sim::SimCosts sim_costs(const machine::Machine& m) {
   s.fence = ps(m.fence_ns);
   s.heavy_barrier = ps(m.heavy_barrier_ns);
   s.clock_read = ps(m.clock_read_ns);
+  s.ooo_window = ps(m.ooo_window_ns);
   s.heavy_barrier_alone = ps(m.heavy_barrier_alone_ns);
   // A pause instruction: ~40 cycles on current x86 cores.
   s.pause = ps(40.0 / m.clock_ghz);

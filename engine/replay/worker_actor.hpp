@@ -145,8 +145,13 @@ inline void run_worker(std::span<const std::unique_ptr<ReplayLock>> locks, sim::
         recorder.attempt_failed(self.id, op.lock, world.now(), held.state(), held.lock());
         break;
       }
+      // A hold is work that touches no shared line: an out-of-order core
+      // starts it while the acquisition before it still waits for its line
+      // (SimWorld::work; nothing when the machine gives no window). A think
+      // is charged in full: validate's carries the clock reads that time a
+      // wait, whose loads do not pass a locked instruction.
       case OpKind::hold:
-        world.charge(jitter.apply(op.value) * 1000);
+        world.work(jitter.apply(op.value) * 1000);
         break;
       // A coroutine that finished a request lets a waiting coroutine of its
       // context run first.

@@ -328,6 +328,38 @@ void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl
                       LoadSample* sample) {
   if (!running_) return;
   SimWorker& w = self();
+  if (sim_costs_.ooo_window == 0) {
+    perform(w, line, access, order, sample);
+    return;
+  }
+  // Accesses one after another are in order (x86: nothing passes a locked
+  // instruction or a fence). A miss casts a shadow, and the accesses right
+  // after it add their time, up to the window: a hold after two
+  // outstanding misses overlaps both. Hits alone cast none.
+  const Picos before = clock() + w.ahead;
+  const Picos carried = before == w.shadow_at ? w.shadow : 0;
+  const Picos missed_until = perform(w, line, access, order, sample);
+  const Picos after = clock() + w.ahead;
+  if (carried == 0 && missed_until == 0) return;
+  // A miss that ended in a switch to another thread leaves no shadow.
+  w.shadow = missed_until == 0 || missed_until == after ? std::min(sim_costs_.ooo_window, carried + (after - before)) : 0;
+  w.shadow_at = after;
+}
+
+void SimWorld::work(Picos cost) {
+  if (!running_) return;
+  SimWorker& w = self();
+  if (w.shadow != 0 && clock() + w.ahead == w.shadow_at) {
+    cost -= std::min(cost, w.shadow);
+  }
+  // The work's dispatch moved past the accesses: what it did not cover is
+  // not there for the next work.
+  w.shadow = 0;
+  charge(w, cost);
+}
+
+Picos SimWorld::perform(SimWorker& w, coherence::LineId line, coherence::Access access, lockimpl::MemoryOrder order,
+                       LoadSample* sample) {
   // A seq_cst store and every RMW drain the store buffer (x86 semantics:
   // xchg and lock-prefixed instructions are full barriers).
   const bool fences = !w.drains && (access == coherence::Access::rmw ||
@@ -346,7 +378,7 @@ void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl
     // context's own counter, a flag nobody writes) keep the lazy fast path.
     if (directory_.last_moved(line) + sim_costs_.quantum < clock() + w.ahead || (sync(w), has(clock()))) {
       charge(w, directory_.costs().l1_hit);
-      return;
+      return 0;
     }
   }
   // A miss can interact with other cores, so it is ordered in simulated
@@ -376,6 +408,7 @@ void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl
   }
   serve_next(line, done);
   if (w.scheduled) scheduler_->preempt_if_due(w, done);
+  return done;
 }
 
 void SimWorld::set_running(bool running) {

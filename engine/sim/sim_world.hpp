@@ -84,6 +84,7 @@ struct SimCosts {
   Picos heavy_barrier_alone = 0;
   Picos pause = 10'000;          // cpu_relax()
   Picos clock_read = 0;          // P::now_ns(): a vDSO clock_gettime (machine::Machine::clock_read_ns)
+  Picos ooo_window = 0;          // work run in the shadow of outstanding accesses (SimWorld::work)
   Picos quantum = 200'000;       // most a worker may run ahead of SimGrid's clock
   Picos lookahead = 50'000;      // a miss this close ahead is issued without catching up first
   Arbitration arbitration = Arbitration::nearest_first;
@@ -162,6 +163,12 @@ struct SimWorker {
   // keep an ended actor's stack (a tso drain's) alive with the worker.
   simgrid::s4u::Actor* actor = nullptr;
   std::uintptr_t stack_top = 0;
+  // With an out-of-order window: how much of the memory time that ended at
+  // `shadow_at` (the worker's time then) the work right after may overlap
+  // (SimWorld::work). Anything else that moves the worker's time first
+  // (a sleep, a block, a clock read) leaves no shadow.
+  Picos shadow = 0;
+  Picos shadow_at = ~Picos{0};
 };
 
 class CoreScheduler;
@@ -229,6 +236,11 @@ class SimWorld {
   Picos now() { return clock() + self().ahead; }
   // Charges `cost` of local work to the calling worker (lazily).
   void charge(Picos cost);
+  // Work that touches no shared line (a trace's hold): with an
+  // out-of-order window (SimCosts::ooo_window) it first runs in the shadow
+  // of the misses just before it, still outstanding, and only what is left
+  // of it is charged (docs/simulator.md, "Work in the shadow of a miss").
+  void work(Picos cost);
   // Tells SimGrid about the calling worker's lazy time (one sleep).
   void sync();
   // One coherence access by the calling worker: a hit is charged lazily, a
@@ -323,6 +335,10 @@ class SimWorld {
  private:
   // The same, for a worker already looked up (the per-access path).
   void charge(SimWorker& w, Picos cost);
+  // access() for a worker already looked up, without the shadow's account:
+  // when the line arrived if it went to the line (a miss), else 0.
+  Picos perform(SimWorker& w, coherence::LineId line, coherence::Access access, lockimpl::MemoryOrder order,
+               LoadSample* sample);
   void sync(SimWorker& w);
   // sync without the preemption check, for a worker about to leave its core
   // anyway (it may hold a platform-internal mutex that a worker taking its

@@ -68,6 +68,11 @@ TEST(Calibrate, SmokeOnTwoCpusGivesAValidMatrix) {
   }
   EXPECT_TRUE(std::isfinite(m->line_hold_ns));
   EXPECT_GE(m->line_hold_ns, 0);
+  // What a wait hides of a miss to memory: never more than a few such
+  // misses (the wait is 400 ns), never negative (0 where nothing overlaps).
+  EXPECT_TRUE(std::isfinite(m->ooo_window_ns));
+  EXPECT_GE(m->ooo_window_ns, 0);
+  EXPECT_LT(m->ooo_window_ns, 2'000);
 }
 
 // The per-state table on two CPUs: k = 1 only, every cost positive and

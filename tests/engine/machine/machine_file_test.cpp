@@ -325,6 +325,7 @@ Machine calibrated_pair() {
   m.arbitration = Arbitration::fifo;
   m.line_hold_ns = 12.5;
   m.clock_read_ns = 17.25;
+  m.ooo_window_ns = 146.5;
   m.heavy_barrier_alone_ns = 452.5;
   m.memory_model = MemoryModel::tso;
   m.store_buffer_depth = 8;
@@ -345,6 +346,7 @@ TEST(MachineFile, PerStateCostsArbitrationAndSchedulerRoundTrip) {
   EXPECT_NE(text.find("[scheduler]"), std::string::npos) << text;
   EXPECT_NE(text.find("line_hold_ns = 12.5"), std::string::npos) << text;
   EXPECT_NE(text.find("clock_read_ns = 17.25"), std::string::npos) << text;
+  EXPECT_NE(text.find("ooo_window_ns = 146.5"), std::string::npos) << text;
   EXPECT_NE(text.find("heavy_barrier_alone_ns = 452.5"), std::string::npos) << text;
   EXPECT_NE(text.find("wake_ns = 9100"), std::string::npos) << text;
   EXPECT_NE(text.find("spin_ns = 4700"), std::string::npos) << text;
@@ -370,10 +372,11 @@ TEST(MachineFile, AFileWithoutTheNewKeysLoadsWithThePlainModel) {
   const std::string text = write_machine_toml(*m);
   EXPECT_EQ(m->line_hold_ns, 0);
   EXPECT_EQ(m->clock_read_ns, 0);
+  EXPECT_EQ(m->ooo_window_ns, 0);
   EXPECT_EQ(m->heavy_barrier_alone_ns, 0);
   EXPECT_EQ(m->memory_model, MemoryModel::sc);
   EXPECT_EQ(m->store_buffer_depth, 56U);
-  for (const char* key : {"[access]", "[scheduler]", "arbitration", "line_hold_ns", "clock_read_ns",
+  for (const char* key : {"[access]", "[scheduler]", "arbitration", "line_hold_ns", "clock_read_ns", "ooo_window_ns",
                           "heavy_barrier_alone_ns", "memory_model", "store_buffer_depth"}) {
     EXPECT_EQ(text.find(key), std::string::npos) << key << " in\n" << text;
   }
@@ -486,6 +489,7 @@ TEST(MachineFile, BadSchedulerValuesAreReportedWhereTheyAre) {
   expect_error(head + "syscall_ns = nan\n", 9, 14, "finite");
   expect_error(head + "spin_ns = \"long\"\n", 9, 11, "must be a number");
   expect_error(std::string(kMatrix) + "line_hold_ns = -1\n", 8, 16, "`line_hold_ns` is -1; it must be 0 or more");
+  expect_error(std::string(kMatrix) + "ooo_window_ns = -2\n", 8, 17, "`ooo_window_ns` is -2; it must be 0 or more");
   expect_error(std::string(kMatrix) + "clock_read_ns = -2\n", 8, 17, "`clock_read_ns` is -2; it must be 0 or more");
   expect_error(std::string(kMatrix) + "heavy_barrier_alone_ns = -1\n", 8, 26,
                "`heavy_barrier_alone_ns` is -1; it must be 0 or more");
