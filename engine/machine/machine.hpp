@@ -166,13 +166,15 @@ struct Machine {
   // the vDSO, 10-25 ns on x86 Linux). BRAVO reads it at every write and on
   // its slow read path. 0 (free) unless measured: calibrate does.
   double clock_read_ns = 0;
-  // How much work (a hold, a think: code that touches no shared line) a
-  // core runs while its latest memory accesses are still outstanding: an
-  // out-of-order core executes past a miss, and a critical section's first
-  // instructions run while the acquiring RMW waits for its line
-  // (docs/simulator.md, "Work in the shadow of a miss"). 0: work starts
-  // when the accesses before it completed, as on an in-order core.
-  // calibrate measures it.
+  // How much of the misses before it a trace's hold (a critical section's
+  // work, which touches no shared line) runs under: an out-of-order core
+  // executes past a miss, and a critical section's first instructions run
+  // while the acquiring RMW waits for its line (docs/simulator.md, "Work in
+  // the shadow of a miss"). 0: a hold starts when the accesses before it
+  // completed, as on an in-order core. calibrate measures it with a wait on
+  // the cycle counter (what bench's holds are), which runs under a whole
+  // miss to memory; real instructions run under a miss only as far as the
+  // core's reorder buffer reaches.
   double ooo_window_ns = 0;
   // membarrier(2) private expedited when no other CPU runs a thread of the
   // process: no IPI, but the kernel still walks the CPUs and fences (450 ns

@@ -119,11 +119,17 @@ coherence::LineId SimWorld::line_for(const void* address, const char* what) {
 }
 
 void SimWorld::charge(Picos cost) {
-  if (running_) charge(self(), cost);
+  if (!running_) return;
+  SimWorker& w = self();
+  w.shadow = 0;  // a clock read, a pause, a wait: not work a miss hides (SimWorld::work)
+  charge(w, cost);
 }
 
 void SimWorld::sync() {
-  if (running_) sync(self());
+  if (!running_) return;
+  SimWorker& w = self();
+  w.shadow = 0;  // a context operation: the kernel, serializing
+  sync(w);
 }
 
 void SimWorld::charge(SimWorker& w, Picos cost) {
@@ -218,6 +224,7 @@ void SimWorld::switch_point() {
 void SimWorld::move_to(lockimpl::ContextId context, unsigned core) {
   SimWorker& w = self();
   // Moving to another core is a trip through the kernel: serializing.
+  w.shadow = 0;
   if (StoreBuffer* b = running_ ? core_buffer(w) : nullptr) {
     wait_for_buffer(w, *b, 0);
     if (w.buffer != nullptr) detach_buffer(w);
@@ -338,11 +345,21 @@ void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl
   // outstanding misses overlaps both. Hits alone cast none.
   const Picos before = clock() + w.ahead;
   const Picos carried = before == w.shadow_at ? w.shadow : 0;
-  const Picos missed_until = perform(w, line, access, order, sample);
+  const Miss miss = perform(w, line, access, order, sample);
   const Picos after = clock() + w.ahead;
-  if (carried == 0 && missed_until == 0) return;
-  // A miss that ended in a switch to another thread leaves no shadow.
-  w.shadow = missed_until == 0 || missed_until == after ? std::min(sim_costs_.ooo_window, carried + (after - before)) : 0;
+  if (carried == 0 && miss.done == 0) return;
+  // Time around the access that is more than its own fence and hit (a
+  // store buffer drained, a switch to another thread) is not the access:
+  // the shadow before it does not reach past that.
+  const Picos own = directory_.costs().l1_hit + sim_costs_.fence;
+  Picos shadow = 0;
+  if (miss.done == 0) {
+    shadow = after - before <= own ? carried + (after - before) : 0;
+  } else if (miss.done == after) {
+    const Picos lead = miss.start - before;
+    shadow = (lead <= own ? carried + lead : 0) + (miss.done - miss.start);
+  }
+  w.shadow = std::min(sim_costs_.ooo_window, shadow);
   w.shadow_at = after;
 }
 
@@ -358,7 +375,7 @@ void SimWorld::work(Picos cost) {
   charge(w, cost);
 }
 
-Picos SimWorld::perform(SimWorker& w, coherence::LineId line, coherence::Access access, lockimpl::MemoryOrder order,
+SimWorld::Miss SimWorld::perform(SimWorker& w, coherence::LineId line, coherence::Access access, lockimpl::MemoryOrder order,
                        LoadSample* sample) {
   // A seq_cst store and every RMW drain the store buffer (x86 semantics:
   // xchg and lock-prefixed instructions are full barriers).
@@ -378,7 +395,7 @@ Picos SimWorld::perform(SimWorker& w, coherence::LineId line, coherence::Access 
     // context's own counter, a flag nobody writes) keep the lazy fast path.
     if (directory_.last_moved(line) + sim_costs_.quantum < clock() + w.ahead || (sync(w), has(clock()))) {
       charge(w, directory_.costs().l1_hit);
-      return 0;
+      return {};
     }
   }
   // A miss can interact with other cores, so it is ordered in simulated
@@ -408,7 +425,7 @@ Picos SimWorld::perform(SimWorker& w, coherence::LineId line, coherence::Access 
   }
   serve_next(line, done);
   if (w.scheduled) scheduler_->preempt_if_due(w, done);
-  return done;
+  return {start, done};
 }
 
 void SimWorld::set_running(bool running) {

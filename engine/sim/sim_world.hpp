@@ -165,8 +165,8 @@ struct SimWorker {
   std::uintptr_t stack_top = 0;
   // With an out-of-order window: how much of the memory time that ended at
   // `shadow_at` (the worker's time then) the work right after may overlap
-  // (SimWorld::work). Anything else that moves the worker's time first
-  // (a sleep, a block, a clock read) leaves no shadow.
+  // (SimWorld::work). Anything else first (a sleep, a block, a clock read,
+  // a move, a switch to another thread) leaves no shadow.
   Picos shadow = 0;
   Picos shadow_at = ~Picos{0};
 };
@@ -336,8 +336,12 @@ class SimWorld {
   // The same, for a worker already looked up (the per-access path).
   void charge(SimWorker& w, Picos cost);
   // access() for a worker already looked up, without the shadow's account:
-  // when the line arrived if it went to the line (a miss), else 0.
-  Picos perform(SimWorker& w, coherence::LineId line, coherence::Access access, lockimpl::MemoryOrder order,
+  // when a miss was issued and when its line arrived; {} for a hit.
+  struct Miss {
+    Picos start = 0;
+    Picos done = 0;
+  };
+  Miss perform(SimWorker& w, coherence::LineId line, coherence::Access access, lockimpl::MemoryOrder order,
                LoadSample* sample);
   void sync(SimWorker& w);
   // sync without the preemption check, for a worker about to leave its core

@@ -71,9 +71,12 @@ TEST(MachineCosts, ArbitrationAndSchedulerMapOntoSimCosts) {
                  .wake_after_idle_ns = {11000, 25000}};
   m.line_hold_ns = 12.5;
   m.clock_read_ns = 17.5;
+  m.ooo_window_ns = 146.5;
   m.heavy_barrier_alone_ns = 450;
   const sim::SimCosts s = sim_costs(m);
   EXPECT_EQ(s.clock_read, 17'500U);
+  EXPECT_EQ(s.ooo_window, 146'500U);
+  EXPECT_EQ(sim_costs(*machine::preset("laptop-8")).ooo_window, 0U) << "the presets: in order";
   EXPECT_EQ(s.heavy_barrier_alone, 450'000U);
   EXPECT_EQ(s.wake, 9'100'000U);
   EXPECT_EQ(s.spin, 4'700'000U);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "engine/replay/replay.hpp"
 #include "engine/sim/sim_session.hpp"
@@ -107,6 +108,55 @@ TEST(WorkShadow, AnythingElseInBetweenEndsTheShadow) {
               world.work(kHold);
             }),
             "195");
+  // Even when it costs nothing: a charge is not work.
+  EXPECT_EQ(time_after(200'000, [](SimWorld& world, coherence::LineId a, coherence::LineId /*b*/) {
+              world.access(a, coherence::Access::rmw, lockimpl::MemoryOrder::seq_cst);
+              world.charge(0);
+              world.work(kHold);
+            }),
+            "190");
+}
+
+TEST(WorkShadow, AMoveToAnotherCoreEndsTheShadow) {
+  // A move is a trip through the kernel (serializing), even when the new
+  // core is free and the move itself costs no simulated time.
+  EXPECT_EQ(time_after(200'000, [](SimWorld& world, coherence::LineId a, coherence::LineId /*b*/) {
+              world.access(a, coherence::Access::rmw, lockimpl::MemoryOrder::seq_cst);
+              world.move_to(1, 1);
+              world.work(kHold);
+            }),
+            "190");
+}
+
+// One worker alone, central: its first acquisition misses (the line comes
+// from memory); the simulated time of `ops` after it, in ns.
+std::string alone(Picos window, std::vector<traces::Op> ops) {
+  return in_child([window, ops] {
+    traces::WorkloadTrace t;
+    t.initial_contexts = 1;
+    traces::WorkerPlan p;
+    p.initial_context = 0;
+    p.ops = ops;
+    t.workers = {p};
+    replay::ReplayOptions o;
+    o.lock = "central";
+    o.costs = two_speed(2, 2, 30'000, 30'000);
+    o.sim_costs.ooo_window = window;
+    const replay::ReplayResult r = replay::replay(t, o);
+    if (!r.error.empty() || r.deadlock) return std::string("error ") + r.error;
+    return std::to_string(r.sim_time_ps / 1000);
+  }).out;
+}
+
+TEST(WorkShadow, AHoldRunsUnderTheAcquisitionAndAThinkDoesNot) {
+  using traces::OpKind;
+  const std::vector<traces::Op> hold = {{OpKind::read_acquire}, {OpKind::hold, 100}, {OpKind::read_release}};
+  const std::vector<traces::Op> think = {{OpKind::read_acquire}, {OpKind::read_release}, {OpKind::think, 100}};
+  // The hold right after the acquisition's miss runs under it...
+  EXPECT_LT(std::stoll(alone(200'000, hold)), std::stoll(alone(0, hold)) - 50);
+  // ...a think after the release (a hit) is charged in full: validate's
+  // think carries the clock reads that time a wait.
+  EXPECT_EQ(alone(200'000, think), alone(0, think));
 }
 
 // Two workers on two cores taking one counter line in turn (central, read
