@@ -16,6 +16,7 @@
 #include "traces/atomic_output.hpp"
 #include "engine/cli/progress.hpp"
 #include "engine/machine/resolve.hpp"
+#include "engine/validate/clock_floor_file.hpp"
 #include "engine/validate/perf_counters.hpp"
 #include "engine/validate/real_figures.hpp"
 #include "engine/validate/validate_report.hpp"
@@ -116,8 +117,9 @@ ValidateCommand& add_validate_command(CLI::App& app) {
       "hides the counters) and sleeps per operation (real: context switches; simulated: waits that\n"
       "slept), DIR/validate.svg and .png (simulated against real, log-log, y = x), and prints the\n"
       "table. Simulated waits are timed as the real ones are, with this machine's clock (each adds\n"
-      "one measured back-to-back read interval). Error % = (simulated - real) / real x 100.\n"
-      "See docs/fidelity.md.\n\n"
+      "one measured back-to-back read interval; the intervals go to DIR/clock_floor.txt, and\n"
+      "--real-from uses the first earlier run's, so that a model change is compared through the\n"
+      "same instrument). Error % = (simulated - real) / real x 100. See docs/fidelity.md.\n\n"
       "--machine this-machine needs a calibrated machine file: validate does not calibrate by itself\n"
       "(it takes a while and wants a quiet machine); run `lockscope calibrate` first.\n\n"
       "Examples:\n"
@@ -205,12 +207,20 @@ int run_validate_command(const ValidateCommand& cmd) {
   options.jitter = cmd.jitter;
 
   std::optional<validate::RealFigures> earlier;
+  std::vector<std::uint64_t> kept_floor;  // the first earlier run's clock floor, if it kept one
   if (!cmd.real_from.empty()) {
     auto figures = validate::read_real_figures(cmd.real_from);
     if (!figures) {
       fmt::print(stderr, "lockscope: --real-from: {}\n", figures.error().to_string());
       return 2;
     }
+    auto kept = validate::read_clock_floor_beside(cmd.real_from.front());
+    if (!kept) {
+      fmt::print(stderr, "lockscope: --real-from: {}\n", kept.error().to_string());
+      return 2;
+    }
+    kept_floor = std::move(*kept);
+    std::sort(kept_floor.begin(), kept_floor.end());
     for (const validate::ValidateCase& c : cases) {
       if (figures->by_case.contains(c.name())) continue;
       fmt::print(stderr,
@@ -247,11 +257,13 @@ int run_validate_command(const ValidateCommand& cmd) {
   }
   const std::optional<bench::SpinDelay> delay =
       earlier ? std::nullopt : std::optional(bench::SpinDelay::calibrate());
-  // The clock's spread is measured here; under --real-from its median is
-  // the earlier runs' floor, so that their real waits and these simulated
-  // ones are seen through the same instrument.
-  options.clock_floor_samples = validate::clock_floor_samples();
-  if (earlier && earlier->clock_floor_ns) {
+  // The clock's spread is measured here; under --real-from it is the first
+  // earlier run's own (its clock_floor.txt), or, for runs from before that
+  // file, a fresh one with the earlier runs' median, so that their real
+  // waits and these simulated ones are seen through the same instrument.
+  const bool floor_kept = !kept_floor.empty();
+  options.clock_floor_samples = floor_kept ? std::move(kept_floor) : validate::clock_floor_samples();
+  if (earlier && earlier->clock_floor_ns && (cmd.real_from.size() > 1 || !floor_kept)) {
     options.clock_floor_samples = validate::floor_with_median(std::move(options.clock_floor_samples),
                                                               *earlier->clock_floor_ns);
   }
@@ -305,6 +317,11 @@ int run_validate_command(const ValidateCommand& cmd) {
   if (earlier) validate::use_real_figures(rows, *earlier);
   const std::string csv_path = (std::filesystem::path(cmd.output) / "validate.csv").string();
   if (auto w = traces::write_file_atomically(csv_path, validate::validate_csv(rows)); !w) {
+    fmt::print(stderr, "lockscope: {}\n", w.error());
+    return 1;
+  }
+  const std::string floor_path = (std::filesystem::path(cmd.output) / validate::kClockFloorFile).string();
+  if (auto w = traces::write_file_atomically(floor_path, validate::clock_floor_text(options.clock_floor_samples)); !w) {
     fmt::print(stderr, "lockscope: {}\n", w.error());
     return 1;
   }
