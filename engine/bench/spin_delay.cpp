@@ -1,6 +1,7 @@
 #include "engine/bench/spin_delay.hpp"
 
 #include <algorithm>
+#include <vector>
 #include <chrono>
 
 namespace lockscope::engine::bench {
@@ -23,19 +24,35 @@ SpinDelay SpinDelay::calibrate() {
   std::sort(std::begin(rates), std::end(rates));
   // How far past its deadline a delay ends: a read of the counter, the
   // compare and the return (10-15 ns here). Measured on 200 ns delays with
-  // no correction, the median of five batches of 2,000; later delays end
-  // that much earlier.
+  // no correction, each delay on its own, the median of 10,000; later
+  // delays end that much earlier. (The mean of batches of delays took in
+  // any preemption of the thread inside a batch: on a busy host three of
+  // five batches were hit, the overshoot came out 20-40 ns, and a whole
+  // validate suite held its 100 ns sections for about 80.)
   const SpinDelay raw(rates[2], 0);
   constexpr std::uint64_t kNs = 200;
-  constexpr int kDelays = 2000;
-  double over[5];
+  constexpr int kDelays = 10'000;
+  // Each delay is timed between two reads of the counter, which a delay
+  // between loop turns does not have: the median of two reads back to back
+  // comes off.
+  const auto median = [](std::vector<double>& v) {
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+    return v[v.size() / 2];
+  };
+  std::vector<double> reads(kDelays);
+  for (double& r : reads) {
+    const std::uint64_t t0 = ticks();
+    r = static_cast<double>(ticks() - t0);
+  }
+  const double read = median(reads);
+  const double want = static_cast<double>(kNs) * raw.ticks_per_ns();
+  std::vector<double> over(kDelays);
   for (double& o : over) {
     const std::uint64_t t0 = ticks();
-    for (int i = 0; i < kDelays; ++i) raw.spin(kNs);
-    o = static_cast<double>(ticks() - t0) / kDelays - static_cast<double>(kNs) * raw.ticks_per_ns();
+    raw.spin(kNs);
+    o = static_cast<double>(ticks() - t0) - want - read;
   }
-  std::sort(std::begin(over), std::end(over));
-  return SpinDelay(std::max(rates[2], 1e-3), std::max(over[2], 0.0));
+  return SpinDelay(std::max(rates[2], 1e-3), std::max(median(over), 0.0));
 }
 
 }  // namespace lockscope::engine::bench

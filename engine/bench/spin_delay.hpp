@@ -10,8 +10,9 @@
 //
 // The counter is read once per loop iteration (~10 ns on the development
 // VM), so a delay ends after its deadline by up to a read, plus the compare
-// and the return; calibrate() measures that overshoot and the deadline is
-// brought forward by it, so that a delay lasts `ns` on average.
+// and the return; calibrate() measures that overshoot (the median delay's,
+// so that a preemption while it measures does not count) and the deadline
+// is brought forward by it, so that a typical delay lasts `ns`.
 #pragma once
 
 #include <cstdint>

@@ -257,6 +257,13 @@ int run_validate_command(const ValidateCommand& cmd) {
   }
   const std::optional<bench::SpinDelay> delay =
       earlier ? std::nullopt : std::optional(bench::SpinDelay::calibrate());
+  if (delay) {
+    // Every hold and think of the real side hangs on these two figures:
+    // shown, so that a suite whose sections ran short can be told from a model error.
+    fmt::print(stderr, "validate: holds and thinks wait on the cycle counter: {:.4f} ticks per ns, {:.1f} ns past the "
+                       "deadline taken off each\n",
+               delay->ticks_per_ns(), delay->overshoot_ticks() / delay->ticks_per_ns());
+  }
   // The clock's spread is measured here; under --real-from it is the first
   // earlier run's own (its clock_floor.txt), or, for runs from before that
   // file, a fresh one with the earlier runs' median, so that their real
