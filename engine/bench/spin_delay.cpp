@@ -1,8 +1,8 @@
 #include "engine/bench/spin_delay.hpp"
 
 #include <algorithm>
-#include <vector>
 #include <chrono>
+#include <vector>
 
 namespace lockscope::engine::bench {
 

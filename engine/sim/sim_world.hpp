@@ -341,8 +341,10 @@ class SimWorld {
     Picos start = 0;
     Picos done = 0;
   };
-  Miss perform(SimWorker& w, coherence::LineId line, coherence::Access access, lockimpl::MemoryOrder order,
-               LoadSample* sample);
+  // Inlined into both of access()'s paths: the per-access path pays no
+  // call for the window it does not use.
+  [[gnu::always_inline]] inline Miss perform(SimWorker& w, coherence::LineId line, coherence::Access access,
+                                             lockimpl::MemoryOrder order, LoadSample* sample);
   void sync(SimWorker& w);
   // sync without the preemption check, for a worker about to leave its core
   // anyway (it may hold a platform-internal mutex that a worker taking its

@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include <charconv>
-#include <fstream>
-#include <iterator>
 #include <system_error>
+
+#include "traces/read_file.hpp"
 
 namespace lockscope::engine::validate {
 
@@ -48,10 +48,9 @@ std::expected<std::vector<std::uint64_t>, traces::ParseError> read_clock_floor_b
   const std::filesystem::path path = csv.parent_path() / kClockFloorFile;
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return std::vector<std::uint64_t>{};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::unexpected(traces::ParseError{path.string(), 0, 0, "cannot be read"});
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return parse_clock_floor(text, path.string());
+  auto text = traces::read_file(path.string(), traces::kMaxTextInputBytes);
+  if (!text) return std::unexpected(text.error());
+  return parse_clock_floor(*text, path.string());
 }
 
 }  // namespace lockscope::engine::validate
