@@ -35,7 +35,10 @@ Picos simgrid_clock() { return static_cast<Picos>(std::llround(simgrid::s4u::Eng
 // SimWorld::self() keeps for a stack is forgotten then.
 void follow_simgrid() {
   static const bool connected = [] {
-    simgrid::s4u::Engine::on_time_advance_cb([](double /*delta*/) { SimWorld::clock_ = simgrid_clock(); });
+    // Never back: after a hand-over (wake_queue.hpp) lockscope's clock is
+    // ahead of SimGrid's, which may then fire a timer left before it.
+    simgrid::s4u::Engine::on_time_advance_cb(
+        [](double /*delta*/) { SimWorld::clock_ = std::max(SimWorld::clock_, simgrid_clock()); });
     simgrid::s4u::Actor::on_termination_cb([](const simgrid::s4u::Actor& /*ended*/) {
       if (SimWorld::world_ != nullptr) SimWorld::world_->forget_self();
     });
@@ -289,7 +292,7 @@ Picos SimWorld::wait_for_line(SimWorker& w, coherence::LineId line, coherence::A
   waiting_[line].push_back(LineRequest{&w, issue, access, z ^ (z >> 31)});
   w.granted = false;
   // serve_next resumes us when our access completes.
-  while (!w.granted) simgrid::s4u::this_actor::suspend();
+  while (!w.granted) wakes_.park(w.actor);
   return w.granted_done;
 }
 
@@ -659,7 +662,9 @@ void SimWorld::drain(StoreBuffer& b, SimWorker& d) {
     // Until the oldest store retires; its owner's fence may cut that short
     // (wait_for_buffer) and wakes us, or drain it itself.
     while (!b.entries.empty() && b.entries.front().issue > clock()) {
-      (void)b.work->acquire_timeout(to_seconds(b.entries.front().issue) - to_seconds(clock()));
+      // A SimGrid timeout runs from SimGrid's clock, which a hand-over may
+      // have left behind lockscope's (wake_queue.hpp): measured from it.
+      (void)b.work->acquire_timeout(to_seconds(b.entries.front().issue) - simgrid::s4u::Engine::get_clock());
     }
     if (b.entries.empty()) continue;
     b.busy = true;

@@ -400,9 +400,13 @@ class SimWorld {
   std::uint64_t tie_state_;
   std::uint64_t sleeps_ = 0;  // woken_by calls in a run: blocking waits that slept
   static inline SimWorld* world_ = nullptr;  // the one of this process
-  static inline Picos clock_ = 0;            // SimGrid's clock, kept by on_time_advance
+  static inline Picos clock_ = 0;  // SimGrid's clock, kept by on_time_advance, or ahead of it (advance_clock)
   [[noreturn]] static void no_world();
   friend void follow_simgrid();
+  // The wake-up queue's hand-over moves the clock ahead of SimGrid's
+  // (wake_queue.hpp); SimGrid's catches up at its next round.
+  static void advance_clock(Picos to) { clock_ = to; }
+  friend class WakeQueue;
   bool buffer_store_tso(coherence::LineId line, lockimpl::MemoryOrder order, void* object, std::uint64_t bits,
                         ApplyStore apply);
   std::optional<std::uint64_t> forwarded_tso(const void* object);

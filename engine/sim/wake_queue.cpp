@@ -7,16 +7,23 @@
 #include <algorithm>
 
 #include "engine/sim/sim_world.hpp"
+#include "engine/sim/simgrid_resume.hpp"
 
 namespace lockscope::engine::sim {
 
 void WakeQueue::sleep_until(simgrid::s4u::Actor* self, Picos at) {
   if (at <= SimWorld::clock()) return;
+  if (alone(parked_) && (due_.empty() || at < due_.front().at)) {
+    // The earliest timer SimGrid could fire is this one's: go on at once.
+    SimWorld::advance_clock(at);
+    ++hand_overs_;
+    return;
+  }
   push(Entry{at, seq_++, simgrid::s4u::ActorPtr(self)});
-  // The timer's callback resumes us: it runs after this round's simcalls
-  // (the suspend among them) are handled, so the resume cannot come first.
-  simgrid::s4u::this_actor::suspend();
+  suspend();
 }
+
+void WakeQueue::park(simgrid::s4u::Actor* /*self*/) { suspend(); }
 
 void WakeQueue::resume_at(simgrid::s4u::Actor* actor, Picos at) {
   push(Entry{at, seq_++, simgrid::s4u::ActorPtr(actor)});
@@ -26,29 +33,83 @@ void WakeQueue::push(Entry e) {
   const Picos at = e.at;
   due_.push_back(std::move(e));
   std::push_heap(due_.begin(), due_.end(), Later{});
-  if (armed_.empty() || at < armed_.top()) arm(at);
+  // Kept at or before the earliest entry whatever the caller does next (it
+  // may end, or block on a SimGrid semaphore, without parking here).
+  if (timer_ == nullptr || at < timer_at_) arm(at);
 }
 
 void WakeQueue::arm(Picos at) {
-  armed_.push(at);
-  // Set from an actor without a simcall: actors and the maestro run one at
-  // a time (lockscope never runs SimGrid's parallel contexts), and the
-  // timer heap is only read between rounds.
+  // Set (and removed) from an actor without a simcall: actors and the
+  // maestro run one at a time (lockscope never runs SimGrid's parallel
+  // contexts), and the timer heap is only read between rounds.
+  if (timer_ != nullptr) timer_->remove();
+  timer_at_ = at;
   // Never before SimGrid's clock (its solve step asserts that): a date of
   // the current picosecond may convert to a double just below it.
   const double date = std::max(to_seconds(at), simgrid::s4u::Engine::get_clock());
-  simgrid::kernel::timer::Timer::set(date, [this, at] { fire(at); });
+  timer_ = simgrid::kernel::timer::Timer::set(date, [this, at] { fire(at); });
+}
+
+bool WakeQueue::alone(std::uint64_t others_parked) const {
+  if (engine_ == nullptr) engine_ = simgrid::s4u::Engine::get_instance();
+  if (others_parked + 1 != engine_->get_actor_count()) return false;
+  // Every other actor is parked here, so only timers can wake anyone; and
+  // only this queue's (a SimGrid timeout or sleep would be a timer too).
+  return simgrid::kernel::timer::kernel_timers().size() <= (timer_ != nullptr ? 1U : 0U);
+}
+
+void WakeQueue::suspend() {
+  const bool only_one_running = alone(parked_);
+  ++parked_;
+  if (!(only_one_running && hand_over()) && !due_.empty() && timer_at_ != due_.front().at) {
+    // Entries handed over earlier may have left the timer before the
+    // earliest: it would fire for nothing (a SimGrid round) and re-arm.
+    arm(due_.front().at);
+  }
+  simgrid::s4u::this_actor::suspend();
+}
+
+bool WakeQueue::hand_over() {
+  if (due_.empty()) return false;
+  const Picos next = due_.front().at;
+  batch_.clear();
+  while (!due_.empty() && due_.front().at == next) {
+    std::pop_heap(due_.begin(), due_.end(), Later{});
+    batch_.push_back(std::move(due_.back()));
+    due_.pop_back();
+  }
+  // An actor that parked in this sub-round is not suspended until the
+  // maestro handles its simcall, after the sub-round: a resume now would be
+  // lost. SimGrid's timer resumes it then instead (the caller among them).
+  const bool ready = std::all_of(batch_.begin(), batch_.end(), [](const Entry& e) { return e.actor->is_suspended(); });
+  if (!ready) {
+    for (Entry& e : batch_) {
+      due_.push_back(std::move(e));
+      std::push_heap(due_.begin(), due_.end(), Later{});
+    }
+    batch_.clear();
+    return false;
+  }
+  SimWorld::advance_clock(next);
+  for (Entry& e : batch_) {
+    --parked_;
+    kernel_call::resume_actor(e.actor->get_impl());
+  }
+  batch_.clear();
+  ++hand_overs_;
+  return true;
 }
 
 void WakeQueue::fire(Picos at) {
-  while (!armed_.empty() && armed_.top() <= at) armed_.pop();
+  timer_ = nullptr;  // this one: SimGrid deletes it when the callback returns
   while (!due_.empty() && due_.front().at <= at) {
     std::pop_heap(due_.begin(), due_.end(), Later{});
     const simgrid::s4u::ActorPtr actor = std::move(due_.back().actor);
     due_.pop_back();
+    --parked_;
     actor->resume();
   }
-  if (!due_.empty() && (armed_.empty() || due_.front().at < armed_.top())) arm(due_.front().at);
+  if (!due_.empty()) arm(due_.front().at);
 }
 
 }  // namespace lockscope::engine::sim

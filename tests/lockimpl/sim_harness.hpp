@@ -118,10 +118,11 @@ inline Session& session() {
 }
 
 // Sleeps `ps` of simulated time, after telling SimGrid about the caller's
-// lazy time.
+// lazy time. Until a date, not for a duration: SimGrid's clock may lag the
+// simulator's after a hand-over (engine/sim/wake_queue.hpp).
 inline void sleep_ps(Picos ps) {
   SimWorld::current().sync();
-  simgrid::s4u::this_actor::sleep_for(static_cast<double>(ps) * 1e-12);
+  simgrid::s4u::this_actor::sleep_until(engine::sim::to_seconds(SimWorld::clock() + ps));
 }
 
 // How long a simulated test may take on the wall clock before its child is

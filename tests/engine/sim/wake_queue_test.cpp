@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 #include <simgrid/s4u/Actor.hpp>
+#include <simgrid/s4u/Engine.hpp>
+#include <simgrid/s4u/Semaphore.hpp>
 
 #include <sstream>
 #include <string>
@@ -44,7 +46,7 @@ std::string run_sleepers(const std::vector<Sleeper>& sleepers) {
                  if (s.by_event) {
                    // As a contended line's wait: suspended until resumed.
                    queue.resume_at(simgrid::s4u::Actor::self(), s.at);
-                   simgrid::s4u::this_actor::suspend();
+                   queue.park(simgrid::s4u::Actor::self());
                  } else {
                    queue.sleep_until(simgrid::s4u::Actor::self(), s.at);
                  }
@@ -103,7 +105,7 @@ std::string run_waiter_and_server(Picos grant_after) {
              auto a = spawn_worker(hosts, workers[0], [&] {
                simgrid::s4u::this_actor::sleep_for(to_seconds(1'237));
                waiter = simgrid::s4u::Actor::self();
-               simgrid::s4u::this_actor::suspend();
+               queue.park(waiter);
                log << "waiter@" << SimWorld::clock() << ' ';
              });
              auto b = spawn_worker(hosts, workers[1], [&] {
@@ -126,6 +128,97 @@ TEST(WakeQueue, AWaiterIsResumedByAnotherWorkerInTheSameRound) {
 
 TEST(WakeQueue, AGrantForTheCurrentPicosecondStillWakesTheWaiter) {
   EXPECT_EQ(run_waiter_and_server(0), "granted@1237 waiter@1237 ");
+}
+
+// Hand-overs: workers that each wake at their own dates through `queue`,
+// started by a main actor that ends at once (as a replay's does), so that
+// the last worker running is alone. `blocker` adds an actor blocked on a
+// SimGrid semaphore until the last worker ends: nothing may be handed over
+// while it is.
+struct Script {
+  std::vector<Picos> dates;
+};
+
+struct HandOverRun {
+  std::string log;  // "id@clock " at each wake-up
+  std::uint64_t hand_overs = 0;
+  bool lagged = false;  // SimGrid's clock was seen behind the simulator's
+};
+
+HandOverRun run_scripts(const std::vector<Script>& scripts, bool blocker) {
+  const std::string out = in_child([&] {
+                            std::ostringstream log;
+                            WakeQueue queue;
+                            bool lagged = false;
+                            std::vector<SimWorker> workers(scripts.size() + 1);
+                            unsigned left = static_cast<unsigned>(scripts.size());
+                            simgrid::s4u::SemaphorePtr done = simgrid::s4u::Semaphore::create(0);
+                            run_simulation(
+                                two_speed(8, 4, 50'000, 120'000), SimCosts{},
+                                [&](SimWorld& /*world*/, const SimHosts& hosts) {
+                                  for (unsigned i = 0; i < scripts.size(); ++i) {
+                                    workers[i].id = i;
+                                    workers[i].core = i % 8;
+                                    spawn_worker(hosts, workers[i], [&, i] {
+                                      for (const Picos at : scripts[i].dates) {
+                                        queue.sleep_until(simgrid::s4u::Actor::self(), at);
+                                        log << i << '@' << SimWorld::clock() << ' ';
+                                        lagged = lagged || simgrid::s4u::Engine::get_clock() < to_seconds(SimWorld::clock());
+                                      }
+                                      if (--left == 0) done->release();
+                                    });
+                                  }
+                                  if (blocker) {
+                                    SimWorker& b = workers.back();
+                                    b.id = static_cast<unsigned>(scripts.size());
+                                    b.core = 7;
+                                    spawn_worker(hosts, b, [&] { done->acquire(); });
+                                  }
+                                });
+                            return log.str() + "| " + std::to_string(queue.hand_overs()) + ' ' + (lagged ? "lagged" : "even");
+                          }).out;
+  HandOverRun r;
+  const auto bar = out.find("| ");
+  r.log = out.substr(0, bar);
+  std::istringstream rest(out.substr(bar == std::string::npos ? out.size() : bar + 2));
+  std::string lag;
+  rest >> r.hand_overs >> lag;
+  r.lagged = lag == "lagged";
+  return r;
+}
+
+// Worker 2, alone and earliest at 3 ns, goes on to 4 ns without a round;
+// at 4 ns it hands over to workers 0 and 1, both due at 9 ns, in the order
+// they were scheduled; the last of them, alone again, hands back to it.
+const std::vector<Script> kStaggered = {{{1'000, 9'000}}, {{2'000, 9'000}}, {{3'000, 4'000, 12'000}}};
+constexpr const char* kStaggeredLog = "0@1000 1@2000 2@3000 2@4000 0@9000 1@9000 2@12000 ";
+
+TEST(WakeQueue, TheLastWorkerRunningHandsOverWithoutASimGridRound) {
+  const HandOverRun r = run_scripts(kStaggered, false);
+  EXPECT_EQ(r.log, kStaggeredLog);
+  EXPECT_GE(r.hand_overs, 3U);
+  EXPECT_TRUE(r.lagged) << "a hand-over moves the simulator's clock ahead of SimGrid's";
+}
+
+TEST(WakeQueue, AnActorBlockedOnSimGridKeepsEveryWakeUpOnTimers) {
+  const HandOverRun r = run_scripts(kStaggered, true);
+  EXPECT_EQ(r.log, kStaggeredLog);
+  EXPECT_EQ(r.hand_overs, 0U);
+  EXPECT_FALSE(r.lagged);
+}
+
+TEST(WakeQueue, HandOversKeepTheOrderOfManyWorkers) {
+  // Twelve workers, dates interleaved and often equal: the same log with
+  // and without hand-overs.
+  std::vector<Script> many(12);
+  for (unsigned i = 0; i < many.size(); ++i) {
+    for (unsigned k = 1; k <= 30; ++k) many[i].dates.push_back(Picos{k} * 7'000 + Picos{(i * k) % 5} * 2'000);
+  }
+  const HandOverRun fast = run_scripts(many, false);
+  const HandOverRun timed = run_scripts(many, true);
+  EXPECT_EQ(fast.log, timed.log);
+  EXPECT_GT(fast.hand_overs, 50U);  // 89 of 360 wake-ups: ties at one date go by SimGrid
+  EXPECT_EQ(timed.hand_overs, 0U);
 }
 
 }  // namespace
