@@ -20,10 +20,10 @@ void WakeQueue::sleep_until(simgrid::s4u::Actor* self, Picos at) {
     return;
   }
   push(Entry{at, seq_++, simgrid::s4u::ActorPtr(self)});
-  suspend();
+  suspend(self);
 }
 
-void WakeQueue::park(simgrid::s4u::Actor* /*self*/) { suspend(); }
+void WakeQueue::park(simgrid::s4u::Actor* self) { suspend(self); }
 
 void WakeQueue::resume_at(simgrid::s4u::Actor* actor, Picos at) {
   push(Entry{at, seq_++, simgrid::s4u::ActorPtr(actor)});
@@ -58,10 +58,24 @@ bool WakeQueue::alone(std::uint64_t others_parked) const {
   return simgrid::kernel::timer::kernel_timers().size() <= (timer_ != nullptr ? 1U : 0U);
 }
 
-void WakeQueue::suspend() {
+void WakeQueue::suspend(simgrid::s4u::Actor* self) {
   const bool only_one_running = alone(parked_);
   ++parked_;
-  if (!(only_one_running && hand_over()) && !due_.empty() && timer_at_ != due_.front().at) {
+  if (only_one_running) {
+    HandOver done = hand_over(self);
+    if (done == HandOver::not_yet) {
+      // The earliest parked in this sub-round: the maestro handles their
+      // suspends when it ends. A yield ends it without a SimGrid round
+      // (no timer can fire, nobody else can run): then hand over.
+      simgrid::s4u::this_actor::yield();
+      done = alone(parked_ - 1) ? hand_over(self) : HandOver::no;
+    }
+    if (done == HandOver::yes) {
+      simgrid::s4u::this_actor::suspend();
+      return;
+    }
+  }
+  if (!due_.empty() && timer_at_ != due_.front().at) {
     // Entries handed over earlier may have left the timer before the
     // earliest: it would fire for nothing (a SimGrid round) and re-arm.
     arm(due_.front().at);
@@ -69,8 +83,8 @@ void WakeQueue::suspend() {
   simgrid::s4u::this_actor::suspend();
 }
 
-bool WakeQueue::hand_over() {
-  if (due_.empty()) return false;
+WakeQueue::HandOver WakeQueue::hand_over(const simgrid::s4u::Actor* self) {
+  if (due_.empty()) return HandOver::no;
   const Picos next = due_.front().at;
   batch_.clear();
   while (!due_.empty() && due_.front().at == next) {
@@ -80,15 +94,17 @@ bool WakeQueue::hand_over() {
   }
   // An actor that parked in this sub-round is not suspended until the
   // maestro handles its simcall, after the sub-round: a resume now would be
-  // lost. SimGrid's timer resumes it then instead (the caller among them).
+  // lost. The caller itself will not be before it suspends: SimGrid's timer
+  // resumes it, and those due with it, instead.
   const bool ready = std::all_of(batch_.begin(), batch_.end(), [](const Entry& e) { return e.actor->is_suspended(); });
   if (!ready) {
+    const bool mine = std::any_of(batch_.begin(), batch_.end(), [self](const Entry& e) { return e.actor.get() == self; });
     for (Entry& e : batch_) {
       due_.push_back(std::move(e));
       std::push_heap(due_.begin(), due_.end(), Later{});
     }
     batch_.clear();
-    return false;
+    return mine ? HandOver::no : HandOver::not_yet;
   }
   SimWorld::advance_clock(next);
   for (Entry& e : batch_) {
@@ -97,7 +113,7 @@ bool WakeQueue::hand_over() {
   }
   batch_.clear();
   ++hand_overs_;
-  return true;
+  return HandOver::yes;
 }
 
 void WakeQueue::fire(Picos at) {

@@ -67,12 +67,14 @@ class WakeQueue {
   void push(Entry e);
   void arm(Picos at);
   // The caller parks: counted, then the hand-over or SimGrid's timer.
-  void suspend();
+  void suspend(simgrid::s4u::Actor* self);
   // The caller is the only actor not parked here.
   [[nodiscard]] bool alone(std::uint64_t others_parked) const;
   // Resumes the entries due at the earliest date directly, the clock moved
-  // there; false (nothing done) when one of them has not suspended yet.
-  bool hand_over();
+  // there (yes); or nothing, because one of them has not suspended yet
+  // (not_yet: it parked in this sub-round; no: the caller is one of them).
+  enum class HandOver { yes, not_yet, no };
+  HandOver hand_over(const simgrid::s4u::Actor* self);
   // A kernel timer fired at `at` (in SimGrid's maestro): every entry due by
   // then, in order; then a timer for the next one.
   void fire(Picos at);
