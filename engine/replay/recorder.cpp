@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/replay/prefault.hpp"
 #include "engine/replay/sort_by_time.hpp"
 
 namespace lockscope::engine::replay {
@@ -183,6 +184,16 @@ void Recorder::reserve_for(const traces::WorkloadTrace& trace) {
     lanes_[w].spans.reserve(3 * acquisitions + 2);
   }
   counters_[kReadersInside].samples.reserve(2 * reads);
+  // Faulted in now, in one call per vector, rather than a page at a time
+  // during the run; up to a bound, because a lane may use fewer spans than
+  // it reserved, and a page faulted in is resident whether used or not.
+  constexpr std::size_t kPrefaultBytes = std::size_t{256} << 20;
+  std::size_t bytes = counters_[kReadersInside].samples.capacity() * sizeof(traces::CounterSample);
+  for (const Lane& lane : lanes_) bytes += lane.spans.capacity() * sizeof(traces::Span);
+  if (bytes <= kPrefaultBytes) {
+    for (const Lane& lane : lanes_) prefault_capacity(lane.spans);
+    prefault_capacity(counters_[kReadersInside].samples);
+  }
 }
 
 void Recorder::export_to(traces::Timeline& timeline) {

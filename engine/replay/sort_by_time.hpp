@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "engine/replay/prefault.hpp"
+
 namespace lockscope::engine::replay {
 
 template <class Record>
@@ -30,7 +32,10 @@ void sort_by_time(std::vector<Record>& records) {
   }
   if (sorted) return;
   const std::uint64_t varying = all_or ^ all_and;  // bits that differ somewhere
-  std::vector<Record> scratch(records.size());
+  std::vector<Record> scratch;
+  scratch.reserve(records.size());
+  prefault_capacity(scratch);  // one call, not a page fault per page
+  scratch.resize(records.size());
   std::vector<std::size_t> start(kBuckets);
   for (unsigned shift = 0; shift < 64; shift += kBits) {
     if (((varying >> shift) & (kBuckets - 1)) == 0) continue;
