@@ -75,6 +75,10 @@ class Directory {
     return l.owner != kMemory ? l.owner : nearest_sharer(l, core);
   }
 
+  // The core that holds the line in M or E, or kMemory: then holder()
+  // depends on who asks.
+  [[nodiscard]] int owner(LineId line) const { return lines_[line].owner; }
+
   // True if `core` owned the line before its latest move and `at` is before
   // the line left it: until the request reaches it, the old owner keeps
   // working on its copy.

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 
 #include "engine/sim/arbitration.hpp"
 #include "engine/sim/core_scheduler.hpp"
@@ -289,7 +290,7 @@ Picos SimWorld::wait_for_line(SimWorker& w, coherence::LineId line, coherence::A
   std::uint64_t z = tie_state_;
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  waiting_[line].push_back(LineRequest{&w, issue, access, z ^ (z >> 31)});
+  waiting_[line].push_back(LineRequest{&w, issue, access, z ^ (z >> 31), 0, w.core});
   w.granted = false;
   // serve_next resumes us when our access completes.
   while (!w.granted) wakes_.park(w.actor);
@@ -308,16 +309,30 @@ void SimWorld::serve_next(coherence::LineId line, Picos now) {
     }
   }
   if (best == queue.size()) {
-    Picos best_key = 0;
-    for (std::size_t i = 0; i < queue.size(); ++i) {
-      const LineRequest& r = queue[i];
-      const int holder = directory_.holder(line, r.worker->core);
-      const Picos distance = holder < 0 ? directory_.costs().memory
-                                        : directory_.costs().between(r.worker->core, static_cast<unsigned>(holder));
-      const Picos key = arbitration_key(sim_costs_.arbitration, r.issue, now, distance);
-      if (i == 0 || key < best_key || (key == best_key && r.tie < queue[best].tie)) {
+    // The rule's smallest key, then the smallest tie. A line in M or E has
+    // one holder for every request: its column of the cost matrix is read
+    // directly, the common case of a contended line (an RMW's).
+    const coherence::CostModel& costs = directory_.costs();
+    const Arbitration rule = sim_costs_.arbitration;
+    Picos best_key = std::numeric_limits<Picos>::max();
+    std::uint64_t best_tie = std::numeric_limits<std::uint64_t>::max();
+    const auto consider = [&](std::size_t i, Picos distance) {
+      const Picos key = arbitration_key(rule, queue[i].issue, now, distance);
+      if (key < best_key || (key == best_key && queue[i].tie < best_tie)) {
         best = i;
         best_key = key;
+        best_tie = queue[i].tie;
+      }
+    };
+    const int owner = directory_.owner(line);
+    if (owner != coherence::kMemory) {
+      const Picos* column = costs.transfer.data() + owner;
+      const std::size_t stride = costs.cores;
+      for (std::size_t i = 0; i < queue.size(); ++i) consider(i, column[queue[i].core * stride]);
+    } else {
+      for (std::size_t i = 0; i < queue.size(); ++i) {
+        const int holder = directory_.holder(line, queue[i].core);
+        consider(i, holder < 0 ? costs.memory : costs.between(queue[i].core, static_cast<unsigned>(holder)));
       }
     }
   }

@@ -390,6 +390,7 @@ class SimWorld {
     coherence::Access access;
     std::uint64_t tie;  // seeded: breaks exact ties
     std::uint32_t overtaken = 0;  // requests issued after it served before it
+    std::uint32_t core = 0;       // the worker's (it cannot move while it waits)
   };
 
   coherence::Directory directory_;
