@@ -57,6 +57,7 @@ SimWorld::SimWorld(coherence::CostModel costs, SimCosts sim_costs)
   world_ = this;
   follow_simgrid();
   clock_ = simgrid_clock();
+  wakes_.set_hand_over(sim_costs_.hand_over);
 }
 
 SimWorld::~SimWorld() {

@@ -17,6 +17,7 @@
 #include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Semaphore.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -93,6 +94,10 @@ struct SimCosts {
   // fabrics keep: bounded unfairness, never starvation). Unbounded: the rule
   // alone decides.
   std::uint32_t patience = 64;
+  // The wake-up queue's hand-over (wake_queue.hpp): the last worker running
+  // wakes the next due itself, without a SimGrid round. Off, every wake-up
+  // is a SimGrid round: the same results, slower (tests compare the two).
+  bool hand_over = true;
   // Sharing a core (docs/simulator.md, "Sharing a core"): threads of
   // different contexts on one core take turns every `slice` (Linux CFS's
   // minimum granularity on a multi-core machine) and pay `thread_switch`;
@@ -406,7 +411,7 @@ class SimWorld {
   friend void follow_simgrid();
   // The wake-up queue's hand-over moves the clock ahead of SimGrid's
   // (wake_queue.hpp); SimGrid's catches up at its next round.
-  static void advance_clock(Picos to) { clock_ = to; }
+  static void advance_clock(Picos to) { clock_ = std::max(clock_, to); }
   friend class WakeQueue;
   bool buffer_store_tso(coherence::LineId line, lockimpl::MemoryOrder order, void* object, std::uint64_t bits,
                         ApplyStore apply);

@@ -51,6 +51,7 @@ void WakeQueue::arm(Picos at) {
 }
 
 bool WakeQueue::alone(std::uint64_t others_parked) const {
+  if (!hand_over_) return false;
   if (engine_ == nullptr) engine_ = simgrid::s4u::Engine::get_instance();
   if (others_parked + 1 != engine_->get_actor_count()) return false;
   // Every other actor is parked here, so only timers can wake anyone; and

@@ -51,6 +51,8 @@ class WakeQueue {
   // round ends (its simcall is handled before any timer fires).
   void resume_at(simgrid::s4u::Actor* actor, Picos at);
 
+  // Off: every wake-up by SimGrid's timer (SimCosts::hand_over).
+  void set_hand_over(bool on) { hand_over_ = on; }
   // Wake-ups made without a SimGrid round (a hand-over, or a worker that
   // went on at once): for the profile in docs/simulator.md.
   [[nodiscard]] std::uint64_t hand_overs() const { return hand_overs_; }
@@ -89,6 +91,7 @@ class WakeQueue {
   std::uint64_t seq_ = 0;
   std::uint64_t parked_ = 0;  // actors suspended by sleep_until or park, not yet resumed
   std::uint64_t hand_overs_ = 0;
+  bool hand_over_ = true;
   mutable simgrid::s4u::Engine* engine_ = nullptr;  // SimGrid's, looked up at first use
 };
 

@@ -60,11 +60,14 @@ struct Checks {
   unsigned wrong = 0;
   std::string first_wrong;
 
+  unsigned ahead = 0;  // checks that found SimGrid's clock behind (after a hand-over)
+
   // clock() is `want` (when given), and not behind SimGrid's clock.
   void check(const char* where, std::optional<Picos> want = std::nullopt) {
     const auto simgrid = static_cast<Picos>(std::llround(simgrid::s4u::Engine::get_clock() * 1e12));
     ++seen;
     const Picos now = SimWorld::clock();
+    if (now > simgrid) ++ahead;
     if ((now < simgrid || (want && now != *want)) && wrong++ == 0) {
       first_wrong = std::string(where) + ": clock() " + std::to_string(now) + " SimGrid " + std::to_string(simgrid) +
                     (want ? " wanted " + std::to_string(*want) : std::string());
@@ -75,23 +78,31 @@ struct Checks {
 TEST(SimClock, IsExactAndNeverBehindSimGridsAfterEveryKindOfWait) {
   const std::string out = in_child([] {
     Checks c;
+    // Outlive main, which ends first.
+    std::vector<SimWorker> workers(3);
+    simgrid::s4u::SemaphorePtr go;
     run_simulation(two_speed(4, 2, 50'000, 120'000), SimCosts{}, [&](SimWorld& world, const SimHosts& hosts) {
       c.check("start");
-      auto go = simgrid::s4u::Semaphore::create(0);
-      std::vector<SimWorker> workers(3);
-      std::vector<simgrid::s4u::ActorPtr> actors;
+      go = simgrid::s4u::Semaphore::create(0);
       for (unsigned w = 0; w < workers.size(); ++w) {
         workers[w].id = w + 1;
         workers[w].core = w + 1;
-        actors.push_back(spawn_worker(hosts, workers[w], [&, w] {
+        spawn_worker(hosts, workers[w], [&, w] {
           for (unsigned i = 0; i < 40; ++i) {
             // Odd, different durations: the clock lands on picoseconds
             // that a conversion per read and one per move must agree on.
-            // Until a date: SimGrid's clock may lag (a duration would run
-            // from it).
-            const Picos wake = SimWorld::clock() + 1'237 + 7'919 * (w + 1) * (i % 5);
-            simgrid::s4u::this_actor::sleep_until(to_seconds(wake));
-            c.check("sleep_until", wake);
+            // Every other one a SimGrid sleep, until a date (SimGrid's
+            // clock may lag: a duration would run from it); the others
+            // lockscope's own wait, which may be handed over.
+            const Picos length = 1'237 + 7'919 * (w + 1) * (i % 5);
+            const Picos wake = SimWorld::clock() + length;
+            if (i % 2 == 0) {
+              simgrid::s4u::this_actor::sleep_until(to_seconds(wake));
+            } else {
+              SimWorld::current().charge(length);
+              SimWorld::current().sync();
+            }
+            c.check(i % 2 == 0 ? "sleep_until" : "charged sleep", wake);
             const Picos own = SimWorld::clock() + 3'001 * (w + 1);
             SimWorld::current().charge(3'001 * (w + 1));
             SimWorld::current().sync();
@@ -104,22 +115,25 @@ TEST(SimClock, IsExactAndNeverBehindSimGridsAfterEveryKindOfWait) {
               if (SimWorld::clock() > deadline) c.check("acquire_timeout past its deadline", deadline);
             }
           }
-        }));
+        });
       }
       world.charge(123'457);
       world.sync();
       c.check("main sync", 123'457);
-      for (auto& a : actors) a->join();
-      c.check("joined");
+      // Main ends here (as a replay's does): a worker that parks while the
+      // others are parked, or blocked on nothing SimGrid times, hands over.
     });
     std::ostringstream s;
-    s << c.seen << ' ' << c.wrong << ' ' << c.first_wrong;
+    s << c.seen << ' ' << c.wrong << ' ' << c.ahead << ' ' << c.first_wrong;
     return s.str();
   }).out;
   const auto tally = read_tally(out);
   ASSERT_TRUE(tally) << "child said: " << out;
   EXPECT_GT(tally->seen, 200U);
   EXPECT_EQ(tally->wrong, 0U) << out;
+  unsigned ahead = 0;
+  std::istringstream(out) >> ahead >> ahead >> ahead;
+  EXPECT_GT(ahead, 10U) << "no check ran with SimGrid's clock behind: the hand-overs were not exercised; " << out;
 }
 
 // SimWorld::self() keeps its last answer with the actor's stack. Workers

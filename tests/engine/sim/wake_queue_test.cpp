@@ -217,7 +217,7 @@ TEST(WakeQueue, HandOversKeepTheOrderOfManyWorkers) {
   const HandOverRun fast = run_scripts(many, false);
   const HandOverRun timed = run_scripts(many, true);
   EXPECT_EQ(fast.log, timed.log);
-  EXPECT_GT(fast.hand_overs, 50U);  // 89 of 360 wake-ups: ties at one date go by SimGrid
+  EXPECT_GT(fast.hand_overs, 100U);  // 112 of 360; 89 without the yield when the next parked in this sub-round
   EXPECT_EQ(timed.hand_overs, 0U);
 }
 
