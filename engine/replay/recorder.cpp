@@ -184,23 +184,27 @@ void Recorder::reserve_for(const traces::WorkloadTrace& trace) {
     lanes_[w].spans.reserve(3 * acquisitions + 2);
   }
   counters_[kReadersInside].samples.reserve(2 * reads);
-  // Faulted in now, in one call per vector, rather than a page at a time
-  // during the run; up to a bound, because a lane may use fewer spans than
-  // it reserved, and a page faulted in is resident whether used or not.
+  sort_scratch_.reserve(2 * reads);
+  // Faulted in beside the run, rather than a page at a time during it; up
+  // to a bound, because a lane may use fewer spans than it reserved, and a
+  // page faulted in is resident whether used or not.
   constexpr std::size_t kPrefaultBytes = std::size_t{256} << 20;
-  std::size_t bytes = counters_[kReadersInside].samples.capacity() * sizeof(traces::CounterSample);
+  std::size_t bytes = 2 * sort_scratch_.capacity() * sizeof(traces::CounterSample);
   for (const Lane& lane : lanes_) bytes += lane.spans.capacity() * sizeof(traces::Span);
   if (bytes <= kPrefaultBytes) {
-    for (const Lane& lane : lanes_) prefault_capacity(lane.spans);
-    prefault_capacity(counters_[kReadersInside].samples);
+    for (const Lane& lane : lanes_) prefault_.add(lane.spans);
+    prefault_.add(counters_[kReadersInside].samples);
+    prefault_.add(sort_scratch_);
+    prefault_.start();
   }
 }
 
 void Recorder::export_to(traces::Timeline& timeline) {
+  prefault_.wait();
   for (std::size_t w = 0; w < lanes_.size() && w < timeline.workers.size(); ++w) {
     timeline.workers[w].spans = std::move(lanes_[w].spans);
   }
-  for (auto& counter : counters_) sort_by_time(counter.samples);
+  for (auto& counter : counters_) sort_by_time(counter.samples, sort_scratch_);
   timeline.counters = std::move(counters_);
   timeline.violations = violation_list_;
   std::stable_sort(timeline.violations.begin(), timeline.violations.end(),

@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "engine/replay/prefault.hpp"
 #include "engine/replay/wait_instrument.hpp"
 #include "engine/sim/sim_world.hpp"
 #include "traces/fairness.hpp"
@@ -152,6 +153,9 @@ class Recorder final : public sim::BlockObserver {
   WaitInstrument instrument_;
   std::vector<traces::TimelineCounter> counters_;
   std::vector<traces::WorkerAcquisitions> while_all_ran_;  // taken at the first finish
+  // The time sort's scratch, reserved and faulted in with the samples.
+  std::vector<traces::CounterSample> sort_scratch_;
+  BackgroundPrefault prefault_;  // last: joined before the vectors go
 };
 
 }  // namespace lockscope::engine::replay

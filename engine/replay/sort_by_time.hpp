@@ -17,8 +17,10 @@
 
 namespace lockscope::engine::replay {
 
+// `scratch`: memory for the passes (its contents are overwritten; its
+// capacity reused when large enough).
 template <class Record>
-void sort_by_time(std::vector<Record>& records) {
+void sort_by_time(std::vector<Record>& records, std::vector<Record>& scratch) {
   constexpr unsigned kBits = 16;
   constexpr std::size_t kBuckets = std::size_t{1} << kBits;
   if (records.size() < 2) return;
@@ -32,9 +34,11 @@ void sort_by_time(std::vector<Record>& records) {
   }
   if (sorted) return;
   const std::uint64_t varying = all_or ^ all_and;  // bits that differ somewhere
-  std::vector<Record> scratch;
-  scratch.reserve(records.size());
-  prefault_capacity(scratch);  // one call, not a page fault per page
+  if (scratch.capacity() < records.size()) {
+    scratch.clear();
+    scratch.reserve(records.size());
+    prefault_capacity(scratch);  // one call, not a page fault per page
+  }
   scratch.resize(records.size());
   std::vector<std::size_t> start(kBuckets);
   for (unsigned shift = 0; shift < 64; shift += kBits) {
@@ -50,6 +54,12 @@ void sort_by_time(std::vector<Record>& records) {
     for (const Record& r : records) scratch[start[(r.time >> shift) & (kBuckets - 1)]++] = r;
     records.swap(scratch);
   }
+}
+
+template <class Record>
+void sort_by_time(std::vector<Record>& records) {
+  std::vector<Record> scratch;
+  sort_by_time(records, scratch);
 }
 
 }  // namespace lockscope::engine::replay
