@@ -13,17 +13,18 @@ namespace lockscope::engine::sim {
 
 void WakeQueue::sleep_until(simgrid::s4u::Actor* self, Picos at) {
   if (at <= SimWorld::clock()) return;
-  if (alone(parked_) && (due_.empty() || at < due_.front().at)) {
+  const bool only_one_running = alone(parked_);
+  if (only_one_running && (due_.empty() || at < due_.front().at)) {
     // The earliest timer SimGrid could fire is this one's: go on at once.
     SimWorld::advance_clock(at);
     ++hand_overs_;
     return;
   }
   push(Entry{at, seq_++, simgrid::s4u::ActorPtr(self)});
-  suspend(self);
+  suspend(self, only_one_running);
 }
 
-void WakeQueue::park(simgrid::s4u::Actor* self) { suspend(self); }
+void WakeQueue::park(simgrid::s4u::Actor* self) { suspend(self, alone(parked_)); }
 
 void WakeQueue::resume_at(simgrid::s4u::Actor* actor, Picos at) {
   push(Entry{at, seq_++, simgrid::s4u::ActorPtr(actor)});
@@ -59,8 +60,7 @@ bool WakeQueue::alone(std::uint64_t others_parked) const {
   return simgrid::kernel::timer::kernel_timers().size() <= (timer_ != nullptr ? 1U : 0U);
 }
 
-void WakeQueue::suspend(simgrid::s4u::Actor* self) {
-  const bool only_one_running = alone(parked_);
+void WakeQueue::suspend(simgrid::s4u::Actor* self, bool only_one_running) {
   ++parked_;
   if (only_one_running) {
     HandOver done = hand_over(self);
@@ -86,17 +86,21 @@ void WakeQueue::suspend(simgrid::s4u::Actor* self) {
 
 WakeQueue::HandOver WakeQueue::hand_over(const simgrid::s4u::Actor* self) {
   if (due_.empty()) return HandOver::no;
-  const Picos next = due_.front().at;
+  // An actor that parked in this sub-round is not suspended until the
+  // maestro handles its simcall, after the sub-round: a resume now would be
+  // lost. The caller itself will not be before it suspends: SimGrid's timer
+  // resumes it, and those due with it, instead. Mostly one entry is due at
+  // the earliest date: it is checked before anything leaves the heap.
+  const Entry& front = due_.front();
+  if (front.actor.get() == self) return HandOver::no;
+  if (!front.actor->is_suspended()) return HandOver::not_yet;
+  const Picos next = front.at;
   batch_.clear();
   while (!due_.empty() && due_.front().at == next) {
     std::pop_heap(due_.begin(), due_.end(), Later{});
     batch_.push_back(std::move(due_.back()));
     due_.pop_back();
   }
-  // An actor that parked in this sub-round is not suspended until the
-  // maestro handles its simcall, after the sub-round: a resume now would be
-  // lost. The caller itself will not be before it suspends: SimGrid's timer
-  // resumes it, and those due with it, instead.
   const bool ready = std::all_of(batch_.begin(), batch_.end(), [](const Entry& e) { return e.actor->is_suspended(); });
   if (!ready) {
     const bool mine = std::any_of(batch_.begin(), batch_.end(), [self](const Entry& e) { return e.actor.get() == self; });

@@ -68,8 +68,10 @@ class WakeQueue {
   };
   void push(Entry e);
   void arm(Picos at);
-  // The caller parks: counted, then the hand-over or SimGrid's timer.
-  void suspend(simgrid::s4u::Actor* self);
+  // The caller parks: counted, then the hand-over (when it was the only
+  // actor running, `only_one_running`: alone() before it counted itself)
+  // or SimGrid's timer.
+  void suspend(simgrid::s4u::Actor* self, bool only_one_running);
   // The caller is the only actor not parked here.
   [[nodiscard]] bool alone(std::uint64_t others_parked) const;
   // Resumes the entries due at the earliest date directly, the clock moved

@@ -11,6 +11,8 @@
 #include <string>
 
 #include "engine/replay/replay.hpp"
+#include "traces/fnv1a.hpp"
+#include "traces/timeline_file.hpp"
 #include "tests/engine/replay/in_child.hpp"
 #include "tests/engine/sim/sim_test_util.hpp"
 
@@ -21,22 +23,20 @@ using lockscope::testing::in_child;
 using testing::two_speed;
 using traces::OpKind;
 
-// `workers` workers in `contexts` contexts; every fifth operation of
-// worker 0 and worker 1 is a write; short, uneven holds and thinks.
+// The saturated readers of sim_test_util.hpp, but every fifth operation of
+// worker 0 and worker 1 a write, and short, uneven holds and thinks.
 traces::WorkloadTrace mixed(unsigned workers, unsigned contexts, unsigned ops) {
-  traces::WorkloadTrace t;
-  t.initial_contexts = contexts;
+  traces::WorkloadTrace t = testing::saturated(workers, contexts, ops);
   for (unsigned w = 0; w < workers; ++w) {
-    traces::WorkerPlan p;
-    p.initial_context = w % contexts;
     for (unsigned i = 0; i < ops; ++i) {
-      const bool write = w < 2 && i % 5 == w;
-      p.ops.push_back({write ? OpKind::write_acquire : OpKind::read_acquire});
-      p.ops.push_back({OpKind::hold, 3 + (w * 7 + i * 13) % 40});
-      p.ops.push_back({write ? OpKind::write_release : OpKind::read_release});
-      p.ops.push_back({OpKind::think, 1 + (w * 11 + i * 5) % 60});
+      traces::Op* op = &t.workers[w].ops[std::size_t{i} * 4];  // acquire, hold, release, think
+      if (w < 2 && i % 5 == w) {
+        op[0].kind = OpKind::write_acquire;
+        op[2].kind = OpKind::write_release;
+      }
+      op[1].value = 3 + (w * 7 + i * 13) % 40;
+      op[3].value = 1 + (w * 11 + i * 5) % 60;
     }
-    t.workers.push_back(std::move(p));
   }
   return t;
 }
@@ -53,7 +53,7 @@ void PrintTo(const Case& c, std::ostream* out) {
 }
 
 // Everything a replay reports that the simulation decides, and a hash of
-// its timeline.
+// its timeline's file.
 std::string replayed(const Case& c, bool hand_over) {
   return in_child([&c, hand_over] {
            replay::ReplayOptions o;
@@ -63,20 +63,9 @@ std::string replayed(const Case& c, bool hand_over) {
            o.sim_costs.hand_over = hand_over;
            o.record_timeline = true;
            const replay::ReplayResult r = replay::replay(mixed(c.workers, c.contexts, 60), o);
-           std::uint64_t h = 1469598103934665603ULL;
-           const auto mix = [&h](std::uint64_t v) { h = (h ^ v) * 1099511628211ULL; };
-           for (const auto& w : r.timeline.workers) {
-             for (const auto& s : w.spans) {
-               mix(s.start);
-               mix(s.end);
-               mix(static_cast<std::uint64_t>(s.state));
-             }
-           }
-           for (const auto& x : r.timeline.transfers) {
-             mix(x.start);
-             mix(x.line);
-             mix(x.to);
-           }
+           // The whole timeline, spans, transfers and counters, as its file would hold it.
+           const auto file = traces::encode_timeline(r.timeline);
+           const std::string h = file ? std::to_string(traces::fnv1a64(*file)) : "unencodable: " + file.error();
            std::ostringstream out;
            out << r.sim_time_ps << ' ' << r.lock_ops() << ' ' << r.sleeps << ' ' << r.violations << ' '
                << r.deadlock << ' ' << r.transfers_per_op() << ' ' << h << ' ' << r.error;
@@ -92,6 +81,7 @@ TEST_P(HandOverReplay, GivesTheSameRunAsSimGridsTimers) {
   const std::string without = replayed(GetParam(), false);
   EXPECT_EQ(with, without);
   EXPECT_FALSE(with.empty());
+  EXPECT_EQ(with.find("unencodable"), std::string::npos) << with;
 }
 
 INSTANTIATE_TEST_SUITE_P(
