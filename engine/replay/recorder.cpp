@@ -22,13 +22,10 @@ Recorder::Recorder(unsigned workers, std::uint32_t locks, bool keep_spans, bool 
       keep_spans_(keep_spans),
       keep_lock_waits_(keep_lock_waits) {
   counters_.resize(kCounterCount);
-  counters_[kReadersInside].name = "readers_inside";
-  counters_[kQueuedReaders].name = "queued_readers";
-  counters_[kWritersWaiting].name = "writers_waiting";
 }
 
-void Recorder::sample(std::size_t counter, Picos at, std::int64_t value) {
-  if (keep_spans_) counters_[counter].samples.push_back({at, value});
+void Recorder::step(std::size_t counter, Picos at, bool up) {
+  if (keep_spans_) counters_[counter].step(at, up);
 }
 
 // Lane states and the counters that follow them (queued readers, waiting
@@ -44,13 +41,13 @@ void Recorder::switch_to(unsigned worker, WorkerState state, std::uint32_t lock,
   lane.lock = lock;
   lane.since = at;
   if (old == WorkerState::queued_read && state != WorkerState::queued_read) {
-    sample(kQueuedReaders, at, --queued_readers_);
+    step(kQueuedReaders, at, false);
   }
-  if (acquiring_write(old) && !acquiring_write(state)) sample(kWritersWaiting, at, --writers_waiting_);
+  if (acquiring_write(old) && !acquiring_write(state)) step(kWritersWaiting, at, false);
   if (state == WorkerState::queued_read && old != WorkerState::queued_read) {
-    sample(kQueuedReaders, at, ++queued_readers_);
+    step(kQueuedReaders, at, true);
   }
-  if (acquiring_write(state) && !acquiring_write(old)) sample(kWritersWaiting, at, ++writers_waiting_);
+  if (acquiring_write(state) && !acquiring_write(old)) step(kWritersWaiting, at, true);
 }
 
 void Recorder::begin_acquire(unsigned worker, bool write, std::uint32_t lock, Picos at) {
@@ -91,7 +88,7 @@ void Recorder::acquired(unsigned worker, bool write, std::uint32_t lock, Picos a
   } else {
     if (l.writers_inside != 0) violation(worker, lock, at);
     ++l.readers_inside;
-    sample(kReadersInside, at, ++readers_inside_);
+    step(kReadersInside, at, true);
     ++l.counts.reads;
     if (keep_lock_waits_) l.counts.read_wait_ns.push_back(waited);
     read_wait_.record(waited);
@@ -108,7 +105,7 @@ void Recorder::released(unsigned worker, bool write, std::uint32_t lock, Picos a
     --l.writers_inside;
   } else {
     --l.readers_inside;
-    sample(kReadersInside, at, --readers_inside_);
+    step(kReadersInside, at, false);
   }
   switch_to(worker, after, after_lock, at);
 }
@@ -183,18 +180,21 @@ void Recorder::reserve_for(const traces::WorkloadTrace& trace) {
     // a fourth, past which the vector grows as usual.
     lanes_[w].spans.reserve(3 * acquisitions + 2);
   }
-  counters_[kReadersInside].samples.reserve(2 * reads);
+  counters_[kReadersInside].reserve(2 * reads);
   sort_scratch_.reserve(2 * reads);
+  readers_inside_samples_.reserve(2 * reads);
   // Faulted in beside the run, rather than a page at a time during it; up
   // to a bound, because a lane may use fewer spans than it reserved, and a
   // page faulted in is resident whether used or not.
   constexpr std::size_t kPrefaultBytes = std::size_t{256} << 20;
-  std::size_t bytes = 2 * sort_scratch_.capacity() * sizeof(traces::CounterSample);
+  std::size_t bytes = 2 * sort_scratch_.capacity() * sizeof(std::uint64_t) +
+                      readers_inside_samples_.capacity() * sizeof(traces::CounterSample);
   for (const Lane& lane : lanes_) bytes += lane.spans.capacity() * sizeof(traces::Span);
   if (bytes <= kPrefaultBytes) {
     for (const Lane& lane : lanes_) prefault_.add(lane.spans);
-    prefault_.add(counters_[kReadersInside].samples);
+    prefault_.add(counters_[kReadersInside].steps());
     prefault_.add(sort_scratch_);
+    prefault_.add(readers_inside_samples_);
     prefault_.start();
   }
 }
@@ -204,8 +204,14 @@ void Recorder::export_to(traces::Timeline& timeline) {
   for (std::size_t w = 0; w < lanes_.size() && w < timeline.workers.size(); ++w) {
     timeline.workers[w].spans = std::move(lanes_[w].spans);
   }
-  for (auto& counter : counters_) sort_by_time(counter.samples, sort_scratch_);
-  timeline.counters = std::move(counters_);
+  static constexpr const char* kNames[kCounterCount] = {"readers_inside", "queued_readers", "writers_waiting"};
+  timeline.counters.assign(kCounterCount, {});
+  for (std::size_t c = 0; c < kCounterCount; ++c) {
+    traces::TimelineCounter& out = timeline.counters[c];
+    out.name = kNames[c];
+    if (c == kReadersInside) out.samples = std::move(readers_inside_samples_);
+    counters_[c].take_samples(sort_scratch_, out.samples);
+  }
   timeline.violations = violation_list_;
   std::stable_sort(timeline.violations.begin(), timeline.violations.end(),
                    [](const auto& a, const auto& b) { return a.time < b.time; });

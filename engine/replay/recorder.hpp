@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "engine/replay/prefault.hpp"
+#include "engine/replay/step_counter.hpp"
 #include "engine/replay/wait_instrument.hpp"
 #include "engine/sim/sim_world.hpp"
 #include "traces/fairness.hpp"
@@ -129,15 +130,12 @@ class Recorder final : public sim::BlockObserver {
     LockCounts counts;
   };
   void switch_to(unsigned worker, WorkerState state, std::uint32_t lock, Picos at);
-  void sample(std::size_t counter, Picos at, std::int64_t value);
+  void step(std::size_t counter, Picos at, bool up);
 
   std::vector<Lane> lanes_;
   std::vector<PerLock> per_lock_;
   bool keep_spans_;
   bool keep_lock_waits_;
-  int readers_inside_ = 0;  // over all locks, for the timeline counter
-  int queued_readers_ = 0;
-  int writers_waiting_ = 0;
   std::uint64_t violations_ = 0;
   Picos first_violation_at_ = 0;
   unsigned violation_entering_ = 0;
@@ -151,10 +149,13 @@ class Recorder final : public sim::BlockObserver {
   stats::LatencyHistogram read_wait_;
   stats::LatencyHistogram write_wait_;
   WaitInstrument instrument_;
-  std::vector<traces::TimelineCounter> counters_;
+  // readers_inside (over all locks), queued_readers, writers_waiting.
+  std::vector<StepCounter> counters_;
+  // Where readers_inside's samples go on export, reserved with its steps.
+  std::vector<traces::CounterSample> readers_inside_samples_;
   std::vector<traces::WorkerAcquisitions> while_all_ran_;  // taken at the first finish
   // The time sort's scratch, reserved and faulted in with the samples.
-  std::vector<traces::CounterSample> sort_scratch_;
+  std::vector<std::uint64_t> sort_scratch_;
   BackgroundPrefault prefault_;  // last: joined before the vectors go
 };
 

@@ -1,4 +1,4 @@
-// A stable sort of records by their 64-bit `time`: least significant digit
+// A stable sort of records by a 64-bit key (sort_by_time: their `time`): least significant digit
 // first, 16 bits a pass, passes whose digit is the same in every record
 // skipped (a run's times share their top bits). The recorder's counter
 // samples arrive out of time order (each worker runs up to a quantum ahead
@@ -18,9 +18,9 @@
 namespace lockscope::engine::replay {
 
 // `scratch`: memory for the passes (its contents are overwritten; its
-// capacity reused when large enough).
-template <class Record>
-void sort_by_time(std::vector<Record>& records, std::vector<Record>& scratch) {
+// capacity reused when large enough). `key(record)` gives the key.
+template <class Record, class Key>
+void sort_by_key(std::vector<Record>& records, std::vector<Record>& scratch, Key key) {
   constexpr unsigned kBits = 16;
   constexpr std::size_t kBuckets = std::size_t{1} << kBits;
   if (records.size() < 2) return;
@@ -28,9 +28,10 @@ void sort_by_time(std::vector<Record>& records, std::vector<Record>& scratch) {
   std::uint64_t all_and = ~std::uint64_t{0};
   bool sorted = true;
   for (std::size_t i = 0; i < records.size(); ++i) {
-    all_or |= records[i].time;
-    all_and &= records[i].time;
-    if (i > 0 && records[i].time < records[i - 1].time) sorted = false;
+    const std::uint64_t k = key(records[i]);
+    all_or |= k;
+    all_and &= k;
+    if (i > 0 && k < key(records[i - 1])) sorted = false;
   }
   if (sorted) return;
   const std::uint64_t varying = all_or ^ all_and;  // bits that differ somewhere
@@ -44,16 +45,21 @@ void sort_by_time(std::vector<Record>& records, std::vector<Record>& scratch) {
   for (unsigned shift = 0; shift < 64; shift += kBits) {
     if (((varying >> shift) & (kBuckets - 1)) == 0) continue;
     std::fill(start.begin(), start.end(), 0);
-    for (const Record& r : records) ++start[(r.time >> shift) & (kBuckets - 1)];
+    for (const Record& r : records) ++start[(key(r) >> shift) & (kBuckets - 1)];
     std::size_t sum = 0;
     for (std::size_t& s : start) {
       const std::size_t n = s;
       s = sum;
       sum += n;
     }
-    for (const Record& r : records) scratch[start[(r.time >> shift) & (kBuckets - 1)]++] = r;
+    for (const Record& r : records) scratch[start[(key(r) >> shift) & (kBuckets - 1)]++] = r;
     records.swap(scratch);
   }
+}
+
+template <class Record>
+void sort_by_time(std::vector<Record>& records, std::vector<Record>& scratch) {
+  sort_by_key(records, scratch, [](const Record& r) -> std::uint64_t { return r.time; });
 }
 
 template <class Record>
