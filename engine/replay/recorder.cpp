@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "engine/replay/prefault.hpp"
-#include "engine/replay/sort_by_time.hpp"
 
 namespace lockscope::engine::replay {
 namespace {
@@ -20,12 +19,11 @@ Recorder::Recorder(unsigned workers, std::uint32_t locks, bool keep_spans, bool 
     : lanes_(workers),
       per_lock_(std::max<std::uint32_t>(locks, 1)),
       keep_spans_(keep_spans),
-      keep_lock_waits_(keep_lock_waits) {
-  counters_.resize(kCounterCount);
-}
+      keep_lock_waits_(keep_lock_waits),
+      counters_(kCounterCount, /*beside=*/true) {}
 
 void Recorder::step(std::size_t counter, Picos at, bool up) {
-  if (keep_spans_) counters_[counter].step(at, up);
+  if (keep_spans_) counters_.step(counter, at, up);
 }
 
 // Lane states and the counters that follow them (queued readers, waiting
@@ -180,20 +178,16 @@ void Recorder::reserve_for(const traces::WorkloadTrace& trace) {
     // a fourth, past which the vector grows as usual.
     lanes_[w].spans.reserve(3 * acquisitions + 2);
   }
-  counters_[kReadersInside].reserve(2 * reads);
-  sort_scratch_.reserve(2 * reads);
+  counters_.reserve(kReadersInside, 2 * reads);
   readers_inside_samples_.reserve(2 * reads);
   // Faulted in beside the run, rather than a page at a time during it; up
   // to a bound, because a lane may use fewer spans than it reserved, and a
   // page faulted in is resident whether used or not.
   constexpr std::size_t kPrefaultBytes = std::size_t{256} << 20;
-  std::size_t bytes = 2 * sort_scratch_.capacity() * sizeof(std::uint64_t) +
-                      readers_inside_samples_.capacity() * sizeof(traces::CounterSample);
+  std::size_t bytes = readers_inside_samples_.capacity() * sizeof(traces::CounterSample);
   for (const Lane& lane : lanes_) bytes += lane.spans.capacity() * sizeof(traces::Span);
   if (bytes <= kPrefaultBytes) {
     for (const Lane& lane : lanes_) prefault_.add(lane.spans);
-    prefault_.add(counters_[kReadersInside].steps());
-    prefault_.add(sort_scratch_);
     prefault_.add(readers_inside_samples_);
     prefault_.start();
   }
@@ -210,7 +204,7 @@ void Recorder::export_to(traces::Timeline& timeline) {
     traces::TimelineCounter& out = timeline.counters[c];
     out.name = kNames[c];
     if (c == kReadersInside) out.samples = std::move(readers_inside_samples_);
-    counters_[c].take_samples(sort_scratch_, out.samples);
+    counters_.take_samples(c, out.samples);
   }
   timeline.violations = violation_list_;
   std::stable_sort(timeline.violations.begin(), timeline.violations.end(),

@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "engine/replay/prefault.hpp"
-#include "engine/replay/step_counter.hpp"
+#include "engine/replay/step_counters.hpp"
 #include "engine/replay/wait_instrument.hpp"
 #include "engine/sim/sim_world.hpp"
 #include "traces/fairness.hpp"
@@ -150,12 +150,10 @@ class Recorder final : public sim::BlockObserver {
   stats::LatencyHistogram write_wait_;
   WaitInstrument instrument_;
   // readers_inside (over all locks), queued_readers, writers_waiting.
-  std::vector<StepCounter> counters_;
+  StepCounters counters_;
   // Where readers_inside's samples go on export, reserved with its steps.
   std::vector<traces::CounterSample> readers_inside_samples_;
   std::vector<traces::WorkerAcquisitions> while_all_ran_;  // taken at the first finish
-  // The time sort's scratch, reserved and faulted in with the samples.
-  std::vector<std::uint64_t> sort_scratch_;
   BackgroundPrefault prefault_;  // last: joined before the vectors go
 };
 
