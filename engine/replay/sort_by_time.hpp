@@ -34,6 +34,11 @@ void sort_by_key(std::vector<Record>& records, std::vector<Record>& scratch, Key
     if (i > 0 && k < key(records[i - 1])) sorted = false;
   }
   if (sorted) return;
+  // Few records: a pass's 64 Ki buckets would cost more than the records.
+  if (records.size() < kBuckets / 16) {
+    std::stable_sort(records.begin(), records.end(), [&](const Record& a, const Record& b) { return key(a) < key(b); });
+    return;
+  }
   const std::uint64_t varying = all_or ^ all_and;  // bits that differ somewhere
   if (scratch.capacity() < records.size()) {
     scratch.clear();
