@@ -184,9 +184,13 @@ TimelineModel::TimelineModel(traces::Timeline timeline) : timeline_(std::move(ti
 
 void TimelineModel::group_lines(std::vector<std::vector<std::size_t>>& line_upgrades) {
   line_transfers_.resize(timeline_.lines.size());
+  line_times_.resize(timeline_.lines.size());
   for (std::size_t i = 0; i < timeline_.transfers.size(); ++i) {
-    const auto line = timeline_.transfers[i].line;
-    if (line < line_transfers_.size()) line_transfers_[line].push_back(i);
+    const traces::LineTransfer& x = timeline_.transfers[i];
+    if (x.line < line_transfers_.size()) {
+      line_transfers_[x.line].push_back(i);
+      line_times_[x.line].push_back({x.start, x.end});
+    }
   }
   line_upgrades.resize(timeline_.lines.size());
   for (std::size_t i = 0; i < timeline_.upgrades.size(); ++i) {
@@ -304,7 +308,7 @@ void TimelineModel::build_fine_pyramids() {
         fine.add_span(s.start, s.end, static_cast<std::size_t>(s.state));
       }
     } else {
-      for (const std::size_t i : line_transfers_[l.index]) fine.add_count(timeline_.transfers[i].start);
+      for (const TransferTimes& x : line_times_[l.index]) fine.add_count(x.start);
       const auto& segs = line_segments_[l.index];
       for (std::size_t si = 0; si < segs.size(); ++si) {
         fine.add_time(segs[si].start, segment_end(l.index, si), static_cast<std::size_t>(segs[si].state));
@@ -443,9 +447,9 @@ bool TimelineModel::folds_events(std::size_t lane, double t0, double t1, double 
         spans.begin());
     in_range = i1 > i0 ? i1 - i0 : 0;
   } else {
-    const auto& idx = line_transfers_[l.index];
-    const auto lo = std::partition_point(idx.begin(), idx.end(), [&](std::size_t i) { return timeline_.transfers[i].start < a; });
-    const auto hi = std::partition_point(lo, idx.end(), [&](std::size_t i) { return timeline_.transfers[i].start <= b; });
+    const auto& times = line_times_[l.index];
+    const auto lo = std::partition_point(times.begin(), times.end(), [a](const TransferTimes& x) { return x.start < a; });
+    const auto hi = std::partition_point(lo, times.end(), [b](const TransferTimes& x) { return x.start <= b; });
     in_range = static_cast<std::size_t>(hi - lo);
   }
   return static_cast<double>(in_range) > 2 * pixels + 2 && static_cast<double>(finest_width(lane)) <= ps_per_px;
@@ -591,14 +595,17 @@ std::vector<Mark> TimelineModel::exact(std::size_t lane, double t0, double t1, d
     flush();
   } else {
     const auto& idx = line_transfers_[l.index];
-    auto it = std::partition_point(idx.begin(), idx.end(), [&](std::size_t i) { return timeline_.transfers[i].start < a; });
-    for (; it != idx.end() && timeline_.transfers[*it].start <= b; ++it) {
-      const auto& t = timeline_.transfers[*it];
+    const auto& times = line_times_[l.index];
+    std::size_t k = static_cast<std::size_t>(
+        std::partition_point(times.begin(), times.end(), [a](const TransferTimes& x) { return x.start < a; }) -
+        times.begin());
+    for (; k < times.size() && times[k].start <= b; ++k) {
+      const TransferTimes& t = times[k];
       if (!out.empty() && static_cast<double>(t.start - out.back().start) < ps_per_px) {
         out.back().count += 1;
         out.back().end = std::max(out.back().end, t.end);
       } else {
-        out.push_back({t.start, t.end, 1, WorkerState::running, *it});
+        out.push_back({t.start, t.end, 1, WorkerState::running, idx[k]});
       }
     }
   }
@@ -734,19 +741,22 @@ std::optional<std::size_t> TimelineModel::transfer_near(std::uint64_t t, std::si
                                                         std::uint64_t tolerance) const {
   if (lane >= lanes_.size() || lanes_[lane].kind != LaneKind::line) return std::nullopt;
   const auto& idx = line_transfers_[lanes_[lane].index];
-  const auto it = std::partition_point(idx.begin(), idx.end(), [&](std::size_t i) { return timeline_.transfers[i].start < t; });
+  const auto& times = line_times_[lanes_[lane].index];
+  const auto k = static_cast<std::size_t>(
+      std::partition_point(times.begin(), times.end(), [t](const TransferTimes& x) { return x.start < t; }) -
+      times.begin());
   std::optional<std::size_t> best;
   std::uint64_t best_d = 0;
-  const auto consider = [&](std::size_t i) {
-    const auto s = timeline_.transfers[i].start;
+  const auto consider = [&](std::size_t at) {
+    const auto s = times[at].start;
     const auto d = s > t ? s - t : t - s;
     if (d <= tolerance && (!best || d < best_d)) {
-      best = i;
+      best = idx[at];
       best_d = d;
     }
   };
-  if (it != idx.end()) consider(*it);
-  if (it != idx.begin()) consider(*(it - 1));
+  if (k < times.size()) consider(k);
+  if (k > 0) consider(k - 1);
   return best;
 }
 
