@@ -10,6 +10,7 @@
 #include <string>
 
 #include "engine/replay/forked_replay.hpp"
+#include "engine/replay/step_counters.hpp"
 #include "engine/sim/sim_session.hpp"
 #include "traces/timeline_file.hpp"
 #include "tests/engine/replay/in_child.hpp"
@@ -432,8 +433,10 @@ std::string counter_mismatches(const traces::Timeline& tl) {
   std::size_t samples = 0;
   for (const traces::TimelineCounter& c : tl.counters) {
     std::size_t wrong = 0;
-    for (const traces::CounterSample& s : c.samples) {
+    for (std::size_t i = 0; i < c.samples.size(); ++i) {
+      const traces::CounterSample& s = c.samples[i];
       ++samples;
+      if (i > 0 && c.samples[i - 1].time >= s.time) ++wrong;  // one sample per time, in order
       const std::int64_t want = count_at(s.time, [&](traces::WorkerState st) {
         using enum traces::WorkerState;
         if (c.name == "readers_inside") return st == reading;
@@ -466,6 +469,20 @@ TEST(Replay, TimelineCountersAreTheCountsAtTheirTimes) {
         << lock << ": " << child.out;
     EXPECT_EQ(child.out.find("samples=0"), std::string::npos) << lock << ": " << child.out;
   }
+  // Past StepCounters::kChunk steps: chunks sorted on the counters' own
+  // thread while the simulation runs, merged, and the rest at the end.
+  const auto child = in_child([&] {
+    ReplayOptions o;
+    o.lock = "graph";
+    o.costs = grouped(16);
+    o.jitter = 0.3;  // workers out of step, so that few steps share a time
+    const ReplayResult r = replay(readers(16, 10'000), o);
+    return counter_mismatches(r.timeline);
+  });
+  ASSERT_EQ(child.status, 0);
+  EXPECT_EQ(child.out.substr(0, child.out.find(" samples")), "readers_inside=0 queued_readers=0 writers_waiting=0")
+      << child.out;
+  EXPECT_GT(std::stoul(child.out.substr(child.out.find("samples=") + 8)), StepCounters::kChunk) << child.out;
 }
 
 TEST(Replay, AWriterWaitingForReadersIsDrawnSoWhileItSpinsAndSleeps) {
