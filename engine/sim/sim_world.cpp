@@ -337,9 +337,11 @@ void SimWorld::serve_next(coherence::LineId line, Picos now) {
       }
     }
   }
-  for (LineRequest& r : queue) {
-    if (r.issue < queue[best].issue) ++r.overtaken;
-  }
+  // Branch-free: whether a request was issued before the winner is a coin
+  // toss for the branch predictor (a sixth of serve_next's samples went to
+  // that branch at 64 cores).
+  const Picos won = queue[best].issue;
+  for (LineRequest& r : queue) r.overtaken += r.issue < won ? 1U : 0U;
   const LineRequest next = queue[best];
   queue[best] = queue.back();
   queue.pop_back();
