@@ -20,7 +20,19 @@ StepCounters::StepCounters(std::size_t counters, bool beside, std::size_t chunk)
       open_(counters),
       sorted_(counters) {}
 
-StepCounters::~StepCounters() { finish(); }
+// Whatever is left unsorted is dropped: the destructor only stops the
+// thread (it must not throw, and after an exception nobody takes samples).
+StepCounters::~StepCounters() { stop(); }
+
+void StepCounters::stop() noexcept {
+  if (!thread_.joinable()) return;
+  {
+    const std::lock_guard lock(mutex_);
+    done_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
 
 void StepCounters::reserve(std::size_t counter, std::size_t steps) { sorted_[counter].reserve(steps); }
 
@@ -43,23 +55,31 @@ void StepCounters::hand_off(std::size_t counter) {
     }
   }
   wake_.notify_one();
-  open_[counter].reserve(chunk_);
+  if (!finished_) open_[counter].reserve(chunk_);
 }
 
+// A failure here (out of memory) is kept and rethrown by finish(); the
+// chunks still queued are dropped.
 void StepCounters::run() {
-  for (;;) {
-    Chunk chunk;
-    {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return !queue_.empty() || done_; });
-      if (queue_.empty()) return;
-      chunk = std::move(queue_.front());
-      queue_.pop_front();
+  try {
+    for (;;) {
+      Chunk chunk;
+      {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [this] { return !queue_.empty() || done_; });
+        if (queue_.empty()) return;
+        chunk = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      merge(chunk);
+      chunk.steps.clear();
+      const std::lock_guard lock(mutex_);
+      free_.push_back(std::move(chunk.steps));
     }
-    merge(chunk);
-    chunk.steps.clear();
+  } catch (...) {
     const std::lock_guard lock(mutex_);
-    free_.push_back(std::move(chunk.steps));
+    failure_ = std::current_exception();
+    queue_.clear();
   }
 }
 
@@ -86,16 +106,16 @@ void StepCounters::merge(Chunk& chunk) {
 void StepCounters::finish() {
   if (finished_) return;
   finished_ = true;
-  for (std::size_t c = 0; c < open_.size(); ++c) {
-    if (!open_[c].empty()) hand_off(c);
+  try {
+    for (std::size_t c = 0; c < open_.size(); ++c) {
+      if (!open_[c].empty()) hand_off(c);
+    }
+  } catch (...) {
+    stop();
+    throw;
   }
-  if (!thread_.joinable()) return;
-  {
-    const std::lock_guard lock(mutex_);
-    done_ = true;
-  }
-  wake_.notify_one();
-  thread_.join();
+  stop();
+  if (failure_) std::rethrow_exception(failure_);
 }
 
 void StepCounters::take_samples(std::size_t counter, std::vector<traces::CounterSample>& out) {

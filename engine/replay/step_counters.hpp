@@ -25,6 +25,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <exception>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -46,7 +47,8 @@ class StepCounters {
 
   // Room for `steps` sorted steps of `counter`.
   void reserve(std::size_t counter, std::size_t steps);
-  // Simulated times up to 2^63 ps (106 days) fit a step.
+  // Simulated times up to 2^63 ps (106 days) fit a step; the simulated
+  // clock stops long before (replay refuses runs past 1,000,000 s).
   void step(std::size_t counter, std::uint64_t at, bool up) {
     std::vector<std::uint64_t>& open = open_[counter];
     open.push_back(at << 1 | (up ? 1U : 0U));
@@ -63,7 +65,10 @@ class StepCounters {
     std::vector<std::uint64_t> steps;
   };
   void hand_off(std::size_t counter);
+  // Hands the last chunks over and stops the thread; rethrows what failed
+  // on it.
   void finish();
+  void stop() noexcept;  // the thread: told to end, joined
   void run();                 // the sorting thread
   void merge(Chunk& chunk);   // sort a chunk into its counter's sorted steps
 
@@ -80,6 +85,7 @@ class StepCounters {
   std::deque<Chunk> queue_;                       // guarded by mutex_
   std::vector<std::vector<std::uint64_t>> free_;  // guarded by mutex_: sorted chunks, for reuse
   bool done_ = false;                             // guarded by mutex_
+  std::exception_ptr failure_;                    // the thread's; read after the join
 };
 
 }  // namespace lockscope::engine::replay
