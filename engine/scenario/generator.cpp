@@ -46,13 +46,18 @@ void plan_ordinary(const Scenario& s, std::uint32_t w, traces::WorkerPlan& plan)
   plan.initial_context = home;
   Rng rng(s.seed, w);
   Planner p(plan);
-  // Room for the expected iterations (up to four ops each without
-  // migration), so that the plan does not grow by copying and faulting in
-  // page after page: a tenth of a 64-core replay's time went there.
-  // Untouched reserve costs no resident memory.
-  const double iteration = s.think_ns.expected() + s.read_cs_ns.expected();
+  // Room for the expected iterations (four ops each without migration),
+  // so that the plan does not grow by copying and faulting in page after
+  // page: a tenth of a 64-core replay's time went there. The iteration is
+  // estimated_op_count's, and the room at most a worker's share of what
+  // the reader accepts: a reserve past need is address space, not memory,
+  // but it can still fail.
+  const double write_share = s.write_permille / 1000.0;
+  const double iteration = s.think_ns.expected() + write_share * s.write_cs_ns.expected() +
+                           (1.0 - write_share) * s.read_cs_ns.expected();
   const double expected_ops = 4.0 * static_cast<double>(duration) / std::max(iteration, 1.0) + 16.0;
-  plan.ops.reserve(static_cast<std::size_t>(std::min(expected_ops, static_cast<double>(kMaxWorkerOps))));
+  plan.ops.reserve(static_cast<std::size_t>(
+      std::min({expected_ops, kMaxEstimatedOps / std::max<double>(workers, 1), static_cast<double>(kMaxWorkerOps)})));
 
   auto read_section = [&] {
     p.op(OpKind::read_acquire);
