@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <iterator>
 #include <sstream>
 #include <string>
@@ -410,11 +411,6 @@ TEST(Replay, EveryLocksMutexesAndWaitersNameTheirLines) {
   }
 }
 
-// A writer waiting in the lock's Waiter waits for readers, whether it
-// spins there first or sleeps, and on graph-qemu with the flag down: its
-// lane says "waiting for readers" (draining) all that time. Before, the
-// spinning part showed as waiting_write, which the legend calls waiting
-// behind another writer, though no other writer was there.
 // Each counter sample is the count at its time: readers inside equals the
 // lanes reading then, queued readers the lanes queued, waiting writers the
 // lanes waiting to write or draining. The simulator executes workers up to
@@ -482,9 +478,16 @@ TEST(Replay, TimelineCountersAreTheCountsAtTheirTimes) {
   ASSERT_EQ(child.status, 0);
   EXPECT_EQ(child.out.substr(0, child.out.find(" samples")), "readers_inside=0 queued_readers=0 writers_waiting=0")
       << child.out;
-  EXPECT_GT(std::stoul(child.out.substr(child.out.find("samples=") + 8)), StepCounters::kChunk) << child.out;
+  const auto at = child.out.find("samples=");
+  ASSERT_NE(at, std::string::npos) << child.out;
+  EXPECT_GT(std::strtoull(child.out.c_str() + at + 8, nullptr, 10), StepCounters::kChunk) << child.out;
 }
 
+// A writer waiting in the lock's Waiter waits for readers, whether it
+// spins there first or sleeps, and on graph-qemu with the flag down: its
+// lane says "waiting for readers" (draining) all that time. Before, the
+// spinning part showed as waiting_write, which the legend calls waiting
+// behind another writer, though no other writer was there.
 TEST(Replay, AWriterWaitingForReadersIsDrawnSoWhileItSpinsAndSleeps) {
   for (const char* lock : {"graph", "graph-qemu", "central"}) {
     traces::WorkloadTrace t;
