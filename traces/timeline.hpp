@@ -128,6 +128,17 @@ struct TimelineCounter {
   friend bool operator==(const TimelineCounter&, const TimelineCounter&) = default;
 };
 
+// Records that a counter is `value` from `time` on, for callers that fold
+// time-ordered steps into samples: steps at one time give one sample, the
+// value after the last of them (the count at that time).
+inline void set_counter_at(std::vector<CounterSample>& samples, std::uint64_t time, std::int64_t value) {
+  if (!samples.empty() && samples.back().time == time) {
+    samples.back().value = value;
+  } else {
+    samples.push_back({time, value});
+  }
+}
+
 struct Timeline {
   static constexpr std::uint32_t kFormatVersion = 3;
   static constexpr std::uint32_t kOldestFormatVersion = 1;  // read too (it has no upgrades)

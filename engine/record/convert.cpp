@@ -275,11 +275,7 @@ class Converter {
     std::int64_t value = 0;
     for (const auto& [at, delta] : deltas) {
       value += delta;
-      if (!c.samples.empty() && c.samples.back().time == at * 1000) {
-        c.samples.back().value = value;
-      } else {
-        c.samples.push_back({at * 1000, value});
-      }
+      traces::set_counter_at(c.samples, at * 1000, value);
     }
     return c;
   }

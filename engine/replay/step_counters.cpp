@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "engine/replay/sort_by_time.hpp"
+#include "engine/replay/sort_by_key.hpp"
 
 namespace lockscope::engine::replay {
 namespace {
@@ -124,12 +124,7 @@ void StepCounters::take_samples(std::size_t counter, std::vector<traces::Counter
   std::int64_t value = 0;
   for (const std::uint64_t s : sorted_[counter]) {
     value += (s & 1U) != 0 ? 1 : -1;
-    const std::uint64_t at = time_of(s);
-    if (!out.empty() && out.back().time == at) {
-      out.back().value = value;
-    } else {
-      out.push_back({at, value});
-    }
+    traces::set_counter_at(out, time_of(s), value);
   }
   std::vector<std::uint64_t>().swap(sorted_[counter]);
 }

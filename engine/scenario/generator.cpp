@@ -48,14 +48,10 @@ void plan_ordinary(const Scenario& s, std::uint32_t w, traces::WorkerPlan& plan)
   Planner p(plan);
   // Room for the expected iterations (four ops each without migration),
   // so that the plan does not grow by copying and faulting in page after
-  // page: a tenth of a 64-core replay's time went there. The iteration is
-  // estimated_op_count's, and the room at most a worker's share of what
+  // page: a tenth of a 64-core replay's time went there. The room at most a worker's share of what
   // the reader accepts: a reserve past need is address space, not memory,
   // but it can still fail.
-  const double write_share = s.write_permille / 1000.0;
-  const double iteration = s.think_ns.expected() + write_share * s.write_cs_ns.expected() +
-                           (1.0 - write_share) * s.read_cs_ns.expected();
-  const double expected_ops = 4.0 * static_cast<double>(duration) / std::max(iteration, 1.0) + 16.0;
+  const double expected_ops = 4.0 * static_cast<double>(duration) / std::max(expected_iteration_ns(s), 1.0) + 16.0;
   plan.ops.reserve(static_cast<std::size_t>(
       std::min({expected_ops, kMaxEstimatedOps / std::max<double>(workers, 1), static_cast<double>(kMaxWorkerOps)})));
 
@@ -151,11 +147,15 @@ traces::WorkloadTrace generate(const Scenario& s) {
   return trace;
 }
 
+double expected_iteration_ns(const Scenario& s) {
+  const double write_share = s.write_permille / 1000.0;
+  return s.think_ns.expected() + write_share * s.write_cs_ns.expected() +
+         (1.0 - write_share) * s.read_cs_ns.expected();
+}
+
 double estimated_op_count(const Scenario& s) {
   const double duration = static_cast<double>(s.duration_us) * 1000.0;
-  const double write_share = s.write_permille / 1000.0;
-  const double iteration = s.think_ns.expected() + write_share * s.write_cs_ns.expected() +
-                           (1.0 - write_share) * s.read_cs_ns.expected();
+  const double iteration = expected_iteration_ns(s);
   // Up to 6 ops per iteration (with migration); an all-zero iteration is
   // rejected by the reader before this matters.
   double ops = s.ordinary_workers() * 6.0 * duration / std::max(iteration, 1.0);

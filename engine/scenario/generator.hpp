@@ -34,6 +34,11 @@ namespace lockscope::engine::scenario {
 
 [[nodiscard]] traces::WorkloadTrace generate(const Scenario& scenario);
 
+// The mean time of one reader iteration (think, then a read or a write
+// section in the scenario's proportion), in ns: the unit of the estimates
+// below and of the reader's check that workers make progress.
+[[nodiscard]] double expected_iteration_ns(const Scenario& scenario);
+
 // What generate() would roughly produce, for the reader's size limit
 // (an estimate from the distributions' means, not a bound).
 [[nodiscard]] double estimated_op_count(const Scenario& scenario);

@@ -156,10 +156,7 @@ class Validator {
     s.orphan_permille = narrow(integer_of("churn", "orphan_permille").value_or(s.orphan_permille));
     s.migration_permille = narrow(integer_of("migration", "permille").value_or(s.migration_permille));
 
-    const double write_share = s.write_permille / 1000.0;
-    const double iteration = s.think_ns.expected() + write_share * s.write_cs_ns.expected() +
-                             (1.0 - write_share) * s.read_cs_ns.expected();
-    if (iteration <= 0.0) {
+    if (expected_iteration_ns(s) <= 0.0) {
       fail_at(doc_.file, region("workers", "think_ns"),
               "think and critical-section times are all 0 ns: workers would never reach `scenario.duration_us`");
     }

@@ -103,6 +103,23 @@ TEST(Generator, WritePermilleSetsTheShareOfWrites) {
   EXPECT_NEAR(writes / static_cast<double>(trace.lock_op_count()), 0.1, 0.01);
 }
 
+TEST(Generator, ExpectedIterationIsTheMeanOfWhatTheGeneratorPlans) {
+  Scenario s = base();
+  s.duration_us = 2000;
+  // think 200 + 5 % of a 100 ns write + 95 % of a 10..50 ns read.
+  EXPECT_DOUBLE_EQ(expected_iteration_ns(s), 200.0 + 0.05 * 100.0 + 0.95 * 30.0);
+  const traces::WorkloadTrace trace = generate(s);
+  double sections = 0;
+  for (const auto& plan : trace.workers) {
+    sections += static_cast<double>(count(plan, OpKind::read_acquire) + count(plan, OpKind::write_acquire));
+  }
+  const double per_worker = sections / static_cast<double>(trace.workers.size());
+  EXPECT_NEAR(per_worker, 2000e3 / expected_iteration_ns(s), 0.03 * per_worker);
+  // The estimate the reader limits by is an upper figure: six ops per
+  // iteration (migration included), where these plans have four.
+  EXPECT_GE(estimated_op_count(s), static_cast<double>(trace.lock_op_count()));
+}
+
 TEST(Generator, DedicatedWriterTakesTheWriteLockEveryPeriod) {
   Scenario s = base();
   s.duration_us = 1000;

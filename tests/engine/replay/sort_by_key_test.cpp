@@ -1,4 +1,4 @@
-#include "engine/replay/sort_by_time.hpp"
+#include "engine/replay/sort_by_key.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,15 +14,24 @@ namespace {
 
 using traces::CounterSample;
 
+void sort_by_time(std::vector<CounterSample>& v, std::vector<CounterSample>& scratch) {
+  sort_by_key(v, scratch, [](const CounterSample& s) { return s.time; });
+}
+
+void sort_by_time(std::vector<CounterSample>& v) {
+  std::vector<CounterSample> scratch;
+  sort_by_time(v, scratch);
+}
+
 std::vector<CounterSample> stable_sorted(std::vector<CounterSample> v) {
   std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.time < b.time; });
   return v;
 }
 
-// As the recorder makes them: times near each other, out of order by up to
-// a quantum, many equal (the values, in arrival order, tell equal times
+// Keyed by time as the recorder makes them: times near each other, out of
+// order by up to a quantum, many equal (the values, in arrival order, tell equal times
 // apart: a stable sort keeps that order).
-TEST(SortByTime, EqualsAStableSortOnRecorderLikeSamples) {
+TEST(SortByKey, EqualsAStableSortOnRecorderLikeSamples) {
   std::mt19937_64 rng(3);
   for (const std::uint64_t base : {std::uint64_t{0}, std::uint64_t{1} << 40, ~std::uint64_t{0} - (1U << 30)}) {
     std::vector<CounterSample> v;
@@ -36,7 +45,7 @@ TEST(SortByTime, EqualsAStableSortOnRecorderLikeSamples) {
   }
 }
 
-TEST(SortByTime, EqualsAStableSortOnArbitraryTimes) {
+TEST(SortByKey, EqualsAStableSortOnArbitraryTimes) {
   std::mt19937_64 rng(4);
   for (int round = 0; round < 20; ++round) {
     std::vector<CounterSample> v(static_cast<std::size_t>(rng() % 5000));
@@ -50,7 +59,7 @@ TEST(SortByTime, EqualsAStableSortOnArbitraryTimes) {
   }
 }
 
-TEST(SortByTime, LeavesSortedAndTinyInputsAlone) {
+TEST(SortByKey, LeavesSortedAndTinyInputsAlone) {
   std::vector<CounterSample> empty;
   sort_by_time(empty);
   EXPECT_TRUE(empty.empty());
@@ -63,10 +72,9 @@ TEST(SortByTime, LeavesSortedAndTinyInputsAlone) {
   EXPECT_EQ(sorted, copy);
 }
 
-// The recorder passes scratch memory it reserved (and faulted in) before
-// the run: too small, it is grown; large, reused; its old contents never
-// leak into the result.
-TEST(SortByTime, AGivenScratchOfAnySizeGivesTheSameResult) {
+// StepCounters passes the scratch it keeps from chunk to chunk: too small,
+// it is grown; large, reused; its old contents never leak into the result.
+TEST(SortByKey, AGivenScratchOfAnySizeGivesTheSameResult) {
   std::mt19937_64 rng(5);
   std::vector<CounterSample> v;
   for (std::int64_t i = 0; i < 50'000; ++i) v.push_back({rng() % 1'000'000, i});
