@@ -21,6 +21,7 @@ namespace lockscope::gui {
 struct LaneMarks {
   std::vector<Mark> marks;       // worker lanes: spans; line lanes: transfers (if shown)
   std::vector<LineMark> states;  // line lanes: the MESI band
+  std::vector<Mark> scratch;     // line lanes: the band as folded, before it became `states`
 };
 
 // With `threads` 0, timelines with at least this many events use more than one thread.
@@ -31,5 +32,23 @@ inline constexpr std::uint64_t kParallelFrameEvents = std::uint64_t{1} << 20;
 // `threads` 0: one for small timelines, else as many as the machine has, at most four.
 [[nodiscard]] std::vector<LaneMarks> frame_marks(const TimelineModel& model, double t0, double t1, double pixels,
                                                  const ViewState& state, std::size_t lanes, unsigned threads = 0);
+// The same into `out`, whose vectors keep their capacity: a painter that
+// keeps `out` from frame to frame allocates nothing once it has grown
+// (at 100 M events a frame's fresh vectors, 10 MB, doubled the first frame
+// of each view, and a tenth of the others, as their pages were faulted in).
+void frame_marks(const TimelineModel& model, double t0, double t1, double pixels, const ViewState& state,
+                 std::size_t lanes, std::vector<LaneMarks>& out, unsigned threads = 0);
+
+// The most a frame of `pixels` columns puts in one of a lane's vectors:
+// folded or exact, a lane gives at most two marks a column (a wide span and
+// a run of narrow ones after it), and never more than its events.
+[[nodiscard]] std::size_t most_lane_marks(const TimelineModel& model, std::size_t lane, double pixels);
+
+// Grows `out` for frames of `pixels` columns over lanes [0, lanes) and
+// writes the memory once, so that its pages are in before any frame: the
+// densest lanes first, at most `budget` bytes in all (a timeline of
+// thousands of lanes leaves the rest to grow as frames need it).
+void prepare_frame_marks(const TimelineModel& model, double pixels, std::size_t lanes, std::vector<LaneMarks>& out,
+                         std::size_t budget);
 
 }  // namespace lockscope::gui

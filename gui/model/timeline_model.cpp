@@ -464,23 +464,30 @@ bool TimelineModel::folds_events(std::size_t lane, double t0, double t1, double 
 }
 
 std::vector<Mark> TimelineModel::visible(std::size_t lane, double t0, double t1, double pixels) const {
-  // Store-buffer lanes draw StoreBufferLanes::marks.
-  if (lane >= lanes_.size() || lanes_[lane].kind == LaneKind::store_buffer || !(t1 > t0) || !(pixels > 0)) return {};
-  const double ps_per_px = (t1 - t0) / pixels;
-  if (!folds_events(lane, t0, t1, pixels)) return exact(lane, t0, t1, ps_per_px);
   std::vector<Mark> out;
-  if (lanes_[lane].kind == LaneKind::worker) {
+  visible(lane, t0, t1, pixels, out);
+  return out;
+}
+
+void TimelineModel::visible(std::size_t lane, double t0, double t1, double pixels, std::vector<Mark>& out) const {
+  out.clear();
+  // Store-buffer lanes draw StoreBufferLanes::marks.
+  if (lane >= lanes_.size() || lanes_[lane].kind == LaneKind::store_buffer || !(t1 > t0) || !(pixels > 0)) return;
+  const double ps_per_px = (t1 - t0) / pixels;
+  if (!folds_events(lane, t0, t1, pixels)) {
+    exact(lane, t0, t1, ps_per_px, out);
+  } else if (lanes_[lane].kind == LaneKind::worker) {
     fold(lane, t0, t1, ps_per_px, &out, nullptr);
   } else {
     fold(lane, t0, t1, ps_per_px, nullptr, &out);
   }
-  return out;
 }
 
 TimelineModel::LineLaneMarks TimelineModel::line_lane_marks(std::size_t lane, double t0, double t1, double pixels,
                                                             bool transfers) const {
   LineLaneMarks out;
-  out.states = line_states(lane, t0, t1, pixels, transfers ? &out.transfers : nullptr);
+  std::vector<Mark> scratch;
+  line_lane_marks(lane, t0, t1, pixels, out.states, transfers ? &out.transfers : nullptr, scratch);
   return out;
 }
 
@@ -491,12 +498,17 @@ std::optional<std::size_t> TimelineModel::line_lane(std::uint32_t line) const {
 }
 
 std::vector<LineMark> TimelineModel::line_states(std::size_t lane, double t0, double t1, double pixels) const {
-  return line_states(lane, t0, t1, pixels, nullptr);
+  std::vector<LineMark> out;
+  std::vector<Mark> scratch;
+  line_lane_marks(lane, t0, t1, pixels, out, nullptr, scratch);
+  return out;
 }
 
-std::vector<LineMark> TimelineModel::line_states(std::size_t lane, double t0, double t1, double pixels,
-                                                 std::vector<Mark>* transfers) const {
-  if (lane >= lanes_.size() || lanes_[lane].kind != LaneKind::line || !(t1 > t0) || !(pixels > 0)) return {};
+void TimelineModel::line_lane_marks(std::size_t lane, double t0, double t1, double pixels, std::vector<LineMark>& out,
+                                    std::vector<Mark>* transfers, std::vector<Mark>& scratch) const {
+  out.clear();
+  if (transfers != nullptr) transfers->clear();
+  if (lane >= lanes_.size() || lanes_[lane].kind != LaneKind::line || !(t1 > t0) || !(pixels > 0)) return;
   const std::uint32_t line = lanes_[lane].index;
   const auto& segs = line_segments_[line];
   const double ps_per_px = (t1 - t0) / pixels;
@@ -511,21 +523,20 @@ std::vector<LineMark> TimelineModel::line_states(std::size_t lane, double t0, do
   const std::size_t i1 = static_cast<std::size_t>(
       std::partition_point(segs.begin(), segs.end(), [b](const LineSegment& x) { return x.start < b; }) -
       segs.begin());
-  std::vector<LineMark> out;
   const std::size_t in_range = i1 > i0 ? i1 - i0 : 0;
   if (static_cast<double>(in_range) > 2 * pixels + 2 && static_cast<double>(finest_width(lane)) <= ps_per_px) {
     // Both folded from the pyramid: one pass over its buckets for the two.
     const bool both = transfers != nullptr && folds_events(lane, t0, t1, pixels);
-    std::vector<Mark> folded;
-    fold(lane, t0, t1, ps_per_px, &folded, both ? transfers : nullptr);
-    out.reserve(folded.size());
-    for (const Mark& m : folded) {
+    scratch.clear();
+    fold(lane, t0, t1, ps_per_px, &scratch, both ? transfers : nullptr);
+    out.reserve(scratch.size());
+    for (const Mark& m : scratch) {
       out.push_back({m.start, m.end, std::max<std::uint32_t>(m.count, 2), static_cast<LineState>(m.state), 0, 0});
     }
-    if (transfers != nullptr && !both) *transfers = visible(lane, t0, t1, pixels);
-    return out;
+    if (transfers != nullptr && !both) visible(lane, t0, t1, pixels, *transfers);
+    return;
   }
-  if (transfers != nullptr) *transfers = visible(lane, t0, t1, pixels);
+  if (transfers != nullptr) visible(lane, t0, t1, pixels, *transfers);
   std::optional<LineMark> pending;
   std::array<double, kStateCount> pending_time{};
   const auto flush = [&] {
@@ -555,7 +566,6 @@ std::vector<LineMark> TimelineModel::line_states(std::size_t lane, double t0, do
     pending_time[static_cast<std::size_t>(sg.state)] += len;
   }
   flush();
-  return out;
 }
 
 const LineSegment* TimelineModel::line_state_at(std::size_t lane, std::uint64_t t) const {
@@ -566,8 +576,7 @@ const LineSegment* TimelineModel::line_state_at(std::size_t lane, std::uint64_t 
   return &*(it - 1);
 }
 
-std::vector<Mark> TimelineModel::exact(std::size_t lane, double t0, double t1, double ps_per_px) const {
-  std::vector<Mark> out;
+void TimelineModel::exact(std::size_t lane, double t0, double t1, double ps_per_px, std::vector<Mark>& out) const {
   const std::uint64_t a = clamp_time(t0, end_);
   const std::uint64_t b = clamp_time(std::ceil(t1), end_);
   const Lane& l = lanes_[lane];
@@ -617,7 +626,6 @@ std::vector<Mark> TimelineModel::exact(std::size_t lane, double t0, double t1, d
       }
     }
   }
-  return out;
 }
 
 // A coarse level: float times, each bucket's dominant state kept, and the

@@ -136,6 +136,11 @@ class TimelineModel {
 
   // What to draw of `lane` between t0 and t1 across `pixels` columns.
   [[nodiscard]] std::vector<Mark> visible(std::size_t lane, double t0, double t1, double pixels) const;
+  // The same into `out` (cleared first; its capacity is reused). A frame
+  // that keeps its vectors from frame to frame allocates nothing once they
+  // have grown: at 100 M events a frame's fresh vectors (10 MB) doubled the
+  // first frame of each view as their pages were faulted in.
+  void visible(std::size_t lane, double t0, double t1, double pixels, std::vector<Mark>& out) const;
 
   // A tso run's buffered stores, by core (LaneKind::store_buffer lanes).
   [[nodiscard]] const StoreBufferLanes& store_buffers() const { return store_buffers_; }
@@ -163,6 +168,11 @@ class TimelineModel {
   };
   [[nodiscard]] LineLaneMarks line_lane_marks(std::size_t lane, double t0, double t1, double pixels,
                                               bool transfers) const;
+  // The same into `states` and, when not null, `transfers` (both cleared
+  // first, their capacity reused); `scratch` holds the folded states
+  // before they become LineMarks.
+  void line_lane_marks(std::size_t lane, double t0, double t1, double pixels, std::vector<LineMark>& states,
+                       std::vector<Mark>* transfers, std::vector<Mark>& scratch) const;
   // The segment of a line lane covering t.
   [[nodiscard]] const LineSegment* line_state_at(std::size_t lane, std::uint64_t t) const;
   // The lane showing a line.
@@ -200,12 +210,10 @@ class TimelineModel {
   void build_line_segments(std::uint32_t line, const std::vector<std::size_t>& upgrades);
   // After every lane's pyramid and line segments: the dense lanes' FinePyramids.
   void build_fine_pyramids();
-  [[nodiscard]] std::vector<Mark> exact(std::size_t lane, double t0, double t1, double ps_per_px) const;
+  // visible() for a view that does not fold, into `out` (empty).
+  void exact(std::size_t lane, double t0, double t1, double ps_per_px, std::vector<Mark>& out) const;
   // Whether visible() folds a worker or line lane's events from the pyramid.
   [[nodiscard]] bool folds_events(std::size_t lane, double t0, double t1, double pixels) const;
-  // line_states(), also answering visible() into `transfers` when not null.
-  [[nodiscard]] std::vector<LineMark> line_states(std::size_t lane, double t0, double t1, double pixels,
-                                                  std::vector<Mark>* transfers) const;
   // One pyramid level as fold_columns() reads it (timeline_model.cpp).
   struct CoarseLevel;
   struct FineLevel;

@@ -18,6 +18,14 @@
 namespace lockscope::gui {
 namespace {
 
+// A frame's marks, kept from frame to frame on the thread that paints (the
+// GUI's, or a headless caller's): a frame reuses the last one's memory
+// instead of faulting fresh pages in.
+std::vector<LaneMarks>& frame_buffers() {
+  thread_local std::vector<LaneMarks> frame;
+  return frame;
+}
+
 struct PixelRange {
   int x0;
   int x1;  // exclusive, > x0
@@ -124,13 +132,18 @@ std::optional<QRgb> wash_over_white(const QColor& wash) {
 
 }  // namespace
 
+void prepare_lanes(const TimelineModel& model, const Layout& layout) {
+  prepare_frame_marks(model, layout.data.width(), std::min(model.lanes().size(), layout.lanes.size()), frame_buffers(),
+                      kPreparedMarkBytes);
+}
+
 void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& view, const Layout& layout,
                  const ViewState& state) {
   const QRect& data = layout.data;
   const auto& lanes = model.lanes();
   const double t0 = view.t0();
   const double t1 = view.t1();
-  std::vector<std::pair<std::size_t, std::vector<Mark>>> line_marks;
+  std::vector<std::size_t> arrow_lanes;  // line lanes whose transfers are shown
   bool arrows = true;
   std::size_t arrow_count = 0;
   int labels_left = kMaxStateLabels;
@@ -146,7 +159,8 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
     p.setFont(small);
     break;
   }
-  auto frame = frame_marks(model, t0, t1, view.width(), state, std::min(lanes.size(), layout.lanes.size()));
+  std::vector<LaneMarks>& frame = frame_buffers();
+  frame_marks(model, t0, t1, view.width(), state, std::min(lanes.size(), layout.lanes.size()), frame);
   for (std::size_t i = 0; i < frame.size(); ++i) {
     if (lanes[i].kind == LaneKind::worker) {
       paint_worker_lane(fill, frame[i].marks, view, data, layout.lanes[i]);
@@ -175,7 +189,7 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
     // The states and the ticks came from one walk of the line's pyramid.
     paint_line_states(p, fill, frame[i].states, view, data, g.top, band, labels_left);
     if (!shown) continue;
-    auto marks = std::move(frame[i].marks);
+    const std::vector<Mark>& marks = frame[i].marks;
     std::uint32_t max_count = 1;
     for (const Mark& m : marks) max_count = std::max(max_count, m.count);
     const double log_max = std::log2(1.0 + max_count);
@@ -200,7 +214,7 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
       fill.fill(x0, g.top + g.height - 1 - h, std::max(1, std::min(x1 - x0, 3)), h, color_rgb);
     }
     arrow_count += marks.size();
-    line_marks.emplace_back(i, std::move(marks));
+    arrow_lanes.push_back(i);
   }
   if (!arrows || arrow_count > kMaxArrows) return;
   p.save();
@@ -211,7 +225,8 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
   p.setRenderHint(QPainter::Antialiasing, smooth);
   p.setClipRect(data);
   const auto& transfers = model.timeline().transfers;
-  for (const auto& [lane, marks] : line_marks) {
+  for (const std::size_t lane : arrow_lanes) {
+    const std::vector<Mark>& marks = frame[lane].marks;
     QColor color = line_color(lanes[lane].index);
     // Many arrows: opaque one-pixel cosmetic lines, which the raster engine
     // draws straight into the pixels. A wider or translucent pen goes

@@ -63,6 +63,7 @@ ViewTransform fit_view(const TimelineModel& model, QSize size) {
 }
 
 void prepare_frame_caches(const TimelineModel& model, QSize size) {
+  prepare_lanes(model, Layout(model, size));
   ViewState state;
   state.selection = TimeRange{0, model.end_time()};  // the selection label's font too
   (void)render_timeline(model, fit_view(model, size), size, state);

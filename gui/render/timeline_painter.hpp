@@ -21,10 +21,11 @@ void paint_timeline(QPainter& p, const TimelineModel& model, const ViewTransform
 void paint_message(QPainter& p, QSize size, const QString& message);
 // The data-area transform that fits the whole run into an image of `size`.
 [[nodiscard]] ViewTransform fit_view(const TimelineModel& model, QSize size);
-// Paints one whole-run frame into a scratch image and drops it: the first
-// frame after a load otherwise pays for font matching, text shaping and the
-// glyph cache (half again a frame's cost), which made the benchmark's
-// fit-all maximum miss 16 ms. Call it when a model is loaded.
+// Grows the lanes' frame memory (prepare_lanes) and paints one whole-run
+// frame into a scratch image and drops it: the first frame after a load
+// otherwise pays for font matching, text shaping and the glyph cache (half
+// again a frame's cost), which made the benchmark's fit-all maximum miss
+// 16 ms. Call it when a model is loaded, on the thread that paints.
 void prepare_frame_caches(const TimelineModel& model, QSize size);
 // Renders a frame into a new ARGB32 image.
 [[nodiscard]] QImage render_timeline(const TimelineModel& model, const ViewTransform& view, QSize size,

@@ -79,6 +79,103 @@ TEST(FrameMarks, EveryLaneGetsTheModelsAnswerOnAnyNumberOfThreads) {
   EXPECT_EQ(frame_marks(model, 0, end, 100, state, 3, 2).size(), 3U);
 }
 
+bool same_lanes(const std::vector<LaneMarks>& a, const std::vector<LaneMarks>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i].marks.size() != b[i].marks.size() || a[i].states.size() != b[i].states.size()) return false;
+    for (std::size_t j = 0; j < a[i].marks.size(); ++j) {
+      if (!same(a[i].marks[j], b[i].marks[j])) return false;
+    }
+    for (std::size_t j = 0; j < a[i].states.size(); ++j) {
+      const LineMark& x = a[i].states[j];
+      const LineMark& y = b[i].states[j];
+      if (x.start != y.start || x.end != y.end || x.count != y.count || x.state != y.state || x.core != y.core ||
+          x.holders != y.holders) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// The painter keeps one buffer from frame to frame: what a frame leaves in
+// it (marks of another zoom, transfers of a line since hidden) never shows
+// in the next.
+TEST(FrameMarks, AReusedBufferGivesWhatAFreshOneWould) {
+  const TimelineModel model(many_lanes());
+  const double end = static_cast<double>(model.end_time());
+  std::vector<LaneMarks> kept;
+  ViewState all;
+  ViewState only_b;
+  only_b.only_selected = true;
+  only_b.selected_lines = {false, true};
+  for (const double zoom : {1.0, 5000.0, 3.0, 300.0, 1.0, 1e6}) {
+    for (const ViewState* state : {&all, &only_b}) {
+      const double t0 = end / 5;
+      const double t1 = t0 + end / zoom;
+      frame_marks(model, t0, t1, 900, *state, model.lanes().size(), kept, 2);
+      EXPECT_TRUE(same_lanes(kept, frame_marks(model, t0, t1, 900, *state, model.lanes().size(), 1)))
+          << "zoom " << zoom << (state == &all ? ", all lines" : ", line b only");
+    }
+  }
+}
+
+// Prepared for a width, the buffers hold every frame of that width at any
+// zoom without growing: no frame allocates (or faults pages in).
+TEST(FrameMarks, PreparedBuffersHoldAFrameAtAnyZoomWithoutGrowing) {
+  const TimelineModel model(many_lanes());
+  const double end = static_cast<double>(model.end_time());
+  const double pixels = 700;
+  std::vector<LaneMarks> kept;
+  prepare_frame_marks(model, pixels, model.lanes().size(), kept, std::size_t{1} << 30);
+  ASSERT_EQ(kept.size(), model.lanes().size());
+  std::vector<const void*> before;
+  for (const LaneMarks& l : kept) {
+    before.push_back(l.marks.data());
+    before.push_back(l.states.data());
+    before.push_back(l.scratch.data());
+  }
+  const ViewState state;
+  for (double zoom = 1; end / zoom >= pixels / 4; zoom *= 1.7) {
+    for (const double at : {0.0, 0.37, 0.999}) {
+      const double t0 = at * end;
+      frame_marks(model, t0, t0 + end / zoom, pixels, state, model.lanes().size(), kept, 1);
+      for (std::size_t i = 0; i < kept.size(); ++i) {
+        ASSERT_EQ(kept[i].marks.data(), before[3 * i]) << "lane " << i << " grew at zoom " << zoom;
+        ASSERT_EQ(kept[i].states.data(), before[3 * i + 1]) << "lane " << i << " grew at zoom " << zoom;
+        ASSERT_EQ(kept[i].scratch.data(), before[3 * i + 2]) << "lane " << i << " grew at zoom " << zoom;
+        ASSERT_LE(kept[i].marks.size(), most_lane_marks(model, i, pixels));
+      }
+    }
+  }
+}
+
+// A budget smaller than every lane's need grows the densest lanes first
+// and stops before the budget is passed.
+TEST(FrameMarks, PreparingKeepsToItsBudgetDensestLanesFirst) {
+  const TimelineModel model(many_lanes());
+  std::vector<LaneMarks> kept;
+  const std::size_t worker_bytes = most_lane_marks(model, 0, 500) * sizeof(Mark);
+  prepare_frame_marks(model, 500, model.lanes().size(), kept, 3 * worker_bytes);
+  std::size_t bytes = 0;
+  std::size_t grown = 0;
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    const std::size_t b = kept[i].marks.capacity() * sizeof(Mark) + kept[i].scratch.capacity() * sizeof(Mark) +
+                          kept[i].states.capacity() * sizeof(LineMark);
+    bytes += b;
+    if (b == 0) continue;
+    ++grown;
+    for (std::size_t j = 0; j < kept.size(); ++j) {
+      if (kept[j].marks.capacity() == 0) {
+        EXPECT_GE(model.event_count(i), model.event_count(j)) << "lane " << j << " is denser than grown lane " << i;
+      }
+    }
+  }
+  EXPECT_GT(grown, 0U);
+  EXPECT_LT(grown, kept.size());
+  EXPECT_LE(bytes, 3 * worker_bytes);
+}
+
 TEST(ParallelFor, DoesEveryIndexOnceAndPassesOnTheFirstError) {
   for (const unsigned threads : {1U, 2U, 4U, 64U}) {
     std::vector<std::atomic<int>> seen(1000);
