@@ -11,6 +11,7 @@
 #include "gui/model/violation_window.hpp"
 #include "gui/render/hover.hpp"
 #include "gui/render/layout.hpp"
+#include "gui/render/lanes.hpp"
 #include "gui/render/timeline_painter.hpp"
 
 namespace lockscope::gui {
@@ -123,6 +124,9 @@ void TimelineView::paintEvent(QPaintEvent* /*event*/) {
 
 void TimelineView::resizeEvent(QResizeEvent* /*event*/) {
   if (!model_) return;
+  // A wider window's frames can need more marks: grown once here, not by
+  // the frames that follow (a no-op when they are large enough).
+  prepare_lanes(*model_, Layout(*model_, size()));
   if (fitted_) {
     if (fit_range_) {
       const Layout layout(*model_, size());
