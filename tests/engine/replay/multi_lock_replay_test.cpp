@@ -160,5 +160,47 @@ TEST(MultiLockReplay, TheTimelineNamesTheLockOfEverySpan) {
   EXPECT_EQ(child.out, "3 stats (mutex as glibc-mutex)\n1");
 }
 
+// readers_inside counts read locks held (timeline-format.md), not lanes
+// reading: a worker inside two nested read locks counts twice, and each
+// release takes one away, in time order.
+TEST(MultiLockReplay, ReadersInsideCountsNestedReadLocksEach) {
+  traces::WorkloadTrace t;
+  t.locks = {{LockKind::rwlock, "outer"}, {LockKind::rwlock, "inner"}};
+  t.initial_contexts = 2;
+  for (unsigned w = 0; w < 2; ++w) {
+    traces::WorkerPlan p;
+    p.initial_context = w;
+    p.start_ns = w * 1'000;  // the second worker's locks inside the first's
+    p.ops = {{OpKind::read_acquire, 0, 0}, {OpKind::hold, 300},  {OpKind::read_acquire, 0, 1},
+             {OpKind::hold, 2'000},        {OpKind::read_release, 0, 1}, {OpKind::hold, 300},
+             {OpKind::read_release, 0, 0}};
+    t.workers.push_back(std::move(p));
+  }
+  for (const char* lock : {"graph", "central", "pflock"}) {
+    const auto child = in_child([&] {
+      ReplayOptions o;
+      o.lock = lock;
+      o.costs = flat(4);
+      const ReplayResult r = replay(t, o);
+      std::ostringstream out;
+      for (const traces::TimelineCounter& c : r.timeline.counters) {
+        if (c.name != "readers_inside") continue;
+        std::uint64_t last = 0;
+        for (const traces::CounterSample& s : c.samples) {
+          if (s.time < last) out << "out of order ";
+          last = s.time;
+          out << s.value << ' ';
+        }
+      }
+      return out.str();
+    });
+    ASSERT_EQ(child.status, 0) << lock;
+    // Worker 0 takes outer and inner (1, 2); worker 1 starts 1 us later,
+    // while worker 0 holds both (3, 4); worker 0 lets go of inner and outer
+    // (3, 2), then worker 1 (1, 0).
+    EXPECT_EQ(child.out, "1 2 3 4 3 2 1 0 ") << lock;
+  }
+}
+
 }  // namespace
 }  // namespace lockscope::engine::replay
