@@ -205,6 +205,8 @@ class BravoLock {
     }
     return fast + under_.readers_inside();
   }
+  // The visible-readers table's size (bench and stress size it: bravo:slots=N).
+  [[nodiscard]] std::size_t table_slots() const { return table_.size(); }
   [[nodiscard]] bool bias() const {
     return rbias_.load(memory_order_relaxed) != 0;  // relaxed: a snapshot for tests
   }

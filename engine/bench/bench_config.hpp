@@ -16,6 +16,9 @@ struct BenchConfig {
   std::uint64_t duration_ms = 1000;
   std::uint64_t ops = 0;           // total acquisitions; 0 = run for duration_ms
   std::uint64_t seed = 1;
+  // The size of the lock's table, for designs that have one (BRAVO's
+  // visible readers: `--lock bravo:slots=N`); 0: the design's default.
+  std::uint32_t table_slots = 0;
   bool pin = true;                 // pin worker i to CPU (i mod #cpus)
   // Time the acquire of one read in this many (0: never). Two clock reads
   // cost ~40 ns here, ten times a read lock, so reads are sampled; writes

@@ -30,6 +30,7 @@
 #include "engine/bench/exclusion_checker.hpp"
 #include "engine/bench/fast_rng.hpp"
 #include "engine/bench/locks/bench_lock.hpp"
+#include "engine/bench/locks/table_slots.hpp"
 #include "engine/bench/spin_delay.hpp"
 #include "engine/stats/latency_histogram.hpp"
 #include "fmt/format.h"
@@ -147,7 +148,7 @@ inline Clock::duration stall_limit(const BenchConfig& cfg) {
 template <BenchLock L>
 BenchResult run_bench(const BenchConfig& cfg, const SpinDelay& delay) {
   using detail::Clock;
-  L lock(cfg.threads);
+  L lock = make_run_lock<L>(cfg.threads, cfg.table_slots);
   ExclusionChecker checker;
   const std::vector<int> cpus = allowed_cpus();
   std::vector<detail::WorkerTally> tallies(cfg.threads);

@@ -19,6 +19,7 @@
 #include "engine/cli/sweep_command.hpp"
 #include "engine/record/launch.hpp"
 #include "engine/record/overhead.hpp"
+#include "engine/replay/lock_spec.hpp"
 #include "engine/sweep/sweep_plan.hpp"
 #include "traces/json_writer.hpp"
 #include "traces/workload_writer.hpp"
@@ -52,6 +53,32 @@ int print_lock_list() {
     fmt::print("{:<17} {:<12} {}\n", e.name, e.broken ? "BROKEN" : e.simulated ? "bench+sim" : "bench only", e.summary);
   }
   return 0;
+}
+
+// A --lock name's run: the design's entry, with the table's size the name
+// gives ("bravo:slots=64", as replay takes it). The names were checked
+// (check_lock_names) before any run.
+bench::BenchResult run_named(const std::string& name, bench::BenchConfig cfg, const bench::SpinDelay& delay) {
+  const auto spec = replay::parse_lock_spec(name);
+  cfg.lock = name;
+  cfg.table_slots = spec->params.table_slots;
+  return bench::find_bench_lock(spec->design)->run(cfg, delay);
+}
+
+// The first --lock name that is not a bench lock, or that sizes a table
+// where `sizes` is false, as one line; "" if every name is good.
+std::string check_lock_names(const std::vector<std::string>& names, bool sizes) {
+  for (const std::string& name : names) {
+    const auto spec = replay::parse_lock_spec(name);
+    if (!spec) return fmt::format("--lock: {}", spec.error());
+    if (bench::find_bench_lock(spec->design) == nullptr) {
+      return fmt::format("--lock: unknown lock '{}' (lockscope bench --list names them)", name);
+    }
+    if (!sizes && spec->params.table_slots != 0) {
+      return fmt::format("--lock: '{}': --suite readpath runs each lock as it comes (drop ':slots=...')", name);
+    }
+  }
+  return "";
 }
 
 int emit_json(const std::string& path, const std::string& text) {
@@ -166,12 +193,11 @@ int run_bench_sweep(const BenchCommand& cmd, const std::vector<std::string>& nam
   for (const std::string& name : names) {
     for (const std::uint32_t t : threads) {
       bench::BenchConfig cfg = cmd.config;
-      cfg.lock = name;
       cfg.threads = t;
       cfg.pin = !cmd.no_pin;
       progress.update(fmt::format("{}/{} runs: {} with {} thread{}", table.rows.size(), total, name, t,
                                   t == 1 ? "" : "s"));
-      table.rows.push_back(bench_row(bench::find_bench_lock(name)->run(cfg, delay)));
+      table.rows.push_back(bench_row(run_named(name, cfg, delay)));
     }
   }
   progress.update(fmt::format("{}/{} runs done", total, total));
@@ -204,8 +230,10 @@ BenchCommand& add_bench_command(CLI::App& app) {
       "  lockscope bench --lock graph,central --threads 2 --write-permille 1 --duration-ms 500\n"
       "  lockscope bench --suite readpath --json readpath.json\n"
       "  lockscope bench --suite simulator --baseline /tmp/old/lockscope\n"
-      "  lockscope bench --sweep sweep-bench --lock graph,central --threads 1,2 --duration-ms 200");
-  sub->add_option("--lock", cmd.locks, "Lock name, or several separated by commas (see --list)")
+      "  lockscope bench --sweep sweep-bench --lock graph,central --threads 1,2 --duration-ms 200\n"
+      "  lockscope bench --lock bravo:slots=4,bravo:slots=1024 --threads 2 --write-permille 10");
+  sub->add_option("--lock", cmd.locks,
+                  "Lock name, or several separated by commas (see --list); bravo:slots=N sizes BRAVO's table")
       ->capture_default_str();
   sub->add_option("--threads", cmd.threads, "Worker threads (with --sweep: a list, e.g. 1,2,4)")
       ->capture_default_str();
@@ -276,12 +304,9 @@ int run_bench_command(const BenchCommand& cmd) {
     fmt::print(stderr, "lockscope: --lock: no lock named\n");
     return 2;
   }
-  for (const std::string& name : names) {
-    if (bench::find_bench_lock(name) == nullptr) {
-      fmt::print(stderr, "lockscope: --lock: unknown lock '{}' (lockscope bench --list names them)\n",
-                 name);
-      return 2;
-    }
+  if (const std::string bad = check_lock_names(names, cmd.suite != "readpath"); !bad.empty()) {
+    fmt::print(stderr, "lockscope: {}\n", bad);
+    return 2;
   }
   auto threads = sweep::parse_counts(cmd.threads, "--threads");
   if (!threads) {
@@ -320,11 +345,10 @@ int run_bench_command(const BenchCommand& cmd) {
   Progress progress;
   for (const std::string& name : names) {
     bench::BenchConfig cfg = one.config;
-    cfg.lock = name;
     cfg.pin = !cmd.no_pin;
     cfg.record = !cmd.record.empty();
     progress.update(fmt::format("{}: {} thread{}", name, cfg.threads, cfg.threads == 1 ? "" : "s"));
-    results.push_back(bench::find_bench_lock(name)->run(cfg, delay));
+    results.push_back(run_named(name, cfg, delay));
   }
   progress.update("done");
   bench::print_bench_table(stdout, results);

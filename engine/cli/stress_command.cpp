@@ -9,6 +9,7 @@
 #include "engine/bench/lock_registry.hpp"
 #include "engine/cli/lists.hpp"
 #include "engine/cli/progress.hpp"
+#include "engine/replay/lock_spec.hpp"
 #include "engine/stress/stress_registry.hpp"
 #include "engine/stress/stress_report.hpp"
 #include "traces/atomic_output.hpp"
@@ -85,8 +86,10 @@ StressCommand& add_stress_command(CLI::App& app) {
       "  lockscope stress --list\n"
       "  lockscope stress --lock graph\n"
       "  lockscope stress --lock graph --ops 1e9 --threads 4 --seed 7 --json soak.json\n"
+      "  lockscope stress --lock bravo:slots=4 --ops 1e7\n"
       "  lockscope stress --lock all --ops 2e5");
-  sub->add_option("--lock", cmd.locks, "Lock name, several separated by commas, or 'all' (see --list)")
+  sub->add_option("--lock", cmd.locks,
+                  "Lock name, several separated by commas, or 'all' (see --list); bravo:slots=N sizes BRAVO's table")
       ->capture_default_str();
   sub->add_option("--ops", cmd.ops, "Operations in all, over every thread (2000000, 2e7, 10^9)")
       ->capture_default_str();
@@ -111,19 +114,30 @@ bool stress_selected(const StressCommand& cmd) { return cmd.sub != nullptr && cm
 
 int run_stress_command(const StressCommand& cmd) {
   if (cmd.list) return print_lock_list();
-  std::vector<const stress::StressEntry*> entries;
+  // Each lock with its name as given and its table's size ("bravo:slots=64").
+  struct Named {
+    const stress::StressEntry* entry;
+    std::string name;
+    std::uint32_t table_slots = 0;
+  };
+  std::vector<Named> entries;
   if (cmd.locks == "all") {
     for (const stress::StressEntry& e : stress::stress_locks()) {
-      if (!e.broken) entries.push_back(&e);  // the broken-on-purpose ones only by name
+      if (!e.broken) entries.push_back({&e, std::string(e.name)});  // the broken-on-purpose ones only by name
     }
   } else {
     for (const std::string& name : split_commas(cmd.locks)) {
-      const stress::StressEntry* e = stress::find_stress_lock(name);
+      const auto spec = replay::parse_lock_spec(name);
+      if (!spec) {
+        fmt::print(stderr, "lockscope: --lock: {}\n", spec.error());
+        return 2;
+      }
+      const stress::StressEntry* e = stress::find_stress_lock(spec->design);
       if (e == nullptr) {
         fmt::print(stderr, "lockscope: --lock: unknown lock '{}' (lockscope stress --list names them)\n", name);
         return 2;
       }
-      entries.push_back(e);
+      entries.push_back({e, name, spec->params.table_slots});
     }
   }
   if (entries.empty()) {
@@ -143,9 +157,10 @@ int run_stress_command(const StressCommand& cmd) {
   }
 
   std::vector<stress::StressResult> results;
-  for (const stress::StressEntry* e : entries) {
+  for (const Named& e : entries) {
     stress::StressConfig cfg = cmd.config;
-    cfg.lock = std::string(e->name);
+    cfg.lock = e.name;
+    cfg.table_slots = e.table_slots;
     cfg.ops = *ops;
     cfg.mix = *mix;
     {
@@ -158,7 +173,7 @@ int run_stress_command(const StressCommand& cmd) {
                                     100.0 * static_cast<double>(done) / static_cast<double>(cfg.ops),
                                     millions(rate), elapsed));
       };
-      results.push_back(e->run(cfg, hooks));
+      results.push_back(e.entry->run(cfg, hooks));
     }  // the progress line is cleared before the summary
     // Each summary as soon as its run ends: a later lock may hang (exit 4).
     stress::print_stress_summary(stdout, results.back());

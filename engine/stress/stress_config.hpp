@@ -56,6 +56,9 @@ struct StressConfig {
   std::uint64_t ops = 2'000'000;  // in all, over every worker
   std::uint64_t seed = 1;
   OpMix mix;
+  // The size of the lock's table, for designs that have one (BRAVO's
+  // visible readers: `--lock bravo:slots=N`); 0: the design's default.
+  std::uint32_t table_slots = 0;
   // Each critical section holds for up to this many P::cpu_relax() rounds
   // (uniform), between its two checks: wide enough for a broken lock's
   // overlap to be seen, short enough for a soak to do many operations.

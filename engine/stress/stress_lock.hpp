@@ -21,6 +21,7 @@
 #include <cstdint>
 
 #include "engine/bench/locks/bench_lock.hpp"
+#include "engine/bench/locks/table_slots.hpp"
 #include "engine/platform/real_platform.hpp"
 #include "lockimpl/platform.hpp"
 
@@ -63,7 +64,9 @@ class LockimplStressLock {
   static constexpr bool kHasContexts = kContexts;
   struct Session {};
 
-  explicit LockimplStressLock(unsigned max_contexts) : lock_(std::max(max_contexts, 1U)) {}
+  // `table_slots`: the size of the lock's table, if it has one (0: its default).
+  explicit LockimplStressLock(unsigned max_contexts, std::uint32_t table_slots = 0)
+      : lock_(bench::make_sized_lock<L>(std::max(max_contexts, 1U), table_slots)) {}
 
   void enter(Session&, unsigned) {}
   void leave(Session&) {}

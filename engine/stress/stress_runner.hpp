@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "engine/bench/fast_rng.hpp"
+#include "engine/bench/locks/table_slots.hpp"
 #include "engine/platform/real_platform.hpp"
 #include "engine/stress/stress_config.hpp"
 #include "engine/stress/stress_data.hpp"
@@ -277,7 +278,7 @@ template <StressLock L>
 StressResult run_stress(const StressConfig& cfg, const StressHooks& hooks = {}) {
   using detail::Clock;
   const unsigned threads = std::max(cfg.threads, 1U);
-  L lock(detail::max_contexts(threads));
+  L lock = bench::make_run_lock<L>(detail::max_contexts(threads), cfg.table_slots);
   // Every thread starts in context 0 (the runner included): registered
   // first, as docs/using-the-locks.md asks.
   if constexpr (kUsesContexts<L>) lock.register_context(0);

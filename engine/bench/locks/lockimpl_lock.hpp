@@ -4,7 +4,9 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
 
+#include "engine/bench/locks/table_slots.hpp"
 #include "engine/platform/real_platform.hpp"
 #include "lockimpl/platform.hpp"
 
@@ -20,7 +22,9 @@ class LockimplLock {
     lockimpl::ContextId context = 0;
   };
 
-  explicit LockimplLock(unsigned workers) : lock_(std::max(workers, 1U)) {}
+  // `table_slots`: the size of the lock's table, if it has one (0: its default).
+  explicit LockimplLock(unsigned workers, std::uint32_t table_slots = 0)
+      : lock_(make_sized_lock<L>(std::max(workers, 1U), table_slots)) {}
 
   void enter(Session& s, unsigned worker) {
     s.context = worker;

@@ -79,6 +79,25 @@ TEST(BenchCommand, SeveralLocksGiveAJsonArray) {
   EXPECT_NE(r.out.find("\"lock\": \"central\"", start), std::string::npos);
 }
 
+// BRAVO's table is sized by the lock's name, as replay sizes it; a bad
+// size, a size for a design without a table, or one with --suite readpath
+// is one line naming the lock.
+TEST(BenchCommand, BravoTakesItsTableSizeFromTheName) {
+  const CliRun r = run_cli("bench --lock bravo:slots=4,bravo --threads 2 --ops 4000 --write-permille 50 --json -");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("\"lock\": \"bravo:slots=4\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"lock\": \"bravo\""), std::string::npos) << r.out;
+  for (const char* bad : {"bravo:slots=0", "bravo:slots=70000", "bravo:size=4", "graph:slots=4"}) {
+    const CliRun e = run_cli(std::string("bench --lock ") + bad + " --ops 100");
+    EXPECT_EQ(e.status, 2) << bad;
+    EXPECT_EQ(line_count(e.err), 1) << e.err;
+    EXPECT_NE(e.err.find(bad), std::string::npos) << e.err;
+  }
+  const CliRun readpath = run_cli("bench --suite readpath --lock bravo:slots=4");
+  EXPECT_EQ(readpath.status, 2);
+  EXPECT_NE(readpath.err.find("readpath"), std::string::npos) << readpath.err;
+}
+
 TEST(BenchCommand, RecordWritesATraceThatReplays) {
   const fs::path trace = fs::temp_directory_path() / ("rec_" + std::to_string(::getpid()) + ".workload");
   const CliRun bench = run_cli("bench --lock graph --threads 2 --ops 500 --write-permille 100 --record " + trace.string());

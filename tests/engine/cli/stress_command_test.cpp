@@ -70,6 +70,18 @@ TEST(StressCommand, UnknownLockIsAOneLineError) {
   EXPECT_TRUE(r.out.empty());
 }
 
+// BRAVO's table sized by the name, as in bench and replay; the summary
+// and the JSON name the lock as given.
+TEST(StressCommand, BravoTakesItsTableSizeFromTheName) {
+  const CliRun r = run_cli("stress --lock bravo:slots=2 --ops 2e4 --threads 3 --json -");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("\"lock\": \"bravo:slots=2\""), std::string::npos) << r.out;
+  const CliRun bad = run_cli("stress --lock bravo:slots=abc");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(line_count(bad.err), 1) << bad.err;
+  EXPECT_NE(bad.err.find("bravo:slots=abc"), std::string::npos) << bad.err;
+}
+
 TEST(StressCommand, BadOpsIsAOneLineError) {
   for (const char* ops : {"0", "abc", "1e30", "-5", "1.5"}) {
     const CliRun r = run_cli(std::string("stress --ops ") + ops);

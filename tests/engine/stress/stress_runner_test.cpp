@@ -6,11 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <cstdint>
 #include <set>
 #include <string>
 
 #include "engine/bench/lock_registry.hpp"
 #include "engine/stress/stress_registry.hpp"
+#include "lockimpl/central_lock.hpp"
 #include "tests/engine/stress/broken_locks.hpp"
 
 namespace lockscope::engine::stress {
@@ -90,6 +93,27 @@ std::vector<std::string_view> lock_names() {
 }
 
 INSTANTIATE_TEST_SUITE_P(StressRegistry, EveryLock, ::testing::ValuesIn(lock_names()), param_name);
+
+// central with a table size it only records: which size a soak built it with.
+struct SizedCentral : lockimpl::CentralLock<platform::RealPlatform> {
+  static constexpr std::uint32_t kDefaultTableSlots = 7;
+  static inline std::atomic<std::uint32_t> built_with{0};
+  SizedCentral(std::uint32_t contexts, std::uint32_t slots) : lockimpl::CentralLock<platform::RealPlatform>(contexts) {
+    built_with = slots;
+  }
+};
+
+// `--lock bravo:slots=N`: the size goes from the config to the lock.
+TEST(StressRunner, TheLockIsBuiltWithTheConfigsTableSize) {
+  StressConfig cfg = short_run(2'000);
+  cfg.table_slots = 32;
+  using Soaked = LockimplStressLock<SizedCentral, false>;
+  EXPECT_EQ(run_stress<Soaked>(cfg).total_violations(), 0U);
+  EXPECT_EQ(SizedCentral::built_with.load(), 32U);
+  cfg.table_slots = 0;
+  (void)run_stress<Soaked>(cfg);
+  EXPECT_EQ(SizedCentral::built_with.load(), SizedCentral::kDefaultTableSlots);
+}
 
 TEST(StressRunner, SameSeedSameOperationMix) {
   // The mix depends only on the seed (the outcome of a try-lock may not).
