@@ -32,6 +32,7 @@
 #include "engine/bench/locks/bench_lock.hpp"
 #include "engine/bench/locks/table_slots.hpp"
 #include "engine/bench/spin_delay.hpp"
+#include "engine/platform/real_platform.hpp"
 #include "engine/stats/latency_histogram.hpp"
 #include "fmt/format.h"
 #include "traces/workload.hpp"
@@ -172,6 +173,7 @@ BenchResult run_bench(const BenchConfig& cfg, const SpinDelay& delay) {
         cfg.ops == 0 ? 0 : cfg.ops / cfg.threads + (i < cfg.ops % cfg.threads ? 1 : 0);
     workers.emplace_back([&, i, quota] {
       if (cfg.pin) pin_current_thread(cpus[i % cpus.size()]);
+      platform::RealPlatform::set_current_worker(i);  // 0 .. n-1 in every run
       typename L::Session session;
       lock.enter(session, i);
       ready.fetch_add(1, std::memory_order_release);  // pairs with the acquire spin below
@@ -281,6 +283,7 @@ double uncontended_read_ns(std::uint64_t iterations, int rounds) {
   typename L::Session session;
   double best = 0;
   std::thread runner([&] {
+    platform::RealPlatform::set_current_worker(0);
     lock.enter(session, 0);
     for (int round = 0; round < rounds; ++round) {
       const double ns = detail::time_read_path(lock, session, iterations);

@@ -1,5 +1,7 @@
 #include "engine/bench/report.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "traces/json_writer.hpp"
@@ -24,6 +26,7 @@ std::string bench_json(const BenchResult& r) {
   traces::JsonWriter w;
   w.begin_object();
   w.field("lock", r.config.lock).field("threads", r.config.threads);
+  if (r.config.table_slots != 0) w.field("table_slots", r.config.table_slots);
   w.field("ops_per_sec", r.ops_per_sec);
   w.field("read_ops", r.read_ops).field("write_ops", r.write_ops);
   latency_json(w, "read_latency_ns", r.read_latency_ns);
@@ -40,13 +43,15 @@ std::string bench_json(const BenchResult& r) {
 }
 
 void print_bench_table(std::FILE* out, std::span<const BenchResult> results) {
-  fmt::print(out, "{:<17} {:>7} {:>11} {:>11} {:>9} {:>20} {:>24} {:>10}\n", "lock", "threads",
+  std::size_t name = 17;  // the longest registry name, or a longer one given (bravo-nofence:slots=65536)
+  for (const BenchResult& r : results) name = std::max(name, r.config.lock.size());
+  fmt::print(out, "{:<{}} {:>7} {:>11} {:>11} {:>9} {:>20} {:>24} {:>10}\n", "lock", name, "threads",
              "ops/s", "reads", "writes", "read p50/p99/max ns", "write p50/p99/max ns",
              "violations");
   for (const BenchResult& r : results) {
     const std::string violations =
         r.readers_checked ? fmt::format("{}", r.violations) : fmt::format("{} (w/w)", r.violations);
-    fmt::print(out, "{:<17} {:>7} {:>11} {:>11} {:>9} {:>20} {:>24} {:>10}\n", r.config.lock,
+    fmt::print(out, "{:<{}} {:>7} {:>11} {:>11} {:>9} {:>20} {:>24} {:>10}\n", r.config.lock, name,
                r.config.threads, human_count(r.ops_per_sec), human_count(static_cast<double>(r.read_ops)),
                human_count(static_cast<double>(r.write_ops)), latency_cell(r.read_latency_ns),
                latency_cell(r.write_latency_ns), violations);

@@ -16,6 +16,7 @@
 #include "traces/atomic_output.hpp"
 #include "engine/cli/progress.hpp"
 #include "engine/machine/resolve.hpp"
+#include "engine/replay/lock_spec.hpp"
 #include "engine/validate/clock_floor_file.hpp"
 #include "engine/validate/perf_counters.hpp"
 #include "engine/validate/real_figures.hpp"
@@ -177,7 +178,13 @@ int run_validate_command(const ValidateCommand& cmd) {
     return 2;
   }
   for (const std::string& lock : suite.locks) {
-    if (std::ranges::find(both, lock) == both.end()) {
+    // A design's parameters ("bravo:slots=64") go to both worlds.
+    const auto spec = replay::parse_lock_spec(lock);
+    if (!spec) {
+      fmt::print(stderr, "lockscope: --lock: {}\n", spec.error());
+      return 2;
+    }
+    if (std::ranges::find(both, spec->design) == both.end()) {
       fmt::print(stderr, "lockscope: --lock: '{}' does not run in both worlds (lockscope validate --list-locks)\n",
                  lock);
       return 2;

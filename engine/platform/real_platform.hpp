@@ -51,7 +51,8 @@ struct RealPlatform {
         .count();
   }
 
-  // Numbered on first use, 0, 1, 2, ... in the order threads ask.
+  // Numbered on first use, 0, 1, 2, ... in the order threads ask, unless
+  // set_current_worker named the thread first.
   static std::uint32_t current_worker() {
     if (worker_ == kNoWorker) {
       // relaxed: only uniqueness matters, which the RMW gives.
@@ -59,6 +60,13 @@ struct RealPlatform {
     }
     return worker_;
   }
+
+  // Names the calling thread worker `id` from now on. Bench and stress
+  // number each run's workers 0 .. n-1 with it, as the simulator numbers
+  // its actors: counted across runs instead, the ids (and so the BRAVO
+  // slots hashed from them) would depend on a run's place in a list of
+  // locks. Threads that use one lock at the same time must have different ids.
+  static void set_current_worker(std::uint32_t id) { worker_ = id; }
 
   static void cpu_relax() {
 #if defined(__x86_64__) || defined(__i386__)

@@ -48,9 +48,9 @@ void plan_ordinary(const Scenario& s, std::uint32_t w, traces::WorkerPlan& plan)
   Planner p(plan);
   // Room for the expected iterations (four ops each without migration),
   // so that the plan does not grow by copying and faulting in page after
-  // page: a tenth of a 64-core replay's time went there. The room at most a worker's share of what
-  // the reader accepts: a reserve past need is address space, not memory,
-  // but it can still fail.
+  // page: a tenth of a 64-core replay's time went there. The room is at
+  // most a worker's share of what the reader accepts: a reserve past need
+  // is address space, not memory, but it can still fail.
   const double expected_ops = 4.0 * static_cast<double>(duration) / std::max(expected_iteration_ns(s), 1.0) + 16.0;
   plan.ops.reserve(static_cast<std::size_t>(
       std::min({expected_ops, kMaxEstimatedOps / std::max<double>(workers, 1), static_cast<double>(kMaxWorkerOps)})));

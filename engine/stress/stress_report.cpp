@@ -38,6 +38,7 @@ std::string stress_json(const StressResult& r) {
   traces::JsonWriter w;
   w.begin_object();
   w.field("lock", r.config.lock).field("threads", r.config.threads);
+  if (r.config.table_slots != 0) w.field("table_slots", r.config.table_slots);
   w.field("seed", r.config.seed).field("ops", r.total_ops());
   w.field("contexts", r.contexts).field("try_locks", r.try_locks).field("readers_checked", r.readers_checked);
   const OpMix& m = r.config.mix;

@@ -292,6 +292,7 @@ StressResult run_stress(const StressConfig& cfg, const StressHooks& hooks = {}) 
   for (unsigned i = 0; i < threads; ++i) {
     const std::uint64_t quota = cfg.ops / threads + (i < cfg.ops % threads ? 1 : 0);
     workers.emplace_back([&, i, quota] {
+      platform::RealPlatform::set_current_worker(i);  // 0 .. n-1 in every run
       detail::Worker<L> worker(lock, data, cfg, i, tallies[i]);
       worker.enter();
       ready.fetch_add(1, std::memory_order_release);  // pairs with the acquire spin below

@@ -18,7 +18,7 @@ std::vector<LaneMarks> frame_marks(const TimelineModel& model, double t0, double
 void frame_marks(const TimelineModel& model, double t0, double t1, double pixels, const ViewState& state,
                  std::size_t lanes, std::vector<LaneMarks>& out, unsigned threads) {
   lanes = std::min(lanes, model.lanes().size());
-  out.resize(lanes);
+  if (out.size() < lanes) out.resize(lanes);
   const auto one = [&](std::size_t i) {
     const Lane& l = model.lanes()[i];
     LaneMarks& lane = out[i];
@@ -39,22 +39,28 @@ void frame_marks(const TimelineModel& model, double t0, double t1, double pixels
   parallel_for(lanes, threads, one);
 }
 
-std::size_t most_lane_marks(const TimelineModel& model, std::size_t lane, double pixels) {
-  const auto columns = static_cast<std::size_t>(std::ceil(std::max(pixels, 0.0)));
-  return std::min(2 * columns + 4, model.event_count(lane) + 2);
+MostLaneMarks most_lane_marks(const TimelineModel& model, std::size_t lane, double pixels) {
+  const std::size_t columns = 2 * static_cast<std::size_t>(std::ceil(std::max(pixels, 0.0))) + 4;
+  MostLaneMarks most;
+  most.marks = std::min(columns, model.event_count(lane) + 2);
+  const Lane& l = model.lanes()[lane];
+  if (l.kind == LaneKind::line) most.states = std::min(columns, model.line_segments(l.index).size() + 2);
+  return most;
 }
 
 void prepare_frame_marks(const TimelineModel& model, double pixels, std::size_t lanes, std::vector<LaneMarks>& out,
                          std::size_t budget) {
   lanes = std::min(lanes, model.lanes().size());
-  out.resize(lanes);
+  if (out.size() < lanes) out.resize(lanes);
   std::vector<std::size_t> order(lanes);
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return model.event_count(a) > model.event_count(b); });
-  // Sized, then emptied: the writes fault the pages in, the capacity stays.
+  // Emptied, sized, emptied: the writes fault the pages in, the capacity
+  // stays (resizing a vector that still holds marks could give it twice n).
   const auto touch = [](auto& v, std::size_t n) {
     if (v.capacity() >= n) return;
+    v.clear();
     v.resize(n);
     v.clear();
   };
@@ -62,14 +68,14 @@ void prepare_frame_marks(const TimelineModel& model, double pixels, std::size_t 
   for (const std::size_t i : order) {
     const LaneKind kind = model.lanes()[i].kind;
     if (kind != LaneKind::worker && kind != LaneKind::line) continue;
-    const std::size_t n = most_lane_marks(model, i, pixels);
-    const std::size_t bytes = kind == LaneKind::worker ? n * sizeof(Mark) : n * (2 * sizeof(Mark) + sizeof(LineMark));
+    const MostLaneMarks most = most_lane_marks(model, i, pixels);
+    const std::size_t bytes = most.marks * sizeof(Mark) + most.states * (sizeof(Mark) + sizeof(LineMark));
     if (used + bytes > budget) break;
     used += bytes;
-    touch(out[i].marks, n);
+    touch(out[i].marks, most.marks);
     if (kind == LaneKind::line) {
-      touch(out[i].states, n);
-      touch(out[i].scratch, n);
+      touch(out[i].states, most.states);
+      touch(out[i].scratch, most.states);
     }
   }
 }

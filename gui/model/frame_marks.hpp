@@ -32,20 +32,29 @@ inline constexpr std::uint64_t kParallelFrameEvents = std::uint64_t{1} << 20;
 // `threads` 0: one for small timelines, else as many as the machine has, at most four.
 [[nodiscard]] std::vector<LaneMarks> frame_marks(const TimelineModel& model, double t0, double t1, double pixels,
                                                  const ViewState& state, std::size_t lanes, unsigned threads = 0);
-// The same into `out`, whose vectors keep their capacity: a painter that
-// keeps `out` from frame to frame allocates nothing once it has grown
-// (at 100 M events a frame's fresh vectors, 10 MB, doubled the first frame
-// of each view, and a tenth of the others, as their pages were faulted in).
+// The same into out[0, lanes), whose vectors keep their capacity: a
+// painter that keeps `out` from frame to frame puts its marks in memory it
+// already has once it has grown (at 100 M events a frame's fresh vectors,
+// 10 MB, doubled the first frame of each view, and a tenth of the others,
+// as their pages were faulted in). `out` never shrinks: one buffer serves
+// timelines of different lane counts (the compare view paints two) without
+// giving up what was grown for the larger.
 void frame_marks(const TimelineModel& model, double t0, double t1, double pixels, const ViewState& state,
                  std::size_t lanes, std::vector<LaneMarks>& out, unsigned threads = 0);
 
-// The most a frame of `pixels` columns puts in one of a lane's vectors:
-// folded or exact, a lane gives at most two marks a column (a wide span and
-// a run of narrow ones after it), and never more than its events.
-[[nodiscard]] std::size_t most_lane_marks(const TimelineModel& model, std::size_t lane, double pixels);
+// The most a frame of `pixels` columns puts in a lane's vectors: folded or
+// exact, at most two marks a column (a wide span and a run of narrow ones
+// after it), and never more than what the marks stand for: `marks` holds a
+// worker's spans or a line's transfers, `states` and `scratch` a line's
+// state segments (about two per transfer, and upgrades).
+struct MostLaneMarks {
+  std::size_t marks = 0;
+  std::size_t states = 0;  // line lanes only
+};
+[[nodiscard]] MostLaneMarks most_lane_marks(const TimelineModel& model, std::size_t lane, double pixels);
 
-// Grows `out` for frames of `pixels` columns over lanes [0, lanes) and
-// writes the memory once, so that its pages are in before any frame: the
+// Grows `out` (never shrinking it) for frames of `pixels` columns over
+// lanes [0, lanes) and writes the memory once, so that its pages are in before any frame: the
 // densest lanes first, at most `budget` bytes in all (a timeline of
 // thousands of lanes leaves the rest to grow as frames need it).
 void prepare_frame_marks(const TimelineModel& model, double pixels, std::size_t lanes, std::vector<LaneMarks>& out,

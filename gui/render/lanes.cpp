@@ -159,9 +159,10 @@ void paint_lanes(QPainter& p, const TimelineModel& model, const ViewTransform& v
     p.setFont(small);
     break;
   }
-  std::vector<LaneMarks>& frame = frame_buffers();
-  frame_marks(model, t0, t1, view.width(), state, std::min(lanes.size(), layout.lanes.size()), frame);
-  for (std::size_t i = 0; i < frame.size(); ++i) {
+  std::vector<LaneMarks>& frame = frame_buffers();  // may hold more lanes than this model's
+  const std::size_t lane_count = std::min(lanes.size(), layout.lanes.size());
+  frame_marks(model, t0, t1, view.width(), state, lane_count, frame);
+  for (std::size_t i = 0; i < lane_count; ++i) {
     if (lanes[i].kind == LaneKind::worker) {
       paint_worker_lane(fill, frame[i].marks, view, data, layout.lanes[i]);
       continue;

@@ -79,9 +79,10 @@ TEST(FrameMarks, EveryLaneGetsTheModelsAnswerOnAnyNumberOfThreads) {
   EXPECT_EQ(frame_marks(model, 0, end, 100, state, 3, 2).size(), 3U);
 }
 
+// The first b.size() lanes of `a` (a kept buffer may hold more) against `b`.
 bool same_lanes(const std::vector<LaneMarks>& a, const std::vector<LaneMarks>& b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
+  if (a.size() < b.size()) return false;
+  for (std::size_t i = 0; i < b.size(); ++i) {
     if (a[i].marks.size() != b[i].marks.size() || a[i].states.size() != b[i].states.size()) return false;
     for (std::size_t j = 0; j < a[i].marks.size(); ++j) {
       if (!same(a[i].marks[j], b[i].marks[j])) return false;
@@ -118,12 +119,45 @@ TEST(FrameMarks, AReusedBufferGivesWhatAFreshOneWould) {
           << "zoom " << zoom << (state == &all ? ", all lines" : ", line b only");
     }
   }
+  // A timeline of fewer lanes painted through the same buffer (the compare
+  // view paints two): its lanes are right, and the buffer keeps the rest.
+  traces::Timeline few = many_lanes();
+  few.workers.resize(2);
+  few.lines.resize(1);
+  std::erase_if(few.transfers, [](const auto& x) { return x.line != 0; });
+  const TimelineModel small(std::move(few));
+  ASSERT_LT(small.lanes().size(), model.lanes().size());
+  const std::size_t before = kept.size();
+  frame_marks(small, 0, end / 7, 900, all, small.lanes().size(), kept, 2);
+  EXPECT_EQ(kept.size(), before);
+  EXPECT_TRUE(same_lanes(kept, frame_marks(small, 0, end / 7, 900, all, small.lanes().size(), 1)));
+}
+
+// many_lanes() and a sparse line whose state segments outnumber its
+// transfers (a fill, shares, invalidations and upgrades).
+traces::Timeline with_sparse_line() {
+  traces::Timeline t = many_lanes();
+  const auto line = static_cast<std::uint32_t>(t.lines.size());
+  t.lines.push_back({"c"});
+  using K = traces::TransferKind;
+  const K kinds[] = {K::fill, K::read_share, K::read_share, K::invalidation, K::ownership, K::read_share};
+  for (std::uint64_t i = 0; i < 12; ++i) {
+    const std::uint64_t at = 1'000 + i * (t.end_time / 13);
+    t.transfers.push_back({at, at + 30, line, static_cast<std::int32_t>(i % 8) - (i == 0 ? 1 : 0),
+                           static_cast<std::uint32_t>((i + 3) % 8), kinds[i % 6]});
+    t.upgrades.push_back({at + 500, line, static_cast<std::uint32_t>((i + 3) % 8)});
+  }
+  return t;
 }
 
 // Prepared for a width, the buffers hold every frame of that width at any
-// zoom without growing: no frame allocates (or faults pages in).
+// zoom without growing: no frame's marks allocate (or fault pages in).
 TEST(FrameMarks, PreparedBuffersHoldAFrameAtAnyZoomWithoutGrowing) {
-  const TimelineModel model(many_lanes());
+  const TimelineModel model(with_sparse_line());
+  const std::size_t sparse = model.lanes().size() - 1;
+  ASSERT_EQ(model.lanes()[sparse].kind, LaneKind::line);
+  ASSERT_GT(model.line_segments(model.lanes()[sparse].index).size(), model.event_count(sparse) + 2)
+      << "a line with more segments than transfers";
   const double end = static_cast<double>(model.end_time());
   const double pixels = 700;
   std::vector<LaneMarks> kept;
@@ -144,7 +178,9 @@ TEST(FrameMarks, PreparedBuffersHoldAFrameAtAnyZoomWithoutGrowing) {
         ASSERT_EQ(kept[i].marks.data(), before[3 * i]) << "lane " << i << " grew at zoom " << zoom;
         ASSERT_EQ(kept[i].states.data(), before[3 * i + 1]) << "lane " << i << " grew at zoom " << zoom;
         ASSERT_EQ(kept[i].scratch.data(), before[3 * i + 2]) << "lane " << i << " grew at zoom " << zoom;
-        ASSERT_LE(kept[i].marks.size(), most_lane_marks(model, i, pixels));
+        const MostLaneMarks most = most_lane_marks(model, i, pixels);
+        ASSERT_LE(kept[i].marks.size(), most.marks) << "lane " << i;
+        ASSERT_LE(kept[i].states.size(), most.states) << "lane " << i;
       }
     }
   }
@@ -155,7 +191,7 @@ TEST(FrameMarks, PreparedBuffersHoldAFrameAtAnyZoomWithoutGrowing) {
 TEST(FrameMarks, PreparingKeepsToItsBudgetDensestLanesFirst) {
   const TimelineModel model(many_lanes());
   std::vector<LaneMarks> kept;
-  const std::size_t worker_bytes = most_lane_marks(model, 0, 500) * sizeof(Mark);
+  const std::size_t worker_bytes = most_lane_marks(model, 0, 500).marks * sizeof(Mark);
   prepare_frame_marks(model, 500, model.lanes().size(), kept, 3 * worker_bytes);
   std::size_t bytes = 0;
   std::size_t grown = 0;

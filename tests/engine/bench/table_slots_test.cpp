@@ -49,6 +49,41 @@ TEST(TableSlots, ABenchRunBuildsItsLockWithTheConfigsSize) {
   EXPECT_EQ(SizedCentral::built_with.load(), SizedCentral::kDefaultTableSlots);
 }
 
+// central that notes the highest worker id that took it.
+struct IdNotingCentral : lockimpl::CentralLock<RealPlatform> {
+  using lockimpl::CentralLock<RealPlatform>::CentralLock;
+  static inline std::atomic<std::uint32_t> highest{0};
+  static void note() {
+    const std::uint32_t id = RealPlatform::current_worker();
+    std::uint32_t h = highest.load();
+    while (id > h && !highest.compare_exchange_weak(h, id)) {
+    }
+  }
+  void lock_shared() {
+    note();
+    lockimpl::CentralLock<RealPlatform>::lock_shared();
+  }
+  void lock() {
+    note();
+    lockimpl::CentralLock<RealPlatform>::lock();
+  }
+};
+
+// BRAVO hashes the worker id into its table: each run numbers its workers
+// from 0, so a run's slots do not depend on the runs before it.
+TEST(TableSlots, EveryRunNumbersItsWorkersFromZero) {
+  BenchConfig cfg;
+  cfg.lock = "id-noting-central";
+  cfg.threads = 2;
+  cfg.ops = 1'000;
+  cfg.write_permille = 100;
+  for (int run = 0; run < 3; ++run) {
+    IdNotingCentral::highest = 0;
+    (void)run_bench<LockimplLock<IdNotingCentral>>(cfg, SpinDelay(1.0));
+    EXPECT_EQ(IdNotingCentral::highest.load(), 1U) << "run " << run;
+  }
+}
+
 // Wrappers without a size (pthread_rwlock, TBB, ...) are built from the count alone.
 TEST(TableSlots, AWrapperWithoutASizeTakesTheCountAlone) {
   struct CountOnly {

@@ -85,8 +85,11 @@ TEST(BenchCommand, SeveralLocksGiveAJsonArray) {
 TEST(BenchCommand, BravoTakesItsTableSizeFromTheName) {
   const CliRun r = run_cli("bench --lock bravo:slots=4,bravo --threads 2 --ops 4000 --write-permille 50 --json -");
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find("\"lock\": \"bravo:slots=4\""), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("\"lock\": \"bravo\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"lock\": \"bravo:slots=4\",\n  \"threads\": 2,\n  \"table_slots\": 4,"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\"lock\": \"bravo\",\n  \"threads\": 2,\n  \"ops_per_sec\""), std::string::npos)
+      << "no table_slots where the name gave none: " << r.out;
   for (const char* bad : {"bravo:slots=0", "bravo:slots=70000", "bravo:size=4", "graph:slots=4"}) {
     const CliRun e = run_cli(std::string("bench --lock ") + bad + " --ops 100");
     EXPECT_EQ(e.status, 2) << bad;

@@ -75,7 +75,8 @@ TEST(StressCommand, UnknownLockIsAOneLineError) {
 TEST(StressCommand, BravoTakesItsTableSizeFromTheName) {
   const CliRun r = run_cli("stress --lock bravo:slots=2 --ops 2e4 --threads 3 --json -");
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_NE(r.out.find("\"lock\": \"bravo:slots=2\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"lock\": \"bravo:slots=2\",\n  \"threads\": 3,\n  \"table_slots\": 2,"), std::string::npos)
+      << r.out;
   const CliRun bad = run_cli("stress --lock bravo:slots=abc");
   EXPECT_EQ(bad.status, 2);
   EXPECT_EQ(line_count(bad.err), 1) << bad.err;

@@ -165,6 +165,23 @@ TEST(ValidateCommand, UncalibratedThisMachineSaysToCalibrate) {
   fs::remove_all(config);
 }
 
+// A sized BRAVO runs in both worlds at that size: the real side's bench
+// and the replay both take the name.
+TEST(ValidateCommand, ASizedBravoRunsInBothWorlds) {
+  const fs::path dir = scratch_dir("bravo");
+  fs::remove_all(dir);
+  const CliRun r = run_cli("validate --quick --lock bravo:slots=4 --ops 2000 --real-runs 1 --machine laptop-8 -o " +
+                           dir.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string csv = slurp(dir / "validate.csv");
+  EXPECT_NE(csv.find("bravo:slots=4 t1 "), std::string::npos) << csv;
+  const CliRun bad = run_cli("validate --quick --machine laptop-8 --lock bravo:slots=0");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
+  EXPECT_NE(bad.err.find("bravo:slots=0"), std::string::npos) << bad.err;
+  fs::remove_all(dir);
+}
+
 TEST(ValidateCommand, BadFlagsAreOneLineErrorsAndNonZeroExit) {
   const CliRun lock = run_cli("validate --quick --machine laptop-8 --lock std-shared-mutex");
   EXPECT_EQ(lock.status, 2);

@@ -115,6 +115,35 @@ TEST(StressRunner, TheLockIsBuiltWithTheConfigsTableSize) {
   EXPECT_EQ(SizedCentral::built_with.load(), SizedCentral::kDefaultTableSlots);
 }
 
+// central that notes the highest worker id that took it.
+struct IdNotingCentral : lockimpl::CentralLock<platform::RealPlatform> {
+  using lockimpl::CentralLock<platform::RealPlatform>::CentralLock;
+  static inline std::atomic<std::uint32_t> highest{0};
+  static void note() {
+    const std::uint32_t id = platform::RealPlatform::current_worker();
+    std::uint32_t h = highest.load();
+    while (id > h && !highest.compare_exchange_weak(h, id)) {
+    }
+  }
+  void lock_shared() {
+    note();
+    lockimpl::CentralLock<platform::RealPlatform>::lock_shared();
+  }
+  void lock() {
+    note();
+    lockimpl::CentralLock<platform::RealPlatform>::lock();
+  }
+};
+
+// As in bench: each soak numbers its workers from 0 (BRAVO's slots hash the id).
+TEST(StressRunner, EveryRunNumbersItsWorkersFromZero) {
+  for (int run = 0; run < 2; ++run) {
+    IdNotingCentral::highest = 0;
+    (void)run_stress<LockimplStressLock<IdNotingCentral, false>>(short_run(2'000));
+    EXPECT_EQ(IdNotingCentral::highest.load(), 3U) << "run " << run;
+  }
+}
+
 TEST(StressRunner, SameSeedSameOperationMix) {
   // The mix depends only on the seed (the outcome of a try-lock may not).
   const StressResult a = run_stress<TestLock<Bug::none>>(short_run(4'000, 7));
