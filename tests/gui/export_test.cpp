@@ -68,5 +68,40 @@ TEST(ExportView, TruncatedTimelineGivesAFileOffsetError) {
   }
 }
 
+// The line lanes' state labels are shaped once and kept (lanes.cpp): each
+// state and core keeps its own text, and a second export, from the kept
+// labels, is the same as the first. In SVG the labels are text.
+TEST(ExportView, StateLabelsNameEachStateAndCoreFromTheFirstFrameOn) {
+  app();
+  traces::Timeline t;
+  t.cores = 8;
+  t.end_time = 8'000'000;
+  t.workers.push_back({"w", 0, {{0, 8'000'000, traces::WorkerState::running}}});
+  t.lines = {{"x"}};
+  using K = traces::TransferKind;
+  t.transfers.push_back({1'000'000, 1'400'000, 0, -1, 3, K::fill});           // moving to c3, then E c3
+  t.transfers.push_back({3'000'000, 3'400'000, 0, 3, 5, K::read_share});      // S x2
+  t.transfers.push_back({5'000'000, 5'400'000, 0, 5, 3, K::ownership});       // moving to c3, then M c3
+  t.transfers.push_back({6'500'000, 6'900'000, 0, 3, 6, K::ownership});       // moving to c6, then M c6
+  const TimelineModel model(std::move(t));
+  const QSize size(1600, 300);
+  const auto dir = std::filesystem::temp_directory_path();
+  const auto svg_text = [&](const char* name) {
+    const QString svg = QString::fromStdString((dir / name).string());
+    EXPECT_TRUE(export_view(svg, ExportFormat::svg, model, fit_view(model, size), ViewState{}, size));
+    QFile f(svg);
+    EXPECT_TRUE(f.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(f.readAll());
+    std::filesystem::remove(svg.toStdString());
+    return text;
+  };
+  const QString first = svg_text("lockscope_state_labels_1.svg");
+  for (const QString& label : {QStringLiteral(">E c3<"), QStringLiteral(">S \u00d72<"), QStringLiteral(">M c3<"),
+                               QStringLiteral(">M c6<"), QStringLiteral(">\u2192 c3<"), QStringLiteral(">\u2192 c6<")}) {
+    EXPECT_TRUE(first.contains(label)) << label.toStdString();
+  }
+  EXPECT_EQ(svg_text("lockscope_state_labels_2.svg"), first);
+}
+
 }  // namespace
 }  // namespace lockscope::gui
