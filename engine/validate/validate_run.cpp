@@ -43,8 +43,6 @@ traces::WorkloadTrace bench_workload(const bench::BenchConfig& cfg, std::uint64_
 bench::BenchConfig bench_config(const ValidateCase& what, std::uint64_t ops, std::uint64_t seed, bool pin) {
   bench::BenchConfig cfg;
   cfg.lock = what.lock;
-  // "bravo:slots=64": the table's size, as the replay of the same name has it.
-  if (const auto spec = replay::parse_lock_spec(what.lock)) cfg.table_slots = spec->params.table_slots;
   cfg.threads = what.threads;
   cfg.write_permille = what.write_permille;
   cfg.cs_ns = what.cs_ns;
@@ -104,9 +102,12 @@ void read_per_op(PerfCounter* counter, std::uint64_t ops, std::optional<double>&
 
 RealRun run_real(const ValidateCase& what, const RunOptions& options, const bench::SpinDelay& delay,
                  RealCounters counters) {
-  const bench::BenchConfig cfg = bench_config(what, options.ops, options.seed, options.pin);
-  const auto spec = replay::parse_lock_spec(what.lock);  // checked with the suite's names
-  const bench::LockEntry* entry = bench::find_bench_lock(spec ? spec->design : what.lock);
+  bench::BenchConfig cfg = bench_config(what, options.ops, options.seed, options.pin);
+  // "bravo:slots=64": the design's entry at the table's size, as the replay
+  // of the same name has it (the suite's names were checked).
+  const auto spec = replay::parse_lock_spec(what.lock);
+  cfg.table_slots = spec->params.table_slots;
+  const bench::LockEntry* entry = bench::find_bench_lock(spec->design);
   RealRun run;
   if (counters.switches != nullptr) counters.switches->start();
   if (counters.misses != nullptr) counters.misses->start();

@@ -124,20 +124,17 @@ void TimelineView::paintEvent(QPaintEvent* /*event*/) {
 
 void TimelineView::resizeEvent(QResizeEvent* /*event*/) {
   if (!model_) return;
+  const Layout layout(*model_, size());
   // A wider window's frames can need more marks: grown once here, not by
   // the frames that follow (a no-op when they are large enough).
-  prepare_lanes(*model_, Layout(*model_, size()));
-  if (fitted_) {
-    if (fit_range_) {
-      const Layout layout(*model_, size());
-      view_ = ViewTransform::fit(fit_range_->t0, fit_range_->t1, layout.data.width());
-    } else {
-      view_ = fit_view(*model_, size());
-    }
-    return;
+  prepare_lanes(*model_, layout);
+  if (!fitted_) {
+    view_ = view_.resized(layout.data.width());
+  } else if (fit_range_) {
+    view_ = ViewTransform::fit(fit_range_->t0, fit_range_->t1, layout.data.width());
+  } else {
+    view_ = fit_view(*model_, size());
   }
-  const Layout layout(*model_, size());
-  view_ = view_.resized(layout.data.width());
 }
 
 void TimelineView::wheelEvent(QWheelEvent* event) {

@@ -75,47 +75,61 @@ void paint_arrow(QPainter& p, RectFiller& fill, bool smooth, QPointF from, QPoin
 
 const QColor kMovingFill(0xe4, 0xe4, 0xe4);
 
-// A state label, shaped once. Each QPainter::drawText shapes its text anew
+// State labels, shaped once. Each QPainter::drawText shapes its text anew
 // (HarfBuzz, Qt's text engine): a view of 64 lines with a few hundred
 // labels took 75-105 ms a frame, half of it shaping the same few strings
-// ("M c3", "S ×2", "→ c7"). They are shaped once per font and kept.
+// ("M c3", "S ×2", "→ c7"). They are shaped once per font and kept, per
+// painting thread.
 struct StateLabel {
   QStaticText text;
   int width = 0;
 };
 
-const StateLabel* state_label(const LineMark& m, const QFont& font) {
-  thread_local QHash<std::uint64_t, StateLabel> cache;
-  thread_local QFont cached_font;
-  if (font != cached_font) {
-    cache.clear();
-    cached_font = font;
+class StateLabels {
+ public:
+  // This thread's labels in `font` (those of another font are dropped).
+  static StateLabels& in(const QFont& font) {
+    thread_local StateLabels labels;
+    if (font != labels.font_) {
+      labels.cache_.clear();
+      labels.font_ = font;
+    }
+    return labels;
   }
-  const std::uint32_t number = m.state == LineState::shared ? m.holders : m.core;
-  const std::uint64_t key = std::uint64_t{static_cast<std::uint8_t>(m.state)} << 32 | number;
-  if (const auto it = cache.constFind(key); it != cache.constEnd()) return &*it;
-  QString text;
-  if (m.state == LineState::modified || m.state == LineState::exclusive) {
-    text = QStringLiteral("%1 c%2").arg(QLatin1String(to_string(m.state))).arg(m.core);
-  } else if (m.state == LineState::shared) {
-    text = QStringLiteral("S ×%1").arg(m.holders);
-  } else if (m.state == LineState::moving) {
-    text = QStringLiteral("→ c%1").arg(m.core);
-  } else {
-    return nullptr;
+
+  // The label of a mark's state, or null for a state that has none.
+  const StateLabel* of(const LineMark& m) {
+    const std::uint32_t number = m.state == LineState::shared ? m.holders : m.core;
+    const std::uint64_t key = std::uint64_t{static_cast<std::uint8_t>(m.state)} << 32 | number;
+    if (const auto it = cache_.constFind(key); it != cache_.constEnd()) return &*it;
+    QString text;
+    if (m.state == LineState::modified || m.state == LineState::exclusive) {
+      text = QStringLiteral("%1 c%2").arg(QLatin1String(to_string(m.state))).arg(m.core);
+    } else if (m.state == LineState::shared) {
+      text = QStringLiteral("S ×%1").arg(m.holders);
+    } else if (m.state == LineState::moving) {
+      text = QStringLiteral("→ c%1").arg(m.core);
+    } else {
+      return nullptr;
+    }
+    if (cache_.size() > 4096) cache_.clear();
+    StateLabel label;
+    label.text = QStaticText(text);
+    label.text.setTextFormat(Qt::PlainText);
+    label.text.prepare(QTransform(), font_);
+    label.width = QFontMetrics(font_).horizontalAdvance(text);
+    return &*cache_.insert(key, std::move(label));
   }
-  if (cache.size() > 4096) cache.clear();
-  StateLabel label;
-  label.text = QStaticText(text);
-  label.text.setTextFormat(Qt::PlainText);
-  label.text.prepare(QTransform(), font);
-  label.width = QFontMetrics(font).horizontalAdvance(text);
-  return &*cache.insert(key, std::move(label));
-}
+
+ private:
+  QHash<std::uint64_t, StateLabel> cache_;
+  QFont font_;
+};
 
 void paint_line_states(QPainter& p, RectFiller& fill, const std::vector<LineMark>& marks, const ViewTransform& view,
                        const QRect& data, int top, int height, int& labels_left) {
   const QFontMetrics fm(p.font());
+  StateLabels& labels = StateLabels::in(p.font());
   std::array<QRgb, kLineStateCount> colors{};
   for (int s = 0; s < kLineStateCount; ++s) colors[static_cast<std::size_t>(s)] = line_state_color(static_cast<LineState>(s)).rgb();
   for (const LineMark& m : marks) {
@@ -127,7 +141,7 @@ void paint_line_states(QPainter& p, RectFiller& fill, const std::vector<LineMark
       fill.fill(x0, top, x1 - x0, height, colors[static_cast<std::size_t>(m.state)]);
     }
     if (m.folded() || labels_left <= 0 || height < 7) continue;
-    const StateLabel* label = state_label(m, p.font());
+    const StateLabel* label = labels.of(m);
     if (label == nullptr) continue;
     const int visible = std::min(x1, data.right()) - std::max(x0, data.left());
     if (label->width + 4 > visible) continue;

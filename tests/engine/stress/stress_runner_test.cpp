@@ -6,14 +6,12 @@
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdint>
 #include <set>
 #include <string>
 
 #include "engine/bench/lock_registry.hpp"
 #include "engine/stress/stress_registry.hpp"
-#include "lockimpl/central_lock.hpp"
+#include "tests/engine/bench/probe_locks.hpp"
 #include "tests/engine/stress/broken_locks.hpp"
 
 namespace lockscope::engine::stress {
@@ -21,6 +19,8 @@ namespace {
 
 using testing::Bug;
 using testing::TestLock;
+using lockscope::testing::IdNotingCentral;
+using lockscope::testing::SizedCentral;
 
 StressConfig short_run(std::uint64_t ops, std::uint64_t seed = 1) {
   StressConfig cfg;
@@ -94,15 +94,6 @@ std::vector<std::string_view> lock_names() {
 
 INSTANTIATE_TEST_SUITE_P(StressRegistry, EveryLock, ::testing::ValuesIn(lock_names()), param_name);
 
-// central with a table size it only records: which size a soak built it with.
-struct SizedCentral : lockimpl::CentralLock<platform::RealPlatform> {
-  static constexpr std::uint32_t kDefaultTableSlots = 7;
-  static inline std::atomic<std::uint32_t> built_with{0};
-  SizedCentral(std::uint32_t contexts, std::uint32_t slots) : lockimpl::CentralLock<platform::RealPlatform>(contexts) {
-    built_with = slots;
-  }
-};
-
 // `--lock bravo:slots=N`: the size goes from the config to the lock.
 TEST(StressRunner, TheLockIsBuiltWithTheConfigsTableSize) {
   StressConfig cfg = short_run(2'000);
@@ -114,26 +105,6 @@ TEST(StressRunner, TheLockIsBuiltWithTheConfigsTableSize) {
   (void)run_stress<Soaked>(cfg);
   EXPECT_EQ(SizedCentral::built_with.load(), SizedCentral::kDefaultTableSlots);
 }
-
-// central that notes the highest worker id that took it.
-struct IdNotingCentral : lockimpl::CentralLock<platform::RealPlatform> {
-  using lockimpl::CentralLock<platform::RealPlatform>::CentralLock;
-  static inline std::atomic<std::uint32_t> highest{0};
-  static void note() {
-    const std::uint32_t id = platform::RealPlatform::current_worker();
-    std::uint32_t h = highest.load();
-    while (id > h && !highest.compare_exchange_weak(h, id)) {
-    }
-  }
-  void lock_shared() {
-    note();
-    lockimpl::CentralLock<platform::RealPlatform>::lock_shared();
-  }
-  void lock() {
-    note();
-    lockimpl::CentralLock<platform::RealPlatform>::lock();
-  }
-};
 
 // As in bench: each soak numbers its workers from 0 (BRAVO's slots hash the id).
 TEST(StressRunner, EveryRunNumbersItsWorkersFromZero) {
