@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <utility>
 
 namespace lockscope::engine::sim {
 namespace {
@@ -23,7 +24,7 @@ void unblocked() {
 
 Picos Sleepers::wake() {
   SimWorld& world = SimWorld::current();
-  waker_ = world.current_core();
+  waker_ = static_cast<std::uint16_t>(world.current_core());  // < machine::kMaxCores
   ++wakes_;
   const bool other = std::any_of(cores_.begin(), cores_.end(), [this](unsigned c) { return c != waker_; });
   return world.running() && other ? world.costs().wake_call : 0;
@@ -39,7 +40,11 @@ SimMutex::SimMutex(const lockimpl::LineName& name)
       released_(simgrid::s4u::ConditionVariable::create()),
       line_(SimWorld::current().line_for(this, name)) {}
 
-void SimMutex::lock() {
+void SimMutex::lock() { lock(false); }
+
+void SimMutex::lock_after_wait() { lock(true); }
+
+void SimMutex::lock(bool mark) {
   SimWorld& world = SimWorld::current();
   for (bool contended = false;; contended = true) {
     // glibc's lll_lock: an atomic exchange on the word, in user space; every
@@ -48,10 +53,13 @@ void SimMutex::lock() {
     world.sync();
     if (!locked_) {
       locked_ = true;
+      // Taken by exchange(2) after a wait, or by lll_cond_lock: the mark stays.
+      if (contended || mark) marked_ = true;
       if (contended) unblocked();
       return;
     }
     if (!contended) blocked(BlockKind::mutex);
+    marked_ = true;  // the exchange(2) before the futex_wait
     sleep_while_locked();
   }
 }
@@ -98,14 +106,22 @@ bool SimMutex::try_lock() {
 
 void SimMutex::unlock() {
   SimWorld& world = SimWorld::current();
+  world.charge(release());  // after the release: the mutex is free meanwhile
+}
+
+Picos SimMutex::release() {
+  SimWorld& world = SimWorld::current();
   world.access(line_, Access::rmw, MemoryOrder::release);
   world.sync();
   std::unique_lock<simgrid::s4u::Mutex> held(*guard_);
   locked_ = false;
-  const Picos call = sleepers_.wake();
+  const bool marked = std::exchange(marked_, false);
+  Picos call = sleepers_.wake();
   released_->notify_one();
-  held.unlock();
-  world.charge(call);  // after the release: the mutex is free meanwhile
+  // A marked word costs the futex_wake call with nobody asleep too (a
+  // locker whose futex_wait returned at once, or nobody at all any more).
+  if (marked && call == 0 && world.running()) call = world.costs().syscall;
+  return call;
 }
 
 SimWaitQueue::SimWaitQueue()
@@ -121,17 +137,28 @@ void SimWaitQueue::wait(SimMutex& m) {
     // and counting the wakes: a notify in between cannot be lost.
     std::unique_lock<simgrid::s4u::Mutex> held(*guard_);
     const std::uint32_t seen = sleepers_.wakes();
-    m.unlock();
+    sleepers_.enter();  // counted in before the mutex is released (glibc's __wrefs)
+    // The mutex's futex_wake, if its word was marked, is paid on the way
+    // in, as part of the window below: a notify meanwhile is not lost.
+    const Picos unlock_call = m.release();
     blocked(BlockKind::wait_queue);
     // A notify that comes while the futex_wait is still entering the kernel
     // makes it return without sleeping, and without a wake-up.
     const Picos entry = world.running() ? world.costs().syscall / 2 : 0;
-    if (entry != 0 &&
-        cv_->wait_until(held, to_seconds(SimWorld::clock() + entry)) == std::cv_status::no_timeout) {
+    const Picos start = SimWorld::clock();
+    if (unlock_call + entry != 0 &&
+        cv_->wait_until(held, to_seconds(start + unlock_call + entry)) == std::cv_status::no_timeout) {
+      sleepers_.leave();
       held.unlock();
-      world.syscall_leg();
+      // Notified during the unlock's own system call: the signal is seen in
+      // user space after it, with no futex_wait. Later: the way back.
+      if (SimWorld::clock() < start + unlock_call) {
+        world.charge(start + unlock_call - SimWorld::clock());
+      } else {
+        world.syscall_leg();
+      }
       unblocked();
-      m.lock();
+      m.lock_after_wait();
       return;
     }
     // Entered: asleep in the kernel from the timeout on. SimGrid answers a
@@ -145,11 +172,12 @@ void SimWaitQueue::wait(SimMutex& m) {
     sleepers_.add(core);
     while (sleepers_.wakes() == seen) cv_->wait(held);
     sleepers_.remove(core);
+    sleepers_.leave();
   }
   world.woken_by(sleepers_.waker());
   world.on_core();
   unblocked();
-  m.lock();  // the caller holds m again, as it did on entry
+  m.lock_after_wait();  // the caller holds m again, as it did on entry
 }
 
 void SimWaitQueue::notify_all() {
@@ -157,7 +185,10 @@ void SimWaitQueue::notify_all() {
   world.drain_own_buffer();  // futex_wake: the kernel's locked instructions
   world.sync();
   std::unique_lock<simgrid::s4u::Mutex> held(*guard_);
-  const Picos call = sleepers_.wake();
+  Picos call = sleepers_.wake();
+  // glibc's broadcast makes the futex_wake call for every waiter counted
+  // in, asleep or still on its way into the kernel.
+  if (call == 0 && sleepers_.awake_inside() && world.running()) call = world.costs().syscall;
   cv_->notify_all();
   held.unlock();
   world.charge(call);

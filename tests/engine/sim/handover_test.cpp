@@ -38,13 +38,14 @@ struct Knobs {
   Picos syscall = 0;
   std::vector<Picos> wake_idle = {};
   std::vector<Picos> wake_after_idle = {};
+  unsigned cores = 2;
 };
 
 Figures run(const traces::WorkloadTrace& trace, const std::string& lock, Knobs k) {
   const std::string out = in_child([&] {
     replay::ReplayOptions o;
     o.lock = lock;
-    o.costs = two_speed(2, 2, 100'000, 100'000);
+    o.costs = two_speed(k.cores, k.cores, 100'000, 100'000);
     o.costs.line_hold = k.line_hold;
     o.sim_costs.wake = k.wake;
     o.sim_costs.spin = k.spin;
@@ -220,18 +221,23 @@ TEST(Wake, AThreadBackFromTheKernelCompetesAfreshForTheMutex) {
   // glibc's lll_lock_wait: futex_wait returns at once when the word changed
   // (EAGAIN), and the thread takes the mutex with another exchange in user
   // space, back from the kernel. Writer 1 asks 100 ns into writer 0's 200 ns
-  // section and enters a 1 us futex call; the word is free half-way, so the
-  // call returns. Writer 0 writes again 500 ns after its first unlock, while
-  // writer 1 is still on its way back, and takes the mutex (barging) for 5
-  // us: writer 1 finds it held and waits for all of it. A model that gave
-  // writer 1 the mutex in the kernel makes writer 0 wait instead, about a
-  // microsecond, and nobody waits 5.
+  // section and enters a 1 us futex call; the word is free when the kernel
+  // looks (600 ns), so the call returns, at 1,100 ns. Writer 2 asks at 800
+  // ns, while writer 1 is still on its way back, and takes the mutex
+  // (barging) for 5 us: writer 1 finds it held and waits for all of it. A
+  // model that gave writer 1 the mutex in the kernel makes writer 2 wait
+  // instead, about a microsecond, and nobody waits 5. (Writer 0 cannot be
+  // the one that barges: its unlock of the word writer 1 marked makes a
+  // futex_wake call as long as writer 1's.)
   using O = traces::OpKind;
-  const traces::WorkloadTrace t = two_workers(
-      {{O::write_acquire}, {O::hold, 200}, {O::write_release}, {O::think, 500}, {O::write_acquire}, {O::hold, 5000},
-       {O::write_release}},
-      {{O::think, 100}, {O::write_acquire}, {O::hold, 10}, {O::write_release}});
-  EXPECT_GE(run(t, "graph", {.syscall = 1'000'000}).write_wait_max, 5'000U);
+  traces::WorkloadTrace t = two_workers({{O::write_acquire}, {O::hold, 200}, {O::write_release}},
+                                        {{O::think, 100}, {O::write_acquire}, {O::hold, 10}, {O::write_release}});
+  traces::WorkerPlan barger;
+  barger.initial_context = 2;
+  barger.ops = {{O::think, 800}, {O::write_acquire}, {O::hold, 5000}, {O::write_release}};
+  t.workers.push_back(std::move(barger));
+  t.initial_contexts = 3;
+  EXPECT_GE(run(t, "graph", {.syscall = 1'000'000, .cores = 3}).write_wait_max, 5'000U);
 }
 
 }  // namespace
