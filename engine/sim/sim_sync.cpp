@@ -24,7 +24,7 @@ void unblocked() {
 
 Picos Sleepers::wake() {
   SimWorld& world = SimWorld::current();
-  waker_ = static_cast<std::uint16_t>(world.current_core());  // < machine::kMaxCores
+  waker_ = world.current_core() & 0xFFFU;  // < machine::kMaxCores, 4,096
   ++wakes_;
   const bool other = std::any_of(cores_.begin(), cores_.end(), [this](unsigned c) { return c != waker_; });
   return world.running() && other ? world.costs().wake_call : 0;
@@ -71,7 +71,9 @@ void SimMutex::sleep_while_locked() {
   // retries in user space after the way back. The mutex is not held on the
   // way back: another thread may take it meanwhile.
   world.syscall_leg();
-  if (!locked_) {
+  // The kernel compares the word with 2: free, or taken meanwhile by a
+  // barger's CAS 0 -> 1 (unmarked), it returns, and the loop goes round.
+  if (!locked_ || !marked_) {
     world.syscall_leg();
     return;
   }
@@ -81,7 +83,7 @@ void SimMutex::sleep_while_locked() {
     // Re-checked under the bucket lock, which unlock() takes to free the
     // word: an unlock that came while we gave the core up is not lost.
     std::unique_lock<simgrid::s4u::Mutex> held(*guard_);
-    if (locked_) {
+    if (locked_ && marked_) {
       const unsigned core = world.current_core();
       sleepers_.add(core);
       released_->wait(held);
@@ -115,13 +117,17 @@ Picos SimMutex::release() {
   world.sync();
   std::unique_lock<simgrid::s4u::Mutex> held(*guard_);
   locked_ = false;
-  const bool marked = std::exchange(marked_, false);
-  Picos call = sleepers_.wake();
+  // An unmarked word (1) has nobody asleep on it that an unlock must wake:
+  // glibc's lll_unlock makes no call. A sleeper left over from an earlier
+  // wake-one (the word went 2 -> 0 -> 1 under a barger) is woken later by
+  // the one that wake woke: it marks the word again however it comes back.
+  if (!std::exchange(marked_, false)) return 0;
+  const Picos call = sleepers_.wake();
   released_->notify_one();
-  // A marked word costs the futex_wake call with nobody asleep too (a
-  // locker whose futex_wait returned at once, or nobody at all any more).
-  if (marked && call == 0 && world.running()) call = world.costs().syscall;
-  return call;
+  // The futex_wake system call at least, whoever sleeps: nobody any more
+  // (a locker whose futex_wait returned at once), or a sleeper of this
+  // very core.
+  return world.running() ? std::max(call, world.costs().syscall) : call;
 }
 
 SimWaitQueue::SimWaitQueue()
@@ -186,9 +192,9 @@ void SimWaitQueue::notify_all() {
   world.sync();
   std::unique_lock<simgrid::s4u::Mutex> held(*guard_);
   Picos call = sleepers_.wake();
-  // glibc's broadcast makes the futex_wake call for every waiter counted
-  // in, asleep or still on its way into the kernel.
-  if (call == 0 && sleepers_.awake_inside() && world.running()) call = world.costs().syscall;
+  // glibc's broadcast makes one futex_wake call whenever a waiter is
+  // counted in, asleep or still on its way into the kernel.
+  if (sleepers_.awake_inside() && world.running()) call = std::max(call, world.costs().syscall);
   cv_->notify_all();
   held.unlock();
   world.charge(call);

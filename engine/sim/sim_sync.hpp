@@ -42,16 +42,17 @@ class Sleepers {
   // broadcast then makes its futex_wake system call).
   void enter() { ++inside_; }
   void leave() { --inside_; }
-  // Someone inside is not asleep: entering or leaving the kernel.
+  // Someone counted in is not asleep: still on its way into the kernel.
   [[nodiscard]] bool awake_inside() const { return inside_ > cores_.size(); }
 
  private:
   std::vector<unsigned> cores_;
-  // Two 16-bit fields where one 32-bit core number was (machines have at
-  // most 4,096 cores): a primitive keeps its size, so a lock's later
-  // variables stay in the simulated lines they were in.
-  std::uint16_t waker_ = 0;
-  std::uint16_t inside_ = 0;
+  // Two fields in the 32 bits one core number took: a primitive keeps its
+  // size, so a lock's later variables stay in the simulated lines they
+  // were in. 12 bits hold any core (machine::kMaxCores is 4,096); 20 hold
+  // more workers than a scenario may have (65,536).
+  std::uint32_t waker_ : 12 = 0;
+  std::uint32_t inside_ : 20 = 0;
   std::uint32_t wakes_ = 0;
 };
 
@@ -82,7 +83,7 @@ class SimMutex {
   // the word (glibc's lll_cond_lock).
   void lock_after_wait();
   // unlock() without paying for its futex_wake: returns what the call
-  // costs the caller (0 when the word was not marked).
+  // costs the caller (0 when the word was not marked and nobody sleeps).
   [[nodiscard]] Picos release();
 
  private:

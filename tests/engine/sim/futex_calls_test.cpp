@@ -28,7 +28,7 @@ SimCosts costs() {
   c.fence = 0;
   c.syscall = kSyscall;
   c.wake = 20'000'000;
-  c.wake_call = 0;  // waking a sleeper is free: only the calls with nobody asleep show
+  c.wake_call = 0;  // a wake costs only its system call: the calls with nobody asleep show
   return c;
 }
 
@@ -87,6 +87,17 @@ struct Shared {
   SimWaitQueue* q = nullptr;
   Picos measured = 0;
 };
+
+TEST(SimMutexWord, ATryLockLeavesTheWordUnmarked) {
+  const Picos unlock = parse(two_workers(
+      [](SimWorld& world, std::ostringstream& s) {
+        SimMutex m;
+        if (!m.try_lock()) s << "try_lock failed ";
+        s << timed(world, [&] { m.unlock(); });
+      },
+      [](SimWorld&) {}));
+  EXPECT_LT(unlock, kSyscall / 2);
+}
 
 // Worker 0 holds the mutex until 200 ns; worker 1 asks at 100 ns, marks the
 // word and enters futex_wait, which the release at 200 ns (before the
@@ -168,6 +179,54 @@ TEST(SimWaitQueueCalls, ANotifyToAWaiterStillEnteringCallsFutexWake) {
   EXPECT_GE(notify, kSyscall);
   // The waiter took the mutex back with lll_cond_lock, which marks it.
   EXPECT_GE(unlock, kSyscall);
+}
+
+// Worker 0 waits on the queue twice; worker 1 notifies each wait 200 ns
+// in. The first wait takes the mutex back marked, so the second one's
+// release pays a futex_wake call (1 us) on the way in; the notify comes
+// during that call, and the waiter sees it in user space afterwards, with
+// no futex_wait: back after the call, not a way back later. Returns how
+// long the second wait took.
+Picos second_wait_with_notify_during_its_unlock() {
+  Shared sh;
+  const std::string out = in_child([&] {
+    std::ostringstream s;
+    const SimulationEnd end = run_simulation(
+        two_speed(2, 2, 100'000, 100'000), costs(), [&](SimWorld& world, const SimHosts& hosts) {
+          SimMutex m;
+          SimWaitQueue q;
+          sh.q = &q;
+          Picos entered[2] = {0, 0};
+          SimWorker w1;
+          w1.id = 1;
+          w1.core = 1;
+          simgrid::s4u::ActorPtr actor = spawn_worker(hosts, w1, [&] {
+            for (const Picos& at : entered) {
+              while (at == 0) sleep_until_ps(SimWorld::clock() + 10'000);
+              sleep_until_ps(at + 200'000);
+              sh.q->notify_all();
+            }
+          });
+          m.lock();
+          for (Picos& at : entered) {
+            world.sync();
+            at = SimWorld::clock();
+            q.wait(m);
+          }
+          world.sync();
+          s << SimWorld::clock() - entered[1];
+          m.unlock();
+          actor->join();
+        });
+    return end.main_finished ? s.str() : std::string("unfinished");
+  }).out;
+  return parse(out);
+}
+
+TEST(SimWaitQueueCalls, AWaitOnAMarkedMutexPaysItsUnlockOnTheWayIn) {
+  const Picos took = second_wait_with_notify_during_its_unlock();
+  EXPECT_GE(took, kSyscall);  // the unlock's futex_wake
+  EXPECT_LT(took, kSyscall + kSyscall / 2);  // and no way back from a futex_wait
 }
 
 TEST(SimWaitQueueCalls, ANotifyWithNobodyInsideMakesNoCall) {
