@@ -57,6 +57,10 @@ Captured run_captured(const std::string& program, const std::vector<std::string>
   close(saved_err);
   c.out = read_file(out_path);
   c.err = read_file(err_path);
+  // Read: the files are ours to remove (every run left two in the temp
+  // folder before).
+  std::remove(out_path.c_str());
+  std::remove(err_path.c_str());
   return c;
 }
 
