@@ -30,6 +30,12 @@ Picos Sleepers::wake() {
   return world.running() && other ? world.costs().wake_call : 0;
 }
 
+Picos Sleepers::wake_by_call() {
+  const Picos call = wake();
+  SimWorld& world = SimWorld::current();
+  return world.running() ? std::max(call, world.costs().syscall) : call;
+}
+
 SimMutex::SimMutex()
     : guard_(simgrid::s4u::Mutex::create()),
       released_(simgrid::s4u::ConditionVariable::create()),
@@ -122,12 +128,11 @@ Picos SimMutex::release() {
   // wake-one (the word went 2 -> 0 -> 1 under a barger) is woken later by
   // the one that wake woke: it marks the word again however it comes back.
   if (!std::exchange(marked_, false)) return 0;
-  const Picos call = sleepers_.wake();
+  // Whoever sleeps: nobody any more (a locker whose futex_wait returned at
+  // once), or a sleeper of this very core.
+  const Picos call = sleepers_.wake_by_call();
   released_->notify_one();
-  // The futex_wake system call at least, whoever sleeps: nobody any more
-  // (a locker whose futex_wait returned at once), or a sleeper of this
-  // very core.
-  return world.running() ? std::max(call, world.costs().syscall) : call;
+  return call;
 }
 
 SimWaitQueue::SimWaitQueue()
@@ -191,10 +196,9 @@ void SimWaitQueue::notify_all() {
   world.drain_own_buffer();  // futex_wake: the kernel's locked instructions
   world.sync();
   std::unique_lock<simgrid::s4u::Mutex> held(*guard_);
-  Picos call = sleepers_.wake();
   // glibc's broadcast makes one futex_wake call whenever a waiter is
   // counted in, asleep or still on its way into the kernel.
-  if (sleepers_.awake_inside() && world.running()) call = std::max(call, world.costs().syscall);
+  const Picos call = sleepers_.awake_inside() ? sleepers_.wake_by_call() : sleepers_.wake();
   cv_->notify_all();
   held.unlock();
   world.charge(call);
@@ -269,9 +273,7 @@ void SimWaiter::kick() {
   // costs the kicker that system call and no wake-up. (GCC 12's
   // bits/atomic_wait.h: __waiter enters the pool's count, then spins;
   // _M_notify checks only the count.)
-  const bool asleep = !sleepers_.empty();
-  Picos call = sleepers_.wake();
-  if (!asleep && polling_ != 0 && world.running()) call = world.costs().syscall;
+  const Picos call = sleepers_.empty() && polling_ != 0 ? sleepers_.wake_by_call() : sleepers_.wake();
   cv_->notify_all();
   held.unlock();
   world.charge(call);

@@ -32,6 +32,10 @@ class Sleepers {
   // returns what it costs the waker. Called before the notify: a woken
   // worker leaves at once.
   [[nodiscard]] Picos wake();
+  // wake() for a waker that makes the futex_wake system call whoever
+  // sleeps (an unlock of glibc's marked word, a broadcast to a waiter
+  // counted in, libstdc++'s notify to a polling waiter): at least that call.
+  [[nodiscard]] Picos wake_by_call();
   [[nodiscard]] unsigned waker() const { return waker_; }
   // Wakes so far, modulo 2^32: a worker that saw a count and finds another
   // knows it was woken in between, even if it was not in the primitive's
@@ -83,7 +87,7 @@ class SimMutex {
   // the word (glibc's lll_cond_lock).
   void lock_after_wait();
   // unlock() without paying for its futex_wake: returns what the call
-  // costs the caller (0 when the word was not marked and nobody sleeps).
+  // costs the caller (0 when the word was not marked: no call).
   [[nodiscard]] Picos release();
 
  private:
