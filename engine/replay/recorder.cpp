@@ -74,13 +74,14 @@ void Recorder::violation(unsigned worker, std::uint32_t lock, Picos at) {
 void Recorder::acquired(unsigned worker, bool write, std::uint32_t lock, Picos at) {
   Lane& lane = lanes_[worker];
   PerLock& l = per_lock_[lock];
-  const std::uint64_t waited = (at - lane.wait_began) / 1000 + instrument_.read();
+  const bool is_timed = timed(worker, lane.acquired++);
+  const std::uint64_t waited = is_timed ? (at - lane.wait_began) / 1000 + instrument_.read() : 0;
   if (write) {
     if (l.writers_inside != 0 || l.readers_inside != 0) violation(worker, lock, at);
     ++l.writers_inside;
     ++l.counts.writes;
-    if (keep_lock_waits_) l.counts.write_wait_ns.push_back(waited);
-    write_wait_.record(waited);
+    if (keep_lock_waits_ && is_timed) l.counts.write_wait_ns.push_back(waited);
+    if (is_timed) write_wait_.record(waited);
     ++writes_;
     ++lane.writes;
   } else {
@@ -88,8 +89,8 @@ void Recorder::acquired(unsigned worker, bool write, std::uint32_t lock, Picos a
     ++l.readers_inside;
     step(kReadersInside, at, true);
     ++l.counts.reads;
-    if (keep_lock_waits_) l.counts.read_wait_ns.push_back(waited);
-    read_wait_.record(waited);
+    if (keep_lock_waits_ && is_timed) l.counts.read_wait_ns.push_back(waited);
+    if (is_timed) read_wait_.record(waited);
     ++reads_;
     ++lane.reads;
   }

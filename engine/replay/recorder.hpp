@@ -63,6 +63,9 @@ class Recorder final : public sim::BlockObserver {
   // Waits are recorded as `instrument` would time them (WaitInstrument):
   // the histograms, the per-lock samples and the totals, not the spans.
   void time_waits_with(WaitInstrument instrument) { instrument_ = std::move(instrument); }
+  // Only the acquisitions marked here are timed (ReplayOptions::
+  // timed_acquisitions); the others' waits are not recorded.
+  void time_only(std::vector<std::vector<bool>> timed) { timed_ = std::move(timed); }
 
   // The worker starts to acquire `lock` (state waiting_read / waiting_write).
   void begin_acquire(unsigned worker, bool write, std::uint32_t lock, Picos at);
@@ -121,6 +124,7 @@ class Recorder final : public sim::BlockObserver {
     Picos wait_began = 0;   // start of the current acquisition
     std::uint64_t reads = 0;   // completed acquisitions, over every lock
     std::uint64_t writes = 0;
+    std::uint64_t acquired = 0;  // acquisitions so far: the index into timed_
     bool attempted = false;    // began an acquisition
     std::vector<traces::Span> spans;
   };
@@ -149,6 +153,12 @@ class Recorder final : public sim::BlockObserver {
   stats::LatencyHistogram read_wait_;
   stats::LatencyHistogram write_wait_;
   WaitInstrument instrument_;
+  std::vector<std::vector<bool>> timed_;  // per worker; empty: every wait is timed
+  [[nodiscard]] bool timed(unsigned worker, std::uint64_t acquisition) const {
+    if (worker >= timed_.size() || timed_[worker].empty()) return true;
+    const std::vector<bool>& t = timed_[worker];
+    return acquisition < t.size() && t[acquisition];
+  }
   // readers_inside (over all locks), queued_readers, writers_waiting.
   StepCounters counters_;
   // Where readers_inside's samples go on export, reserved with its steps.

@@ -239,6 +239,7 @@ ReplayResult run_replay(const traces::WorkloadTrace& trace, const ReplayOptions&
   Recorder recorder(workers, lock_count, options.record_timeline, named_locks);
   recorder.reserve_for(trace);
   recorder.time_waits_with(WaitInstrument(options.wait_instrument_ns, options.seed));
+  recorder.time_only(options.timed_acquisitions);
   std::vector<coherence::Transfer> transfers;
   std::vector<coherence::Upgrade> upgrades;
   std::vector<sim::StoreLogEntry> stores;

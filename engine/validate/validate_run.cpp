@@ -17,7 +17,9 @@
 
 namespace lockscope::engine::validate {
 
-traces::WorkloadTrace bench_workload(const bench::BenchConfig& cfg, std::uint64_t instrument_ns) {
+traces::WorkloadTrace bench_workload(const bench::BenchConfig& cfg, std::uint64_t instrument_ns,
+                                     std::vector<std::vector<bool>>* timed) {
+  if (timed != nullptr) timed->assign(cfg.threads, {});
   traces::WorkloadTrace trace;
   trace.initial_contexts = cfg.threads;
   trace.origin = fmt::format(
@@ -31,8 +33,9 @@ traces::WorkloadTrace bench_workload(const bench::BenchConfig& cfg, std::uint64_
     ops.reserve(4 * quota);
     for (std::uint64_t n = 0; n < quota; ++n) {
       const bool write = cfg.write_permille != 0 && rng.below(1000) < cfg.write_permille;
-      const bool timed = write || bench::detail::read_is_timed(cfg, n);
-      if (instrument_ns != 0 && timed) ops.push_back({traces::OpKind::think, instrument_ns});
+      const bool is_timed = write || bench::detail::read_is_timed(cfg, n);
+      if (instrument_ns != 0 && is_timed) ops.push_back({traces::OpKind::think, instrument_ns});
+      if (timed != nullptr) (*timed)[i].push_back(is_timed);
       bench::detail::record_section(ops, write, cfg);
     }
     trace.workers.push_back({i, std::move(ops)});
@@ -161,7 +164,9 @@ CaseResult replay_case(const ValidateCase& what, const RunOptions& options) {
   replay_options.record_timeline = false;
   replay_options.wait_instrument_ns = options.clock_floor_samples;
   const auto instrument = static_cast<std::uint64_t>(std::llround(2 * options.clock_read_ns));
-  result.sim = replay::replay_in_child(bench_workload(cfg, instrument), replay_options, "");
+  // Waits as the real loop sees them: only the acquisitions it times.
+  const traces::WorkloadTrace workload = bench_workload(cfg, instrument, &replay_options.timed_acquisitions);
+  result.sim = replay::replay_in_child(workload, replay_options, "");
   if (!result.sim.error.empty()) {
     result.error = fmt::format("replay failed: {}", result.sim.error);
   } else if (!result.sim.healthy()) {

@@ -33,7 +33,10 @@ namespace lockscope::engine::validate {
 // every acquisition the loop times (every write, one read in
 // cfg.read_sample_every) is preceded by that much busy time: the loop's two
 // clock reads, which the real threads spend and a recording leaves out.
-[[nodiscard]] traces::WorkloadTrace bench_workload(const bench::BenchConfig& cfg, std::uint64_t instrument_ns = 0);
+// With `timed`, which acquisitions the loop times, per worker in order
+// (ReplayOptions::timed_acquisitions): the real side's waits are theirs.
+[[nodiscard]] traces::WorkloadTrace bench_workload(const bench::BenchConfig& cfg, std::uint64_t instrument_ns = 0,
+                                                   std::vector<std::vector<bool>>* timed = nullptr);
 
 // The bench configuration of a case (ops quota, no recording).
 [[nodiscard]] bench::BenchConfig bench_config(const ValidateCase& what, std::uint64_t ops, std::uint64_t seed,

@@ -137,13 +137,17 @@ TEST(ValidateRun, RebuiltWorkloadIsWhatBenchRecords) {
 
 // With the clock reads' cost, each timed acquisition (every write, reads
 // 0, 16, 32, ... of a worker) is preceded by that much busy time, and the
-// rest of the trace is unchanged.
+// rest of the trace is unchanged; the list of timed acquisitions (whose
+// waits the replay records) marks exactly those.
 TEST(ValidateRun, TheLoopsClockReadsPrecedeEveryTimedAcquisition) {
   const bench::BenchConfig cfg = bench_config({"central", 2, 100, 0, 0}, 2000, 1, false);
   const traces::WorkloadTrace plain = bench_workload(cfg);
-  const traces::WorkloadTrace timed = bench_workload(cfg, 42);
+  std::vector<std::vector<bool>> marked;
+  const traces::WorkloadTrace timed = bench_workload(cfg, 42, &marked);
   ASSERT_EQ(timed.workers.size(), plain.workers.size());
+  ASSERT_EQ(marked.size(), plain.workers.size());
   for (std::size_t w = 0; w < plain.workers.size(); ++w) {
+    std::vector<bool> preceded;
     std::vector<traces::Op> without;
     std::uint64_t n = 0, writes = 0, sampled_reads = 0, inserted = 0;
     bool pending = false;
@@ -156,6 +160,7 @@ TEST(ValidateRun, TheLoopsClockReadsPrecedeEveryTimedAcquisition) {
       if (op.kind == traces::OpKind::read_acquire || op.kind == traces::OpKind::write_acquire) {
         const bool write = op.kind == traces::OpKind::write_acquire;
         EXPECT_EQ(pending, write || n % 16 == 0) << "worker " << w << " op " << n;
+        preceded.push_back(pending);
         if (write) ++writes;
         else if (n % 16 == 0) ++sampled_reads;
         pending = false;
@@ -164,6 +169,7 @@ TEST(ValidateRun, TheLoopsClockReadsPrecedeEveryTimedAcquisition) {
       without.push_back(op);
     }
     EXPECT_EQ(inserted, writes + sampled_reads);
+    EXPECT_EQ(marked[w], preceded) << "worker " << w;
     EXPECT_GT(writes, 0U);
     EXPECT_EQ(without, plain.workers[w].ops);
   }
