@@ -239,6 +239,25 @@ Picos Directory::access(unsigned core, LineId id, Access access, Picos now) {
   return end;
 }
 
+Picos Directory::move_earlier(LineId id, Picos start) {
+  Line& l = lines_[id];
+  if (start >= l.leaves_at) return l.busy_until;
+  const Picos by = l.leaves_at - start;
+  l.leaves_at = start;
+  l.busy_until -= by;
+  if (log_ != nullptr) {
+    // The move's own entry: the line's latest, near the end of the log
+    // (other lines may have moved since).
+    for (auto it = log_->rbegin(); it != log_->rend(); ++it) {
+      if (it->line != id) continue;
+      it->start -= by;
+      it->end -= by;
+      break;
+    }
+  }
+  return l.busy_until;
+}
+
 // The access itself on a saved copy of everything it may change.
 Picos Directory::would_complete(unsigned core, LineId line, Access access, Picos now) {
   const Line saved = lines_[line];

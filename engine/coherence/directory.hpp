@@ -90,6 +90,16 @@ class Directory {
   // When the line last finished moving between caches (0: never moved).
   [[nodiscard]] Picos last_moved(LineId line) const { return lines_[line].busy_until; }
 
+  // When the line's latest move left its old owner: later than the access
+  // asked for it when that owner was still holding it (line_hold).
+  [[nodiscard]] Picos left_at(LineId line) const { return lines_[line].leaves_at; }
+
+  // The line's latest move, from an owner that held it, leaves at `start`
+  // instead, earlier: its old owner stopped using it before its hold was
+  // over (SimWorld::let_go). The move costs what it did; returns when it
+  // now lands. Nothing else may have moved the line since.
+  Picos move_earlier(LineId line, Picos start);
+
   // Performs the access starting at `now`; returns when it completes. Every
   // miss appends to the transfer log (if one is set) and to the line's stats.
   Picos access(unsigned core, LineId line, Access access, Picos now);

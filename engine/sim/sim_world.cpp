@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+#include <utility>
 
 #include "engine/sim/arbitration.hpp"
 #include "engine/sim/core_scheduler.hpp"
@@ -127,6 +128,7 @@ void SimWorld::charge(Picos cost) {
   if (!running_) return;
   SimWorker& w = self();
   w.shadow = 0;  // a clock read, a pause, a wait: not work a miss hides (SimWorld::work)
+  if (turns_away(cost)) let_go(w);
   charge(w, cost);
 }
 
@@ -134,6 +136,7 @@ void SimWorld::sync() {
   if (!running_) return;
   SimWorker& w = self();
   w.shadow = 0;  // a context operation: the kernel, serializing
+  let_go(w);
   sync(w);
 }
 
@@ -206,6 +209,7 @@ void SimWorld::leave_core() {
 void SimWorld::off_core() {
   if (!running_) return;
   SimWorker& w = self();
+  let_go(w);
   w.asleep_since = clock() + w.ahead;
   if (!w.scheduled) return;
   catch_up(w);
@@ -230,6 +234,7 @@ void SimWorld::move_to(lockimpl::ContextId context, unsigned core) {
   SimWorker& w = self();
   // Moving to another core is a trip through the kernel: serializing.
   w.shadow = 0;
+  if (running_) let_go(w);
   if (StoreBuffer* b = running_ ? core_buffer(w) : nullptr) {
     wait_for_buffer(w, *b, 0);
     if (w.buffer != nullptr) detach_buffer(w);
@@ -280,6 +285,7 @@ Picos SimWorld::heavy_barrier_cost() {
 void SimWorld::syscall_leg() {
   if (!running_ || sim_costs_.syscall < 2) return;
   SimWorker& w = self();
+  let_go(w);
   sync(w);
   sleep_until(w, clock() + sim_costs_.syscall / 2);
 }
@@ -346,10 +352,59 @@ void SimWorld::serve_next(coherence::LineId line, Picos now) {
   queue[best] = queue.back();
   queue.pop_back();
   SimWorker& n = *next.worker;
-  n.granted_done = directory_.access(n.core, line, next.access, std::max(now, next.issue));
+  const Picos asked = std::max(now, next.issue);
+  n.granted_done = directory_.access(n.core, line, next.access, asked);
   n.granted = true;
+  hold_granted(line, n, asked);
   // Woken when the access completes, not now: it would only sleep until then.
   wakes_.resume_at(n.actor, n.granted_done);
+}
+
+void SimWorld::landed(coherence::LineId line, SimWorker& w, Picos at) {
+  if (directory_.costs().line_hold == 0 || !sim_costs_.hold_while_used) return;
+  if (holders_.size() <= line) holders_.resize(std::size_t{line} + 1);
+  holders_[line] = Holder{w.drains ? nullptr : &w, at};
+  if (w.drains) return;
+  if (std::find(w.keeping.begin(), w.keeping.end(), line) == w.keeping.end()) w.keeping.push_back(line);
+}
+
+void SimWorld::hold_granted(coherence::LineId line, SimWorker& next, Picos asked) {
+  if (line >= holders_.size() || holders_[line].worker == nullptr) return;
+  Holder& h = holders_[line];
+  // Only a move that the holder's hold delays can start sooner.
+  if (!directory_.keeps(h.worker->core, line, asked)) return;
+  if (h.turned == kNotYet) {
+    h.next = &next;
+    h.asked = asked;
+    h.done = next.granted_done;
+    return;
+  }
+  // The holder turned away before this request came: the hold was over.
+  // The requester is not waiting in the wake-up queue yet.
+  next.granted_done = directory_.move_earlier(line, std::max(asked, h.turned));
+}
+
+void SimWorld::let_go_kept(SimWorker& w) {
+  const Picos now = clock() + w.ahead;
+  for (const coherence::LineId line : w.keeping) {
+    Holder& h = holders_[line];
+    if (h.worker != &w || h.turned != kNotYet) continue;
+    h.turned = now;
+    if (h.next == nullptr) continue;
+    SimWorker& n = *std::exchange(h.next, nullptr);
+    // Only the move granted for this hold, while it has not started and
+    // nothing else moved the line since.
+    if (directory_.last_moved(line) != h.done || now >= directory_.left_at(line)) continue;
+    const Picos start = std::max(now, h.asked);
+    const Picos done = h.done - (directory_.left_at(line) - start);
+    // A requester that went on at once (nobody else could run first:
+    // wake_queue.hpp) is already there: the move stays as it was.
+    if (wakes_.move_earlier(n.actor, h.done, done)) {
+      directory_.move_earlier(line, start);
+      n.granted_done = done;
+    }
+  }
+  w.keeping.clear();
 }
 
 void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl::MemoryOrder order,
@@ -387,6 +442,7 @@ void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl
 void SimWorld::work(Picos cost) {
   if (!running_) return;
   SimWorker& w = self();
+  if (turns_away(cost)) let_go(w);
   if (w.shadow != 0 && clock() + w.ahead == w.shadow_at) {
     cost -= std::min(cost, w.shadow);
   }
@@ -425,6 +481,7 @@ SimWorld::Miss SimWorld::perform(SimWorker& w, coherence::LineId line, coherence
   // may let it reach the line up to `lookahead` before a worker that is
   // behind in time but runs later: the error stays under that bound.
   if (w.ahead > sim_costs_.lookahead) sync(w);
+  let_go(w);  // the lines it keeps leave while it waits for this one
   if (StoreBuffer* b = core_buffer(w); b != nullptr && b->wake_pending) before_sleep(w, *b);  // a miss sleeps
   const Picos start = clock() + w.ahead;
   w.ahead = 0;
@@ -432,8 +489,16 @@ SimWorld::Miss SimWorld::perform(SimWorker& w, coherence::LineId line, coherence
   // already wait for, goes to the waiting requests in the order the
   // arbitration rule gives, each time it lands (serve_next).
   const bool idle = directory_.last_moved(line) <= start && (line >= waiting_.size() || waiting_[line].empty());
-  const Picos done = idle ? directory_.access(w.core, line, access, start) : wait_for_line(w, line, access, start);
-  sleep_until(w, done);
+  Picos done = 0;
+  if (idle) {
+    w.granted_done = directory_.access(w.core, line, access, start);
+    hold_granted(line, w, start);
+    sleep_until(w, w.granted_done);
+    done = w.granted_done;  // let_go may have moved it earlier
+  } else {
+    done = wait_for_line(w, line, access, start);
+  }
+  landed(line, w, done);
   // A tso load reads what the line holds when it arrives, before it can be
   // passed on: every access served before this one has written by then (an
   // RMW or a drained store writes when its own transfer ends, which may be
@@ -549,6 +614,7 @@ void SimWorld::drain_own_buffer() {
 void SimWorld::heavy_barrier() {
   if (!running_) return;
   SimWorker& w = self();
+  let_go(w);
   charge(w, heavy_barrier_cost());
   sync(w);
   // By index: a buffer created while this waits moves the vector.
@@ -558,6 +624,7 @@ void SimWorld::heavy_barrier() {
 void SimWorld::finish_worker() {
   if (!running_) return;
   SimWorker& w = self();
+  let_go(w);
   if (w.buffer == nullptr) return;
   wait_for_buffer(w, *w.buffer, 0);
   detach_buffer(w);
@@ -698,6 +765,7 @@ void SimWorld::drain(StoreBuffer& b, SimWorker& d) {
       sleep_until(d, expected);
       const Picos done = directory_.access(d.core, e.line, coherence::Access::store, start);
       sleep_until(d, done);
+      landed(e.line, d, done);
       serve_next(e.line, std::max(done, clock()));
     } else {
       // Others wait for the line: the drain takes its turn like any miss.

@@ -98,6 +98,12 @@ struct SimCosts {
   // wakes the next due itself, without a SimGrid round. Off, every wake-up
   // is a SimGrid round: the same results, slower (tests compare the two).
   bool hand_over = true;
+  // A line held for its line_hold leaves early when its holder turns to
+  // something else (work, a clock read, a miss elsewhere, a system call):
+  // a core keeps a snooped line only while it uses it. Off, the hold runs
+  // its full length from the landing, whatever the holder does (the model
+  // before 2026-12-08; docs/fidelity.md, twelfth round).
+  bool hold_while_used = true;
   // Sharing a core (docs/simulator.md, "Sharing a core"): threads of
   // different contexts on one core take turns every `slice` (Linux CFS's
   // minimum granularity on a multi-core machine) and pay `thread_switch`;
@@ -174,6 +180,9 @@ struct SimWorker {
   // a move, a switch to another thread) leaves no shadow.
   Picos shadow = 0;
   Picos shadow_at = ~Picos{0};
+  // Lines that landed here and may still be in their hold (line_hold):
+  // when it turns to something else, their hold ends (SimWorld::let_go).
+  std::vector<coherence::LineId> keeping;
 };
 
 class CoreScheduler;
@@ -364,6 +373,27 @@ class SimWorld {
   // The line just landed at its holder: the next waiting request, if any,
   // is served from now.
   void serve_next(coherence::LineId line, Picos now);
+  // `line` landed at `w` (a miss of its own completed at `at`).
+  void landed(coherence::LineId line, SimWorker& w, Picos at);
+  // `next` was granted `line`, asked for at `asked`, to land at its
+  // granted_done. If the holder's hold delays the move, the hold ends when
+  // the holder first turns to something else: already (the move starts
+  // then), or later (let_go moves it).
+  void hold_granted(coherence::LineId line, SimWorker& next, Picos asked);
+  // Work longer than an access's own hit and fence: the core turns to
+  // something else (back-to-back accesses keep their lines).
+  [[nodiscard]] bool turns_away(Picos cost) const {
+    return cost > directory_.costs().l1_hit + sim_costs_.fence;
+  }
+  // The worker does something other than access its lines (work, a clock
+  // read, a miss elsewhere, a system call): the hold of each line that
+  // landed here ends now, and a move it delayed starts now
+  // (docs/simulator.md, "Handing over"). Inline: it runs at each of those,
+  // mostly with nothing kept.
+  void let_go(SimWorker& w) {
+    if (!w.keeping.empty()) [[unlikely]] let_go_kept(w);
+  }
+  void let_go_kept(SimWorker& w);
   std::string prefixed(const void* address, std::string name) const;
   // tso: the buffer of the worker's core (created with its drain actor on
   // first use); letting go of it (a move, the worker's end: the last user
@@ -402,6 +432,19 @@ class SimWorld {
   SimCosts sim_costs_;
   std::unique_ptr<CoreScheduler> scheduler_;
   std::vector<std::vector<LineRequest>> waiting_;  // by line: requests not yet served
+  // By line, with line_hold and hold_while_used: where it last landed, when
+  // that worker first turned to something else since, and the move its
+  // hold delays, which let_go starts then.
+  static constexpr Picos kNotYet = ~Picos{0};
+  struct Holder {
+    SimWorker* worker = nullptr;  // null: a store buffer's drain, or nobody
+    Picos landed = 0;
+    Picos turned = kNotYet;
+    SimWorker* next = nullptr;  // the request granted, waiting for the hold...
+    Picos asked = 0;            // ...which it could have started at but for it...
+    Picos done = 0;             // ...and lands as granted
+  };
+  std::vector<Holder> holders_;
   WakeQueue wakes_;  // catch-ups and granted lines: woken in scheduling order
   std::uint64_t tie_state_;
   std::uint64_t sleeps_ = 0;  // woken_by calls in a run: blocking waits that slept

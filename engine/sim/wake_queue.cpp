@@ -30,6 +30,19 @@ void WakeQueue::resume_at(simgrid::s4u::Actor* actor, Picos at) {
   push(Entry{at, seq_++, simgrid::s4u::ActorPtr(actor)});
 }
 
+bool WakeQueue::move_earlier(const simgrid::s4u::Actor* actor, Picos from, Picos to) {
+  const auto it =
+      std::find_if(due_.begin(), due_.end(), [&](const Entry& e) { return e.actor.get() == actor && e.at == from; });
+  if (it == due_.end() || to >= from) return false;
+  // A new sequence number: among entries due at `to` it was scheduled last.
+  Entry moved{to, seq_++, std::move(it->actor)};
+  *it = std::move(due_.back());
+  due_.pop_back();
+  std::make_heap(due_.begin(), due_.end(), Later{});
+  push(std::move(moved));
+  return true;
+}
+
 void WakeQueue::push(Entry e) {
   const Picos at = e.at;
   due_.push_back(std::move(e));

@@ -50,6 +50,10 @@ class WakeQueue {
   // time is now known. The actor must be parked, or park itself before this
   // round ends (its simcall is handled before any timer fires).
   void resume_at(simgrid::s4u::Actor* actor, Picos at);
+  // The resume of `actor` set for `from` happens at `to` instead, earlier
+  // and not before the clock (a held line let go: SimWorld::let_go). False
+  // if there is no such resume (the actor went on at once).
+  bool move_earlier(const simgrid::s4u::Actor* actor, Picos from, Picos to);
 
   // Off: every wake-up by SimGrid's timer (SimCosts::hand_over).
   void set_hand_over(bool on) { hand_over_ = on; }

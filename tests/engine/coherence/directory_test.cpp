@@ -114,6 +114,35 @@ TEST(Directory, StoreToAnotherCoresSharedLineTakesDataFromTheNearestSharer) {
   EXPECT_TRUE(saw_data_from_0);
 }
 
+// A move from an owner in its hold starts when the hold is over; when the
+// owner lets go sooner, the same move starts then, costs the same and is
+// logged at its new times, and the owner no longer keeps the line.
+TEST(Directory, AHeldMoveCanStartEarlierWhenItsOwnerLetsGo) {
+  CostModel costs = two_pairs();
+  costs.line_hold = 50'000;
+  Directory dir(costs);
+  std::vector<Transfer> log;
+  dir.set_transfer_log(&log);
+  alignas(64) static char word[64];
+  const LineId l = dir.line_at(reinterpret_cast<std::uintptr_t>(word), "x");
+  EXPECT_EQ(dir.access(0, l, Access::rmw, 0), 80'000U);  // a fill lands at core 0
+  // Core 1 asks at 90 ns: the move waits for the hold (80 + 50 ns).
+  EXPECT_EQ(dir.access(1, l, Access::rmw, 90'000), 140'000U);
+  EXPECT_EQ(dir.left_at(l), 130'000U);
+  EXPECT_TRUE(dir.keeps(0, l, 120'000));
+  // Core 0 turns away at 100 ns.
+  EXPECT_EQ(dir.move_earlier(l, 100'000), 110'000U);
+  EXPECT_EQ(dir.last_moved(l), 110'000U);
+  EXPECT_FALSE(dir.keeps(0, l, 100'000));
+  EXPECT_TRUE(dir.keeps(0, l, 99'000));
+  ASSERT_EQ(log.size(), 2U);
+  EXPECT_EQ(log[1].start, 100'000U);
+  EXPECT_EQ(log[1].end, 110'000U);
+  EXPECT_EQ(log[1].kind, TransferKind::ownership);
+  // Never later than it was.
+  EXPECT_EQ(dir.move_earlier(l, 120'000), 110'000U);
+}
+
 TEST(Directory, TransfersOfOneLineAreSerialized) {
   Fixture f;
   const LineId l = f.line(0, "counter");

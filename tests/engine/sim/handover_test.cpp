@@ -32,6 +32,7 @@ struct Figures {
 
 struct Knobs {
   Picos line_hold = 0;
+  bool hold_while_used = true;
   Picos wake = 0;
   Picos spin = 0;
   Picos wake_call = 0;
@@ -39,6 +40,7 @@ struct Knobs {
   std::vector<Picos> wake_idle = {};
   std::vector<Picos> wake_after_idle = {};
   unsigned cores = 2;
+  std::vector<std::vector<bool>> timed = {};  // ReplayOptions::timed_acquisitions
 };
 
 Figures run(const traces::WorkloadTrace& trace, const std::string& lock, Knobs k) {
@@ -47,6 +49,8 @@ Figures run(const traces::WorkloadTrace& trace, const std::string& lock, Knobs k
     o.lock = lock;
     o.costs = two_speed(k.cores, k.cores, 100'000, 100'000);
     o.costs.line_hold = k.line_hold;
+    o.sim_costs.hold_while_used = k.hold_while_used;
+    o.timed_acquisitions = k.timed;
     o.sim_costs.wake = k.wake;
     o.sim_costs.spin = k.spin;
     o.sim_costs.wake_call = k.wake_call;
@@ -113,6 +117,51 @@ TEST(LineHold, AnUncontendedLineIsNotDelayed) {
   const traces::WorkloadTrace trace = saturated(1, 1, 500, 50);
   EXPECT_DOUBLE_EQ(run(trace, "central", {}).ops_per_sec,
                    run(trace, "central", {.line_hold = 300'000}).ops_per_sec);
+}
+
+// Worker 0 takes the read lock `reads` times back to back, then thinks for
+// long; worker 1 asks for the lock's line after `ask_ns`. Lines move in
+// 100 ns; worker 0's first comes from memory in 90.
+traces::WorkloadTrace holder_then_asker(unsigned reads, std::uint64_t ask_ns) {
+  using O = traces::OpKind;
+  std::vector<traces::Op> holder, asker;
+  for (unsigned i = 0; i < reads; ++i) holder.insert(holder.end(), {{O::read_acquire}, {O::read_release}});
+  holder.push_back({O::think, 5000});
+  asker.insert(asker.end(), {{O::think, ask_ns}, {O::read_acquire}, {O::read_release}});
+  return two_workers(std::move(holder), std::move(asker));
+}
+
+// Only worker 1's wait is recorded (worker 0 takes `reads` untimed).
+std::vector<std::vector<bool>> asker_only(unsigned reads) { return {std::vector<bool>(reads, false), {true}}; }
+
+TEST(LineHold, AHolderThatTurnedAwayHoldsNothing) {
+  // Worker 0 thinks from about 100 ns on; worker 1 asks at 200, inside the
+  // 300 ns hold that started when the line landed at worker 0.
+  const traces::WorkloadTrace trace = holder_then_asker(1, 200);
+  const Figures unheld = run(trace, "central", {.timed = asker_only(1)});
+  const Figures used = run(trace, "central", {.line_hold = 300'000, .timed = asker_only(1)});
+  const Figures fixed =
+      run(trace, "central", {.line_hold = 300'000, .hold_while_used = false, .timed = asker_only(1)});
+  // A core that stopped using the line gives it up when asked, as if there
+  // were no hold; a hold that runs its length whatever the core does keeps
+  // worker 1 waiting for the rest of it.
+  EXPECT_EQ(used.read_wait_max, unheld.read_wait_max);
+  EXPECT_GT(fixed.read_wait_max, used.read_wait_max + 150);
+}
+
+TEST(LineHold, AHolderStillUsingTheLineKeepsItUntilItTurnsAway) {
+  // Worker 0 reads back to back (18 ns a read: two RMWs, each with its
+  // fence) past 150 ns, where worker 1 asks, and thinks from about 200 ns,
+  // well before its 300 ns hold is over.
+  const traces::WorkloadTrace trace = holder_then_asker(6, 150);
+  const Figures unheld = run(trace, "central", {.timed = asker_only(6)});
+  const Figures used = run(trace, "central", {.line_hold = 300'000, .timed = asker_only(6)});
+  const Figures fixed =
+      run(trace, "central", {.line_hold = 300'000, .hold_while_used = false, .timed = asker_only(6)});
+  // Worker 1 waits for worker 0's reads (the hold), but not for the rest
+  // of the hold once worker 0 thinks.
+  EXPECT_GT(used.read_wait_max, unheld.read_wait_max + 30);
+  EXPECT_LT(used.read_wait_max + 100, fixed.read_wait_max);
 }
 
 TEST(Wake, AReaderWokenFromAnotherCorePaysTheWakeUp) {
