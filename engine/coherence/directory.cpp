@@ -161,7 +161,7 @@ Picos Directory::invalidate_others(Line& l, LineId id, unsigned core, Picos star
   return done;
 }
 
-Picos Directory::access(unsigned core, LineId id, Access access, Picos now) {
+Picos Directory::access(unsigned core, LineId id, Access access, Picos now, bool held) {
   Line& l = lines_[id];
   if (hits(core, id, access)) {
     if (access != Access::load && !l.dirty) {  // E -> M, silently
@@ -183,7 +183,7 @@ Picos Directory::access(unsigned core, LineId id, Access access, Picos now) {
     // Taking the line from its owner, which answers no earlier than
     // line_hold after the line landed there and keeps working on its copy
     // until then (keeps()).
-    start = std::max(start, l.busy_until + costs_.line_hold);
+    if (held) start = std::max(start, l.busy_until + costs_.line_hold);
     l.leaving = l.owner;
     l.leaves_at = start;
   }

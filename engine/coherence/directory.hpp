@@ -102,7 +102,9 @@ class Directory {
 
   // Performs the access starting at `now`; returns when it completes. Every
   // miss appends to the transfer log (if one is set) and to the line's stats.
-  Picos access(unsigned core, LineId line, Access access, Picos now);
+  // `held`: a move from an owner waits for its hold (CostModel::line_hold)
+  // after the line landed there; false, it starts when asked.
+  Picos access(unsigned core, LineId line, Access access, Picos now, bool held = true);
 
   // When the access would complete if performed at `now`, with nothing
   // changed: a store waiting in a store buffer (tso) takes its line only

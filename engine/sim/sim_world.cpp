@@ -360,12 +360,10 @@ void SimWorld::serve_next(coherence::LineId line, Picos now) {
   wakes_.resume_at(n.actor, n.granted_done);
 }
 
-void SimWorld::landed(coherence::LineId line, SimWorker& w, Picos at) {
+void SimWorld::landed(coherence::LineId line, SimWorker& w) {
   if (directory_.costs().line_hold == 0 || !sim_costs_.hold_while_used) return;
   if (holders_.size() <= line) holders_.resize(std::size_t{line} + 1);
-  holders_[line] = Holder{w.drains ? nullptr : &w, at};
-  if (w.drains) return;
-  if (std::find(w.keeping.begin(), w.keeping.end(), line) == w.keeping.end()) w.keeping.push_back(line);
+  holders_[line] = Holder{w.drains ? nullptr : &w};
 }
 
 void SimWorld::hold_granted(coherence::LineId line, SimWorker& next, Picos asked) {
@@ -373,24 +371,18 @@ void SimWorld::hold_granted(coherence::LineId line, SimWorker& next, Picos asked
   Holder& h = holders_[line];
   // Only a move that the holder's hold delays can start sooner.
   if (!directory_.keeps(h.worker->core, line, asked)) return;
-  if (h.turned == kNotYet) {
-    h.next = &next;
-    h.asked = asked;
-    h.done = next.granted_done;
-    return;
-  }
-  // The holder turned away before this request came: the hold was over.
-  // The requester is not waiting in the wake-up queue yet.
-  next.granted_done = directory_.move_earlier(line, std::max(asked, h.turned));
+  h.next = &next;
+  h.asked = asked;
+  h.done = next.granted_done;
+  std::vector<coherence::LineId>& keeping = h.worker->keeping;
+  if (std::find(keeping.begin(), keeping.end(), line) == keeping.end()) keeping.push_back(line);
 }
 
 void SimWorld::let_go_kept(SimWorker& w) {
   const Picos now = clock() + w.ahead;
   for (const coherence::LineId line : w.keeping) {
     Holder& h = holders_[line];
-    if (h.worker != &w || h.turned != kNotYet) continue;
-    h.turned = now;
-    if (h.next == nullptr) continue;
+    if (h.worker != &w || h.next == nullptr) continue;
     SimWorker& n = *std::exchange(h.next, nullptr);
     // Only the move granted for this hold, while it has not started and
     // nothing else moved the line since.
@@ -489,16 +481,12 @@ SimWorld::Miss SimWorld::perform(SimWorker& w, coherence::LineId line, coherence
   // already wait for, goes to the waiting requests in the order the
   // arbitration rule gives, each time it lands (serve_next).
   const bool idle = directory_.last_moved(line) <= start && (line >= waiting_.size() || waiting_[line].empty());
-  Picos done = 0;
-  if (idle) {
-    w.granted_done = directory_.access(w.core, line, access, start);
-    hold_granted(line, w, start);
-    sleep_until(w, w.granted_done);
-    done = w.granted_done;  // let_go may have moved it earlier
-  } else {
-    done = wait_for_line(w, line, access, start);
-  }
-  landed(line, w, done);
+  // A request that finds the line settled, nobody waiting, is not held:
+  // the hold is the first use of a line that others queued for in flight.
+  const Picos done = idle ? directory_.access(w.core, line, access, start, !sim_costs_.hold_while_used)
+                          : wait_for_line(w, line, access, start);
+  sleep_until(w, done);
+  landed(line, w);
   // A tso load reads what the line holds when it arrives, before it can be
   // passed on: every access served before this one has written by then (an
   // RMW or a drained store writes when its own transfer ends, which may be
@@ -765,7 +753,7 @@ void SimWorld::drain(StoreBuffer& b, SimWorker& d) {
       sleep_until(d, expected);
       const Picos done = directory_.access(d.core, e.line, coherence::Access::store, start);
       sleep_until(d, done);
-      landed(e.line, d, done);
+      landed(e.line, d);
       serve_next(e.line, std::max(done, clock()));
     } else {
       // Others wait for the line: the drain takes its turn like any miss.

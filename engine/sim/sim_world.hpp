@@ -98,11 +98,13 @@ struct SimCosts {
   // wakes the next due itself, without a SimGrid round. Off, every wake-up
   // is a SimGrid round: the same results, slower (tests compare the two).
   bool hand_over = true;
-  // A line held for its line_hold leaves early when its holder turns to
-  // something else (work, a clock read, a miss elsewhere, a system call):
-  // a core keeps a snooped line only while it uses it. Off, the hold runs
-  // its full length from the landing, whatever the holder does (the model
-  // before 2026-12-08; docs/fidelity.md, twelfth round).
+  // The hold (line_hold) is for the requests that queued while the line
+  // was in flight, and only while its holder uses the line: it ends when
+  // the holder turns to something else (work, a clock read, a miss
+  // elsewhere, a system call); a request that finds the line settled is
+  // served at once. Off, every request waits for the hold's full length
+  // from the landing, whatever the holder does (the model before
+  // 2026-12-08; docs/fidelity.md, twelfth round).
   bool hold_while_used = true;
   // Sharing a core (docs/simulator.md, "Sharing a core"): threads of
   // different contexts on one core take turns every `slice` (Linux CFS's
@@ -180,8 +182,8 @@ struct SimWorker {
   // a move, a switch to another thread) leaves no shadow.
   Picos shadow = 0;
   Picos shadow_at = ~Picos{0};
-  // Lines that landed here and may still be in their hold (line_hold):
-  // when it turns to something else, their hold ends (SimWorld::let_go).
+  // Lines whose hold here (line_hold) delays another core's granted
+  // request: when it turns to something else, they leave (SimWorld::let_go).
   std::vector<coherence::LineId> keeping;
 };
 
@@ -373,12 +375,12 @@ class SimWorld {
   // The line just landed at its holder: the next waiting request, if any,
   // is served from now.
   void serve_next(coherence::LineId line, Picos now);
-  // `line` landed at `w` (a miss of its own completed at `at`).
-  void landed(coherence::LineId line, SimWorker& w, Picos at);
-  // `next` was granted `line`, asked for at `asked`, to land at its
-  // granted_done. If the holder's hold delays the move, the hold ends when
-  // the holder first turns to something else: already (the move starts
-  // then), or later (let_go moves it).
+  // `line` landed at `w` (a miss of its own completed).
+  void landed(coherence::LineId line, SimWorker& w);
+  // `next`, which waited for `line` while it moved, was granted it at its
+  // landing, asked for at `asked`, to land at its granted_done: if the
+  // holder's hold delays the move, it starts when the holder turns away
+  // (let_go), if that is sooner.
   void hold_granted(coherence::LineId line, SimWorker& next, Picos asked);
   // Work longer than an access's own hit and fence: the core turns to
   // something else (back-to-back accesses keep their lines).
@@ -386,10 +388,9 @@ class SimWorld {
     return cost > directory_.costs().l1_hit + sim_costs_.fence;
   }
   // The worker does something other than access its lines (work, a clock
-  // read, a miss elsewhere, a system call): the hold of each line that
-  // landed here ends now, and a move it delayed starts now
-  // (docs/simulator.md, "Handing over"). Inline: it runs at each of those,
-  // mostly with nothing kept.
+  // read, a miss elsewhere, a system call): a move that the hold of a line
+  // here delays starts now (docs/simulator.md, "Handing over"). Inline: it
+  // runs at each of those, mostly with nothing kept.
   void let_go(SimWorker& w) {
     if (!w.keeping.empty()) [[unlikely]] let_go_kept(w);
   }
@@ -432,17 +433,13 @@ class SimWorld {
   SimCosts sim_costs_;
   std::unique_ptr<CoreScheduler> scheduler_;
   std::vector<std::vector<LineRequest>> waiting_;  // by line: requests not yet served
-  // By line, with line_hold and hold_while_used: where it last landed, when
-  // that worker first turned to something else since, and the move its
-  // hold delays, which let_go starts then.
-  static constexpr Picos kNotYet = ~Picos{0};
+  // By line, with line_hold and hold_while_used: the worker it last landed
+  // at, and the move its hold delays, which let_go starts sooner.
   struct Holder {
     SimWorker* worker = nullptr;  // null: a store buffer's drain, or nobody
-    Picos landed = 0;
-    Picos turned = kNotYet;
-    SimWorker* next = nullptr;  // the request granted, waiting for the hold...
-    Picos asked = 0;            // ...which it could have started at but for it...
-    Picos done = 0;             // ...and lands as granted
+    SimWorker* next = nullptr;    // the request granted, waiting for the hold...
+    Picos asked = 0;              // ...which it could have started at but for it...
+    Picos done = 0;               // ...and lands as granted
   };
   std::vector<Holder> holders_;
   WakeQueue wakes_;  // catch-ups and granted lines: woken in scheduling order

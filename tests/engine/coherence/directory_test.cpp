@@ -143,6 +143,19 @@ TEST(Directory, AHeldMoveCanStartEarlierWhenItsOwnerLetsGo) {
   EXPECT_EQ(dir.move_earlier(l, 120'000), 110'000U);
 }
 
+// A request that is not held (`held` false) takes the line when asked,
+// inside its owner's hold.
+TEST(Directory, AMoveThatIsNotHeldStartsWhenAsked) {
+  CostModel costs = two_pairs();
+  costs.line_hold = 50'000;
+  Directory dir(costs);
+  alignas(64) static char word[64];
+  const LineId l = dir.line_at(reinterpret_cast<std::uintptr_t>(word), "x");
+  EXPECT_EQ(dir.access(0, l, Access::rmw, 0), 80'000U);
+  EXPECT_EQ(dir.access(1, l, Access::rmw, 90'000, false), 100'000U);
+  EXPECT_FALSE(dir.keeps(0, l, 90'000));
+}
+
 TEST(Directory, TransfersOfOneLineAreSerialized) {
   Fixture f;
   const LineId l = f.line(0, "counter");

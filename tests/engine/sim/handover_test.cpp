@@ -1,7 +1,7 @@
 // Handing a line or a lock from one core to another (docs/simulator.md,
 // "Handing over: lines and sleepers"): a line that just landed stays
-// for line_hold before another core takes it, so a contended counter moves
-// in batches; a worker woken from another core runs again a wake-up later;
+// for line_hold before a core that waited for it in flight takes it, unless
+// its holder turns away sooner, so a contended counter moves in batches; a worker woken from another core runs again a wake-up later;
 // a waiter kicked while it still polls pays no wake-up (its kicker pays
 // a system call).
 #include <gtest/gtest.h>
@@ -134,26 +134,35 @@ traces::WorkloadTrace holder_then_asker(unsigned reads, std::uint64_t ask_ns) {
 // Only worker 1's wait is recorded (worker 0 takes `reads` untimed).
 std::vector<std::vector<bool>> asker_only(unsigned reads) { return {std::vector<bool>(reads, false), {true}}; }
 
-TEST(LineHold, AHolderThatTurnedAwayHoldsNothing) {
-  // Worker 0 thinks from about 100 ns on; worker 1 asks at 200, inside the
-  // 300 ns hold that started when the line landed at worker 0.
+TEST(LineHold, ARequestThatFindsTheLineSettledIsNotHeld) {
+  // Worker 1 asks at 200 ns, inside the 300 ns hold that started when the
+  // line landed at worker 0 (90 ns) but after it landed: nobody waited for
+  // the line in flight, so nothing holds it.
   const traces::WorkloadTrace trace = holder_then_asker(1, 200);
   const Figures unheld = run(trace, "central", {.timed = asker_only(1)});
   const Figures used = run(trace, "central", {.line_hold = 300'000, .timed = asker_only(1)});
   const Figures fixed =
       run(trace, "central", {.line_hold = 300'000, .hold_while_used = false, .timed = asker_only(1)});
-  // A core that stopped using the line gives it up when asked, as if there
-  // were no hold; a hold that runs its length whatever the core does keeps
-  // worker 1 waiting for the rest of it.
   EXPECT_EQ(used.read_wait_max, unheld.read_wait_max);
+  // A hold that runs its length for every request keeps worker 1 waiting
+  // for the rest of it.
   EXPECT_GT(fixed.read_wait_max, used.read_wait_max + 150);
 }
 
-TEST(LineHold, AHolderStillUsingTheLineKeepsItUntilItTurnsAway) {
+TEST(LineHold, ARequestThatComesWhileTheHolderStillUsesTheLineIsNotHeldEither) {
   // Worker 0 reads back to back (18 ns a read: two RMWs, each with its
-  // fence) past 150 ns, where worker 1 asks, and thinks from about 200 ns,
-  // well before its 300 ns hold is over.
+  // fence) from 90 ns to about 200; worker 1 asks at 150.
   const traces::WorkloadTrace trace = holder_then_asker(6, 150);
+  const Figures unheld = run(trace, "central", {.timed = asker_only(6)});
+  const Figures used = run(trace, "central", {.line_hold = 300'000, .timed = asker_only(6)});
+  EXPECT_EQ(used.read_wait_max, unheld.read_wait_max);
+}
+
+TEST(LineHold, ARequestQueuedInFlightWaitsUntilTheHolderTurnsAway) {
+  // Worker 1 asks at 10 ns, while the line is on its way to worker 0 (it
+  // lands at 90); worker 0 reads back to back until about 200 ns, then
+  // thinks, well before its 300 ns hold is over.
+  const traces::WorkloadTrace trace = holder_then_asker(6, 10);
   const Figures unheld = run(trace, "central", {.timed = asker_only(6)});
   const Figures used = run(trace, "central", {.line_hold = 300'000, .timed = asker_only(6)});
   const Figures fixed =
