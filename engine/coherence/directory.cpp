@@ -161,7 +161,7 @@ Picos Directory::invalidate_others(Line& l, LineId id, unsigned core, Picos star
   return done;
 }
 
-Picos Directory::access(unsigned core, LineId id, Access access, Picos now, bool held) {
+Picos Directory::access(unsigned core, LineId id, Access access, Picos now, bool wait_for_hold) {
   Line& l = lines_[id];
   if (hits(core, id, access)) {
     if (access != Access::load && !l.dirty) {  // E -> M, silently
@@ -179,11 +179,15 @@ Picos Directory::access(unsigned core, LineId id, Access access, Picos now, bool
   const Picos from_memory = state.memory != 0 ? state.memory : costs_.memory;
   // One transfer of a line at a time: wait for the previous one to land.
   Picos start = std::max(now, l.busy_until);
+  l.held = false;
   if (l.owner != kMemory) {
     // Taking the line from its owner, which answers no earlier than
     // line_hold after the line landed there and keeps working on its copy
     // until then (keeps()).
-    if (held) start = std::max(start, l.busy_until + costs_.line_hold);
+    if (wait_for_hold && l.busy_until + costs_.line_hold > start) {
+      start = l.busy_until + costs_.line_hold;
+      l.held = true;
+    }
     l.leaving = l.owner;
     l.leaves_at = start;
   }
@@ -241,7 +245,7 @@ Picos Directory::access(unsigned core, LineId id, Access access, Picos now, bool
 
 Picos Directory::move_earlier(LineId id, Picos start) {
   Line& l = lines_[id];
-  if (start >= l.leaves_at) return l.busy_until;
+  if (!l.held || start >= l.leaves_at) return l.busy_until;
   const Picos by = l.leaves_at - start;
   l.leaves_at = start;
   l.busy_until -= by;
@@ -259,14 +263,14 @@ Picos Directory::move_earlier(LineId id, Picos start) {
 }
 
 // The access itself on a saved copy of everything it may change.
-Picos Directory::would_complete(unsigned core, LineId line, Access access, Picos now) {
+Picos Directory::would_complete(unsigned core, LineId line, Access access, Picos now, bool wait_for_hold) {
   const Line saved = lines_[line];
   const std::uint64_t total = total_transfers_;
   std::vector<Transfer>* const log = log_;
   std::vector<Upgrade>* const upgrade_log = upgrade_log_;
   log_ = nullptr;
   upgrade_log_ = nullptr;
-  const Picos end = this->access(core, line, access, now);
+  const Picos end = this->access(core, line, access, now, wait_for_hold);
   lines_[line] = saved;
   total_transfers_ = total;
   log_ = log;

@@ -90,26 +90,29 @@ class Directory {
   // When the line last finished moving between caches (0: never moved).
   [[nodiscard]] Picos last_moved(LineId line) const { return lines_[line].busy_until; }
 
-  // When the line's latest move left its old owner: later than the access
-  // asked for it when that owner was still holding it (line_hold).
+  // When the line's latest move from an owner left it, and whether that
+  // latest move waited for the owner's hold (line_hold) to start. A move
+  // from sharers or memory is never held, and leaves left_at as it was.
   [[nodiscard]] Picos left_at(LineId line) const { return lines_[line].leaves_at; }
+  [[nodiscard]] bool held(LineId line) const { return lines_[line].held; }
 
-  // The line's latest move, from an owner that held it, leaves at `start`
-  // instead, earlier: its old owner stopped using it before its hold was
-  // over (SimWorld::let_go). The move costs what it did; returns when it
-  // now lands. Nothing else may have moved the line since.
+  // The line's latest move, if its owner's hold delayed it, leaves at
+  // `start` instead, earlier: its old owner stopped using it before its
+  // hold was over (SimWorld::let_go). The move costs what it did; returns
+  // when the latest move lands. Nothing else may have moved the line since.
   Picos move_earlier(LineId line, Picos start);
 
   // Performs the access starting at `now`; returns when it completes. Every
   // miss appends to the transfer log (if one is set) and to the line's stats.
   // `held`: a move from an owner waits for its hold (CostModel::line_hold)
   // after the line landed there; false, it starts when asked.
-  Picos access(unsigned core, LineId line, Access access, Picos now, bool held = true);
+  Picos access(unsigned core, LineId line, Access access, Picos now, bool wait_for_hold = true);
 
   // When the access would complete if performed at `now`, with nothing
   // changed: a store waiting in a store buffer (tso) takes its line only
   // when the transfer is over, and other cores keep their copies until then.
-  [[nodiscard]] Picos would_complete(unsigned core, LineId line, Access access, Picos now);
+  [[nodiscard]] Picos would_complete(unsigned core, LineId line, Access access, Picos now,
+                                     bool wait_for_hold = true);
 
   void set_transfer_log(std::vector<Transfer>* log) { log_ = log; }
   // Every silent change to Modified (see Upgrade) is appended here, in the
@@ -131,7 +134,8 @@ class Directory {
     bool dirty = false;  // the owner's copy is M (else E); only for the upgrade log
     Picos busy_until = 0;
     std::int32_t leaving = kMemory;  // the owner before the latest move...
-    Picos leaves_at = 0;             // ...kept the line until then
+    Picos leaves_at = 0;             // ...kept the line until then...
+    bool held = false;               // ...for its hold (line_hold): the latest move waited for it
     LineStats stats;
   };
 

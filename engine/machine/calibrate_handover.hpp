@@ -10,8 +10,9 @@
 //                 locked instruction holds it, and fabrics let a fresh owner
 //                 finish a little work first), so the line moves in batches
 //                 of several RMWs. In the simulator the owner answers a
-//                 request once it has held the line for line_hold, working
-//                 on its copy meanwhile (an RMW costing `local`, a fence and
+//                 request that waited for the line in flight (the loser of
+//                 a hammered counter asks again at once) once it has held
+//                 the line for line_hold, working on its copy meanwhile (an RMW costing `local`, a fence and
 //                 a hit), and the transfer then costs what it always does
 //                 (T); a hammered counter thus runs at
 //                 (1 + hold/local) / (T + hold) RMWs per ns. The hold is the

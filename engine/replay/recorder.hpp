@@ -134,6 +134,12 @@ class Recorder final : public sim::BlockObserver {
     LockCounts counts;
   };
   void switch_to(unsigned worker, WorkerState state, std::uint32_t lock, Picos at);
+  // Whether a worker's acquisition (counted from 0) is timed (time_only).
+  [[nodiscard]] bool timed(unsigned worker, std::uint64_t acquisition) const {
+    if (worker >= timed_.size() || timed_[worker].empty()) return true;
+    const std::vector<bool>& t = timed_[worker];
+    return acquisition < t.size() && t[acquisition];
+  }
   void step(std::size_t counter, Picos at, bool up);
 
   std::vector<Lane> lanes_;
@@ -154,11 +160,6 @@ class Recorder final : public sim::BlockObserver {
   stats::LatencyHistogram write_wait_;
   WaitInstrument instrument_;
   std::vector<std::vector<bool>> timed_;  // per worker; empty: every wait is timed
-  [[nodiscard]] bool timed(unsigned worker, std::uint64_t acquisition) const {
-    if (worker >= timed_.size() || timed_[worker].empty()) return true;
-    const std::vector<bool>& t = timed_[worker];
-    return acquisition < t.size() && t[acquisition];
-  }
   // readers_inside (over all locks), queued_readers, writers_waiting.
   StepCounters counters_;
   // Where readers_inside's samples go on export, reserved with its steps.

@@ -37,9 +37,11 @@ struct ReplayOptions {
   // are timed exactly. `validate` fills it with back-to-back clock reads.
   std::vector<std::uint64_t> wait_instrument_ns;
   // Which acquisitions a stopwatch times, per worker, in the order the
-  // worker acquires (a true for each timed one): only their waits are
-  // recorded, as a real loop that times one read in 16 sees only those.
-  // Empty, or a worker without a list: every wait. `validate` fills it.
+  // worker acquires (a true for each timed one; a failed attempt takes no
+  // place): only their waits are recorded (the histograms, the per-lock
+  // waits and totals), as a real loop that times one read in 16 sees only
+  // those. Empty, or a worker without a list: every wait. `validate`
+  // fills it.
   std::vector<std::vector<bool>> timed_acquisitions;
   // Exact timing: no lazy clocks (quantum and lookahead 0), so execution
   // order is simulated-time order and the exclusion check sees every

@@ -136,7 +136,6 @@ void SimWorld::sync() {
   if (!running_) return;
   SimWorker& w = self();
   w.shadow = 0;  // a context operation: the kernel, serializing
-  let_go(w);
   sync(w);
 }
 
@@ -370,7 +369,7 @@ void SimWorld::hold_granted(coherence::LineId line, SimWorker& next, Picos asked
   if (line >= holders_.size() || holders_[line].worker == nullptr) return;
   Holder& h = holders_[line];
   // Only a move that the holder's hold delays can start sooner.
-  if (!directory_.keeps(h.worker->core, line, asked)) return;
+  if (!directory_.held(line) || !directory_.keeps(h.worker->core, line, asked)) return;
   h.next = &next;
   h.asked = asked;
   h.done = next.granted_done;
@@ -386,11 +385,14 @@ void SimWorld::let_go_kept(SimWorker& w) {
     SimWorker& n = *std::exchange(h.next, nullptr);
     // Only the move granted for this hold, while it has not started and
     // nothing else moved the line since.
-    if (directory_.last_moved(line) != h.done || now >= directory_.left_at(line)) continue;
+    if (directory_.last_moved(line) != h.done || !directory_.held(line) || now >= directory_.left_at(line)) {
+      continue;
+    }
     const Picos start = std::max(now, h.asked);
     const Picos done = h.done - (directory_.left_at(line) - start);
-    // A requester that went on at once (nobody else could run first:
-    // wake_queue.hpp) is already there: the move stays as it was.
+    // The requester's wake-up is still queued (it is due at h.done, after
+    // the move leaves, which is after now); should it not be, the move
+    // stays as it was rather than land after its requester went on.
     if (wakes_.move_earlier(n.actor, h.done, done)) {
       directory_.move_earlier(line, start);
       n.granted_done = done;
@@ -749,9 +751,11 @@ void SimWorld::drain(StoreBuffer& b, SimWorker& d) {
       // other cores keep reading their copies (the old value). Then the
       // store is performed from its start; if another core took the line
       // meanwhile, it completes that much later.
-      const Picos expected = directory_.would_complete(d.core, e.line, coherence::Access::store, start);
+      // A settled line: the store is not held, as no miss would be.
+      const bool wait_for_hold = !sim_costs_.hold_while_used;
+      const Picos expected = directory_.would_complete(d.core, e.line, coherence::Access::store, start, wait_for_hold);
       sleep_until(d, expected);
-      const Picos done = directory_.access(d.core, e.line, coherence::Access::store, start);
+      const Picos done = directory_.access(d.core, e.line, coherence::Access::store, start, wait_for_hold);
       sleep_until(d, done);
       landed(e.line, d);
       serve_next(e.line, std::max(done, clock()));

@@ -156,6 +156,24 @@ TEST(Directory, AMoveThatIsNotHeldStartsWhenAsked) {
   EXPECT_FALSE(dir.keeps(0, l, 90'000));
 }
 
+// Only a move that waited for its owner's hold can start earlier: a move
+// from sharers after it, the line's latest, is never held, and a later
+// let-go must not shift it by the hold of the move before.
+TEST(Directory, OnlyAHeldLatestMoveCanStartEarlier) {
+  CostModel costs = two_pairs();
+  costs.line_hold = 50'000;
+  Directory dir(costs);
+  alignas(64) static char word[64];
+  const LineId l = dir.line_at(reinterpret_cast<std::uintptr_t>(word), "x");
+  EXPECT_EQ(dir.access(0, l, Access::rmw, 0), 80'000U);
+  EXPECT_EQ(dir.access(1, l, Access::load, 95'000), 140'000U);  // held: 130 to 140
+  EXPECT_TRUE(dir.held(l));
+  EXPECT_EQ(dir.access(2, l, Access::load, 100'000), 240'000U);  // from a sharer: 140 to 240
+  EXPECT_FALSE(dir.held(l));
+  EXPECT_EQ(dir.move_earlier(l, 100'000), 240'000U);
+  EXPECT_EQ(dir.last_moved(l), 240'000U);
+}
+
 TEST(Directory, TransfersOfOneLineAreSerialized) {
   Fixture f;
   const LineId l = f.line(0, "counter");
