@@ -354,51 +354,14 @@ void SimWorld::serve_next(coherence::LineId line, Picos now) {
   const Picos asked = std::max(now, next.issue);
   n.granted_done = directory_.access(n.core, line, next.access, asked);
   n.granted = true;
-  hold_granted(line, n, asked);
+  if (directory_.costs().line_hold != 0 && sim_costs_.hold_while_used) held_.granted(line, n, asked, directory_);
   // Woken when the access completes, not now: it would only sleep until then.
   wakes_.resume_at(n.actor, n.granted_done);
 }
 
 void SimWorld::landed(coherence::LineId line, SimWorker& w) {
   if (directory_.costs().line_hold == 0 || !sim_costs_.hold_while_used) return;
-  if (holders_.size() <= line) holders_.resize(std::size_t{line} + 1);
-  holders_[line] = Holder{w.drains ? nullptr : &w};
-}
-
-void SimWorld::hold_granted(coherence::LineId line, SimWorker& next, Picos asked) {
-  if (line >= holders_.size() || holders_[line].worker == nullptr) return;
-  Holder& h = holders_[line];
-  // Only a move that the holder's hold delays can start sooner.
-  if (!directory_.held(line) || !directory_.keeps(h.worker->core, line, asked)) return;
-  h.next = &next;
-  h.asked = asked;
-  h.done = next.granted_done;
-  std::vector<coherence::LineId>& keeping = h.worker->keeping;
-  if (std::find(keeping.begin(), keeping.end(), line) == keeping.end()) keeping.push_back(line);
-}
-
-void SimWorld::let_go_kept(SimWorker& w) {
-  const Picos now = clock() + w.ahead;
-  for (const coherence::LineId line : w.keeping) {
-    Holder& h = holders_[line];
-    if (h.worker != &w || h.next == nullptr) continue;
-    SimWorker& n = *std::exchange(h.next, nullptr);
-    // Only the move granted for this hold, while it has not started and
-    // nothing else moved the line since.
-    if (directory_.last_moved(line) != h.done || !directory_.held(line) || now >= directory_.left_at(line)) {
-      continue;
-    }
-    const Picos start = std::max(now, h.asked);
-    const Picos done = h.done - (directory_.left_at(line) - start);
-    // The requester's wake-up is still queued (it is due at h.done, after
-    // the move leaves, which is after now); should it not be, the move
-    // stays as it was rather than land after its requester went on.
-    if (wakes_.move_earlier(n.actor, h.done, done)) {
-      directory_.move_earlier(line, start);
-      n.granted_done = done;
-    }
-  }
-  w.keeping.clear();
+  held_.landed(line, w.drains ? nullptr : &w);
 }
 
 void SimWorld::access(coherence::LineId line, coherence::Access access, lockimpl::MemoryOrder order,

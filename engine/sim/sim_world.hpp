@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "engine/coherence/directory.hpp"
+#include "engine/sim/held_moves.hpp"
 #include "engine/sim/store_buffer.hpp"
 #include "engine/sim/wake_queue.hpp"
 #include "lockimpl/platform.hpp"
@@ -183,7 +184,7 @@ struct SimWorker {
   Picos shadow = 0;
   Picos shadow_at = ~Picos{0};
   // Lines whose hold here (line_hold) delays another core's granted
-  // request: when it turns to something else, they leave (SimWorld::let_go).
+  // request: when it turns to something else, they leave (HeldMoves).
   std::vector<coherence::LineId> keeping;
 };
 
@@ -375,13 +376,9 @@ class SimWorld {
   // The line just landed at its holder: the next waiting request, if any,
   // is served from now.
   void serve_next(coherence::LineId line, Picos now);
-  // `line` landed at `w` (a miss of its own completed).
+  // `line` landed at `w` (a miss of its own completed): the holder of
+  // its hold (HeldMoves), with line_hold and hold_while_used.
   void landed(coherence::LineId line, SimWorker& w);
-  // `next`, which waited for `line` while it moved, was granted it at its
-  // landing, asked for at `asked`, to land at its granted_done: if the
-  // holder's hold delays the move, it starts when the holder turns away
-  // (let_go), if that is sooner.
-  void hold_granted(coherence::LineId line, SimWorker& next, Picos asked);
   // Work longer than an access's own hit and fence: the core turns to
   // something else (back-to-back accesses keep their lines).
   [[nodiscard]] bool turns_away(Picos cost) const {
@@ -392,9 +389,8 @@ class SimWorld {
   // here delays starts now (docs/simulator.md, "Handing over"). Inline: it
   // runs at each of those, mostly with nothing kept.
   void let_go(SimWorker& w) {
-    if (!w.keeping.empty()) [[unlikely]] let_go_kept(w);
+    if (!w.keeping.empty()) [[unlikely]] held_.let_go(w, clock() + w.ahead, directory_, wakes_);
   }
-  void let_go_kept(SimWorker& w);
   std::string prefixed(const void* address, std::string name) const;
   // tso: the buffer of the worker's core (created with its drain actor on
   // first use); letting go of it (a move, the worker's end: the last user
@@ -433,15 +429,7 @@ class SimWorld {
   SimCosts sim_costs_;
   std::unique_ptr<CoreScheduler> scheduler_;
   std::vector<std::vector<LineRequest>> waiting_;  // by line: requests not yet served
-  // By line, with line_hold and hold_while_used: the worker it last landed
-  // at, and the move its hold delays, which let_go starts sooner.
-  struct Holder {
-    SimWorker* worker = nullptr;  // null: a store buffer's drain, or nobody
-    SimWorker* next = nullptr;    // the request granted, waiting for the hold...
-    Picos asked = 0;              // ...which it could have started at but for it...
-    Picos done = 0;               // ...and lands as granted
-  };
-  std::vector<Holder> holders_;
+  HeldMoves held_;  // the moves a hold delays, for let_go
   WakeQueue wakes_;  // catch-ups and granted lines: woken in scheduling order
   std::uint64_t tie_state_;
   std::uint64_t sleeps_ = 0;  // woken_by calls in a run: blocking waits that slept
