@@ -181,9 +181,9 @@ Picos Directory::access(unsigned core, LineId id, Access access, Picos now, bool
   Picos start = std::max(now, l.busy_until);
   l.held = false;
   if (l.owner != kMemory) {
-    // Taking the line from its owner, which answers no earlier than
-    // line_hold after the line landed there and keeps working on its copy
-    // until then (keeps()).
+    // Taking the line from its owner, which answers a request that waits
+    // for its hold no earlier than line_hold after the line landed there
+    // and keeps working on its copy until then (keeps()).
     if (wait_for_hold && l.busy_until + costs_.line_hold > start) {
       start = l.busy_until + costs_.line_hold;
       l.held = true;
