@@ -87,6 +87,20 @@ std::optional<Arbitration> parse_arbitration(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view to_string(LineHoldRule r) {
+  switch (r) {
+    case LineHoldRule::while_used: return "while-used";
+    case LineHoldRule::fixed: return "fixed";
+  }
+  return "?";
+}
+
+std::optional<LineHoldRule> parse_line_hold_rule(std::string_view text) {
+  if (text == "while-used") return LineHoldRule::while_used;
+  if (text == "fixed") return LineHoldRule::fixed;
+  return std::nullopt;
+}
+
 std::string_view to_string(MemoryModel m) {
   switch (m) {
     case MemoryModel::sc: return "sc";

@@ -72,6 +72,12 @@ struct AccessCosts {
 // plus its latency to it); fifo: the request issued first.
 enum class Arbitration : std::uint8_t { nearest_first, arrival, fifo };
 
+// Which requests a line's hold (line_hold_ns) delays, and for how long
+// (docs/simulator.md, "Handing over"; sim::SimCosts::hold_while_used).
+// while_used: those that waited for the line in flight, until the holder
+// turns to something else; fixed: every request, for the whole hold.
+enum class LineHoldRule : std::uint8_t { while_used, fixed };
+
 // What a load may see (docs/simulator.md, "Memory ordering"); the
 // simulator's sim::MemoryModel, named here for the same reason. sc: a store
 // is visible to every core once its access completes; tso: x86's total
@@ -138,6 +144,10 @@ inline constexpr std::array<SchedulerKey, 7> kSchedulerKeys = {{
 std::string_view to_string(Arbitration a);
 std::optional<Arbitration> parse_arbitration(std::string_view text);
 
+// "while-used" / "fixed", as machine files spell them.
+std::string_view to_string(LineHoldRule r);
+std::optional<LineHoldRule> parse_line_hold_rule(std::string_view text);
+
 // "sc" / "tso", as machine files and --memory-model spell them.
 std::string_view to_string(MemoryModel m);
 std::optional<MemoryModel> parse_memory_model(std::string_view text);
@@ -162,6 +172,7 @@ struct Machine {
   // over"): a contended counter moves in batches. 0: the line leaves as soon
   // as the request reaches it. calibrate measures it.
   double line_hold_ns = 0;
+  LineHoldRule line_hold_rule = LineHoldRule::while_used;
   // What reading the clock costs a lock (P::now_ns(): clock_gettime through
   // the vDSO, 10-25 ns on x86 Linux). BRAVO reads it at every write and on
   // its slow read path. 0 (free) unless measured: calibrate does.

@@ -98,6 +98,7 @@ constexpr Table kScheduler{kSchedulerSchemaKeys};
 
 constexpr std::array<std::string_view, 3> kArbitrations = {"nearest-first", "arrival", "fifo"};
 constexpr std::array<std::string_view, 2> kMemoryModels = {"sc", "tso"};
+constexpr std::array<std::string_view, 2> kLineHoldRules = {"while-used", "fixed"};
 
 constexpr std::array kRootKeys = {
     Key{.name = "name", .type = Type::string, .required = true, .example = "name = \"my-box\""},
@@ -118,6 +119,7 @@ constexpr std::array kRootKeys = {
     Key{.name = "arbitration", .type = Type::string, .choices = kArbitrations},
     Key{.name = "arbitration_patience", .type = Type::integer, .range = between(0, 1'000'000'000)},
     Key{.name = "line_hold_ns", .type = kNumber, .range = kNonNegative},
+    Key{.name = "line_hold_rule", .type = Type::string, .choices = kLineHoldRules},
     Key{.name = "clock_read_ns", .type = kNumber, .range = kNonNegative},
     Key{.name = "ooo_window_ns", .type = kNumber, .range = kNonNegative},
     Key{.name = "heavy_barrier_alone_ns", .type = kNumber, .range = kNonNegative},
@@ -354,6 +356,7 @@ std::expected<Machine, ParseError> read_root(const std::string& file, const toml
     m.arbitration_patience = static_cast<std::uint32_t>(n->as_integer()->get());
   }
   m.line_hold_ns = number_or(root, "line_hold_ns", m.line_hold_ns);
+  if (const toml::node* r = root.get("line_hold_rule")) m.line_hold_rule = *parse_line_hold_rule(r->as_string()->get());
   m.clock_read_ns = number_or(root, "clock_read_ns", m.clock_read_ns);
   m.ooo_window_ns = number_or(root, "ooo_window_ns", m.ooo_window_ns);
   m.heavy_barrier_alone_ns = number_or(root, "heavy_barrier_alone_ns", m.heavy_barrier_alone_ns);
@@ -427,6 +430,9 @@ std::string write_machine_toml(const Machine& m) {
     out += fmt::format("arbitration_patience = {}\n", m.arbitration_patience);
   }
   if (m.line_hold_ns != 0) out += fmt::format("line_hold_ns = {}\n", m.line_hold_ns);
+  if (m.line_hold_rule != Machine{}.line_hold_rule) {
+    out += fmt::format("line_hold_rule = {}\n", toml_string(to_string(m.line_hold_rule)));
+  }
   if (m.clock_read_ns != 0) out += fmt::format("clock_read_ns = {}\n", m.clock_read_ns);
   if (m.ooo_window_ns != 0) out += fmt::format("ooo_window_ns = {}\n", m.ooo_window_ns);
   if (m.heavy_barrier_alone_ns != 0) out += fmt::format("heavy_barrier_alone_ns = {}\n", m.heavy_barrier_alone_ns);

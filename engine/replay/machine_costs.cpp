@@ -55,6 +55,7 @@ sim::SimCosts sim_costs(const machine::Machine& m) {
     case machine::Arbitration::arrival: s.arbitration = sim::Arbitration::arrival; break;
     case machine::Arbitration::fifo: s.arbitration = sim::Arbitration::fifo; break;
   }
+  s.hold_while_used = m.line_hold_rule == machine::LineHoldRule::while_used;
   switch (m.memory_model) {
     case machine::MemoryModel::sc: s.memory_model = sim::MemoryModel::sc; break;
     case machine::MemoryModel::tso: s.memory_model = sim::MemoryModel::tso; break;

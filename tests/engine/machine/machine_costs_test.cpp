@@ -63,6 +63,15 @@ TEST(MachineCosts, EveryArbitrationRuleMapsOntoItsSimulatorRule) {
   EXPECT_EQ(sim_costs(m).arbitration, sim::Arbitration::nearest_first);
 }
 
+TEST(MachineCosts, EachLineHoldRuleMapsOntoTheSimulatorsSwitch) {
+  Machine m = *machine::preset("laptop-8");
+  EXPECT_TRUE(sim_costs(m).hold_while_used) << "the default";
+  m.line_hold_rule = machine::LineHoldRule::fixed;
+  EXPECT_FALSE(sim_costs(m).hold_while_used);
+  m.line_hold_rule = machine::LineHoldRule::while_used;
+  EXPECT_TRUE(sim_costs(m).hold_while_used);
+}
+
 TEST(MachineCosts, ArbitrationAndSchedulerMapOntoSimCosts) {
   Machine m = *machine::preset("laptop-8");
   m.arbitration = machine::Arbitration::fifo;

@@ -324,6 +324,7 @@ Machine calibrated_pair() {
                   .shared_by_ns = {72}, .memory_ns = 0};
   m.arbitration = Arbitration::fifo;
   m.line_hold_ns = 12.5;
+  m.line_hold_rule = LineHoldRule::fixed;
   m.clock_read_ns = 17.25;
   m.ooo_window_ns = 146.5;
   m.heavy_barrier_alone_ns = 452.5;
@@ -345,6 +346,7 @@ TEST(MachineFile, PerStateCostsArbitrationAndSchedulerRoundTrip) {
   EXPECT_NE(text.find("arbitration = \"fifo\""), std::string::npos) << text;
   EXPECT_NE(text.find("[scheduler]"), std::string::npos) << text;
   EXPECT_NE(text.find("line_hold_ns = 12.5"), std::string::npos) << text;
+  EXPECT_NE(text.find("line_hold_rule = \"fixed\""), std::string::npos) << text;
   EXPECT_NE(text.find("clock_read_ns = 17.25"), std::string::npos) << text;
   EXPECT_NE(text.find("ooo_window_ns = 146.5"), std::string::npos) << text;
   EXPECT_NE(text.find("heavy_barrier_alone_ns = 452.5"), std::string::npos) << text;
@@ -376,7 +378,8 @@ TEST(MachineFile, AFileWithoutTheNewKeysLoadsWithThePlainModel) {
   EXPECT_EQ(m->heavy_barrier_alone_ns, 0);
   EXPECT_EQ(m->memory_model, MemoryModel::sc);
   EXPECT_EQ(m->store_buffer_depth, 56U);
-  for (const char* key : {"[access]", "[scheduler]", "arbitration", "line_hold_ns", "clock_read_ns", "ooo_window_ns",
+  EXPECT_EQ(m->line_hold_rule, LineHoldRule::while_used);
+  for (const char* key : {"[access]", "[scheduler]", "arbitration", "line_hold_", "clock_read_ns", "ooo_window_ns",
                           "heavy_barrier_alone_ns", "memory_model", "store_buffer_depth"}) {
     EXPECT_EQ(text.find(key), std::string::npos) << key << " in\n" << text;
   }
@@ -397,6 +400,8 @@ TEST(MachineFile, SchedulerKeysMayBeGivenOneAtATime) {
 constexpr std::string_view kMatrix = "latency_ns = [[0, 20], [20, 0]]\n";  // line 7
 
 TEST(MachineFile, BadArbitrationIsReportedAtTheValue) {
+  expect_error(std::string(kMatrix) + "line_hold_rule = \"always\"\n", 8, 18,
+               "`line_hold_rule` is \"always\"; it must be \"while-used\" or \"fixed\"");
   expect_error(std::string(kMatrix) + "arbitration = \"random\"\n", 8, 15,
                "`arbitration` is \"random\"; it must be \"nearest-first\", \"arrival\" or \"fifo\"");
   expect_error(std::string(kMatrix) + "arbitration = \"nearest_first\"\n", 8, 15, "(did you mean \"nearest-first\"?)");
