@@ -12,11 +12,12 @@
 //                 of several RMWs. In the simulator the owner answers a
 //                 request that waited for the line in flight (the loser of
 //                 a hammered counter asks again at once) once it has held
-//                 the line for line_hold, working on its copy meanwhile (an RMW costing `local`, a fence and
-//                 a hit), and the transfer then costs what it always does
-//                 (T); a hammered counter thus runs at
-//                 (1 + hold/local) / (T + hold) RMWs per ns. The hold is the
-//                 one that gives the measured R (fit_line_hold_ns).
+//                 the line for line_hold, working on its copy meanwhile (an
+//                 RMW costing `local`, a fence and a hit), and the transfer
+//                 then costs what it always does (T); a hammered counter
+//                 thus runs at (1 + hold/local) / (T + hold) RMWs per ns.
+//                 The hold is the one that gives the measured R
+//                 (fit_line_hold_ns).
 //                 (Until 2026-12-06 the hold was interval - T, the measured
 //                 time between changes of owner less a transfer: right only
 //                 when a batch held as many RMWs in both worlds. With two

@@ -354,13 +354,13 @@ void SimWorld::serve_next(coherence::LineId line, Picos now) {
   const Picos asked = std::max(now, next.issue);
   n.granted_done = directory_.access(n.core, line, next.access, asked);
   n.granted = true;
-  if (directory_.costs().line_hold != 0 && sim_costs_.hold_while_used) held_.granted(line, n, asked, directory_);
+  if (holds_while_used()) held_.granted(line, n, asked, directory_);
   // Woken when the access completes, not now: it would only sleep until then.
   wakes_.resume_at(n.actor, n.granted_done);
 }
 
 void SimWorld::landed(coherence::LineId line, SimWorker& w) {
-  if (directory_.costs().line_hold == 0 || !sim_costs_.hold_while_used) return;
+  if (!holds_while_used()) return;
   held_.landed(line, w.drains ? nullptr : &w);
 }
 

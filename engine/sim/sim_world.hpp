@@ -379,6 +379,10 @@ class SimWorld {
   // `line` landed at `w` (a miss of its own completed): the holder of
   // its hold (HeldMoves), with line_hold and hold_while_used.
   void landed(coherence::LineId line, SimWorker& w);
+  // Lines are held, and a holder may let go sooner (HeldMoves).
+  [[nodiscard]] bool holds_while_used() const {
+    return directory_.costs().line_hold != 0 && sim_costs_.hold_while_used;
+  }
   // Work longer than an access's own hit and fence: the core turns to
   // something else (back-to-back accesses keep their lines).
   [[nodiscard]] bool turns_away(Picos cost) const {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
 #include <vector>
 
 namespace lockscope::engine::coherence {
@@ -20,11 +21,18 @@ CostModel two_pairs() {
   return c;
 }
 
+// two_pairs with a hold of `hold_ps`.
+CostModel two_pairs_held(Picos hold_ps) {
+  CostModel c = two_pairs();
+  c.line_hold = hold_ps;
+  return c;
+}
+
 struct Fixture {
-  Directory dir{two_pairs()};
+  Directory dir;
   std::vector<Transfer> log;
   alignas(64) char storage[256] = {};
-  Fixture() { dir.set_transfer_log(&log); }
+  explicit Fixture(CostModel costs = two_pairs()) : dir(std::move(costs)) { dir.set_transfer_log(&log); }
   LineId line(int offset, const char* name) {
     return dir.line_at(reinterpret_cast<std::uintptr_t>(&storage[offset]), name);
   }
@@ -118,13 +126,10 @@ TEST(Directory, StoreToAnotherCoresSharedLineTakesDataFromTheNearestSharer) {
 // owner lets go sooner, the same move starts then, costs the same and is
 // logged at its new times, and the owner no longer keeps the line.
 TEST(Directory, AHeldMoveCanStartEarlierWhenItsOwnerLetsGo) {
-  CostModel costs = two_pairs();
-  costs.line_hold = 50'000;
-  Directory dir(costs);
-  std::vector<Transfer> log;
-  dir.set_transfer_log(&log);
-  alignas(64) static char word[64];
-  const LineId l = dir.line_at(reinterpret_cast<std::uintptr_t>(word), "x");
+  Fixture f(two_pairs_held(50'000));
+  Directory& dir = f.dir;
+  const std::vector<Transfer>& log = f.log;
+  const LineId l = f.line(0, "x");
   EXPECT_EQ(dir.access(0, l, Access::rmw, 0), 80'000U);  // a fill lands at core 0
   // Core 1 asks at 90 ns: the move waits for the hold (80 + 50 ns).
   EXPECT_EQ(dir.access(1, l, Access::rmw, 90'000), 140'000U);
@@ -143,14 +148,12 @@ TEST(Directory, AHeldMoveCanStartEarlierWhenItsOwnerLetsGo) {
   EXPECT_EQ(dir.move_earlier(l, 120'000), 110'000U);
 }
 
-// A request that is not held (`held` false) takes the line when asked,
-// inside its owner's hold.
+// A request that does not wait for the hold (`wait_for_hold` false) takes
+// the line when asked, inside its owner's hold.
 TEST(Directory, AMoveThatIsNotHeldStartsWhenAsked) {
-  CostModel costs = two_pairs();
-  costs.line_hold = 50'000;
-  Directory dir(costs);
-  alignas(64) static char word[64];
-  const LineId l = dir.line_at(reinterpret_cast<std::uintptr_t>(word), "x");
+  Fixture f(two_pairs_held(50'000));
+  Directory& dir = f.dir;
+  const LineId l = f.line(0, "x");
   EXPECT_EQ(dir.access(0, l, Access::rmw, 0), 80'000U);
   EXPECT_EQ(dir.access(1, l, Access::rmw, 90'000, false), 100'000U);
   EXPECT_FALSE(dir.keeps(0, l, 90'000));
@@ -160,11 +163,9 @@ TEST(Directory, AMoveThatIsNotHeldStartsWhenAsked) {
 // from sharers after it, the line's latest, is never held, and a later
 // let-go must not shift it by the hold of the move before.
 TEST(Directory, OnlyAHeldLatestMoveCanStartEarlier) {
-  CostModel costs = two_pairs();
-  costs.line_hold = 50'000;
-  Directory dir(costs);
-  alignas(64) static char word[64];
-  const LineId l = dir.line_at(reinterpret_cast<std::uintptr_t>(word), "x");
+  Fixture f(two_pairs_held(50'000));
+  Directory& dir = f.dir;
+  const LineId l = f.line(0, "x");
   EXPECT_EQ(dir.access(0, l, Access::rmw, 0), 80'000U);
   EXPECT_EQ(dir.access(1, l, Access::load, 95'000), 140'000U);  // held: 130 to 140
   EXPECT_TRUE(dir.held(l));

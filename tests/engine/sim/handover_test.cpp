@@ -137,17 +137,25 @@ traces::WorkloadTrace holder_then_asker(unsigned reads, std::uint64_t ask_ns) {
 // Only worker 1's wait is recorded (worker 0 takes `reads` untimed).
 std::vector<std::vector<bool>> asker_only(unsigned reads) { return {std::vector<bool>(reads, false), {true}}; }
 
+// holder_then_asker(reads, ask_ns) without a hold, with a 300 ns hold, and
+// with a hold of that length for every request (the rule before).
+struct ByRule {
+  Figures unheld, used, fixed;
+};
+ByRule by_rule(unsigned reads, std::uint64_t ask_ns) {
+  const traces::WorkloadTrace trace = holder_then_asker(reads, ask_ns);
+  return {run(trace, "central", {.timed = asker_only(reads)}),
+          run(trace, "central", {.line_hold = 300'000, .timed = asker_only(reads)}),
+          run(trace, "central", {.line_hold = 300'000, .hold_while_used = false, .timed = asker_only(reads)})};
+}
+
 TEST(LineHold, ARequestThatFindsTheLineSettledIsNotHeld) {
   // Worker 0's line lands at 98 ns (a fence, then the fill) and worker 0
   // reads back to back (18 ns a read: two RMWs, each with its fence) to
   // about 200 ns; worker 1 asks at 150, inside the 300 ns hold, while worker
   // 0 still uses the line. Nobody waited for the line in flight: nothing
   // holds it, as if there were no hold.
-  const traces::WorkloadTrace trace = holder_then_asker(6, 150);
-  const Figures unheld = run(trace, "central", {.timed = asker_only(6)});
-  const Figures used = run(trace, "central", {.line_hold = 300'000, .timed = asker_only(6)});
-  const Figures fixed =
-      run(trace, "central", {.line_hold = 300'000, .hold_while_used = false, .timed = asker_only(6)});
+  const auto [unheld, used, fixed] = by_rule(6, 150);
   EXPECT_EQ(used.read_wait_max, unheld.read_wait_max);
   // The ask is inside the hold: a hold for every request keeps worker 1
   // waiting for the rest of it.
@@ -158,11 +166,7 @@ TEST(LineHold, ARequestQueuedInFlightWaitsUntilTheHolderTurnsAway) {
   // Worker 1 asks at 10 ns, while the line is on its way to worker 0 (it
   // lands at 98); worker 0 reads back to back until about 200 ns, then
   // thinks, well before its 300 ns hold is over.
-  const traces::WorkloadTrace trace = holder_then_asker(6, 10);
-  const Figures unheld = run(trace, "central", {.timed = asker_only(6)});
-  const Figures used = run(trace, "central", {.line_hold = 300'000, .timed = asker_only(6)});
-  const Figures fixed =
-      run(trace, "central", {.line_hold = 300'000, .hold_while_used = false, .timed = asker_only(6)});
+  const auto [unheld, used, fixed] = by_rule(6, 10);
   // Worker 1 waits for worker 0's reads (the hold), but not for the rest
   // of the hold once worker 0 thinks.
   EXPECT_GT(used.read_wait_max, unheld.read_wait_max + 30);
@@ -211,7 +215,8 @@ TEST(LineHold, TransfersOfALineNeverOverlapAndHandOverChangesNothing) {
   for (const char* lock : {"glibc-rwlock", "pflock", "numa", "graph"}) {
     const std::string handed = transfers_of(lock, true);
     ASSERT_FALSE(handed.empty()) << lock;
-    EXPECT_EQ(handed.find("overlap"), std::string::npos) << lock << ":\n" << handed.substr(0, handed.find("overlap") + 200);
+    EXPECT_EQ(handed.find("overlap"), std::string::npos)
+        << lock << ":\n" << handed.substr(0, handed.find("overlap") + 200);
     EXPECT_EQ(handed.find("error"), std::string::npos) << lock << ": " << handed.substr(0, 200);
     EXPECT_EQ(handed, transfers_of(lock, false)) << lock;
   }
